@@ -1,0 +1,605 @@
+// The drill's configuration: one zod schema for everything under the `failover-drill:*` stack config
+// namespace, plus the cross-field checks zod cannot express per field. Pure: no Pulumi imports, so the
+// CLI, the policy pack and the tests can use it as is. `readDrillConfig` (in config.pulumi.ts-free form)
+// lives in index.ts; this module only turns a plain object into a typed DrillConfig or one error that
+// lists every problem, each as `failover-drill:<path>: <bad value as JSON> <expectation>`.
+
+import { z } from "zod";
+import { cidrContainsCidr, cidrsOverlap, parseCidr, parseIpv4, staticIpProblem } from "./ipv4";
+import { assignNsgPriorities, NSG_DENY_INTERNET_PRIORITY } from "./nsgRules";
+
+export const CONFIG_NAMESPACE = "failover-drill";
+/** Overrides `failover-drill:arm.endpoint` (the drill runner points the program at a twin with it). */
+export const ARM_ENDPOINT_ENV = "FAILOVER_DRILL_ARM_ENDPOINT";
+export const AZURE_ARM_ENDPOINT = "https://management.azure.com";
+/** A recovery plan holds at most 100 protected items (seed rule). */
+export const MAX_RECOVERY_PLAN_ITEMS = 100;
+export const MAX_NOTES_LENGTH = 1024;
+
+/** How each top-level key is stored in stack config: structured values are JSON, scalars plain text. */
+export const CONFIG_KEYS = {
+  vault: "object",
+  arm: "objectOrString",
+  location: "string",
+  drill: "object",
+  scope: "object",
+  testNetwork: "object",
+  directoryCopy: "object",
+  storage: "object",
+  expected: "object",
+  rtoTargetMinutes: "number",
+  notes: "string",
+  timeouts: "object",
+} as const;
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+// ---------------------------------------------------------------------------------------------------
+// Field schemas. Every custom message is an expectation phrase; the formatter puts the path and the bad
+// value in front of it.
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Resource group: 1-90 chars of letters, digits, underscores, hyphens, periods, parentheses; not ending in a period.
+const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
+// Recovery Services vault: 2-50 chars, letters, digits and hyphens, starting with a letter.
+const VAULT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,49}$/;
+// Virtual network and subnet names: 1-80 chars, start with a letter or digit, end with a letter, digit or
+// underscore; letters, digits, underscores, periods and hyphens.
+const NETWORK_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9_.-]{0,78}[a-zA-Z0-9_])?$/;
+const LOCATION = /^[a-z][a-z0-9]{1,39}$/;
+const DRILL_ID = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+const STORAGE_PREFIX = /^[a-z0-9]{3,16}$/;
+// Blob container: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.
+const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const VM_SIZE = /^(Standard|Basic)_[A-Za-z0-9_]+$/;
+const NSG_RULE_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9_.-]{0,78}[a-zA-Z0-9_])?$/;
+const PORTS = /^(\*|\d{1,5}(-\d{1,5})?)$/;
+
+const text = (re: RegExp, expectation: string) => z.string().regex(re, { error: expectation });
+const nonEmpty = (expectation: string) => z.string().trim().min(1, { error: expectation });
+const wholeMinutes = (max: number) =>
+  z
+    .number()
+    .int({ error: "is not a whole number of minutes" })
+    .min(1, { error: "must be at least 1 minute" })
+    .max(max, { error: `must be at most ${max} minutes` });
+
+const recoveryPointType = z.enum(["Latest", "LatestApplicationConsistent", "LatestProcessed"]);
+
+const vaultSchema = z.strictObject({
+  subscriptionId: text(GUID, "is not a subscription id (a GUID)"),
+  resourceGroup: text(RESOURCE_GROUP, "is not a resource group name (1-90 letters, digits, _ - . ( ), not ending in a period)"),
+  name: text(VAULT_NAME, "is not a Recovery Services vault name (2-50 letters, digits and hyphens, starting with a letter)"),
+});
+
+const armSchema = z.preprocess(
+  (v) => (typeof v === "string" ? { endpoint: v } : v),
+  z.strictObject({
+    credentialMode: z.enum(["default", "twin"]).default("default"),
+    endpoint: z.string().optional(),
+    twinPort: z
+      .number()
+      .int({ error: "is not a TCP port" })
+      .min(1, { error: "is not a TCP port (1-65535)" })
+      .max(65535, { error: "is not a TCP port (1-65535)" })
+      .optional(),
+  }),
+);
+
+const drillSchema = z.strictObject({
+  id: text(DRILL_ID, "is not a drill id (1-32 lowercase letters, digits and hyphens, starting and ending with a letter or digit)"),
+  owner: nonEmpty("must name the drill owner (a person or team)").max(256, { error: "must be at most 256 characters" }),
+  expiry: z.string().refine((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), {
+    error: "is not an ISO 8601 date (e.g. 2025-06-30 or 2025-06-30T18:00:00Z)",
+  }),
+});
+
+/** A protected item: by friendly name, or by fabric/container/name (the name is the VM GUID for Hyper-V). */
+const itemRefShape = {
+  friendlyName: nonEmpty("must be the protected item's friendly name (the VM name)").optional(),
+  fabricName: nonEmpty("must be a replication fabric name").optional(),
+  protectionContainerName: nonEmpty("must be a protection container name").optional(),
+  name: nonEmpty("must be the replicated protected item name").optional(),
+};
+const itemRefSchema = z.strictObject(itemRefShape);
+export type ItemRefConfig = z.infer<typeof itemRefSchema>;
+
+const scopeSchema = z.strictObject({
+  recoveryPlan: nonEmpty("must be a recovery plan name").optional(),
+  items: z.array(itemRefSchema).optional(),
+  recoveryPointType: recoveryPointType.default("LatestProcessed"),
+});
+
+const subnetSchema = z.strictObject({
+  name: text(NETWORK_NAME, "is not a subnet name (1-80 letters, digits, _ . -, starting with a letter or digit)"),
+  prefix: z.string(),
+});
+
+const allowRuleSchema = z.strictObject({
+  name: text(NSG_RULE_NAME, "is not a security rule name (1-80 letters, digits, _ . -)"),
+  direction: z.enum(["Inbound", "Outbound"]),
+  protocol: z.enum(["Tcp", "Udp", "Icmp", "*"]).default("Tcp"),
+  /** The remote side: an IPv4 address or CIDR outside the test network, or a service tag. */
+  remoteAddress: nonEmpty("must be an IPv4 address, CIDR or service tag"),
+  ports: z
+    .string()
+    .regex(PORTS, { error: 'is not a port or port range ("443", "1000-2000" or "*")' })
+    .default("*"),
+  priority: z
+    .number()
+    .int({ error: "is not a whole number" })
+    .min(100, { error: "must be between 100 and 3999 (the Internet deny rules sit at 4000)" })
+    .max(NSG_DENY_INTERNET_PRIORITY - 1, { error: "must be between 100 and 3999 (the Internet deny rules sit at 4000)" })
+    .optional(),
+});
+export type AllowRuleConfig = z.infer<typeof allowRuleSchema>;
+
+const testNetworkSchema = z.strictObject({
+  /** A resource group the drill creates (and deletes on destroy). */
+  resourceGroup: text(RESOURCE_GROUP, "is not a resource group name (1-90 letters, digits, _ - . ( ))").optional(),
+  /** Or an existing resource group the drill only uses. */
+  existingResourceGroup: text(RESOURCE_GROUP, "is not a resource group name (1-90 letters, digits, _ - . ( ))").optional(),
+  vnetName: text(NETWORK_NAME, "is not a virtual network name (1-80 letters, digits, _ . -, starting with a letter or digit)"),
+  addressSpace: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(z.string()).min(1, { error: "must list at least one IPv4 CIDR" })),
+  subnets: z.array(subnetSchema).min(1, { error: "must list at least one subnet, named as in production" }),
+  allowList: z.array(allowRuleSchema).default([]),
+});
+
+const dcItemSchema = z.strictObject({
+  ...itemRefShape,
+  testIp: z.string(),
+});
+
+const directoryCopySchema = z.strictObject({
+  items: z.array(dcItemSchema).min(1, { error: "must list the domain controller / DNS item(s) to copy" }),
+  subnet: nonEmpty("must name the test subnet the domain controller copy joins"),
+  recoveryPointType: recoveryPointType.default("LatestApplicationConsistent"),
+});
+
+const storageSchema = z.strictObject({
+  accountNamePrefix: text(STORAGE_PREFIX, "is not a storage account name prefix (3-16 lowercase letters and digits; 8 random characters are appended)"),
+  container: text(CONTAINER_NAME, "is not a blob container name (3-63 lowercase letters, digits and single hyphens)").default("drill-evidence"),
+});
+
+const inGuestCheckSchema = z.strictObject({
+  name: nonEmpty("must name the check"),
+  commandId: z.enum(["RunPowerShellScript", "RunShellScript"]),
+  script: z.array(z.string()).min(1, { error: "must hold at least one script line" }),
+  expectOutputContains: nonEmpty("must be the text the command output must contain"),
+});
+
+const expectedSchema = z.strictObject({
+  friendlyName: nonEmpty("must be the protected item's friendly name"),
+  size: text(VM_SIZE, 'is not an Azure VM size (e.g. "Standard_D2s_v3")').optional(),
+  ip: z.string().optional(),
+  nicCount: z
+    .number()
+    .int({ error: "is not a whole number" })
+    .min(1, { error: "must be between 1 and 8" })
+    .max(8, { error: "must be between 1 and 8" })
+    .optional(),
+  inGuestChecks: z.array(inGuestCheckSchema).optional(),
+});
+
+const timeoutsSchema = z.strictObject({
+  testFailoverMinutes: wholeMinutes(24 * 60).default(120),
+  cleanupMinutes: wholeMinutes(24 * 60).default(60),
+});
+
+const drillConfigSchema = z.strictObject({
+  vault: vaultSchema,
+  arm: armSchema.default({ credentialMode: "default" }),
+  location: text(LOCATION, 'is not an Azure location name (lowercase, e.g. "westeurope")'),
+  drill: drillSchema,
+  scope: scopeSchema,
+  testNetwork: testNetworkSchema,
+  directoryCopy: directoryCopySchema.optional(),
+  storage: storageSchema,
+  expected: z.array(expectedSchema).default([]),
+  rtoTargetMinutes: wholeMinutes(7 * 24 * 60).optional(),
+  notes: z.string().max(MAX_NOTES_LENGTH, { error: `is longer than ${MAX_NOTES_LENGTH} characters (the test failover cleanup comments limit)` }).default(""),
+  timeouts: timeoutsSchema.default({ testFailoverMinutes: 120, cleanupMinutes: 60 }),
+});
+
+type ParsedConfig = z.infer<typeof drillConfigSchema>;
+
+export interface ResolvedArm {
+  endpoint: string;
+  credentialMode: "default" | "twin";
+}
+
+export type DrillConfig = Omit<ParsedConfig, "arm"> & { arm: ResolvedArm };
+export type DirectoryCopyConfig = NonNullable<DrillConfig["directoryCopy"]>;
+export type TestNetworkConfig = DrillConfig["testNetwork"];
+
+// ---------------------------------------------------------------------------------------------------
+// Problem formatting.
+
+export type ConfigPath = (string | number)[];
+
+export function formatPath(path: ConfigPath): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? part : `.${part}`;
+  }
+  return `${CONFIG_NAMESPACE}:${out}`;
+}
+
+function showValue(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) return String(value);
+  return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+}
+
+/** One problem: `failover-drill:<path>: <value as JSON> <expectation>`. */
+export function problem(path: ConfigPath, value: unknown, expectation: string): string {
+  if (value === undefined) return `${formatPath(path)}: missing, ${expectation}`;
+  return `${formatPath(path)}: ${showValue(value)} ${expectation}`;
+}
+
+export class DrillConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `The drill configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"} ` +
+        `(fix them in Pulumi.<stack>.yaml):\n  - ${problems.join("\n  - ")}`,
+    );
+    this.name = "DrillConfigError";
+  }
+}
+
+function valueAt(root: unknown, path: ConfigPath): unknown {
+  let cur: unknown = root;
+  for (const part of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[part];
+  }
+  return cur;
+}
+
+const ARTICLE: Record<string, string> = { object: "an object", array: "an array", string: "a string", number: "a number", boolean: "a boolean (true or false)" };
+
+function zodIssueProblems(issue: z.core.$ZodIssue, raw: unknown): string[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  const value = valueAt(raw, path);
+  switch (issue.code) {
+    case "invalid_type": {
+      const expected = ARTICLE[issue.expected] ?? issue.expected;
+      return [value === undefined ? problem(path, undefined, `expected ${expected}`) : problem(path, value, `is not ${expected}`)];
+    }
+    case "invalid_value":
+      return [problem(path, value, `is not one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`)];
+    case "unrecognized_keys":
+      return issue.keys.map((key) => problem([...path, key], valueAt(raw, [...path, key]), "is not a known key (check its spelling)"));
+    default:
+      return [problem(path, value, issue.message)];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Cross-field checks. They run on the raw input, defensively, so that every problem is reported even
+// when some fields are malformed (a check whose inputs do not parse is skipped: zod reported those).
+
+type Rec = Record<string, unknown>;
+const rec = (v: unknown): Rec | undefined => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Rec) : undefined);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** A key that identifies an item reference: its fabric/container/name when given, else its friendly name. */
+export function itemRefKeys(ref: ItemRefConfig): string[] {
+  const keys: string[] = [];
+  if (ref.fabricName && ref.protectionContainerName && ref.name) {
+    keys.push(`id:${ref.fabricName}/${ref.protectionContainerName}/${ref.name}`.toLowerCase());
+  }
+  if (ref.friendlyName) keys.push(`fn:${ref.friendlyName}`.toLowerCase());
+  return keys;
+}
+
+function itemRefProblems(ref: Rec, path: ConfigPath): string[] {
+  const idParts = ["fabricName", "protectionContainerName", "name"].filter((k) => ref[k] !== undefined);
+  if (idParts.length > 0 && idParts.length < 3) {
+    return [problem(path, ref, "must give all of fabricName, protectionContainerName and name, or none of them")];
+  }
+  if (idParts.length === 0 && ref.friendlyName === undefined) {
+    return [problem(path, ref, "must name a protected item by friendlyName or by fabricName/protectionContainerName/name")];
+  }
+  return [];
+}
+
+function asItemRef(v: unknown): ItemRefConfig {
+  const r = rec(v) ?? {};
+  return { friendlyName: str(r.friendlyName), fabricName: str(r.fabricName), protectionContainerName: str(r.protectionContainerName), name: str(r.name) };
+}
+
+export function crossFieldProblems(raw: unknown): string[] {
+  const root = rec(raw) ?? {};
+  const problems: string[] = [];
+
+  // Scope: exactly one of a recovery plan or a list of items, and at least one item.
+  const scope = rec(root.scope);
+  if (scope) {
+    const hasPlan = scope.recoveryPlan !== undefined;
+    const hasItems = scope.items !== undefined;
+    if (hasPlan && hasItems) problems.push(problem(["scope"], { recoveryPlan: scope.recoveryPlan, items: "..." }, "sets both recoveryPlan and items; only one of them may be set"));
+    if (!hasPlan && !hasItems) problems.push(problem(["scope"], scope, "must set recoveryPlan (one recovery plan) or items (protected items)"));
+    if (hasItems && Array.isArray(scope.items) && scope.items.length === 0) problems.push(problem(["scope", "items"], scope.items, "must list at least one protected item"));
+    arr(scope.items).forEach((item, i) => {
+      const r = rec(item);
+      if (r) problems.push(...itemRefProblems(r, ["scope", "items", i]));
+    });
+    const seen = new Map<string, number>();
+    arr(scope.items).forEach((item, i) => {
+      for (const key of itemRefKeys(asItemRef(item))) {
+        if (seen.has(key)) problems.push(problem(["scope", "items", i], item, `repeats scope.items[${seen.get(key)}]`));
+        else seen.set(key, i);
+      }
+    });
+  }
+
+  // Test network: resource group, address space, subnets.
+  const tn = rec(root.testNetwork);
+  const subnetPrefixes = new Map<string, string>();
+  const subnetCidrs: ReturnType<typeof parseCidr>[] = [];
+  if (tn) {
+    if (tn.resourceGroup !== undefined && tn.existingResourceGroup !== undefined) {
+      problems.push(problem(["testNetwork"], { resourceGroup: tn.resourceGroup, existingResourceGroup: tn.existingResourceGroup }, "sets both resourceGroup and existingResourceGroup; only one of them may be set"));
+    }
+    if (tn.resourceGroup === undefined && tn.existingResourceGroup === undefined) {
+      problems.push(problem(["testNetwork", "resourceGroup"], undefined, "expected the test network's resource group (or existingResourceGroup)"));
+    }
+    const space = typeof tn.addressSpace === "string" ? [tn.addressSpace] : arr(tn.addressSpace);
+    const spaceCidrs = space.map((s, i) => {
+      const c = typeof s === "string" ? parseCidr(s) : undefined;
+      const p: ConfigPath = typeof tn.addressSpace === "string" ? ["testNetwork", "addressSpace"] : ["testNetwork", "addressSpace", i];
+      if (!c) problems.push(problem(p, s, "is not an IPv4 CIDR (network address/prefix length, e.g. \"10.10.0.0/16\")"));
+      return c;
+    });
+    spaceCidrs.forEach((a, i) => {
+      spaceCidrs.forEach((b, j) => {
+        if (a && b && j > i && cidrsOverlap(a, b)) problems.push(problem(["testNetwork", "addressSpace", j], b.text, `overlaps testNetwork.addressSpace[${i}] ${a.text}`));
+      });
+    });
+    const names = new Map<string, number>();
+    arr(tn.subnets).forEach((s, i) => {
+      const r = rec(s);
+      if (!r) return;
+      const name = str(r.name);
+      if (name !== undefined) {
+        const lower = name.toLowerCase();
+        if (names.has(lower)) problems.push(problem(["testNetwork", "subnets", i, "name"], name, `repeats testNetwork.subnets[${names.get(lower)}].name`));
+        else names.set(lower, i);
+        if (lower === "gatewaysubnet") problems.push(problem(["testNetwork", "subnets", i, "name"], name, "is a gateway subnet; the isolated test network has no gateway"));
+      }
+      if (r.prefix === undefined) return;
+      const c = typeof r.prefix === "string" ? parseCidr(r.prefix) : undefined;
+      subnetCidrs[i] = c;
+      if (!c) {
+        problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, "is not an IPv4 CIDR"));
+        return;
+      }
+      if (name !== undefined) subnetPrefixes.set(name, c.text);
+      if (c.prefixLength > 29) problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, "is smaller than /29, the smallest subnet Azure allows"));
+      const parsedSpace = spaceCidrs.filter((x): x is NonNullable<typeof x> => x !== undefined);
+      if (parsedSpace.length === spaceCidrs.length && parsedSpace.length > 0 && !parsedSpace.some((sp) => cidrContainsCidr(sp, c))) {
+        problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, `is not inside the address space ${parsedSpace.map((x) => x.text).join(", ")}`));
+      }
+      subnetCidrs.forEach((other, j) => {
+        if (other && j < i && cidrsOverlap(other, c)) problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, `overlaps testNetwork.subnets[${j}].prefix ${other.text}`));
+      });
+    });
+
+    // Allow-list: never the whole Internet; priorities unique per direction and below the deny rules.
+    const rules = arr(tn.allowList);
+    rules.forEach((rule, i) => {
+      const r = rec(rule);
+      const addr = str(r?.remoteAddress);
+      if (addr === undefined) return;
+      const whole = ["*", "internet", "any", "0.0.0.0/0"].includes(addr.trim().toLowerCase());
+      if (whole) problems.push(problem(["testNetwork", "allowList", i, "remoteAddress"], addr, "opens the test network to the whole Internet; allow-list entries must name specific addresses"));
+      else if (/^[\d.]+(\/\d+)?$/.test(addr)) {
+        const ok = addr.includes("/") ? parseCidr(addr) !== undefined : parseIpv4(addr) !== undefined;
+        if (!ok) problems.push(problem(["testNetwork", "allowList", i, "remoteAddress"], addr, "is not an IPv4 address or CIDR"));
+      }
+    });
+    const assigned = assignNsgPriorities(
+      rules.map((rule) => {
+        const r = rec(rule) ?? {};
+        return { direction: str(r.direction) === "Outbound" ? "Outbound" : "Inbound", priority: typeof r.priority === "number" ? r.priority : undefined };
+      }),
+    );
+    assigned.duplicates.forEach(({ index, other, priority }) =>
+      problems.push(problem(["testNetwork", "allowList", index, "priority"], priority, `is already used by testNetwork.allowList[${other}] in the same direction`)),
+    );
+    assigned.overflow.forEach(({ index, priority }) =>
+      problems.push(problem(["testNetwork", "allowList", index], rules[index], `would get priority ${priority}, at or above the Internet deny rules (${NSG_DENY_INTERNET_PRIORITY}); give fewer rules or explicit priorities`)),
+    );
+  }
+
+  // Directory copy: subnet exists, IPs inside it and usable, unique; no DC in the application scope.
+  const dc = rec(root.directoryCopy);
+  if (dc) {
+    const subnetName = str(dc.subnet);
+    const subnetPrefix = subnetName === undefined ? undefined : [...subnetPrefixes.entries()].find(([n]) => n.toLowerCase() === subnetName.toLowerCase())?.[1];
+    const subnetListed = arr(tn?.subnets).some((s) => str(rec(s)?.name)?.toLowerCase() === subnetName?.toLowerCase());
+    if (tn && subnetName !== undefined && !subnetListed) {
+      const known = arr(tn.subnets).map((s) => str(rec(s)?.name)).filter(Boolean);
+      problems.push(problem(["directoryCopy", "subnet"], subnetName, `is not one of the test network's subnets (${known.join(", ")})`));
+    }
+    const ips = new Map<string, number>();
+    const scopeKeys = new Set(arr(scope?.items).flatMap((it) => itemRefKeys(asItemRef(it))));
+    arr(dc.items).forEach((item, i) => {
+      const r = rec(item);
+      if (!r) return;
+      problems.push(...itemRefProblems(r, ["directoryCopy", "items", i]));
+      const ip = r.testIp;
+      if (typeof ip === "string") {
+        if (parseIpv4(ip) === undefined) problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, "is not an IPv4 address"));
+        else if (subnetPrefix !== undefined) {
+          const why = staticIpProblem(subnetPrefix, ip);
+          if (why) problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, `cannot be used in subnet ${subnetName}: ${why}`));
+        }
+        if (ips.has(ip)) problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, `repeats directoryCopy.items[${ips.get(ip)}].testIp`));
+        else ips.set(ip, i);
+      }
+      const overlap = itemRefKeys(asItemRef(r)).find((k) => scopeKeys.has(k));
+      if (overlap) problems.push(problem(["directoryCopy", "items", i], r, "is also in scope.items; the directory copy is test-failed-over on its own, first, and cleaned up last"));
+    });
+  }
+
+  // Expected results: one per item, IPs usable in some test subnet.
+  const expectedNames = new Map<string, number>();
+  arr(root.expected).forEach((e, i) => {
+    const r = rec(e);
+    if (!r) return;
+    const fn = str(r.friendlyName);
+    if (fn !== undefined) {
+      if (expectedNames.has(fn.toLowerCase())) problems.push(problem(["expected", i, "friendlyName"], fn, `repeats expected[${expectedNames.get(fn.toLowerCase())}].friendlyName`));
+      else expectedNames.set(fn.toLowerCase(), i);
+    }
+    const ip = r.ip;
+    if (ip === undefined) return;
+    if (typeof ip !== "string" || parseIpv4(ip) === undefined) {
+      problems.push(problem(["expected", i, "ip"], ip, "is not an IPv4 address"));
+      return;
+    }
+    if (subnetPrefixes.size === 0) return;
+    const home = [...subnetPrefixes.entries()].find(([, prefix]) => staticIpProblem(prefix, ip) === undefined);
+    if (!home) {
+      const why = [...subnetPrefixes.entries()].map(([n, p]) => `${n} ${p}`).join(", ");
+      problems.push(problem(["expected", i, "ip"], ip, `is not a usable address in any test subnet (${why}; Azure reserves the first four and the last address)`));
+    }
+    const dcItem = arr(dc?.items).map(rec).find((d) => d && str(d.friendlyName)?.toLowerCase() === fn?.toLowerCase());
+    if (dcItem && typeof dcItem.testIp === "string" && dcItem.testIp !== ip) {
+      problems.push(problem(["expected", i, "ip"], ip, `differs from the directory copy's testIp ${dcItem.testIp} for ${fn}`));
+    }
+  });
+
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Endpoint resolution.
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+function resolveArm(parsed: ParsedConfig["arm"], env: Record<string, string | undefined>): { arm?: ResolvedArm; problems: string[] } {
+  const fromEnv = env[ARM_ENDPOINT_ENV];
+  const source = fromEnv ? ` (from ${ARM_ENDPOINT_ENV})` : "";
+  let endpoint = fromEnv || parsed.endpoint;
+  if (!endpoint) {
+    if (parsed.credentialMode === "default") endpoint = AZURE_ARM_ENDPOINT;
+    else if (parsed.twinPort !== undefined) endpoint = `http://127.0.0.1:${parsed.twinPort}`;
+    else {
+      return { problems: [problem(["arm", "endpoint"], undefined, `expected the twin URL: set arm.endpoint or arm.twinPort, or the ${ARM_ENDPOINT_ENV} environment variable`)] };
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return { problems: [problem(["arm", "endpoint"], endpoint, `is not an absolute URL${source}`)] };
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return { problems: [problem(["arm", "endpoint"], endpoint, `is not an http(s) URL${source}`)] };
+  }
+  if (parsed.credentialMode === "default" && url.protocol !== "https:") {
+    return { problems: [problem(["arm", "endpoint"], endpoint, `is not https; credentialMode "default" sends Azure AD tokens and needs https${source}`)] };
+  }
+  if (parsed.credentialMode === "twin" && !LOOPBACK_HOSTS.has(url.hostname)) {
+    return { problems: [problem(["arm", "endpoint"], endpoint, `is not a loopback URL; credentialMode "twin" only talks to a local twin (127.0.0.1)${source}`)] };
+  }
+  return { arm: { endpoint: endpoint.replace(/\/+$/, ""), credentialMode: parsed.credentialMode }, problems: [] };
+}
+
+export interface ParseOptions {
+  /** Environment variables consulted for overrides (default: none, to keep parsing pure). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Every problem in a raw drill config (keys without the namespace), or [] when it is valid. */
+export function drillConfigProblems(raw: unknown, options: ParseOptions = {}): string[] {
+  return parse(raw, options).problems;
+}
+
+/** The typed drill config, or a DrillConfigError listing every problem at once. */
+export function parseDrillConfig(raw: unknown, options: ParseOptions = {}): DrillConfig {
+  const { config, problems } = parse(raw, options);
+  if (problems.length > 0 || !config) throw new DrillConfigError(problems);
+  return config;
+}
+
+function parse(raw: unknown, options: ParseOptions): { config?: DrillConfig; problems: string[] } {
+  if (rec(raw) === undefined) return { problems: [problem([], raw, "is not an object of failover-drill:* settings")] };
+  const result = drillConfigSchema.safeParse(raw);
+  const problems: string[] = [];
+  if (!result.success) for (const issue of result.error.issues) problems.push(...zodIssueProblems(issue, raw));
+  problems.push(...crossFieldProblems(raw));
+  let arm: ResolvedArm | undefined;
+  if (result.success) {
+    const r = resolveArm(result.data.arm, options.env ?? {});
+    problems.push(...r.problems);
+    arm = r.arm;
+  }
+  const unique = [...new Set(problems)];
+  if (unique.length > 0 || !result.success || !arm) return { problems: unique };
+  return { config: { ...result.data, arm }, problems: [] };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Checks that need what the vault holds (run at preview by index.ts with the invoke results).
+
+export interface PlanMember {
+  /** Protected item ARM id as the recovery plan lists it. */
+  id: string;
+  friendlyName?: string;
+}
+
+/**
+ * Problems with a recovery plan's contents: at least one and at most 100 protected items (seed rule),
+ * and no domain controller copy inside it (the DC is test-failed-over on its own, first).
+ */
+export function recoveryPlanProblems(planName: string, members: PlanMember[], dcItems: ItemRefConfig[] = []): string[] {
+  const problems: string[] = [];
+  if (members.length === 0) problems.push(problem(["scope", "recoveryPlan"], planName, "holds no protected items; a drill needs at least one item in scope"));
+  if (members.length > MAX_RECOVERY_PLAN_ITEMS) {
+    problems.push(problem(["scope", "recoveryPlan"], planName, `holds ${members.length} protected items; a recovery plan holds at most ${MAX_RECOVERY_PLAN_ITEMS}`));
+  }
+  const memberKeys = new Map<string, string>();
+  for (const m of members) {
+    const parts = /\/replicationFabrics\/([^/]+)\/replicationProtectionContainers\/([^/]+)\/replicationProtectedItems\/([^/]+)$/i.exec(m.id);
+    if (parts) memberKeys.set(`id:${parts[1]}/${parts[2]}/${parts[3]}`.toLowerCase(), m.friendlyName ?? parts[3]);
+    if (m.friendlyName) memberKeys.set(`fn:${m.friendlyName}`.toLowerCase(), m.friendlyName);
+  }
+  dcItems.forEach((dc, i) => {
+    const hit = itemRefKeys(dc).find((k) => memberKeys.has(k));
+    if (hit) {
+      problems.push(problem(["directoryCopy", "items", i], dc, `is also in recovery plan ${planName} (as ${memberKeys.get(hit)}); remove it from the plan or from directoryCopy`));
+    }
+  });
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading stack config.
+
+/**
+ * Collects the `failover-drill:*` keys into a plain object for parseDrillConfig. `get` returns a key's
+ * stored text (Pulumi stores structured YAML values as JSON text). Text that is not valid JSON is kept
+ * as is, so zod reports it against the key ("is not an object").
+ */
+export function readRawDrillConfig(get: (key: string) => string | undefined): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const [key, kind] of Object.entries(CONFIG_KEYS)) {
+    const value = get(key);
+    if (value === undefined) continue;
+    if (kind === "string") raw[key] = value;
+    else if (kind === "objectOrString" && !/^\s*[{[]/.test(value)) raw[key] = value;
+    else {
+      try {
+        raw[key] = JSON.parse(value);
+      } catch {
+        raw[key] = value;
+      }
+    }
+  }
+  return raw;
+}

@@ -1,0 +1,257 @@
+// Reads each in-scope protected item's current compute and network settings with the azure-native
+// invokes (so the TestFailover resource and the policy pack see them in preview) and maps them into the
+// plain ItemSettingsSnapshot of drillTypes.ts. The mapping functions are pure and tested on their own;
+// the invokes are injected (`ItemSettingsReaders`) so tests and other callers can substitute them.
+
+import type { ItemSettingsSnapshot, NicSnapshot, ProtectedItemRef, VaultRef } from "./drillTypes";
+import type { ItemRefConfig } from "./config";
+import { parseArmId } from "./naming";
+import { maxNicsForSize } from "./vmSizes";
+
+// The slices of the invoke results this module reads (structurally compatible with azure-native's
+// GetReplicationProtectedItemResult, GetReplicationRecoveryPlanResult, GetAvailabilitySetResult and
+// GetStorageAccountResult, so tests can pass plain objects).
+export interface IpConfigLike {
+  isPrimary?: boolean;
+  recoverySubnetName?: string;
+  recoveryStaticIPAddress?: string;
+  tfoSubnetName?: string;
+  tfoStaticIPAddress?: string;
+}
+export interface VmNicLike {
+  nicId?: string;
+  vMNetworkName?: string;
+  recoveryVMNetworkId?: string;
+  ipConfigs?: IpConfigLike[];
+}
+export interface ProviderDetailsLike {
+  instanceType?: string;
+  recoveryAzureVmName?: string;
+  recoveryAzureVMSize?: string;
+  vmNics?: VmNicLike[];
+  selectedSourceNicId?: string;
+  useManagedDisks?: string;
+  recoveryAvailabilitySetId?: string;
+  recoveryAzureStorageAccount?: string;
+  selectedRecoveryAzureNetworkId?: string;
+  recoveryAzureResourceGroupId?: string;
+}
+export interface ProtectedItemLike {
+  id: string;
+  name: string;
+  properties?: {
+    friendlyName?: string;
+    protectionState?: string;
+    providerSpecificDetails?: unknown;
+  };
+}
+export interface RecoveryPlanLike {
+  id: string;
+  name: string;
+  properties?: { groups?: { groupType?: string; replicationProtectedItems?: { id?: string; virtualMachineId?: string }[] }[] };
+}
+export interface AvailabilitySetLike {
+  sku?: { name?: string };
+}
+export interface StorageAccountLike {
+  encryption?: { services?: { blob?: { enabled?: boolean } } };
+}
+
+const ITEM_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.RecoveryServices\/vaults\/([^/]+)\/replicationFabrics\/([^/]+)\/replicationProtectionContainers\/([^/]+)\/replicationProtectedItems\/([^/]+)\/?$/i;
+
+export interface ProtectedItemIdParts {
+  subscriptionId: string;
+  resourceGroup: string;
+  vaultName: string;
+  fabricName: string;
+  protectionContainerName: string;
+  name: string;
+}
+
+/** Splits a replicated protected item's ARM id; undefined when it is not one. */
+export function parseProtectedItemId(id: string | undefined): ProtectedItemIdParts | undefined {
+  const m = id ? ITEM_ID.exec(id) : null;
+  if (!m) return undefined;
+  return { subscriptionId: m[1], resourceGroup: m[2], vaultName: m[3], fabricName: m[4], protectionContainerName: m[5], name: m[6] };
+}
+
+export function protectedItemId(vault: VaultRef, fabricName: string, protectionContainerName: string, name: string): string {
+  return (
+    `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.name}` +
+    `/replicationFabrics/${fabricName}/replicationProtectionContainers/${protectionContainerName}/replicationProtectedItems/${name}`
+  );
+}
+
+/** The protected item ids of a recovery plan in group order (Shutdown/Failover/Boot groups), each once. */
+export function recoveryPlanMemberIds(plan: RecoveryPlanLike): string[] {
+  const seen = new Set<string>();
+  const ids: string[] = [];
+  for (const group of plan.properties?.groups ?? []) {
+    for (const item of group.replicationProtectedItems ?? []) {
+      if (!item.id || seen.has(item.id.toLowerCase())) continue;
+      seen.add(item.id.toLowerCase());
+      ids.push(item.id);
+    }
+  }
+  return ids;
+}
+
+export function toProtectedItemRef(item: ProtectedItemLike): ProtectedItemRef {
+  const parts = parseProtectedItemId(item.id);
+  if (!parts) throw new Error(`protected item id ${JSON.stringify(item.id)} is not a replicated protected item id`);
+  return {
+    fabricName: parts.fabricName,
+    protectionContainerName: parts.protectionContainerName,
+    name: item.name || parts.name,
+    friendlyName: item.properties?.friendlyName ?? parts.name,
+    id: item.id,
+  };
+}
+
+function toNicSnapshots(details: ProviderDetailsLike): NicSnapshot[] {
+  const nics = details.vmNics ?? [];
+  const primaryId = details.selectedSourceNicId;
+  return nics.map((nic, i) => {
+    const configs = nic.ipConfigs ?? [];
+    const ip = configs.find((c) => c.isPrimary) ?? configs[0] ?? {};
+    const isPrimary = primaryId ? nic.nicId === primaryId : i === 0;
+    const snapshot: NicSnapshot = { nicId: nic.nicId ?? `nic-${i}`, name: nic.vMNetworkName ?? nic.nicId ?? `nic-${i}`, isPrimary };
+    const subnet = ip.tfoSubnetName || ip.recoverySubnetName;
+    if (subnet) snapshot.recoverySubnetName = subnet;
+    if (ip.recoveryStaticIPAddress) snapshot.recoveryStaticIp = ip.recoveryStaticIPAddress;
+    if (ip.tfoStaticIPAddress) snapshot.tfoStaticIp = ip.tfoStaticIPAddress;
+    return snapshot;
+  });
+}
+
+export interface SnapshotExtras {
+  availabilitySetSku?: string;
+  replicationStorageSseEnabled?: boolean;
+  /** Overrides the static size table (e.g. from ASR's targetComputeSizes when available). */
+  targetSizeMaxNics?: number;
+}
+
+/** Maps a protected item (plus what was read about its availability set and storage) to a snapshot. */
+export function toItemSettingsSnapshot(item: ProtectedItemLike, extras: SnapshotExtras = {}): ItemSettingsSnapshot {
+  const props = item.properties ?? {};
+  const details = (props.providerSpecificDetails ?? {}) as ProviderDetailsLike;
+  const nics = toNicSnapshots(details);
+  const productionNetwork = details.selectedRecoveryAzureNetworkId ?? details.vmNics?.find((n) => n.recoveryVMNetworkId)?.recoveryVMNetworkId;
+  const snapshot: ItemSettingsSnapshot = {
+    protectedItemId: item.id,
+    friendlyName: props.friendlyName ?? item.name,
+    protectionState: props.protectionState ?? "Unknown",
+    recoveryVmName: details.recoveryAzureVmName ?? props.friendlyName ?? item.name,
+    recoveryVmSize: details.recoveryAzureVMSize ?? "",
+    nics,
+    useManagedDisks: details.useManagedDisks ?? "false",
+    replicationStorageSseEnabled: extras.replicationStorageSseEnabled ?? false,
+  };
+  const maxNics = extras.targetSizeMaxNics ?? maxNicsForSize(details.recoveryAzureVMSize);
+  if (maxNics !== undefined) snapshot.targetSizeMaxNics = maxNics;
+  if (details.recoveryAvailabilitySetId) snapshot.recoveryAvailabilitySetId = details.recoveryAvailabilitySetId;
+  if (extras.availabilitySetSku) snapshot.availabilitySetSku = extras.availabilitySetSku;
+  if (details.recoveryAzureStorageAccount) snapshot.replicationStorageAccountId = details.recoveryAzureStorageAccount;
+  if (productionNetwork) snapshot.productionRecoveryNetworkId = productionNetwork;
+  if (details.recoveryAzureResourceGroupId) snapshot.recoveryResourceGroupId = details.recoveryAzureResourceGroupId;
+  return snapshot;
+}
+
+/** Storage Service Encryption on the replication storage account: `encryption.services.blob.enabled`. */
+export function storageSseEnabled(account: StorageAccountLike | undefined): boolean {
+  return account?.encryption?.services?.blob?.enabled === true;
+}
+
+/** Finds the configured item among known protected items (by fabric/container/name, else friendly name). */
+export function matchItemRef(ref: ItemRefConfig, candidates: ProtectedItemRef[]): ProtectedItemRef | undefined {
+  if (ref.fabricName && ref.protectionContainerName && ref.name) {
+    const lower = (s: string) => s.toLowerCase();
+    return candidates.find(
+      (c) => lower(c.fabricName) === lower(ref.fabricName!) && lower(c.protectionContainerName) === lower(ref.protectionContainerName!) && lower(c.name) === lower(ref.name!),
+    );
+  }
+  if (ref.friendlyName) return candidates.find((c) => c.friendlyName.toLowerCase() === ref.friendlyName!.toLowerCase());
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The invokes.
+
+export interface ItemSettingsReaders {
+  getProtectedItem(args: { resourceGroupName: string; resourceName: string; fabricName: string; protectionContainerName: string; replicatedProtectedItemName: string }): Promise<ProtectedItemLike>;
+  getRecoveryPlan(args: { resourceGroupName: string; resourceName: string; recoveryPlanName: string }): Promise<RecoveryPlanLike>;
+  getAvailabilitySet(args: { resourceGroupName: string; availabilitySetName: string }): Promise<AvailabilitySetLike>;
+  getStorageAccount(args: { resourceGroupName: string; accountName: string }): Promise<StorageAccountLike>;
+}
+
+/** The azure-native 3.28.0 invokes (loaded lazily so pure callers never import the SDK). */
+export function azureNativeReaders(): ItemSettingsReaders {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const recoveryservices = require("@pulumi/azure-native/recoveryservices") as typeof import("@pulumi/azure-native/recoveryservices");
+  const compute = require("@pulumi/azure-native/compute") as typeof import("@pulumi/azure-native/compute");
+  const storage = require("@pulumi/azure-native/storage") as typeof import("@pulumi/azure-native/storage");
+  return {
+    getProtectedItem: (args) => recoveryservices.getReplicationProtectedItem(args),
+    getRecoveryPlan: (args) => recoveryservices.getReplicationRecoveryPlan(args),
+    getAvailabilitySet: (args) => compute.getAvailabilitySet(args),
+    getStorageAccount: (args) => storage.getStorageAccount(args),
+  };
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Reads a recovery plan; the error names the plan, the vault and the config key. */
+export async function readRecoveryPlan(vault: VaultRef, planName: string, readers: ItemSettingsReaders): Promise<RecoveryPlanLike> {
+  try {
+    return await readers.getRecoveryPlan({ resourceGroupName: vault.resourceGroup, resourceName: vault.name, recoveryPlanName: planName });
+  } catch (err) {
+    throw new Error(`failover-drill:scope.recoveryPlan: reading recovery plan ${JSON.stringify(planName)} in vault ${vault.name} failed: ${describeError(err)}`);
+  }
+}
+
+/**
+ * Reads one protected item and what its settings point at (availability set sku, replication storage
+ * encryption) into a snapshot. `configPath` names the config entry in error messages.
+ */
+export async function readItemSettings(
+  vault: VaultRef,
+  item: { fabricName: string; protectionContainerName: string; name: string },
+  readers: ItemSettingsReaders,
+  configPath: string,
+): Promise<{ ref: ProtectedItemRef; snapshot: ItemSettingsSnapshot }> {
+  let raw: ProtectedItemLike;
+  try {
+    raw = await readers.getProtectedItem({
+      resourceGroupName: vault.resourceGroup,
+      resourceName: vault.name,
+      fabricName: item.fabricName,
+      protectionContainerName: item.protectionContainerName,
+      replicatedProtectedItemName: item.name,
+    });
+  } catch (err) {
+    throw new Error(`${configPath}: reading protected item ${item.fabricName}/${item.protectionContainerName}/${item.name} in vault ${vault.name} failed: ${describeError(err)}`);
+  }
+  const details = (raw.properties?.providerSpecificDetails ?? {}) as ProviderDetailsLike;
+  const extras: SnapshotExtras = {};
+  const avSet = parseArmId(details.recoveryAvailabilitySetId);
+  if (avSet) {
+    const set = await readers
+      .getAvailabilitySet({ resourceGroupName: avSet.resourceGroup, availabilitySetName: avSet.segments[avSet.segments.length - 1][1] })
+      .catch((err) => {
+        throw new Error(`${configPath}: reading availability set ${details.recoveryAvailabilitySetId} of ${raw.properties?.friendlyName ?? item.name} failed: ${describeError(err)}`);
+      });
+    if (set.sku?.name) extras.availabilitySetSku = set.sku.name;
+  }
+  const account = parseArmId(details.recoveryAzureStorageAccount);
+  if (account) {
+    const sa = await readers
+      .getStorageAccount({ resourceGroupName: account.resourceGroup, accountName: account.segments[account.segments.length - 1][1] })
+      .catch((err) => {
+        throw new Error(`${configPath}: reading replication storage account ${details.recoveryAzureStorageAccount} of ${raw.properties?.friendlyName ?? item.name} failed: ${describeError(err)}`);
+      });
+    extras.replicationStorageSseEnabled = storageSseEnabled(sa);
+  }
+  return { ref: toProtectedItemRef(raw), snapshot: toItemSettingsSnapshot(raw, extras) };
+}
