@@ -1,0 +1,118 @@
+// Finding the drill's TestFailover dynamic resources and reading the settings the rules check.
+import type { ItemSettingsSnapshot, NicSnapshot, TestFailoverInputs } from "../../components/drillTypes";
+import { TEST_FAILOVER_TYPE } from "../../components/drillTypes";
+import { parseCidr, Cidr } from "../../components/ipv4";
+import { asArray, asString } from "./unknowns";
+
+export { TEST_FAILOVER_TYPE };
+export type { ItemSettingsSnapshot, NicSnapshot, TestFailoverInputs };
+
+/**
+ * True for the drill's TestFailover. `validateResourceOfType` cannot match dynamic resources (they have
+ * no static `__pulumiType`), so the type token is compared. The generic token is accepted too when the
+ * props carry the TestFailover's unmistakable shape, in case a caller registers it without a module.
+ */
+export function isTestFailover(type: string, props?: Record<string, any>): boolean {
+    if (type === TEST_FAILOVER_TYPE) return true;
+    if (type !== "pulumi-nodejs:dynamic:Resource" || !props) return false;
+    try {
+        const role = props.role;
+        return (role === "directory-copy" || role === "application") && Array.isArray(props.items);
+    } catch {
+        return false;
+    }
+}
+
+export function isManagedDisks(item: ItemSettingsSnapshot): boolean {
+    return String(item.useManagedDisks).trim().toLowerCase() === "true";
+}
+
+export function itemName(item: ItemSettingsSnapshot, index: number): string {
+    return asString(item.friendlyName) || asString(item.recoveryVmName) || `items[${index}]`;
+}
+
+/** The primary NIC: the one marked primary, else the first listed (ASR's rule). */
+export function primaryNic(nics: NicSnapshot[]): NicSnapshot | undefined {
+    return nics.find((n) => n.isPrimary === true) ?? nics[0];
+}
+
+/** NICs in the order ASR attaches them: the primary first, then the others as listed. */
+export function nicsInAttachOrder(nics: NicSnapshot[]): NicSnapshot[] {
+    const primary = primaryNic(nics);
+    return primary ? [primary, ...nics.filter((n) => n !== primary)] : [];
+}
+
+export function nicName(nic: NicSnapshot, index: number): string {
+    return asString(nic.name) || asString(nic.nicId) || `nics[${index}]`;
+}
+
+export interface TestSubnet {
+    name: string;
+    addressPrefix: string;
+    cidr?: Cidr;
+}
+
+export function testSubnetsOf(props: Record<string, any>): TestSubnet[] {
+    return asArray<{ name: string; addressPrefix: string }>(props.testSubnets).map((s) => ({
+        name: String(s.name),
+        addressPrefix: String(s.addressPrefix),
+        cidr: parseCidr(String(s.addressPrefix)),
+    }));
+}
+
+/**
+ * The test-network subnet a NIC lands in. Microsoft: "If a subnet with the same name as the target
+ * subnet is available in the test network, the test VM is connected to it; otherwise to the first
+ * subnet in alphabetical order."
+ */
+export function resolveTestSubnet(
+    subnets: TestSubnet[],
+    recoverySubnetName: string | undefined,
+): { subnet: TestSubnet; sameName: boolean } | undefined {
+    if (subnets.length === 0) return undefined;
+    const wanted = recoverySubnetName?.trim().toLowerCase();
+    const same = wanted ? subnets.find((s) => s.name.toLowerCase() === wanted) : undefined;
+    if (same) return { subnet: same, sameName: true };
+    const first = [...subnets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
+    return { subnet: first, sameName: false };
+}
+
+/** The test IP configured on a NIC: the test failover IP when set, else none (DHCP or reuse). */
+export function configuredTestIp(nic: NicSnapshot): string | undefined {
+    const ip = asString(nic.tfoStaticIp)?.trim();
+    return ip ? ip : undefined;
+}
+
+/** Case-insensitive ARM id comparison (ARM ids are case-insensitive). */
+export function sameArmId(a: string | undefined, b: string | undefined): boolean {
+    return !!a && !!b && a.trim().replace(/\/+$/, "").toLowerCase() === b.trim().replace(/\/+$/, "").toLowerCase();
+}
+
+/** Splits an ARM id into resource group and resource name (the last segment). */
+export function armIdParts(id: string): { resourceGroup?: string; name?: string } {
+    const rg = /\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
+    const segments = id.replace(/\/+$/, "").split("/");
+    return { resourceGroup: rg, name: segments[segments.length - 1] || undefined };
+}
+
+/** The items of a TestFailover, each with its display name; unknown items are skipped by the reader. */
+export function itemsOf(
+    props: Record<string, any>,
+    read: <T>(f: () => T) => T | undefined,
+): { item: ItemSettingsSnapshot; name: string; index: number }[] {
+    const items = read(() => asArray<ItemSettingsSnapshot>(props.items)) ?? [];
+    const result: { item: ItemSettingsSnapshot; name: string; index: number }[] = [];
+    items.forEach((_, index) => {
+        const item = read(() => items[index]);
+        if (item === undefined || item === null) return;
+        const name = read(() => itemName(item, index)) ?? `items[${index}]`;
+        result.push({ item, name, index });
+    });
+    return result;
+}
+
+/** The fields of an expected result the rules read. */
+export interface ExpectedVmResultLike {
+    friendlyName: string;
+    ip?: string;
+}

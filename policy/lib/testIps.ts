@@ -1,0 +1,107 @@
+// The test IPs a TestFailover pins: each NIC's test failover IP (tfoStaticIPAddress) and each expected
+// VM's primary IP. Used by test-ip-valid (per resource) and test-ip-unique-across-drill (per stack).
+import { parseIpv4 } from "../../components/ipv4";
+import {
+    ExpectedVmResultLike,
+    configuredTestIp,
+    itemsOf,
+    nicName,
+    primaryNic,
+    resolveTestSubnet,
+    TestSubnet,
+} from "./testFailover";
+import { asArray, asString } from "./unknowns";
+
+export interface IpClaim {
+    ip: string;
+    /** The address as a number, undefined when it is not an IPv4 address. */
+    value?: number;
+    item: string;
+    nic?: string;
+    /** Where the address comes from: the item's NIC setting or the drill's expected result. */
+    source: "tfoStaticIp" | "expected";
+    /** The test subnet the NIC lands in, when it can be resolved. */
+    subnet?: TestSubnet;
+    /** True when the NIC's recovery subnet name has no same-named subnet in the test network. */
+    subnetFallback?: boolean;
+    recoverySubnetName?: string;
+}
+
+/** Every test IP a TestFailover's props pin, read through `read` so unknowns are skipped. */
+export function ipClaimsOf(
+    props: Record<string, any>,
+    subnets: TestSubnet[] | undefined,
+    read: <T>(f: () => T) => T | undefined,
+): IpClaim[] {
+    const claims: IpClaim[] = [];
+    const itemsByName = new Map<string, { name: string; primaryNicName?: string; recoverySubnetName?: string }>();
+    for (const { item, name } of itemsOf(props, read)) {
+        const nics = read(() => asArray(item.nics)) ?? [];
+        const primary = read(() => primaryNic(nics));
+        itemsByName.set(name.toLowerCase(), {
+            name,
+            primaryNicName: primary ? read(() => nicName(primary, nics.indexOf(primary))) : undefined,
+            recoverySubnetName: primary ? read(() => asString(primary.recoverySubnetName)) : undefined,
+        });
+        nics.forEach((_, i) => {
+            const claim = read((): IpClaim | undefined => {
+                const nic = nics[i];
+                const ip = configuredTestIp(nic);
+                if (!ip) return undefined;
+                const recoverySubnetName = asString(nic.recoverySubnetName);
+                const resolved = subnets ? resolveTestSubnet(subnets, recoverySubnetName) : undefined;
+                return {
+                    ip,
+                    value: parseIpv4(ip),
+                    item: name,
+                    nic: nicName(nic, i),
+                    source: "tfoStaticIp",
+                    subnet: resolved?.subnet,
+                    subnetFallback: resolved ? !resolved.sameName : undefined,
+                    recoverySubnetName,
+                };
+            });
+            if (claim) claims.push(claim);
+        });
+    }
+    const expected = read(() => asArray<ExpectedVmResultLike>(props.expected)) ?? [];
+    expected.forEach((_, i) => {
+        const claim = read((): IpClaim | undefined => {
+            const e = expected[i];
+            const ip = asString(e.ip)?.trim();
+            if (!ip) return undefined;
+            const friendlyName = asString(e.friendlyName) ?? `expected[${i}]`;
+            const owner = itemsByName.get(friendlyName.toLowerCase());
+            const resolved = owner && subnets ? resolveTestSubnet(subnets, owner.recoverySubnetName) : undefined;
+            return {
+                ip,
+                value: parseIpv4(ip),
+                item: owner?.name ?? friendlyName,
+                nic: owner?.primaryNicName,
+                source: "expected",
+                subnet: resolved?.subnet,
+                subnetFallback: resolved ? !resolved.sameName : undefined,
+                recoverySubnetName: owner?.recoverySubnetName,
+            };
+        });
+        if (claim) claims.push(claim);
+    });
+    return claims;
+}
+
+/** A claim's owner: one NIC of one item (an expected IP belongs to the item's primary NIC). */
+export function ownerKey(claim: IpClaim): string {
+    return `${claim.item.toLowerCase()}\u0000${(claim.nic ?? "").toLowerCase()}`;
+}
+
+export function describeClaim(claim: IpClaim): string {
+    const nic = claim.nic ? `, NIC "${claim.nic}"` : "";
+    const from = claim.source === "expected" ? "expected IP" : "test failover IP";
+    return `item "${claim.item}"${nic} (${from})`;
+}
+
+export function fixFor(claim: IpClaim): string {
+    return claim.source === "expected"
+        ? `change failover-drill:expected (friendlyName "${claim.item}") ip`
+        : `change the test failover IP of NIC "${claim.nic}" in Replicated items > ${claim.item} > "Compute and Network" > Network properties`;
+}

@@ -1,0 +1,34 @@
+// Every policy of the pack, in the order they are reported. Importing this module does not start the
+// policy server (only index.ts constructs the PolicyPack).
+import { Policies } from "@pulumi/policy";
+import { directoryCopyFirst } from "./directoryCopyFirst";
+import { directoryCopyRecommended } from "./directoryCopyRecommended";
+import { dnsPointsToDirectoryCopy } from "./dnsPointsToDirectoryCopy";
+import { drillResourcesTagged } from "./drillResourcesTagged";
+import { drillStorageInfrastructureEncryption } from "./drillStorageInfrastructureEncryption";
+import { drillStorageSecure } from "./drillStorageSecure";
+import { managedDisksBlockedBySseReplicationStorage } from "./managedDisksBlockedBySseReplicationStorage";
+import { managedDisksPreventFailback } from "./managedDisksPreventFailback";
+import { managedDisksRequireAlignedAvailabilitySet } from "./managedDisksRequireAlignedAvailabilitySet";
+import { nicCountFitsTargetSize } from "./nicCountFitsTargetSize";
+import { testIpUniqueAcrossDrill } from "./testIpUniqueAcrossDrill";
+import { testIpValid } from "./testIpValid";
+import { testNetworkIsolated } from "./testNetworkIsolated";
+import { vmNameValid } from "./vmNameValid";
+
+export const policies: Policies = [
+    managedDisksRequireAlignedAvailabilitySet,
+    managedDisksBlockedBySseReplicationStorage,
+    managedDisksPreventFailback,
+    testIpValid,
+    testIpUniqueAcrossDrill,
+    nicCountFitsTargetSize,
+    vmNameValid,
+    testNetworkIsolated,
+    dnsPointsToDirectoryCopy,
+    directoryCopyRecommended,
+    directoryCopyFirst,
+    drillStorageSecure,
+    drillStorageInfrastructureEncryption,
+    drillResourcesTagged,
+];

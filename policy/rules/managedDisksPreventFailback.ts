@@ -1,0 +1,53 @@
+// Seed rule: "Managed disks are created only at failover. Failback to Hyper-V is not supported for VMs
+// with managed disks: use them for migration-only."
+//
+// Levels: the CrossGuard SDK gives one enforcement level per policy (the CLI always sends the level it
+// reconciled, so a policy cannot raise its own level at run time). This policy is advisory by default;
+// a drill whose recovery plan needs failback sets both keys in its --policy-pack-config file, as in
+// policy/config/failback-required.json:
+//   { "managed-disks-prevent-failback": { "enforcementLevel": "mandatory", "failbackRequired": true } }
+// `failbackRequired` changes the message from a reminder into a blocking explanation.
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { PORTAL_COMPUTE_AND_NETWORK, violation, where } from "../lib/messages";
+import { isManagedDisks, isTestFailover, itemsOf } from "../lib/testFailover";
+import { PreviewReader } from "../lib/unknowns";
+
+export interface ManagedDisksPreventFailbackConfig {
+    failbackRequired?: boolean;
+}
+
+export const managedDisksPreventFailback: ResourceValidationPolicy = {
+    name: "managed-disks-prevent-failback",
+    description:
+        "Failback to Hyper-V is not supported for VMs with managed disks (migration-only). Advisory; make it mandatory with failbackRequired: true and enforcementLevel: mandatory.",
+    enforcementLevel: "advisory",
+    configSchema: {
+        properties: {
+            failbackRequired: {
+                type: "boolean",
+                default: false,
+                description:
+                    "true when the recovery plan must be able to fail back to Hyper-V; pair it with enforcementLevel: mandatory.",
+            },
+        },
+    },
+    validateResource: (args, reportViolation) => {
+        if (!isTestFailover(args.type, args.props)) return;
+        const { failbackRequired } = args.getConfig<ManagedDisksPreventFailbackConfig>();
+        const reader = new PreviewReader();
+        const read = reader.read.bind(reader);
+        for (const { item, name } of itemsOf(args.props, read)) {
+            reader.check(() => {
+                if (!isManagedDisks(item)) return;
+                const problem = failbackRequired
+                    ? 'useManagedDisks is "true" but failback to Hyper-V is required (policy config failbackRequired: true), and failback is not supported for VMs with managed disks'
+                    : 'useManagedDisks is "true": failback to Hyper-V is not supported for VMs with managed disks, so this VM is migration-only';
+                const fix = failbackRequired
+                    ? `in ${PORTAL_COMPUTE_AND_NETWORK} set "Use managed disks" to No`
+                    : `if the VM must fail back to on-premises, set "Use managed disks" to No in ${PORTAL_COMPUTE_AND_NETWORK}; otherwise accept migration-only`;
+                reportViolation(violation(where(args.name, name), problem, fix));
+            });
+        }
+        reader.finish();
+    },
+};

@@ -1,0 +1,152 @@
+// Microsoft: run the test failover "into an isolated network"; the seed: "a production recovery network
+// that must never be used for tests". An isolated test network has no peerings, no gateway (no path to
+// on-premises or production), is not any item's production recovery network, and every subnet has an
+// NSG that denies Internet inbound.
+//
+// The facts are spread over several resources (VNet, Subnet, NSG, SecurityRule, gateway, peering,
+// TestFailover), so this is a stack policy; see lib/network.ts for how resources are linked while ids
+// are still unknown in preview.
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { quote, violation } from "../lib/messages";
+import {
+    dependsOn,
+    GATEWAY_TYPE,
+    internetInboundOpening,
+    knownString,
+    nsgCandidates,
+    PEERING_TYPE,
+    securityRulesOf,
+    subnetsOf,
+    testVirtualNetworks,
+    vnetMatchesId,
+    vnetName,
+} from "../lib/network";
+import { isTestFailover, itemsOf, sameArmId } from "../lib/testFailover";
+import { asArray, PreviewReader } from "../lib/unknowns";
+
+const NETWORK_KEY = "failover-drill:testNetwork";
+
+export const testNetworkIsolated: StackValidationPolicy = {
+    name: "test-network-isolated",
+    description:
+        "The test network is isolated: no peerings, no GatewaySubnet or virtual network gateway, not any item's production recovery network, and an NSG denying Internet inbound on every subnet.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const reader = new PreviewReader();
+        const resources = args.resources;
+        const vnets = testVirtualNetworks(reader, resources);
+
+        // 1. Never the production recovery network.
+        for (const tf of resources.filter((r) => isTestFailover(r.type, r.props))) {
+            const testNetworkId = knownString(reader, () => tf.props.testNetworkId);
+            for (const { item, name } of itemsOf(tf.props, reader.read.bind(reader))) {
+                reader.check(() => {
+                    const production = item.productionRecoveryNetworkId;
+                    if (!production) return;
+                    const clash =
+                        (testNetworkId && sameArmId(testNetworkId, production)) ||
+                        vnets.some((v) => vnetMatchesId(reader, v, production));
+                    if (clash) {
+                        reportViolation(
+                            violation(
+                                `"${tf.name}", item "${name}"`,
+                                `the test network ${quote(testNetworkId ?? production)} is the item's production recovery network ${quote(production)}; test VMs would join production`,
+                                `point ${NETWORK_KEY} (resource group and name) at a separate, isolated virtual network`,
+                            ),
+                            tf.urn,
+                        );
+                    }
+                });
+            }
+        }
+
+        for (const vnet of vnets) {
+            const name = vnetName(reader, vnet);
+            // 2. No peerings, inline or as VirtualNetworkPeering resources.
+            reader.check(() => {
+                const peerings = asArray(vnet.props.virtualNetworkPeerings);
+                if (peerings.length > 0) {
+                    const names = peerings.map((p, i) => String(p?.name ?? `virtualNetworkPeerings[${i}]`));
+                    reportViolation(
+                        violation(`virtual network "${vnet.name}"`, `has peering(s) ${names.map((n) => `"${n}"`).join(", ")}`, `remove virtualNetworkPeerings: a test network must not reach other networks (${NETWORK_KEY})`),
+                        vnet.urn,
+                    );
+                }
+            });
+            for (const p of resources.filter((r) => r.type === PEERING_TYPE)) {
+                const local = knownString(reader, () => p.props.virtualNetworkName);
+                const remote = knownString(reader, () => p.props.remoteVirtualNetwork?.id);
+                const linked =
+                    (local && local.toLowerCase() === name.toLowerCase()) ||
+                    (remote && vnetMatchesId(reader, vnet, remote)) ||
+                    dependsOn(p, vnet);
+                if (linked) {
+                    reportViolation(
+                        violation(`virtual network peering "${p.name}"`, `peers the test network "${name}" with another network`, `delete the peering: a test network must not reach other networks`),
+                        p.urn,
+                    );
+                }
+            }
+
+            // 3. No GatewaySubnet, and 4. an NSG denying Internet inbound on every subnet.
+            for (const subnet of subnetsOf(reader, vnet, resources)) {
+                const at = `virtual network "${vnet.name}", subnet "${subnet.name}"`;
+                if (subnet.name.toLowerCase() === "gatewaysubnet") {
+                    reportViolation(
+                        violation(at, "is a GatewaySubnet, which exists only to connect a gateway to other networks", `remove it from ${NETWORK_KEY}.subnets`),
+                        subnet.declaredBy.urn,
+                    );
+                    continue;
+                }
+                if (!subnet.nsg.present) {
+                    reportViolation(
+                        violation(at, "has no network security group", `associate an NSG that denies Internet inbound with every subnet of ${NETWORK_KEY}`),
+                        subnet.declaredBy.urn,
+                    );
+                    continue;
+                }
+                const nsgs = nsgCandidates(reader, subnet, resources);
+                if (nsgs.length === 0) {
+                    if (subnet.nsg.id) {
+                        reportViolation(
+                            violation(at, `uses NSG ${quote(subnet.nsg.id)}, which this drill does not declare, so its rules cannot be checked`, `let the drill create the subnet's NSG (${NETWORK_KEY})`),
+                            subnet.declaredBy.urn,
+                        );
+                    }
+                    continue;
+                }
+                for (const nsg of nsgs) checkNsg(reader, nsg, at, resources, reportViolation);
+            }
+        }
+
+        // 3b. No virtual network gateway anywhere in a drill stack.
+        for (const g of resources.filter((r) => r.type === GATEWAY_TYPE)) {
+            reportViolation(
+                violation(`virtual network gateway "${g.name}"`, "a drill must not declare a VPN/ExpressRoute gateway: it connects the test network to on-premises or production", "remove the gateway from the drill"),
+                g.urn,
+            );
+        }
+        reader.finish();
+    },
+};
+
+function checkNsg(
+    reader: PreviewReader,
+    nsg: PolicyResource,
+    at: string,
+    resources: PolicyResource[],
+    reportViolation: (message: string, urn?: string) => void,
+): void {
+    const rules = securityRulesOf(reader, nsg, resources);
+    const opening = internetInboundOpening(rules);
+    if (opening) {
+        reportViolation(
+            violation(
+                `${at}, NSG "${nsg.name}"`,
+                `security rule "${opening.name}" (priority ${opening.priority}) allows inbound ${opening.protocol} from ${opening.sources.join(", ") || "*"} to port(s) ${opening.destinationPorts.join(", ") || "*"}, so the test network is reachable from the Internet`,
+                `remove the rule or narrow its source to the allow-list in ${NETWORK_KEY}, and keep a Deny rule for source Internet`,
+            ),
+            nsg.urn,
+        );
+    }
+}
