@@ -1,0 +1,220 @@
+// Site Recovery (and the few Compute/Network reads) the drill needs, on ArmClient.
+// Why not @azure/arm-recoveryservices-siterecovery: see README.md in this folder.
+import type { RecoveryPointType, VaultRef } from "../drillTypes";
+import { ArmClient, ArmClientOptions, ArmResponse, retryAfterInMs } from "./armClient";
+import { idSegment, jobNameFromHeaders, lastSegment } from "./ids";
+import { JobPoller } from "./jobFollower";
+import type { Job, NetworkInterface, ProtectedItem, RecoveryPlan, RunCommandResult, VirtualMachine } from "./types";
+
+export const ASR_API_VERSION = "2025-08-01";
+export const COMPUTE_API_VERSION = "2024-07-01";
+export const NETWORK_API_VERSION = "2024-05-01";
+
+export interface SiteRecoveryDrillClientOptions extends ArmClientOptions {
+  /** Job poll interval when the service sends no Retry-After. Default 30000 ms (what ASR sends). */
+  pollIntervalInMs?: number;
+  /** Progress lines (task states); the provider passes console.log so Pulumi shows them. */
+  log?: (line: string) => void;
+}
+
+export type TestFailoverTarget =
+  | { kind: "protectedItem"; id: string; label: string }
+  | { kind: "recoveryPlan"; id: string; label: string };
+
+export interface BeginTestFailoverOptions {
+  networkId: string;
+  failoverDirection: "PrimaryToRecovery";
+  recoveryPointType: RecoveryPointType;
+  /** Called before an ambiguous POST is repeated: returns the job the first attempt started, if any. */
+  findAcceptedJob?: () => Promise<string | undefined>;
+}
+
+export function vaultPath(v: VaultRef): string {
+  return `/subscriptions/${v.subscriptionId}/resourceGroups/${v.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${v.name}`;
+}
+
+function defaultSleep(ms: number, abortSignal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    abortSignal?.addEventListener("abort", () => {
+      clearTimeout(t);
+      reject(new Error("aborted"));
+    }, { once: true });
+  });
+}
+
+/** Path part of an ARM id (ids are absolute paths; ASR spells "/Subscriptions/"). */
+function armPath(id: string): string {
+  return id.startsWith("/") ? id : `/${id}`;
+}
+
+export class SiteRecoveryDrillClient {
+  readonly arm: ArmClient;
+  readonly vaultPath: string;
+  readonly pollIntervalInMs: number;
+  readonly sleep: (ms: number, abortSignal?: AbortSignal) => Promise<void>;
+  readonly log: (line: string) => void;
+
+  constructor(readonly vault: VaultRef, options: SiteRecoveryDrillClientOptions) {
+    this.sleep = options.sleep ?? defaultSleep;
+    this.log = options.log ?? (() => undefined);
+    this.arm = new ArmClient({ ...options, sleep: this.sleep, onEvent: options.onEvent ?? this.log });
+    this.vaultPath = vaultPath(vault);
+    this.pollIntervalInMs = options.pollIntervalInMs ?? 30_000;
+  }
+
+  private asr = { "api-version": ASR_API_VERSION };
+
+  // ---- reads ----
+  getProtectedItem(id: string): Promise<ProtectedItem | undefined> {
+    return this.arm.tryGet<ProtectedItem>(armPath(id), this.asr);
+  }
+
+  /** Every protected item of the vault: one request per page, whatever the number of items. */
+  listProtectedItems(): Promise<ProtectedItem[]> {
+    return this.arm.listAll<ProtectedItem>(`${this.vaultPath}/replicationProtectedItems`, this.asr);
+  }
+
+  getRecoveryPlan(name: string): Promise<RecoveryPlan | undefined> {
+    return this.arm.tryGet<RecoveryPlan>(`${this.vaultPath}/replicationRecoveryPlans/${encodeURIComponent(name)}`, this.asr);
+  }
+
+  async getJob(name: string): Promise<Job | undefined> {
+    return this.arm.tryGet<Job>(`${this.vaultPath}/replicationJobs/${encodeURIComponent(name)}`, this.asr);
+  }
+
+  listJobs(maxPages = 20): Promise<Job[]> {
+    return this.arm.listAll<Job>(`${this.vaultPath}/replicationJobs`, this.asr, maxPages);
+  }
+
+  getVirtualNetwork(id: string): Promise<{ id: string; name: string; properties?: { subnets?: { name: string; properties?: { addressPrefix?: string } }[] } } | undefined> {
+    return this.arm.tryGet(armPath(id), { "api-version": NETWORK_API_VERSION });
+  }
+
+  /** VMs of a resource group with their instance views, one request per page (no per-VM GETs). */
+  listVirtualMachines(subscriptionId: string, resourceGroup: string): Promise<VirtualMachine[]> {
+    return this.arm.listAll<VirtualMachine>(
+      `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines`,
+      { "api-version": COMPUTE_API_VERSION, $expand: "instanceView" },
+    );
+  }
+
+  listNetworkInterfaces(subscriptionId: string, resourceGroup: string): Promise<NetworkInterface[]> {
+    return this.arm.listAll<NetworkInterface>(
+      `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/networkInterfaces`,
+      { "api-version": NETWORK_API_VERSION },
+    );
+  }
+
+  async listTargetComputeSizes(itemId: string): Promise<{ name?: string; properties?: { name?: string; maxNicsCount?: number } }[]> {
+    return this.arm.listAll(`${armPath(itemId)}/targetComputeSizes`, this.asr);
+  }
+
+  // ---- long-running operations ----
+  private poller(res: ArmResponse, label: string, fallbackJob?: string): JobPoller {
+    const jobName = (res.confirmedByRead ? fallbackJob : undefined) ?? jobNameFromHeaders(res.headers) ?? fallbackJob;
+    if (!jobName) {
+      throw new Error(`${label}: the service accepted the request (HTTP ${res.status}) but named no job (no x-ms-request-id, Location or Azure-AsyncOperation)`);
+    }
+    return new JobPoller(this.arm, this.vaultPath, ASR_API_VERSION, { jobName, label, initialDelayInMs: retryAfterInMs(res.headers) }, {
+      pollIntervalInMs: this.pollIntervalInMs,
+      sleep: this.sleep,
+      log: this.log,
+    });
+  }
+
+  /** Rebuilds a poller for a known job (resume after a killed `up`, or adoption). */
+  resumeJob(jobName: string, label: string, initialDelayInMs = 0): JobPoller {
+    return new JobPoller(this.arm, this.vaultPath, ASR_API_VERSION, { jobName, label, initialDelayInMs }, {
+      pollIntervalInMs: this.pollIntervalInMs,
+      sleep: this.sleep,
+      log: this.log,
+    });
+  }
+
+  /**
+   * POST testFailover on a protected item or a recovery plan (reference/asr-api.md §4.1, §4.3).
+   * networkType "VmNetworkAsInput" with the isolated test VNet's id.
+   */
+  async beginTestFailover(target: TestFailoverTarget, options: BeginTestFailoverOptions): Promise<JobPoller> {
+    const body =
+      target.kind === "recoveryPlan"
+        ? {
+            properties: {
+              failoverDirection: options.failoverDirection,
+              networkType: "VmNetworkAsInput",
+              networkId: options.networkId,
+              providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure", recoveryPointType: options.recoveryPointType }],
+            },
+          }
+        : {
+            properties: {
+              failoverDirection: options.failoverDirection,
+              networkType: "VmNetworkAsInput",
+              networkId: options.networkId,
+              // recoveryPointId omitted = the latest recovery point (HyperVReplicaAzureTestFailoverInput).
+              providerSpecificDetails: { instanceType: "HyperVReplicaAzure" },
+            },
+          };
+    let acceptedJob: string | undefined;
+    const res = await this.arm.post(`${armPath(target.id)}/testFailover`, body, {
+      query: this.asr,
+      confirmAccepted: options.findAcceptedJob
+        ? async () => {
+            acceptedJob = await options.findAcceptedJob!();
+            return acceptedJob ? { status: 202, headers: {}, body: undefined } : undefined;
+          }
+        : undefined,
+    });
+    return this.poller(res, target.label, acceptedJob);
+  }
+
+  /** POST testFailoverCleanup with the drill's notes as comments (≤ 1024 characters). */
+  async beginTestFailoverCleanup(target: TestFailoverTarget, comments: string, findAcceptedJob?: () => Promise<string | undefined>): Promise<JobPoller> {
+    let acceptedJob: string | undefined;
+    const res = await this.arm.post(`${armPath(target.id)}/testFailoverCleanup`, { properties: { comments } }, {
+      query: this.asr,
+      confirmAccepted: findAcceptedJob
+        ? async () => {
+            acceptedJob = await findAcceptedJob();
+            return acceptedJob ? { status: 202, headers: {}, body: undefined } : undefined;
+          }
+        : undefined,
+    });
+    return this.poller(res, target.label, acceptedJob);
+  }
+
+  /**
+   * Run Command on a test VM (in-guest checks). Follows Location / Azure-AsyncOperation to the result.
+   * Not retried when ambiguous: a check run twice is harmless but costs time, so a failure is reported.
+   */
+  async runCommand(vmId: string, commandId: string, script: string[], timeoutInMs: number): Promise<RunCommandResult> {
+    const res = await this.arm.post<RunCommandResult>(`${armPath(vmId)}/runCommand`, { commandId, script }, { query: { "api-version": COMPUTE_API_VERSION } });
+    if (res.status === 200 && res.body) return res.body;
+    const location = res.headers["location"];
+    const aao = res.headers["azure-asyncoperation"];
+    const started = Date.now();
+    let delay = retryAfterInMs(res.headers) ?? 2000;
+    while (Date.now() - started < timeoutInMs) {
+      await this.sleep(delay);
+      if (location) {
+        const r = await this.arm.get<RunCommandResult>(location);
+        if (r.status === 200 && r.body) return r.body;
+        delay = retryAfterInMs(r.headers) ?? delay;
+      } else if (aao) {
+        const r = await this.arm.get<{ status?: string; properties?: { output?: RunCommandResult }; error?: { message?: string } }>(aao);
+        const s = r.body?.status;
+        if (s && s !== "InProgress") {
+          if (s !== "Succeeded") throw new Error(`Run Command on ${lastSegment(vmId)}: ${s}${r.body?.error?.message ? `: ${r.body.error.message}` : ""}`);
+          return r.body?.properties?.output ?? {};
+        }
+        delay = retryAfterInMs(r.headers) ?? delay;
+      } else {
+        throw new Error(`Run Command on ${lastSegment(vmId)}: HTTP ${res.status} without a result or a polling URL`);
+      }
+    }
+    throw new Error(`Run Command on ${lastSegment(vmId)} did not finish within ${Math.round(timeoutInMs / 1000)} s`);
+  }
+}
+
+export { idSegment };

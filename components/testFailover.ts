@@ -1,0 +1,77 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { TestFailoverInputs, TestFailoverOutputs } from "./drillTypes";
+
+/** TestFailover's arguments: the contract's inputs, each possibly an Output. */
+export type TestFailoverArgs = { [K in keyof TestFailoverInputs]: pulumi.Input<TestFailoverInputs[K]> };
+
+// The provider object is serialized into state (`__provider`) and re-loaded later by the dynamic-provider
+// plugin with cwd = the program directory, possibly from a moved checkout and without ts-node. So it
+// captures nothing: each method requires the compiled implementation (dist/components/asr/provider.js,
+// built by `npm run setup` / `tsc -p tsconfig.build.json`) relative to process.cwd() at call time.
+// All logic lives in components/asr/ (see its README).
+const testFailoverProvider: pulumi.dynamic.ResourceProvider = {
+  async check(olds: any, news: any) {
+    const path = require("path");
+    const file = path.join(process.cwd(), "dist", "components", "asr", "provider.js");
+    if (!require("fs").existsSync(file)) throw new Error(`failover-drill: ${file} not found; run \`npm run setup\` (tsc -p tsconfig.build.json) in the program directory first`);
+    return require(file).check(olds, news);
+  },
+  async diff(id: string, olds: any, news: any) {
+    const path = require("path");
+    return require(path.join(process.cwd(), "dist", "components", "asr", "provider.js")).diff(id, olds, news);
+  },
+  async create(inputs: any) {
+    const path = require("path");
+    return require(path.join(process.cwd(), "dist", "components", "asr", "provider.js")).create(inputs);
+  },
+  async read(id: string, props: any) {
+    const path = require("path");
+    return require(path.join(process.cwd(), "dist", "components", "asr", "provider.js")).read(id, props);
+  },
+  async update(id: string, olds: any, news: any) {
+    const path = require("path");
+    return require(path.join(process.cwd(), "dist", "components", "asr", "provider.js")).update(id, olds, news);
+  },
+  async delete(id: string, props: any) {
+    const path = require("path");
+    return require(path.join(process.cwd(), "dist", "components", "asr", "provider.js")).delete(id, props);
+  },
+};
+
+/** Exported for the serialization smoke test. */
+export const provider = testFailoverProvider;
+
+const OUTPUT_KEYS = ["jobIds", "testVms", "groupTimings", "rtoAchievedSeconds", "verdict", "failures"] as const;
+
+/**
+ * The drill itself: `pulumi up` runs (or adopts) an ASR test failover into the isolated test network,
+ * follows its job and verifies the test VMs; `pulumi destroy` runs the test failover cleanup with the
+ * drill's notes. Type token `pulumi-nodejs:dynamic/drill:TestFailover` (TEST_FAILOVER_TYPE).
+ */
+export class TestFailover extends pulumi.dynamic.Resource {
+  readonly drillId!: pulumi.Output<TestFailoverOutputs["drillId"]>;
+  readonly role!: pulumi.Output<TestFailoverOutputs["role"]>;
+  readonly vault!: pulumi.Output<TestFailoverOutputs["vault"]>;
+  readonly arm!: pulumi.Output<TestFailoverOutputs["arm"]>;
+  readonly scope!: pulumi.Output<TestFailoverOutputs["scope"]>;
+  readonly testNetworkId!: pulumi.Output<TestFailoverOutputs["testNetworkId"]>;
+  readonly testSubnets!: pulumi.Output<TestFailoverOutputs["testSubnets"]>;
+  readonly failoverDirection!: pulumi.Output<TestFailoverOutputs["failoverDirection"]>;
+  readonly recoveryPointType!: pulumi.Output<TestFailoverOutputs["recoveryPointType"]>;
+  readonly items!: pulumi.Output<TestFailoverOutputs["items"]>;
+  readonly expected!: pulumi.Output<TestFailoverOutputs["expected"]>;
+  readonly notes!: pulumi.Output<TestFailoverOutputs["notes"]>;
+  readonly timeouts!: pulumi.Output<TestFailoverOutputs["timeouts"]>;
+  readonly rtoTargetMinutes!: pulumi.Output<TestFailoverOutputs["rtoTargetMinutes"]>;
+  readonly jobIds!: pulumi.Output<TestFailoverOutputs["jobIds"]>;
+  readonly testVms!: pulumi.Output<TestFailoverOutputs["testVms"]>;
+  readonly groupTimings!: pulumi.Output<TestFailoverOutputs["groupTimings"]>;
+  readonly rtoAchievedSeconds!: pulumi.Output<TestFailoverOutputs["rtoAchievedSeconds"]>;
+  readonly verdict!: pulumi.Output<TestFailoverOutputs["verdict"]>;
+  readonly failures!: pulumi.Output<TestFailoverOutputs["failures"]>;
+
+  constructor(name: string, args: TestFailoverArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputsAsUndefined = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, undefined]));
+    super(testFailoverProvider, name, { ...outputsAsUndefined, ...args }, opts, "drill", "TestFailover");
+  }
+}
