@@ -345,7 +345,11 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 	args = append(args, entry)
 	args = append(args, req.GetArgs()...)
 
-	configJSON, err := json.Marshal(req.GetConfig())
+	config := req.GetConfig()
+	if config == nil {
+		config = map[string]string{} // the SDK parses PULUMI_CONFIG as an object; "null" breaks it
+	}
+	configJSON, err := json.Marshal(config)
 	if err != nil {
 		return nil, err
 	}
@@ -367,11 +371,6 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 	env = append(env, "PULUMI_NODEJS_TYPESCRIPT="+typescript)
 	if s, ok := optionString(info.GetOptions(), "tsconfig"); ok && s != "" {
 		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+s)
-	}
-	if req.GetConfigPropertyMap() != nil {
-		if b, err := req.GetConfigPropertyMap().MarshalJSON(); err == nil {
-			env = append(env, "PULUMI_CONFIG_PROPERTY_MAP="+string(b))
-		}
 	}
 
 	cmd := exec.CommandContext(ctx, h.nodeBin, args...)
