@@ -54,6 +54,16 @@ const VM_SIZE = /^(Standard|Basic)_[A-Za-z0-9_]+$/;
 const NSG_RULE_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9_.-]{0,78}[a-zA-Z0-9_])?$/;
 const PORTS = /^(\*|\d{1,5}(-\d{1,5})?)$/;
 
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+export function isLoopbackUrl(value: string): boolean {
+  try {
+    return LOOPBACK_HOSTS.has(new URL(value).hostname);
+  } catch {
+    return false;
+  }
+}
+
 const text = (re: RegExp, expectation: string) => z.string().regex(re, { error: expectation });
 const nonEmpty = (expectation: string) => z.string().trim().min(1, { error: expectation });
 const wholeMinutes = (max: number) =>
@@ -71,8 +81,10 @@ const vaultSchema = z.strictObject({
   name: text(VAULT_NAME, "is not a Recovery Services vault name (2-50 letters, digits and hyphens, starting with a letter)"),
 });
 
+// `failover-drill:arm` may also be a bare endpoint URL (what the drill runner sets); the credential mode
+// then follows the host: a loopback URL is a twin (static token), anything else DefaultAzureCredential.
 const armSchema = z.preprocess(
-  (v) => (typeof v === "string" ? { endpoint: v } : v),
+  (v) => (typeof v === "string" ? { endpoint: v, credentialMode: isLoopbackUrl(v) ? "twin" : "default" } : v),
   z.strictObject({
     credentialMode: z.enum(["default", "twin"]).default("default"),
     endpoint: z.string().optional(),
@@ -263,7 +275,9 @@ function zodIssueProblems(issue: z.core.$ZodIssue, raw: unknown): string[] {
   const value = valueAt(raw, path);
   switch (issue.code) {
     case "invalid_type": {
-      const expected = ARTICLE[issue.expected] ?? issue.expected;
+      const expected = ARTICLE[issue.expected];
+      // z.number().int() reports a fraction as invalid_type "int" with our own message.
+      if (expected === undefined) return [problem(path, value, issue.message)];
       return [value === undefined ? problem(path, undefined, `expected ${expected}`) : problem(path, value, `is not ${expected}`)];
     }
     case "invalid_value":
@@ -479,7 +493,6 @@ export function crossFieldProblems(raw: unknown): string[] {
 // ---------------------------------------------------------------------------------------------------
 // Endpoint resolution.
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 function resolveArm(parsed: ParsedConfig["arm"], env: Record<string, string | undefined>): { arm?: ResolvedArm; problems: string[] } {
   const fromEnv = env[ARM_ENDPOINT_ENV];

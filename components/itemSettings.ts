@@ -182,6 +182,11 @@ export interface ItemSettingsReaders {
   getRecoveryPlan(args: { resourceGroupName: string; resourceName: string; recoveryPlanName: string }): Promise<RecoveryPlanLike>;
   getAvailabilitySet(args: { resourceGroupName: string; availabilitySetName: string }): Promise<AvailabilitySetLike>;
   getStorageAccount(args: { resourceGroupName: string; accountName: string }): Promise<StorageAccountLike>;
+  /**
+   * Lists the vault's protected items, to resolve items configured by friendly name only (azure-native
+   * has no list invoke for them). Optional: without it, such items are an error naming the config path.
+   */
+  listProtectedItems?(): Promise<ProtectedItemLike[]>;
 }
 
 /** The azure-native 3.28.0 invokes (loaded lazily so pure callers never import the SDK). */
