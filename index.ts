@@ -128,6 +128,19 @@ function unknownExpectationProblems(expected: ExpectedVmResult[], known: Resolve
   );
 }
 
+/** What a drill report needs of one test failover. */
+function drillResult(tfo: TestFailover) {
+  return {
+    id: tfo.id,
+    verdict: tfo.verdict,
+    failures: tfo.failures,
+    jobIds: tfo.jobIds,
+    testVms: tfo.testVms,
+    groupTimings: tfo.groupTimings,
+    rtoAchievedSeconds: tfo.rtoAchievedSeconds,
+  };
+}
+
 async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
   const application = await resolveScope(cfg, readers);
   const dcRefs = cfg.directoryCopy?.items ?? [];
@@ -215,8 +228,8 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
     storageAccountName: storage.accountName,
     evidenceContainerUrl: storage.containerUrl,
     itemSettings: [...dcItems, ...application.items].map((i) => i.snapshot),
-    applicationTestFailoverId: testFailover.id,
-    directoryCopyTestFailoverId: directoryCopy ? directoryCopy.testFailover.id : undefined,
+    applicationTestFailover: drillResult(testFailover),
+    directoryCopyTestFailover: directoryCopy ? drillResult(directoryCopy.testFailover) : undefined,
   };
 }
 
