@@ -1,0 +1,129 @@
+import { check, diff, itemPhase, jobFailureText, resourceIdOf } from "../../../components/asr/provider";
+import { verifyTestVms } from "../../../components/asr/verifier";
+import type { TestFailoverInputs } from "../../../components/drillTypes";
+import type { Job, ProtectedItem } from "../../../components/asr/types";
+
+const NET = "/subscriptions/s/resourceGroups/drill/providers/Microsoft.Network/virtualNetworks/drill-vnet";
+const PROD = "/subscriptions/s/resourceGroups/contoso-dr/providers/Microsoft.Network/virtualNetworks/contoso-recovery-vnet";
+const ITEM = "/Subscriptions/s/resourceGroups/contoso-dr/providers/Microsoft.RecoveryServices/vaults/v/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/dc01";
+
+function inputs(over: Partial<TestFailoverInputs> = {}): TestFailoverInputs {
+  return {
+    drillId: "d1",
+    role: "directory-copy",
+    vault: { subscriptionId: "s", resourceGroup: "contoso-dr", name: "v" },
+    arm: { endpoint: "http://127.0.0.1:1", credentialMode: "twin" },
+    scope: { kind: "protectedItems", items: [{ fabricName: "f", protectionContainerName: "c", name: "dc01", friendlyName: "DC01", id: ITEM }] },
+    testNetworkId: NET,
+    testSubnets: [{ name: "snet-identity", addressPrefix: "10.10.1.0/24" }],
+    failoverDirection: "PrimaryToRecovery",
+    recoveryPointType: "LatestApplicationConsistent",
+    items: [
+      {
+        protectedItemId: ITEM, friendlyName: "DC01", protectionState: "Protected", recoveryVmName: "DC01", recoveryVmSize: "Standard_D2s_v3",
+        targetSizeMaxNics: 2, nics: [{ nicId: "n1", name: "eth0", isPrimary: true, recoverySubnetName: "snet-identity", recoveryStaticIp: "10.10.1.4" }],
+        useManagedDisks: "false", replicationStorageSseEnabled: false, productionRecoveryNetworkId: PROD,
+        recoveryResourceGroupId: "/subscriptions/s/resourceGroups/contoso-recovery",
+      },
+    ],
+    expected: [{ friendlyName: "DC01", ip: "10.10.1.4" }],
+    notes: "drill d1",
+    timeouts: { testFailoverMinutes: 30, cleanupMinutes: 30 },
+    ...over,
+  };
+}
+
+describe("check", () => {
+  it("accepts a sane drill", () => {
+    expect(check({}, inputs() as never).failures).toEqual([]);
+  });
+  it("refuses notes over 1024 characters, the production network, another direction", () => {
+    const f = check({}, inputs({ notes: "x".repeat(1025), testNetworkId: PROD.toUpperCase(), failoverDirection: "RecoveryToPrimary" as never }) as never).failures;
+    expect(f.map((x) => x.property).sort()).toEqual(["failoverDirection", "notes", "testNetworkId"]);
+    expect(f.find((x) => x.property === "testNetworkId")!.reason).toContain("production recovery network of DC01");
+  });
+  it("ignores preview unknowns", () => {
+    expect(check({}, inputs({ testNetworkId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }) as never).failures).toEqual([]);
+  });
+});
+
+describe("diff (olds are old OUTPUTS)", () => {
+  const olds = { ...inputs(), jobIds: ["j"], testVms: [], verdict: "passed", failures: [], __provider: "x" } as never;
+  it("no change", () => {
+    expect(diff("id", olds, { ...inputs(), __provider: "y" } as never)).toMatchObject({ changes: false, replaces: [] });
+  });
+  it.each(["scope", "testNetworkId", "vault", "recoveryPointType"] as const)("%s → replace, delete before replace", (k) => {
+    const news = { ...inputs(), [k]: k === "recoveryPointType" ? "Latest" : k === "testNetworkId" ? `${NET}2` : { other: 1 } };
+    expect(diff("id", olds, news as never)).toMatchObject({ changes: true, replaces: [k], deleteBeforeReplace: true });
+  });
+  it.each([["notes", "new notes"], ["expected", []], ["timeouts", { testFailoverMinutes: 1, cleanupMinutes: 1 }]])("%s → update in place", (k, v) => {
+    expect(diff("id", olds, { ...inputs(), [k]: v } as never)).toMatchObject({ changes: true, replaces: [] });
+  });
+  it("key order does not matter", () => {
+    const i = inputs();
+    const reordered = { ...i, vault: { name: i.vault.name, resourceGroup: i.vault.resourceGroup, subscriptionId: i.vault.subscriptionId } };
+    expect(diff("id", olds, reordered as never).changes).toBe(false);
+  });
+});
+
+describe("state helpers", () => {
+  const item = (tfs: string, scen = "None"): ProtectedItem => ({ id: ITEM, name: "dc01", properties: { testFailoverState: tfs, currentScenario: { scenarioName: scen, jobId: ".../replicationJobs/None" } } });
+  it("maps testFailoverState and currentScenario to phases", () => {
+    expect(itemPhase(item("None"))).toBe("idle");
+    expect(itemPhase(item("None", "TestFailover"))).toBe("running");
+    expect(itemPhase(item("WaitingForCompletion"))).toBe("waiting");
+    expect(itemPhase(item("MarkedForDeletion"))).toBe("cleaning");
+    expect(itemPhase(item("None", "TestFailoverCleanup"))).toBe("cleaning");
+    expect(itemPhase(item("InProgress", "TestFailover"))).toBe("running");
+  });
+  it("ids are the scope's ARM ids", () => {
+    expect(resourceIdOf(inputs())).toBe(ITEM);
+    expect(resourceIdOf(inputs({ scope: { kind: "recoveryPlan", recoveryPlanName: "rp", recoveryPlanId: "/x/rp" } }))).toBe("/x/rp");
+  });
+  it("job failure text names the task and the ASR error", () => {
+    const job: Job = {
+      id: "j", name: "j1",
+      properties: {
+        state: "Failed",
+        tasks: [{ name: "VmTfoPrepareTestVm", friendlyName: "Creating test virtual machine", state: "Failed", errors: [{ serviceErrorDetails: { code: "28031", message: "Managed disks can't be created" } }] }],
+      },
+    };
+    expect(jobFailureText(job, "test failover of FILE01")).toBe('test failover of FILE01: ASR job j1 Failed at task "Creating test virtual machine": 28031: Managed disks can\'t be created');
+  });
+});
+
+describe("verifyTestVms", () => {
+  const RG = "/subscriptions/s/resourceGroups/contoso-recovery";
+  const vm = (over: Record<string, unknown> = {}) => ({
+    id: `${RG}/providers/Microsoft.Compute/virtualMachines/DC01-test`, name: "DC01-test",
+    properties: {
+      hardwareProfile: { vmSize: "Standard_D2s_v3" },
+      networkProfile: { networkInterfaces: [{ id: `${RG}/providers/Microsoft.Network/networkInterfaces/nic1`, properties: { primary: true } }] },
+      instanceView: { statuses: [{ code: "ProvisioningState/succeeded" }, { code: "PowerState/running" }] },
+      ...over,
+    },
+  });
+  const nic = (ip: string, id = `${RG}/providers/Microsoft.Network/networkInterfaces/nic1`, net = NET) => ({
+    id, name: id.split("/").pop()!, properties: { ipConfigurations: [{ properties: { privateIPAddress: ip, primary: true, subnet: { id: `${net}/subnets/snet-identity` } } }] },
+  });
+  const run = (vms: unknown[], nics: unknown[]) =>
+    verifyTestVms({ inputs: inputs(), liveItems: new Map(), vms: vms as never, nics: nics as never, jobs: [] });
+
+  it("passes a running VM of the right size in the test network at the expected IP", () => {
+    const r = run([vm()], [nic("10.10.1.4")]);
+    expect(r.failures).toEqual([]);
+    expect(r.testVms[0]).toMatchObject({ testVmName: "DC01-test", powerState: "running", ips: ["10.10.1.4"], nicCount: 1 });
+  });
+  it("reports every difference", () => {
+    const r = run([vm({ hardwareProfile: { vmSize: "Standard_B1s" }, instanceView: { statuses: [{ code: "PowerState/stopped" }] } })], [nic("10.10.1.9", undefined, PROD)]);
+    expect(r.failures.map((f) => f.split(": ")[1])).toEqual(["running", "size", "test-network", "ip"]);
+  });
+  it("accepts another address when the expected one was taken in the test network", () => {
+    const r = run([vm()], [nic("10.10.1.5"), nic("10.10.1.4", "/subscriptions/s/resourceGroups/drill/providers/Microsoft.Network/networkInterfaces/squatter")]);
+    expect(r.failures).toEqual([]);
+    expect(r.testVms[0].checks.find((c) => c.name === "ip")!.detail).toContain("not free");
+  });
+  it("reports a missing test VM", () => {
+    expect(run([], [])).toMatchObject({ failures: ["DC01: test VM DC01-test not found in resource group contoso-recovery"] });
+  });
+});
