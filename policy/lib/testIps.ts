@@ -102,6 +102,6 @@ export function describeClaim(claim: IpClaim): string {
 
 export function fixFor(claim: IpClaim): string {
     return claim.source === "expected"
-        ? `change failover-drill:expected (friendlyName "${claim.item}") ip`
+        ? `change failover-drill:expected[].ip for friendlyName "${claim.item}" (or failover-drill:directoryCopy.items[].testIp for a DC copy)`
         : `change the test failover IP of NIC "${claim.nic}" in Replicated items > ${claim.item} > "Compute and Network" > Network properties`;
 }

@@ -19,7 +19,7 @@ export const directoryCopyRecommended: StackValidationPolicy = {
                     violation(
                         `"${app.name}"`,
                         "the drill declares no directory copy: a full test needs a copy of Active Directory and DNS in the test network",
-                        "configure failover-drill:directoryCopy with the replicated DC/DNS VM and its test IP, so it fails over first and the test network's DNS points to it",
+                        "configure failover-drill:directoryCopy (items with testIp, subnet) with the replicated DC/DNS VM, so it fails over first and the test network's DNS points to it",
                     ),
                     app.urn,
                 );

@@ -11,7 +11,7 @@ import { directoryCopyIps, testFailoversByRole } from "../lib/directoryCopy";
 import { testVirtualNetworks } from "../lib/network";
 import { asArray, PreviewReader } from "../lib/unknowns";
 
-const DC_KEY = "failover-drill:directoryCopy";
+const DC_KEY = "failover-drill:directoryCopy.items[].testIp";
 
 export const dnsPointsToDirectoryCopy: StackValidationPolicy = {
     name: "dns-points-to-directory-copy",

@@ -55,14 +55,14 @@ export const drillResourcesTagged: ResourceValidationPolicy = {
             const missing = required.filter((k) => !tags || !present(k));
             if (missing.length > 0) {
                 reportViolation(
-                    violation(at, `missing tag(s) ${list(missing)}`, "tag it from the drill's config (failover-drill:drill id, owner and expiry); components pass them to every child"),
+                    violation(at, `missing tag(s) ${list(missing)}`, "tag it from the drill's config (failover-drill:drill.id, .owner and .expiry); components pass them to every child"),
                 );
             }
             const expiry = reader.peek(() => tags?.[EXPIRY_TAG]);
             if (required.includes(EXPIRY_TAG) && expiry.known && typeof expiry.value === "string" && expiry.value.trim()) {
                 if (Number.isNaN(Date.parse(expiry.value))) {
                     reportViolation(
-                        violation(at, `tag ${EXPIRY_TAG} is ${quote(expiry.value)}, not a date`, `use an ISO 8601 date, e.g. "2030-01-31" (failover-drill:drill expiry)`),
+                        violation(at, `tag ${EXPIRY_TAG} is ${quote(expiry.value)}, not a date`, `use an ISO 8601 date, e.g. "2030-01-31" (failover-drill:drill.expiry)`),
                     );
                 }
             }

@@ -144,7 +144,7 @@ function checkNsg(
             violation(
                 `${at}, NSG "${nsg.name}"`,
                 `security rule "${opening.name}" (priority ${opening.priority}) allows inbound ${opening.protocol} from ${opening.sources.join(", ") || "*"} to port(s) ${opening.destinationPorts.join(", ") || "*"}, so the test network is reachable from the Internet`,
-                `remove the rule or narrow its source to the allow-list in ${NETWORK_KEY}, and keep a Deny rule for source Internet`,
+                `remove the rule or narrow its source to specific addresses in ${NETWORK_KEY}.allowList, and keep a Deny rule for source Internet`,
             ),
             nsg.urn,
         );
