@@ -31,15 +31,25 @@ export function itemName(item: ItemSettingsSnapshot, index: number): string {
     return asString(item.friendlyName) || asString(item.recoveryVmName) || `items[${index}]`;
 }
 
-/** The primary NIC: the one marked primary, else the first listed (ASR's rule). */
-export function primaryNic(nics: NicSnapshot[]): NicSnapshot | undefined {
-    return nics.find((n) => n.isPrimary === true) ?? nics[0];
+// Identity comparisons do not work on policy props: the unknownCheckingProxy hands out a new proxy on
+// every property access, so `nics[0] !== nics[0]`. NICs are tracked by index.
+
+/** Index of the primary NIC: the one marked primary, else the first listed (ASR's rule); -1 when none. */
+export function primaryNicIndex(nics: NicSnapshot[]): number {
+    const marked = nics.findIndex((n) => n.isPrimary === true);
+    return marked >= 0 ? marked : nics.length > 0 ? 0 : -1;
 }
 
-/** NICs in the order ASR attaches them: the primary first, then the others as listed. */
-export function nicsInAttachOrder(nics: NicSnapshot[]): NicSnapshot[] {
-    const primary = primaryNic(nics);
-    return primary ? [primary, ...nics.filter((n) => n !== primary)] : [];
+export function primaryNic(nics: NicSnapshot[]): NicSnapshot | undefined {
+    const i = primaryNicIndex(nics);
+    return i >= 0 ? nics[i] : undefined;
+}
+
+/** NIC indexes in the order ASR attaches them: the primary first, then the others as listed. */
+export function nicIndexesInAttachOrder(nics: NicSnapshot[]): number[] {
+    const primary = primaryNicIndex(nics);
+    if (primary < 0) return [];
+    return [primary, ...nics.map((_, i) => i).filter((i) => i !== primary)];
 }
 
 export function nicName(nic: NicSnapshot, index: number): string {

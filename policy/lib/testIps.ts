@@ -6,7 +6,7 @@ import {
     configuredTestIp,
     itemsOf,
     nicName,
-    primaryNic,
+    primaryNicIndex,
     resolveTestSubnet,
     TestSubnet,
 } from "./testFailover";
@@ -37,10 +37,11 @@ export function ipClaimsOf(
     const itemsByName = new Map<string, { name: string; primaryNicName?: string; recoverySubnetName?: string }>();
     for (const { item, name } of itemsOf(props, read)) {
         const nics = read(() => asArray(item.nics)) ?? [];
-        const primary = read(() => primaryNic(nics));
+        const primaryIndex = read(() => primaryNicIndex(nics)) ?? -1;
+        const primary = primaryIndex >= 0 ? nics[primaryIndex] : undefined;
         itemsByName.set(name.toLowerCase(), {
             name,
-            primaryNicName: primary ? read(() => nicName(primary, nics.indexOf(primary))) : undefined,
+            primaryNicName: primary ? read(() => nicName(primary, primaryIndex)) : undefined,
             recoverySubnetName: primary ? read(() => asString(primary.recoverySubnetName)) : undefined,
         });
         nics.forEach((_, i) => {

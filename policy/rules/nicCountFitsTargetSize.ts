@@ -3,7 +3,7 @@
 // message names the ones that will be missing in the test VM.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { PORTAL_COMPUTE_AND_NETWORK, list, quote, violation, where } from "../lib/messages";
-import { isTestFailover, itemsOf, nicName, nicsInAttachOrder } from "../lib/testFailover";
+import { isTestFailover, itemsOf, nicIndexesInAttachOrder, nicName } from "../lib/testFailover";
 import { asArray, PreviewReader } from "../lib/unknowns";
 
 export const nicCountFitsTargetSize: ResourceValidationPolicy = {
@@ -21,8 +21,9 @@ export const nicCountFitsTargetSize: ResourceValidationPolicy = {
                 if (typeof max !== "number" || !Number.isFinite(max)) return; // size limits unknown
                 const nics = asArray(item.nics);
                 if (nics.length <= max) return;
-                const ordered = nicsInAttachOrder(nics);
-                const dropped = ordered.slice(Math.max(0, max)).map((n) => nicName(n, nics.indexOf(n)));
+                const dropped = nicIndexesInAttachOrder(nics)
+                    .slice(Math.max(0, max))
+                    .map((i) => nicName(nics[i], i));
                 reportViolation(
                     violation(
                         where(args.name, name),
