@@ -646,7 +646,10 @@ export async function del(id: string, props: Record<string, unknown>, deps: Prov
     const runningJobs = new Set(running.map((i) => activeJobName(i.properties.currentScenario, "TestFailover")).filter((x): x is string => !!x));
     if (resolved.plan) {
       const pj = activeJobName(resolved.plan.properties.currentScenario, "TestFailover");
-      if (pj && running.length) runningJobs.clear(), runningJobs.add(pj);
+      if (pj && running.length) {
+        runningJobs.clear();
+        runningJobs.add(pj);
+      }
     }
     for (const j of runningJobs) {
       log(`waiting for the running test failover job ${j} before cleaning up`);
