@@ -152,7 +152,8 @@ export function nsgCandidates(
             const nname = knownString(reader, () => n.props.networkSecurityGroupName) ?? knownString(reader, () => n.props.name);
             return !!nname && !!parts.name && nname.toLowerCase() === parts.name.toLowerCase();
         });
-        if (byId.length > 0) return byId;
+        // A known id that matches no NSG of the drill: an external NSG, not one of the dependencies.
+        return byId;
     }
     const key = subnet.inline ? "subnets" : "networkSecurityGroup";
     const deps = subnet.declaredBy.propertyDependencies?.[key] ?? subnet.declaredBy.dependencies ?? [];

@@ -197,7 +197,7 @@ export function getHappyPathStackKnown(): StackResourceSpec[] {
         "drill-vnet": TEST_NETWORK_ID,
     };
     return getHappyPathStack("placeholder").map((s) => {
-        const props = JSON.parse(JSON.stringify(s.props));
+        const props = deepClone(s.props);
         if (props.id === "placeholder") props.id = ids[s.name];
         if (props.testNetworkId === "placeholder") props.testNetworkId = TEST_NETWORK_ID;
         if (s.name === "drill-vnet") {
@@ -212,8 +212,20 @@ export function getHappyPathStackKnown(): StackResourceSpec[] {
 export function withProps(stack: StackResourceSpec[], name: string, edit: (props: any) => void): StackResourceSpec[] {
     return stack.map((s) => {
         if (s.name !== name) return s;
-        const props = structuredClone(s.props);
+        const props = deepClone(s.props);
         edit(props);
         return { ...s, props };
     });
+}
+
+/**
+ * A deep copy made in this realm. Not structuredClone: under jest it returns objects of Node's outer
+ * realm, which fail the `instanceof Object` test in unknownCheckingProxy and so would escape the proxy.
+ */
+export function deepClone<T>(value: T): T {
+    if (Array.isArray(value)) return value.map(deepClone) as T;
+    if (value && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deepClone(v)])) as T;
+    }
+    return value;
 }
