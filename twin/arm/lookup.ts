@@ -1,0 +1,47 @@
+// Resolving an id to a stored resource, including inline children (a subnet lives inside its
+// VNet's properties.subnets, as in ARM's own payloads).
+import type { Twin } from "../twin";
+import type { ArmResource } from "../store";
+
+export function parentIdOf(id: string): string {
+  return id.split("/").slice(0, -2).join("/");
+}
+
+export function lookup(twin: Twin, id: string): ArmResource | undefined {
+  const direct = twin.get(id);
+  if (direct) return direct;
+  const parent = twin.get(parentIdOf(id));
+  const prop = id.split("/").slice(-2)[0];
+  const arr = parent?.properties?.[prop];
+  if (!Array.isArray(arr)) return undefined;
+  const k = id.toLowerCase();
+  return arr.find((c: ArmResource) => typeof c?.id === "string" && c.id.toLowerCase() === k);
+}
+
+/** The resource-group id part of any resource id. */
+export function rgIdOf(id: string): string {
+  return id.split("/").slice(0, 5).join("/");
+}
+
+export function nameOf(id: string): string {
+  const parts = id.split("/");
+  return parts[parts.length - 1];
+}
+
+export function sameId(a: unknown, b: unknown): boolean {
+  return typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
+}
+
+/** Paged list body: {value, nextLink} with `$skiptoken` as the offset. */
+export function page<T>(items: T[], ctx: { baseUrl: string; path: string; query: URLSearchParams }, size: number) {
+  const start = Math.max(0, Number(ctx.query.get("$skiptoken") ?? ctx.query.get("$skipToken") ?? 0) || 0);
+  const value = items.slice(start, start + size);
+  const body: { value: T[]; nextLink?: string } = { value };
+  if (start + size < items.length) {
+    const q = new URLSearchParams(ctx.query);
+    q.delete("$skipToken");
+    q.set("$skiptoken", String(start + size));
+    body.nextLink = `${ctx.baseUrl}${ctx.path}?${q.toString()}`;
+  }
+  return body;
+}

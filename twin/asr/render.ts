@@ -1,0 +1,162 @@
+// Job payloads (asr-api.md §5.4, §6): the NotStarted skeleton, tasks with ASR's sentinel dates,
+// group tasks with child tasks for plans, TestFailoverJobDetails, and the operation-status body.
+import type { Twin } from "../twin";
+import type { Json } from "../store";
+import type { JobRecord, StageRecord, TaskRecord, UnitRecord } from "./jobTypes";
+import { NOT_SET_TIME, iso, isoSeconds } from "../clock";
+import { lookup, sameId } from "../arm/lookup";
+
+const STATE_DESCRIPTION: Record<string, string> = {
+  NotStarted: "NotStarted",
+  InProgress: "InProgress",
+  Succeeded: "Completed",
+  Failed: "Failed",
+  Cancelled: "Cancelled",
+  Skipped: "Skipped",
+};
+
+function renderTask(t: TaskRecord, prefix = ""): Json {
+  return {
+    taskId: t.taskId,
+    name: t.name,
+    startTime: t.startMs !== undefined ? iso(t.startMs) : NOT_SET_TIME,
+    endTime: t.endMs !== undefined ? iso(t.endMs) : NOT_SET_TIME,
+    allowedActions: [],
+    friendlyName: prefix + t.friendlyName,
+    state: t.state,
+    stateDescription: STATE_DESCRIPTION[t.state],
+    taskType: "TaskDetails",
+    customDetails: { instanceType: "TaskDetails" },
+    errors: t.errors,
+  };
+}
+
+function stageState(s: StageRecord): TaskRecord["state"] {
+  if (s.startMs === undefined) return "NotStarted";
+  if (s.endMs === undefined) return "InProgress";
+  return s.units.some((u) => u.status === "failed") ? "Failed" : "Succeeded";
+}
+
+function renderStage(twin: Twin, s: StageRecord): Json {
+  const st = stageState(s);
+  const friendly = (u: UnitRecord) => `${twin.get(u.itemId)?.properties?.friendlyName ?? ""}: `;
+  return {
+    taskId: s.name,
+    name: s.name,
+    startTime: s.startMs !== undefined ? iso(s.startMs) : NOT_SET_TIME,
+    endTime: s.endMs !== undefined ? iso(s.endMs) : NOT_SET_TIME,
+    allowedActions: [],
+    friendlyName: s.friendlyName,
+    state: st,
+    stateDescription: STATE_DESCRIPTION[st],
+    taskType: "GroupTaskDetails",
+    customDetails: { instanceType: "TaskDetails" },
+    groupTaskCustomDetails: {
+      instanceType: "RecoveryPlanGroupTaskDetails",
+      name: s.friendlyName,
+      groupId: s.groupId ?? s.name,
+      rpGroupType: s.groupType ?? "Failover",
+      childTasks: s.units.flatMap((u) => u.tasks.map((t) => renderTask(t, friendly(u)))),
+    },
+    errors: s.units.flatMap((u) => u.tasks.flatMap((t) => t.errors)),
+  };
+}
+
+export function renderJob(twin: Twin, job: JobRecord): Json {
+  const base = { id: job.id, name: job.name, type: "Microsoft.RecoveryServices/vaults/replicationJobs", location: null };
+  if (job.state === "NotStarted") {
+    return {
+      ...base,
+      properties: {
+        activityId: job.activityId,
+        scenarioName: null,
+        friendlyName: null,
+        state: "NotStarted",
+        stateDescription: "NotStarted",
+        tasks: [],
+        errors: [],
+        startTime: iso(job.createdMs),
+        allowedActions: ["Cancel"],
+        targetObjectId: null,
+        targetObjectName: null,
+        targetInstanceType: null,
+        customDetails: { instanceType: "AsrJobDetails", affectedObjectDetails: {} },
+      },
+    };
+  }
+  const tasks = job.targetKind === "plan" ? job.stages.map((s) => renderStage(twin, s)) : job.stages.flatMap((s) => s.units.flatMap((u) => u.tasks.map((t) => renderTask(t))));
+  const props: Json = {
+    activityId: job.activityId,
+    scenarioName: job.scenario,
+    friendlyName: job.friendlyName,
+    state: job.state,
+    stateDescription: STATE_DESCRIPTION[job.state],
+    tasks,
+    errors: job.errors,
+    startTime: iso(job.startMs),
+    allowedActions: job.state === "InProgress" ? ["Cancel"] : [],
+    targetObjectId: job.targetObjectId,
+    targetObjectName: job.targetObjectName,
+    targetInstanceType: job.targetKind === "item" ? "ProtectionEntity" : "RecoveryPlan",
+    customDetails: customDetails(twin, job),
+  };
+  if (job.endMs !== undefined && job.state !== "InProgress") props.endTime = isoSeconds(job.endMs);
+  return { ...base, properties: props };
+}
+
+function customDetails(twin: Twin, job: JobRecord): Json {
+  const affected: Record<string, string> = {
+    primaryFabricProviderId: "VMM",
+    recoveryFabricProviderId: "Azure",
+    primaryCloudName: twin.state.settings.cloudName ?? "",
+    primaryVmmName: twin.state.settings.vmmServer ?? "",
+    recoveryCloudName: "Microsoft Azure",
+  };
+  if (job.scenario === "UpdateVmProperties") return { instanceType: "AsrJobDetails", affectedObjectDetails: affected };
+  const network = job.networkId ? lookup(twin, job.networkId) : undefined;
+  const units = job.stages[0]?.units ?? [];
+  return {
+    instanceType: "TestFailoverJobDetails",
+    affectedObjectDetails: affected,
+    testFailoverStatus: job.scenario === "TestFailover" ? "Active" : null,
+    comments: job.scenario === "TestFailoverCleanup" ? (job.comments ?? "") : null,
+    networkName: network?.name ?? null,
+    networkFriendlyName: network?.name ?? null,
+    networkType: job.scenario === "TestFailover" ? (job.networkType ?? "VmNetworkAsInput") : null,
+    protectedItemDetails: units.map((u) => {
+      const item = twin.get(u.itemId);
+      const vmName = u.testVmName ?? (item ? `${item.properties.providerSpecificDetails.recoveryAzureVmName}-test` : null);
+      const t = job.startMs - 4000;
+      return {
+        name: item?.name ?? null,
+        friendlyName: item?.properties?.friendlyName ?? null,
+        testVmName: vmName,
+        testVmFriendlyName: vmName,
+        networkConnectionStatus: job.scenario === "TestFailover" && u.status === "succeeded" ? "Connected" : null,
+        networkFriendlyName: network?.name ?? null,
+        subnet: u.subnet ?? null,
+        recoveryPointId: item ? `${item.id}/recoveryPoints/${item.name}-latest` : null,
+        recoveryPointTime: iso(t),
+      };
+    }),
+  };
+}
+
+/** Body of GET {VAULT}/replicationOperationStatus/{opId} (exact shape seen, asr-api.md §3.2). */
+export function renderOperationStatus(job: JobRecord): Json {
+  const done = job.endMs !== undefined && job.state !== "InProgress";
+  const status = !done ? "InProgress" : job.state;
+  const e = job.errors[0]?.serviceErrorDetails;
+  return {
+    error: status === "Failed" ? { code: e?.code ?? "JobFailed", message: e?.message ?? "The job failed." } : null,
+    id: null,
+    name: job.name,
+    properties: null,
+    status,
+    startTime: iso(job.createdMs),
+    endTime: done ? isoSeconds(job.endMs as number) : null,
+    percentComplete: null,
+  };
+}
+
+export { sameId };

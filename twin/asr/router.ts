@@ -1,0 +1,385 @@
+// The Site Recovery REST surface (asr-api.md §2): vault, fabrics, containers, protected items,
+// recovery plans, jobs, operation status/results, testFailover/testFailoverCleanup, PATCH,
+// targetComputeSizes. Payload shapes follow reference/asr-examples.
+import type { Twin } from "../twin";
+import type { ArmResource, Json } from "../store";
+import { ArmError, badRequest, conflict } from "../errors";
+import type { Reply, RequestCtx } from "../http";
+import type { ArmPath } from "../arm/path";
+import { asrApiVersionSupported } from "../arm/resourceTypes";
+import { methodNotAllowed, noProvider, requireMethod } from "../arm/router";
+import { page } from "../arm/lookup";
+import { VM_SIZES, findVmSize } from "../arm/vmSizes";
+import { VM_NAME } from "../arm/compute";
+import type { JobRecord, Scenario, StageRecord } from "./jobTypes";
+import { CLEANUP_TASKS, TFO_TASKS, newStage, newUnit } from "./engine";
+import { jobItemIds, onJobAccepted } from "./testFailover";
+import { renderJob, renderOperationStatus } from "./render";
+
+export const T = {
+  vault: "Microsoft.RecoveryServices/vaults",
+  fabric: "Microsoft.RecoveryServices/vaults/replicationFabrics",
+  container: "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers",
+  item: "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems",
+  plan: "Microsoft.RecoveryServices/vaults/replicationRecoveryPlans",
+  job: "Microsoft.RecoveryServices/vaults/replicationJobs",
+};
+
+export function routeAsr(twin: Twin, ctx: RequestCtx, p: ArmPath): Reply {
+  if (!asrApiVersionSupported(ctx.apiVersion)) throw noProvider(["vaults", ...p.types.slice(1)].join("/"), ctx);
+  const types = p.types.map((t) => t.toLowerCase());
+  const leaf = p.leaf?.toLowerCase();
+  const size = twin.state.settings.pageSize;
+  if (types.length === 0) {
+    if (leaf !== "vaults") throw noProvider(p.leaf ?? "", ctx);
+    requireMethod(ctx, ["GET"]);
+    const rgPrefix = `/subscriptions/${p.subscriptionId}/resourcegroups/${p.resourceGroup}/`.toLowerCase();
+    return { status: 200, body: page(twin.ofType(T.vault).filter((v) => v.id.toLowerCase().startsWith(rgPrefix)), ctx, size) };
+  }
+  if (types[0] !== "vaults") throw noProvider(p.types.join("/"), ctx);
+  const vaultPath = `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${p.names[0]}`;
+  const vault = twin.get(vaultPath);
+  if (!vault) throw notFoundAsr("vaults", p.names[0]);
+  const sub = types.slice(1).join("/");
+  const objectId = () => `${vault.id}/${p.types.slice(1).map((t, i) => `${canonicalSeg(t)}/${p.names[i + 1]}`).join("/")}`;
+  const get = (type: string) => {
+    const r = twin.get(objectId());
+    if (!r || r.type !== type) throw notFoundAsr(type.split("/").pop() ?? "", p.names[p.names.length - 1]);
+    return r;
+  };
+  const listUnder = (parentId: string, type: string) =>
+    page(twin.ofType(type).filter((r) => r.id.toLowerCase().startsWith(parentId.toLowerCase() + "/")), ctx, size);
+
+  switch (sub) {
+    case "":
+      if (!leaf) {
+        requireMethod(ctx, ["GET"]);
+        return { status: 200, body: vault };
+      }
+      requireMethod(ctx, ["GET"]);
+      switch (leaf) {
+        case "replicationfabrics":
+          return { status: 200, body: listUnder(vault.id, T.fabric) };
+        case "replicationprotectioncontainers":
+          return { status: 200, body: listUnder(vault.id, T.container) };
+        case "replicationprotecteditems":
+          return { status: 200, body: listUnder(vault.id, T.item) };
+        case "replicationrecoveryplans":
+          return { status: 200, body: listUnder(vault.id, T.plan) };
+        case "replicationjobs": {
+          const jobs = Object.values(twin.state.jobs)
+            .filter((j) => j.vaultId.toLowerCase() === vault.id.toLowerCase())
+            .sort((a, b) => b.createdMs - a.createdMs)
+            .map((j) => renderJob(twin, j));
+          return { status: 200, body: page(jobs, ctx, size) };
+        }
+        default:
+          throw noProvider(`vaults/${p.leaf}`, ctx);
+      }
+    case "replicationfabrics":
+      requireMethod(ctx, ["GET"]);
+      if (!leaf) return { status: 200, body: get(T.fabric) };
+      if (leaf === "replicationprotectioncontainers") return { status: 200, body: listUnder(get(T.fabric).id, T.container) };
+      throw noProvider(`vaults/replicationFabrics/${p.leaf}`, ctx);
+    case "replicationfabrics/replicationprotectioncontainers":
+      requireMethod(ctx, ["GET"]);
+      if (!leaf) return { status: 200, body: get(T.container) };
+      if (leaf === "replicationprotecteditems") return { status: 200, body: listUnder(get(T.container).id, T.item) };
+      throw noProvider(`vaults/replicationFabrics/replicationProtectionContainers/${p.leaf}`, ctx);
+    case "replicationfabrics/replicationprotectioncontainers/replicationprotecteditems": {
+      const item = get(T.item);
+      if (!leaf) {
+        if (ctx.method === "GET") return { status: 200, body: item };
+        if (ctx.method === "PATCH") return updateItem(twin, ctx, vault, item);
+        throw methodNotAllowed(ctx);
+      }
+      switch (leaf) {
+        case "testfailover":
+          requireMethod(ctx, ["POST"]);
+          return testFailoverItem(twin, ctx, vault, item);
+        case "testfailovercleanup":
+          requireMethod(ctx, ["POST"]);
+          return cleanupItem(twin, ctx, vault, item);
+        case "targetcomputesizes":
+          requireMethod(ctx, ["GET"]);
+          return { status: 200, body: page(targetComputeSizes(item), ctx, 200) };
+        case "recoverypoints":
+          requireMethod(ctx, ["GET"]);
+          return { status: 200, body: { value: [recoveryPoint(twin, item)] } };
+        default:
+          throw noProvider(`${T.item}/${p.leaf}`, ctx);
+      }
+    }
+    case "replicationfabrics/replicationprotectioncontainers/replicationprotecteditems/operationresults":
+    case "replicationrecoveryplans/operationresults": {
+      requireMethod(ctx, ["GET"]);
+      return operationResult(twin, ctx, p.names[p.names.length - 1]);
+    }
+    case "replicationrecoveryplans": {
+      const plan = get(T.plan);
+      if (!leaf) {
+        requireMethod(ctx, ["GET"]);
+        return { status: 200, body: plan };
+      }
+      requireMethod(ctx, ["POST"]);
+      if (leaf === "testfailover") return testFailoverPlan(twin, ctx, vault, plan);
+      if (leaf === "testfailovercleanup") return cleanupPlan(twin, ctx, vault, plan);
+      throw noProvider(`${T.plan}/${p.leaf}`, ctx);
+    }
+    case "replicationjobs": {
+      if (leaf) throw noProvider(`${T.job}/${p.leaf}`, ctx);
+      requireMethod(ctx, ["GET"]);
+      const job = findJob(twin, p.names[1]);
+      if (!job) throw notFoundAsr("replicationJobs", p.names[1]);
+      return { status: 200, body: renderJob(twin, job) };
+    }
+    case "replicationoperationstatus": {
+      requireMethod(ctx, ["GET"]);
+      const job = findJob(twin, p.names[1]);
+      if (!job) throw notFoundAsr("replicationOperationStatus", p.names[1]);
+      return { status: 200, body: renderOperationStatus(job), headers: job.endMs === undefined ? twin.retryAfter(30) : {} };
+    }
+    default:
+      throw noProvider(`vaults/${p.types.slice(1).join("/")}`, ctx);
+  }
+}
+
+const SEGMENTS: Record<string, string> = {
+  replicationfabrics: "replicationFabrics",
+  replicationprotectioncontainers: "replicationProtectionContainers",
+  replicationprotecteditems: "replicationProtectedItems",
+  replicationrecoveryplans: "replicationRecoveryPlans",
+  replicationjobs: "replicationJobs",
+};
+const canonicalSeg = (s: string) => SEGMENTS[s.toLowerCase()] ?? s;
+
+function notFoundAsr(type: string, name: string): ArmError {
+  return new ArmError(404, "NotFound", `The ${type} object '${name}' could not be found. Verify the name and try again.`);
+}
+
+function findJob(twin: Twin, name: string): JobRecord | undefined {
+  return twin.state.jobs[name.toLowerCase()];
+}
+
+function requireBodyProperties(ctx: RequestCtx, what: string, required = true): Json {
+  const b = ctx.body;
+  if (b === undefined && !required) return {};
+  if (!b || typeof b !== "object" || Array.isArray(b) || (required && (typeof b.properties !== "object" || b.properties === null))) {
+    throw badRequest("InvalidRequestContent", `The request content was invalid and could not be deserialized: '${what}.properties' is required.`);
+  }
+  return b.properties ?? {};
+}
+
+function active(twin: Twin, item: ArmResource): boolean {
+  return twin.state.meta[item.id.toLowerCase()]?.activeJob !== undefined;
+}
+
+/** "A second test failover while one is active is rejected." */
+function gate(twin: Twin, item: ArmResource, op: "TestFailover" | "TestFailoverCleanup"): void {
+  const name = item.properties.friendlyName;
+  if (active(twin, item)) {
+    throw conflict("AnotherOperationInProgress", `Another operation is in progress on the protected item '${name}' (job ${twin.state.meta[item.id.toLowerCase()]?.activeJob}). Wait for it to complete and retry.`);
+  }
+  if (!(item.properties.allowedOperations ?? []).includes(op)) {
+    throw badRequest(
+      "OperationNotAllowedInCurrentState",
+      `The operation '${op}' isn't allowed on the protected item '${name}' in its current state (testFailoverState '${item.properties.testFailoverState}'). Allowed operations: ${(item.properties.allowedOperations ?? []).join(", ") || "none"}.`,
+    );
+  }
+}
+
+function createJob(twin: Twin, vault: ArmResource, scenario: Scenario, target: ArmResource, kind: "item" | "plan", stages: StageRecord[], extra: Partial<JobRecord>): JobRecord {
+  const name = twin.newName();
+  const now = twin.now();
+  const friendly: Record<Scenario, string> = { TestFailover: "Test failover", TestFailoverCleanup: "Test failover cleanup", UpdateVmProperties: "Update the virtual machine" };
+  const job: JobRecord = {
+    name,
+    id: `${vault.id}/replicationJobs/${name}`,
+    vaultId: vault.id,
+    scenario,
+    friendlyName: friendly[scenario],
+    targetKind: kind,
+    targetId: target.id,
+    targetObjectId: kind === "item" ? target.name : (target.properties.friendlyName ?? target.name),
+    targetObjectName: target.properties.friendlyName ?? target.name,
+    createdMs: now,
+    // The first GET right after the 202 may be the NotStarted skeleton (asr-api.md §3.2).
+    startMs: now + 1000,
+    state: "NotStarted",
+    stages,
+    errors: [],
+    activityId: `${twin.newName()} ActivityId: ${twin.newName()}`,
+    ...extra,
+  };
+  twin.state.jobs[name.toLowerCase()] = job;
+  onJobAccepted(twin, job, jobItemIds(job));
+  twin.commit();
+  return job;
+}
+
+/** 202, empty body, Location + Azure-AsyncOperation + Retry-After: 30 + x-ms-request-id = job ARM id. */
+function accepted(twin: Twin, ctx: RequestCtx, target: ArmResource, vault: ArmResource, job: JobRecord): Reply {
+  const v = `api-version=${encodeURIComponent(ctx.apiVersion)}`;
+  return {
+    status: 202,
+    headers: {
+      Location: `${ctx.baseUrl}${target.id}/operationresults/${job.name}?${v}`,
+      "Azure-AsyncOperation": `${ctx.baseUrl}${vault.id}/replicationOperationStatus/${job.name}?${v}`,
+      ...twin.retryAfter(30),
+      "x-ms-request-id": job.id,
+    },
+  };
+}
+
+function tfoNetwork(ctx: RequestCtx, props: Json): { networkId?: string; networkType: string } {
+  const networkType = props.networkType ?? "VmNetworkAsInput";
+  if (typeof networkType !== "string") throw badRequest("InvalidRequestContent", "properties.networkType must be a string.");
+  if (networkType === "VmNetworkAsInput" && typeof props.networkId !== "string") {
+    throw badRequest("InvalidRequestContent", "properties.networkId is required when networkType is 'VmNetworkAsInput'.");
+  }
+  if (props.failoverDirection !== undefined && !["PrimaryToRecovery", "RecoveryToPrimary"].includes(props.failoverDirection)) {
+    throw badRequest("InvalidRequestContent", `properties.failoverDirection '${String(props.failoverDirection)}' is not one of PrimaryToRecovery, RecoveryToPrimary.`);
+  }
+  void ctx;
+  return { networkId: props.networkId, networkType };
+}
+
+function testFailoverItem(twin: Twin, ctx: RequestCtx, vault: ArmResource, item: ArmResource): Reply {
+  const props = requireBodyProperties(ctx, "testfailoverInput");
+  const net = tfoNetwork(ctx, props);
+  if (net.networkType !== "VmNetworkAsInput") throw badRequest("NetworkTypeNotSupported", `networkType '${net.networkType}' is not supported by the twin; use 'VmNetworkAsInput' with an Azure VNet id.`);
+  gate(twin, item, "TestFailover");
+  const job = createJob(twin, vault, "TestFailover", item, "item", [newStage("TestFailover", "Test failover", [newUnit(item.id, TFO_TASKS)])], net);
+  return accepted(twin, ctx, item, vault, job);
+}
+
+function comments(props: Json): string {
+  const c = props.comments ?? "";
+  if (typeof c !== "string") throw badRequest("InvalidRequestContent", "properties.comments must be a string.");
+  if (c.length > 1024) throw badRequest("InvalidRequestContent", `properties.comments is ${c.length} characters long; at most 1024 are allowed.`);
+  return c;
+}
+
+function cleanupItem(twin: Twin, ctx: RequestCtx, vault: ArmResource, item: ArmResource): Reply {
+  const props = requireBodyProperties(ctx, "cleanupInput");
+  const c = comments(props);
+  gate(twin, item, "TestFailoverCleanup");
+  const job = createJob(twin, vault, "TestFailoverCleanup", item, "item", [newStage("TestFailoverCleanup", "Test failover cleanup", [newUnit(item.id, CLEANUP_TASKS)])], { comments: c });
+  return accepted(twin, ctx, item, vault, job);
+}
+
+function planItems(twin: Twin, plan: ArmResource): { group: Json; items: ArmResource[] }[] {
+  return (plan.properties.groups ?? []).map((g: Json) => ({
+    group: g,
+    items: (g.replicationProtectedItems ?? []).map((r: Json) => {
+      const item = twin.get(r.id);
+      if (!item) throw new ArmError(400, "RecoveryPlanItemNotFound", `The protected item ${r.id} of recovery plan '${plan.name}' no longer exists.`);
+      return item;
+    }),
+  }));
+}
+
+function testFailoverPlan(twin: Twin, ctx: RequestCtx, vault: ArmResource, plan: ArmResource): Reply {
+  const props = requireBodyProperties(ctx, "input");
+  if (typeof props.failoverDirection !== "string" || typeof props.networkType !== "string") {
+    throw badRequest("InvalidRequestContent", "properties.failoverDirection and properties.networkType are required.");
+  }
+  const net = tfoNetwork(ctx, props);
+  if (net.networkType !== "VmNetworkAsInput") throw badRequest("NetworkTypeNotSupported", `networkType '${net.networkType}' is not supported by the twin; use 'VmNetworkAsInput'.`);
+  if (!(plan.properties.allowedOperations ?? []).includes("TestFailover")) {
+    throw badRequest("OperationNotAllowedInCurrentState", `The operation 'TestFailover' isn't allowed on recovery plan '${plan.name}' in its current state. Allowed operations: ${(plan.properties.allowedOperations ?? []).join(", ")}.`);
+  }
+  const groups = planItems(twin, plan);
+  const all = groups.flatMap((g) => g.items);
+  for (const item of all) gate(twin, item, "TestFailover");
+  // All VMs fail over in the Failover stage; Boot groups then start them group by group, in order.
+  const stages: StageRecord[] = [newStage("FailoverGroup", "Group: Failover", all.map((i) => newUnit(i.id, TFO_TASKS.slice(0, 3), true)), "Failover", "Failover")];
+  let n = 0;
+  for (const g of groups) {
+    if (g.group.groupType !== "Boot" || g.items.length === 0) continue;
+    n++;
+    stages.push(newStage(`Group${n}Boot`, `Group ${n}: Start`, g.items.map((i) => newUnit(i.id, ["VmTfoBootTestVm"], true)), "Boot", `Group${n}`));
+  }
+  const job = createJob(twin, vault, "TestFailover", plan, "plan", stages, net);
+  plan.properties.allowedOperations = [];
+  plan.properties.currentScenario = { scenarioName: "TestFailover", jobId: job.id, startTime: new Date(job.createdMs).toISOString() };
+  plan.properties.currentScenarioStatus = "InProgress";
+  plan.properties.currentScenarioStatusDescription = "InProgress";
+  twin.commit();
+  return accepted(twin, ctx, plan, vault, job);
+}
+
+function cleanupPlan(twin: Twin, ctx: RequestCtx, vault: ArmResource, plan: ArmResource): Reply {
+  const props = requireBodyProperties(ctx, "input");
+  const c = comments(props);
+  if (!(plan.properties.allowedOperations ?? []).includes("TestFailoverCleanup")) {
+    throw badRequest("OperationNotAllowedInCurrentState", `The operation 'TestFailoverCleanup' isn't allowed on recovery plan '${plan.name}' in its current state. Allowed operations: ${(plan.properties.allowedOperations ?? []).join(", ")}.`);
+  }
+  const items = planItems(twin, plan).flatMap((g) => g.items).filter((i) => (i.properties.allowedOperations ?? []).includes("TestFailoverCleanup"));
+  for (const i of items) gate(twin, i, "TestFailoverCleanup");
+  const job = createJob(twin, vault, "TestFailoverCleanup", plan, "plan", [newStage("CleanupGroup", "Test failover cleanup", items.map((i) => newUnit(i.id, CLEANUP_TASKS, true)))], { comments: c });
+  plan.properties.allowedOperations = [];
+  plan.properties.currentScenarioStatus = "InProgress";
+  plan.properties.currentScenarioStatusDescription = "InProgress";
+  twin.commit();
+  return accepted(twin, ctx, plan, vault, job);
+}
+
+function updateItem(twin: Twin, ctx: RequestCtx, vault: ArmResource, item: ArmResource): Reply {
+  const props = requireBodyProperties(ctx, "updateProtectionInput", false);
+  if (active(twin, item)) throw conflict("AnotherOperationInProgress", `Another operation is in progress on the protected item '${item.properties.friendlyName}'.`);
+  if (props.recoveryAzureVMName !== undefined && (typeof props.recoveryAzureVMName !== "string" || !VM_NAME.test(props.recoveryAzureVMName))) {
+    throw badRequest("InvalidRecoveryVmName", `The VM name '${String(props.recoveryAzureVMName)}' is invalid: between 1 and 63 characters, letters, numbers and hyphens, starting and ending with a letter or number.`);
+  }
+  if (props.recoveryAzureVMSize !== undefined && !findVmSize(props.recoveryAzureVMSize)) {
+    throw badRequest("InvalidRecoveryVmSize", `The VM size '${String(props.recoveryAzureVMSize)}' isn't available for this protected item (see targetComputeSizes).`);
+  }
+  const psd = props.providerSpecificDetails;
+  if (psd?.useManagedDisks !== undefined && !["true", "false"].includes(String(psd.useManagedDisks).toLowerCase())) {
+    throw badRequest("InvalidRequestContent", "providerSpecificDetails.useManagedDisks must be \"true\" or \"false\".");
+  }
+  const job = createJob(twin, vault, "UpdateVmProperties", item, "item", [newStage("UpdateVmProperties", "Update the virtual machine", [newUnit(item.id, ["UpdateVmPropertiesTask"])])], { patch: { properties: props } });
+  return accepted(twin, ctx, item, vault, job);
+}
+
+function operationResult(twin: Twin, ctx: RequestCtx, name: string): Reply {
+  const job = findJob(twin, name);
+  if (!job) throw notFoundAsr("operationresults", name);
+  if (job.endMs === undefined) return { status: 202, headers: { Location: `${ctx.baseUrl}${ctx.path}?${ctx.query.toString()}`, ...twin.retryAfter(30) } };
+  if (job.state === "Failed") {
+    const e = job.errors[0]?.serviceErrorDetails;
+    throw new ArmError(400, e?.code ?? "JobFailed", e?.message ?? `The job ${job.name} failed.`);
+  }
+  const target = twin.get(job.targetId);
+  return { status: 200, body: target };
+}
+
+function targetComputeSizes(item: ArmResource): Json[] {
+  return VM_SIZES.map((s) => ({
+    id: `${item.id}/targetComputeSizes/${s.name}`,
+    name: s.name,
+    type: `${T.item}/targetComputeSizes`,
+    properties: {
+      name: s.name,
+      friendlyName: s.name.replace(/_/g, " "),
+      cpuCoresCount: s.cores,
+      vCPUsAvailable: s.cores,
+      memoryInGB: s.memoryMB / 1024,
+      maxDataDiskCount: s.maxDataDisks,
+      maxNicsCount: s.maxNics,
+      errors: [],
+      highIopsSupported: s.premiumIO ? "Yes" : "No",
+      hyperVGenerations: ["V1", "V2"],
+    },
+  }));
+}
+
+function recoveryPoint(twin: Twin, item: ArmResource): Json {
+  const t = new Date(twin.now() - 5 * 60_000).toISOString();
+  return {
+    id: `${item.id}/recoveryPoints/${item.name}-latest`,
+    name: `${item.name}-latest`,
+    type: `${T.item}/recoveryPoints`,
+    properties: { recoveryPointTime: t, recoveryPointType: "LatestApplicationConsistent", providerSpecificDetails: { instanceType: "HyperVReplicaAzure" } },
+  };
+}

@@ -1,0 +1,114 @@
+// The twin's in-process core: state + virtual clock + persistence + the scheduler that moves
+// long-running work (ARM operations, ASR jobs) forward on virtual time. Handlers mutate
+// `state` and call `commit()`; nothing is acknowledged before it is on disk.
+import { randomUUID } from "node:crypto";
+import { VirtualClock } from "./clock";
+import { ArmResource, StateFile, TwinState, emptyState, key } from "./store";
+import { completeDueOperations, nextOperationDue } from "./arm/operations";
+import { advanceJobs, nextJobDue } from "./asr/engine";
+
+export interface TwinOptions {
+  stateDir?: string;
+  speed?: number;
+}
+
+export class Twin {
+  state: TwinState;
+  readonly clock: VirtualClock;
+  private readonly file?: StateFile;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  /** Last fixture loaded (for /_twin/reset). Not persisted: reset after restart empties the estate. */
+  fixtureSource?: unknown;
+
+  constructor(opts: TwinOptions = {}) {
+    this.file = opts.stateDir ? new StateFile(opts.stateDir) : undefined;
+    const loaded = this.file?.load();
+    this.state = loaded ?? emptyState(Date.now());
+    this.clock = new VirtualClock(this.state.virtualMs, opts.speed ?? 1);
+  }
+
+  get hasPersistedState(): boolean {
+    return Object.keys(this.state.resources).length > 0;
+  }
+
+  now(): number {
+    return this.clock.nowMs();
+  }
+
+  newName(): string {
+    return randomUUID();
+  }
+
+  get(id: string): ArmResource | undefined {
+    return this.state.resources[key(id)];
+  }
+
+  set(res: ArmResource): void {
+    this.state.resources[key(res.id)] = res;
+  }
+
+  remove(id: string): void {
+    delete this.state.resources[key(id)];
+    delete this.state.meta[key(id)];
+  }
+
+  /** Every stored resource whose id lies under `prefixId` (exclusive), e.g. a resource group. */
+  under(prefixId: string): ArmResource[] {
+    const p = key(prefixId) + "/";
+    return Object.entries(this.state.resources)
+      .filter(([k]) => k.startsWith(p))
+      .map(([, r]) => r);
+  }
+
+  /** Resources of one canonical type (case-insensitive) — for cross-resource checks. */
+  ofType(type: string): ArmResource[] {
+    const t = type.toLowerCase();
+    return Object.values(this.state.resources).filter((r) => r.type.toLowerCase() === t);
+  }
+
+  /** Retry-After carries virtual seconds converted to wall seconds (ceil, ≥1) so clients polling
+   *  by the header wait (virtual / speed); at speed 1 this is exactly the service's value. */
+  retryAfter(virtualSeconds: number): Record<string, string> {
+    return { "Retry-After": String(Math.max(1, Math.ceil(virtualSeconds / this.clock.speed))) };
+  }
+
+  /** Persists the state (atomically) and re-arms the scheduler. */
+  commit(): void {
+    this.state.virtualMs = this.now();
+    this.file?.save(this.state);
+    this.schedule();
+  }
+
+  /** Moves all due work forward to virtual now; persists when anything changed. */
+  tick(): void {
+    const now = this.now();
+    const a = completeDueOperations(this, now);
+    const b = advanceJobs(this, now);
+    if (a || b) this.commit();
+    else this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const due = [nextOperationDue(this), nextJobDue(this)].filter((d): d is number => d !== undefined);
+    if (due.length === 0) return;
+    const delay = Math.min(this.clock.wallDelayUntil(Math.min(...due)), 2 ** 31 - 1);
+    this.timer = setTimeout(() => this.tick(), Math.max(1, Math.ceil(delay)));
+    this.timer.unref?.();
+  }
+
+  replaceState(state: TwinState): void {
+    this.state = state;
+    this.commit();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.state.virtualMs = this.now();
+    this.file?.save(this.state);
+  }
+}
