@@ -88,6 +88,8 @@ const AS_IS: ShapeSpec = { top: [], flatten: false };
 const STORAGE_ACCOUNT_BODY: ShapeSpec = {
   top: [...TRACKED, "sku", "kind", "identity", "extendedLocation"],
   flatten: true,
+  // x-ms-client-name in the Microsoft.Storage spec: the SDK name → the ARM name.
+  rename: { enableHttpsTrafficOnly: "supportsHttpsTrafficOnly", networkRuleSet: "networkAcls", enableNfsV3: "isNfsV3Enabled" },
   children: {
     encryption: {
       top: [],
