@@ -77,8 +77,10 @@ export class ArmClient {
       throw new Error(`refusing to follow ${u.origin} (not the twin at ${base.origin})`);
     }
     if (apiVersion && !u.searchParams.has("api-version")) u.searchParams.set("api-version", apiVersion);
-    for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
-    return u.toString();
+    // OData parameters keep their literal `$` (as the Azure SDKs send them).
+    const extra = Object.entries(query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+    const s = u.toString();
+    return extra.length === 0 ? s : `${s}${u.search ? "&" : "?"}${extra.join("&")}`;
   }
 
   private retryAfterMs(headers: Headers, fallbackMs: number): number {
