@@ -5,6 +5,7 @@ import type { Json } from "../store";
 import type { JobRecord, StageRecord, TaskRecord, UnitRecord } from "./jobTypes";
 import { NOT_SET_TIME, iso, isoSeconds } from "../clock";
 import { lookup, sameId } from "../arm/lookup";
+import { guidFrom } from "../fixtures/guid";
 
 const STATE_DESCRIPTION: Record<string, string> = {
   NotStarted: "NotStarted",
@@ -105,12 +106,15 @@ export function renderJob(twin: Twin, job: JobRecord): Json {
 }
 
 function customDetails(twin: Twin, job: JobRecord): Json {
+  // Key casing as in the 2026-02-01 ReplicationJobs_Get example.
   const affected: Record<string, string> = {
-    primaryFabricProviderId: "VMM",
-    recoveryFabricProviderId: "Azure",
-    primaryCloudName: twin.state.settings.cloudName ?? "",
-    primaryVmmName: twin.state.settings.vmmServer ?? "",
-    recoveryCloudName: "Microsoft Azure",
+    PrimaryFabricProviderId: "VMM",
+    PrimaryVmmId: guidFrom(twin.state.settings.vmmServer ?? ""),
+    PrimaryVmmName: twin.state.settings.vmmServer ?? "",
+    PrimaryCloudName: twin.state.settings.cloudName ?? "",
+    RecoveryFabricProviderId: "Azure",
+    RecoveryVmmId: guidFrom(`${twin.state.settings.cloudName ?? ""}-azure`),
+    RecoveryCloudName: "Microsoft Azure",
   };
   if (job.scenario === "UpdateVmProperties") return { instanceType: "AsrJobDetails", affectedObjectDetails: affected };
   const network = job.networkId ? lookup(twin, job.networkId) : undefined;

@@ -304,6 +304,7 @@ export function onJobFinished(twin: Twin, job: JobRecord): void {
         // Test VM exists (even if a later plan group failed): wait for cleanup.
         setItem(item, "WaitingForCompletion", "Waiting for user input", ["DisableProtection", "TestFailoverCleanup"]);
         item.properties.protectionStateDescription = "Cleanup test failover pending";
+        item.properties.failoverRecoveryPointId = `${item.id}/recoveryPoints/${item.name}-latest`;
         if (!failed) {
           item.properties.lastSuccessfulTestFailoverTime = end;
           item.properties.healthErrors = (item.properties.healthErrors ?? []).filter((e: Json) => e.errorCode !== "161011");
