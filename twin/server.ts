@@ -74,7 +74,8 @@ async function handle(twin: Twin, log: RequestLog, opts: ServerOptions, req: htt
   if (path === "/_twin" || path.startsWith("/_twin/")) {
     if (bodyError) return finish({ status: 400, body: { error: { code: "InvalidRequestContent", message: "The request body is not valid JSON." } } });
     twin.tick();
-    return finish(routeAdmin(twin, log, method, path, url.searchParams, body));
+    // Admin calls are not logged: the log shows the ARM traffic under test.
+    return send(res, routeAdmin(twin, log, method, path, url.searchParams, body));
   }
 
   const fault = matchRequestFault(twin, method, path);
