@@ -1,8 +1,8 @@
 // The drill's configuration: one zod schema for everything under the `failover-drill:*` stack config
-// namespace, plus the cross-field checks zod cannot express per field. Pure: no Pulumi imports, so the
-// CLI, the policy pack and the tests can use it as is. `readDrillConfig` (in config.pulumi.ts-free form)
-// lives in index.ts; this module only turns a plain object into a typed DrillConfig or one error that
-// lists every problem, each as `failover-drill:<path>: <bad value as JSON> <expectation>`.
+// namespace, plus the cross-field checks zod cannot express per field. Pure: no Pulumi imports, so a CLI,
+// the policy pack and the tests can use it as is (index.ts hands `readRawDrillConfig` a getter over
+// pulumi.Config). It turns a plain object into a typed DrillConfig or one error that lists every problem,
+// each as `failover-drill:<path>: <bad value as JSON> <expectation>`.
 
 import { z } from "zod";
 import { cidrContainsCidr, cidrsOverlap, parseCidr, parseIpv4, staticIpProblem } from "./ipv4";
