@@ -109,3 +109,50 @@ export function runCommand(
     });
   });
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Twin mode: the Azure twin in-process plus the stand-in azure-native/random plugins on PATH
+// (twin/plugins/README.md). Automatic plugin download is already off (scripts/pulumiEnv.js).
+
+/** Where the stand-in `pulumi-resource-azure-native` and `pulumi-resource-random` live. */
+export const STANDIN_PLUGINS_BIN = path.join(ROOT, "twin", "plugins", "bin");
+
+/** The running twin as the e2e tests see it (a subset of twin/index.ts' TwinHandle). */
+export interface E2ETwin {
+  url: string;
+  token: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the twin in this process (127.0.0.1, a free port) with the Contoso fixture unless told
+ * otherwise, fast virtual time, and checks the stand-in plugins are compiled (scripts/setup.js).
+ */
+export async function startTwinForE2E(opts: { fixture?: string | object; speed?: number } = {}): Promise<E2ETwin> {
+  for (const plugin of ["azure-native", "random"]) {
+    const main = path.join(ROOT, "dist", "twin", "plugins", plugin, "main.js");
+    if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`node scripts/setup.js\` (or \`npx tsc -p tsconfig.build.json\`) first`);
+  }
+  // Loaded lazily so tests that do not use the twin do not compile it.
+  const twin = (await import("../../twin/index")) as typeof import("../../twin/index");
+  return twin.startTwin({ fixture: opts.fixture ?? twin.CONTOSO_FIXTURE, speed: opts.speed ?? 100, quiet: true });
+}
+
+/** PulumiWorkspace options for twin mode: the ARM endpoint/token env and the stand-ins first on PATH. */
+export function twinModeEnv(twin: { url: string; token: string }): { env: NodeJS.ProcessEnv; extraPath: string[] } {
+  return {
+    env: { FAILOVER_DRILL_ARM_ENDPOINT: twin.url, FAILOVER_DRILL_TWIN_TOKEN: twin.token },
+    extraPath: [STANDIN_PLUGINS_BIN],
+  };
+}
+
+/** A plain ARM call to the twin (for assertions and changes behind Pulumi's back). */
+export async function twinArm(twin: { url: string; token: string }, method: string, pathAndQuery: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(twin.url + pathAndQuery, {
+    method,
+    headers: { Authorization: `Bearer ${twin.token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
