@@ -80,9 +80,14 @@ export class Twin {
     this.schedule();
   }
 
+  /** Virtual time of the next due work (Infinity when idle); recomputed by schedule(). */
+  private nextDue = -Infinity;
+
   /** Moves all due work forward to virtual now; persists when anything changed. */
   tick(): void {
     const now = this.now();
+    // Fast path for the common GET: nothing is due yet, so there is nothing to scan.
+    if (now < this.nextDue) return;
     const a = completeDueOperations(this, now);
     const b = advanceJobs(this, now);
     if (a || b) this.commit();
@@ -94,6 +99,7 @@ export class Twin {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const due = [nextOperationDue(this), nextJobDue(this)].filter((d): d is number => d !== undefined);
+    this.nextDue = due.length === 0 ? Infinity : Math.min(...due);
     if (due.length === 0) return;
     const delay = Math.min(this.clock.wallDelayUntil(Math.min(...due)), 2 ** 31 - 1);
     this.timer = setTimeout(() => this.tick(), Math.max(1, Math.ceil(delay)));
@@ -101,6 +107,7 @@ export class Twin {
   }
 
   replaceState(state: TwinState): void {
+    this.nextDue = -Infinity;
     this.state = state;
     this.commit();
   }

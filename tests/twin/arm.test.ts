@@ -16,16 +16,16 @@ const raw = (path: string, init: RequestInit = {}) => fetch(`${t.url}${path}`, i
 test("auth: missing token → AuthenticationFailed, wrong token → InvalidAuthenticationToken", async () => {
   const a = await raw(`${RG}?api-version=2021-04-01`);
   expect(a.status).toBe(401);
-  expect((await a.json()).error.code).toBe("AuthenticationFailed");
+  expect(((await a.json()) as any).error.code).toBe("AuthenticationFailed");
   const b = await raw(`${RG}?api-version=2021-04-01`, { headers: { authorization: "Bearer nope" } });
   expect(b.status).toBe(401);
-  expect((await b.json()).error.code).toBe("InvalidAuthenticationToken");
+  expect(((await b.json()) as any).error.code).toBe("InvalidAuthenticationToken");
 });
 
 test("api-version is required", async () => {
   const r = await raw(RG, { headers: { authorization: `Bearer ${t.token}` } });
   expect(r.status).toBe(400);
-  expect((await r.json()).error.code).toBe("MissingApiVersionParameter");
+  expect(((await r.json()) as any).error.code).toBe("MissingApiVersionParameter");
 });
 
 test("routing is case-insensitive and ids come back canonical", async () => {
