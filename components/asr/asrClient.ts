@@ -106,6 +106,69 @@ export class SiteRecoveryDrillClient {
     );
   }
 
+  private listUnsupported = new Set<string>();
+
+  /**
+   * VMs of a resource group by one list (with instance views). Only when the endpoint cannot list
+   * (400/404/405 — some ARM stand-ins) does it read the named VMs one by one, and says so once.
+   */
+  async virtualMachinesIn(subscriptionId: string, resourceGroup: string, names: string[]): Promise<VirtualMachine[]> {
+    const key = `vm:${subscriptionId}/${resourceGroup}`.toLowerCase();
+    if (!this.listUnsupported.has(key)) {
+      try {
+        const listed = await this.listVirtualMachines(subscriptionId, resourceGroup);
+        // Real ARM honours $expand=instanceView on the list; where an endpoint ignores it, read the
+        // instance views of the VMs we care about (and say so once).
+        const bare = listed.filter((vm) => !vm.properties?.instanceView && names.some((n) => n.toLowerCase() === vm.name.toLowerCase()));
+        if (bare.length && !this.listUnsupported.has(`iv:${key}`)) {
+          this.listUnsupported.add(`iv:${key}`);
+          this.log(`the ARM endpoint ignored $expand=instanceView on the VM list in ${resourceGroup}; reading ${bare.length} instance view(s)`);
+        }
+        for (const vm of bare) {
+          const iv = await this.arm.tryGet<NonNullable<VirtualMachine["properties"]>["instanceView"]>(`${vm.id}/instanceView`, { "api-version": COMPUTE_API_VERSION });
+          vm.properties = { ...(vm.properties ?? {}), instanceView: iv };
+        }
+        return listed;
+      } catch (e) {
+        if (!isListUnsupported(e)) throw e;
+        this.listUnsupported.add(key);
+        this.log(`the ARM endpoint cannot list virtual machines in ${resourceGroup} (${(e as Error).message}); reading ${names.length} VM(s) one by one`);
+      }
+    }
+    const out: VirtualMachine[] = [];
+    for (const name of names) {
+      const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines/${name}`;
+      const vm = await this.arm.tryGet<VirtualMachine>(id, { "api-version": COMPUTE_API_VERSION, $expand: "instanceView" });
+      if (!vm) continue;
+      if (!vm.properties?.instanceView) {
+        const iv = await this.arm.tryGet<NonNullable<VirtualMachine["properties"]>["instanceView"]>(`${id}/instanceView`, { "api-version": COMPUTE_API_VERSION });
+        vm.properties = { ...(vm.properties ?? {}), instanceView: iv };
+      }
+      out.push(vm);
+    }
+    return out;
+  }
+
+  /** NICs of a resource group by one list; per-NIC reads of `ids` only when the endpoint cannot list. */
+  async networkInterfacesIn(subscriptionId: string, resourceGroup: string, ids: string[]): Promise<NetworkInterface[]> {
+    const key = `nic:${subscriptionId}/${resourceGroup}`.toLowerCase();
+    if (!this.listUnsupported.has(key)) {
+      try {
+        return await this.listNetworkInterfaces(subscriptionId, resourceGroup);
+      } catch (e) {
+        if (!isListUnsupported(e)) throw e;
+        this.listUnsupported.add(key);
+        this.log(`the ARM endpoint cannot list network interfaces in ${resourceGroup} (${(e as Error).message}); reading NICs one by one`);
+      }
+    }
+    const out: NetworkInterface[] = [];
+    for (const id of ids.filter((i) => idSegment(i, "resourceGroups")?.toLowerCase() === resourceGroup.toLowerCase())) {
+      const nic = await this.arm.tryGet<NetworkInterface>(id, { "api-version": NETWORK_API_VERSION });
+      if (nic) out.push(nic);
+    }
+    return out;
+  }
+
   async listTargetComputeSizes(itemId: string): Promise<{ name?: string; properties?: { name?: string; maxNicsCount?: number } }[]> {
     return this.arm.listAll(`${armPath(itemId)}/targetComputeSizes`, this.asr);
   }
@@ -215,6 +278,11 @@ export class SiteRecoveryDrillClient {
     }
     throw new Error(`Run Command on ${lastSegment(vmId)} did not finish within ${Math.round(timeoutInMs / 1000)} s`);
   }
+}
+
+function isListUnsupported(e: unknown): boolean {
+  const status = (e as { statusCode?: number }).statusCode;
+  return status === 400 || status === 404 || status === 405;
 }
 
 export { idSegment };

@@ -118,10 +118,11 @@ export function itemPhase(item: ProtectedItem): ItemPhase {
   const scen = (item.properties.currentScenario?.scenarioName ?? "").toLowerCase();
   if (tfs === "waitingforcompletion") return "waiting";
   if (tfs === "markedfordeletion") return "cleaning";
-  if (scen === "testfailover") return "running";
-  if (scen === "testfailovercleanup") return "cleaning";
+  // currentScenario lingers after a job ends (twin and service alike), so it only qualifies a
+  // non-idle state; an accepted-but-not-yet-visible job is found through the job list instead.
   if (tfs === "" || tfs === "none") return "idle";
-  return /clean|delet/.test(tfs) ? "cleaning" : "running";
+  if (scen === "testfailovercleanup" || /clean|delet/.test(tfs)) return "cleaning";
+  return "running";
 }
 
 function activeJobName(scenario: { scenarioName?: string | null; jobId?: string | null } | null | undefined, scenarioName: string): string | undefined {
@@ -286,8 +287,10 @@ async function verify(
   const netRg = idSegment(inputs.testNetworkId, "resourceGroups");
   const netSub = idSegment(inputs.testNetworkId, "subscriptions");
   if (netRg && netSub) nicRgs.set(`${netSub}/${netRg}`.toLowerCase(), { sub: netSub, rg: netRg });
-  const vms = (await Promise.all([...rgs.values()].map((r) => client.listVirtualMachines(r.sub, r.rg)))).flat();
-  const nics = (await Promise.all([...nicRgs.values()].map((r) => client.listNetworkInterfaces(r.sub, r.rg)))).flat();
+  const names = snaps.map((s) => testVmNameOf(s, liveItems.get(s.protectedItemId.toLowerCase()), jobs));
+  const vms = (await Promise.all([...rgs.values()].map((r) => client.virtualMachinesIn(r.sub, r.rg, names)))).flat();
+  const vmNicIds = vms.flatMap((vm) => (vm.properties?.networkProfile?.networkInterfaces ?? []).map((n) => n.id));
+  const nics = (await Promise.all([...nicRgs.values()].map((r) => client.networkInterfacesIn(r.sub, r.rg, vmNicIds)))).flat();
 
   const inGuest = new Map<string, VmCheckResult[]>();
   for (const s of snaps) {
@@ -643,7 +646,11 @@ export async function del(id: string, props: Record<string, unknown>, deps: Prov
   for (let attempt = 1; ; attempt++) {
     // A test failover still running (e.g. destroy after a killed up): let it reach a state cleanup accepts.
     const running = [...resolved.items.values()].filter((i) => itemPhase(i) === "running");
-    const runningJobs = new Set(running.map((i) => activeJobName(i.properties.currentScenario, "TestFailover")).filter((x): x is string => !!x));
+    const runningJobs = new Set<string>();
+    for (const i of running) {
+      const j = activeJobName(i.properties.currentScenario, "TestFailover") ?? (await findJob(client, "TestFailover", [i.id, i.name, i.properties.friendlyName ?? ""], undefined, true))?.name;
+      if (j) runningJobs.add(j);
+    }
     if (resolved.plan) {
       const pj = activeJobName(resolved.plan.properties.currentScenario, "TestFailover");
       if (pj && running.length) {
@@ -720,7 +727,7 @@ export async function del(id: string, props: Record<string, unknown>, deps: Prov
   const nicIds = new Set((old.testVms ?? []).flatMap((v) => v.nicIds ?? []).map((n) => n.toLowerCase()));
   const leftovers: string[] = [];
   for (const r of rgs.values()) {
-    const [vms, nics] = await Promise.all([client.listVirtualMachines(r.sub, r.rg), client.listNetworkInterfaces(r.sub, r.rg)]);
+    const [vms, nics] = await Promise.all([client.virtualMachinesIn(r.sub, r.rg, [...names]), client.networkInterfacesIn(r.sub, r.rg, [...nicIds])]);
     for (const vm of vms) if (names.has(vm.name.toLowerCase())) leftovers.push(`VM ${vm.id}`);
     for (const nic of nics) {
       const attachedTo = nic.properties?.virtualMachine?.id?.split("/").pop()?.toLowerCase();

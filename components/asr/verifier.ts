@@ -84,10 +84,8 @@ export function itemTimings(snapshot: ItemSettingsSnapshot, live: ProtectedItem 
     const single = (job.properties.customDetails?.protectedItemDetails?.length ?? 0) <= 1 && job.properties.targetInstanceType !== "RecoveryPlan";
     let mine = single ? flat : [];
     if (!single) {
-      // In a plan job: the item's tasks, including every child of a task that names the item.
-      const owners = (job.properties.tasks ?? []).flatMap((t) => flattenTasks([t]).map((f) => f.task));
-      mine = owners.filter((t) => taskConcerns(t, snapshot, live));
-      for (const t of [...mine]) mine.push(...flattenTasks(t.groupTaskCustomDetails?.childTasks).map((f) => f.task));
+      // In a plan job: the leaf tasks (group child tasks) that name the item.
+      mine = flat.filter((t) => !t.groupTaskCustomDetails?.childTasks?.length && taskConcerns(t, snapshot, live));
     }
     if (!mine.length) continue;
     const triggeredAt = realTime(job.properties.startTime);

@@ -70,10 +70,11 @@ describe("state helpers", () => {
   const item = (tfs: string, scen = "None"): ProtectedItem => ({ id: ITEM, name: "dc01", properties: { testFailoverState: tfs, currentScenario: { scenarioName: scen, jobId: ".../replicationJobs/None" } } });
   it("maps testFailoverState and currentScenario to phases", () => {
     expect(itemPhase(item("None"))).toBe("idle");
-    expect(itemPhase(item("None", "TestFailover"))).toBe("running");
+    expect(itemPhase(item("None", "TestFailover"))).toBe("idle"); // a finished job's scenario lingers
     expect(itemPhase(item("WaitingForCompletion"))).toBe("waiting");
     expect(itemPhase(item("MarkedForDeletion"))).toBe("cleaning");
-    expect(itemPhase(item("None", "TestFailoverCleanup"))).toBe("cleaning");
+    expect(itemPhase(item("None", "TestFailoverCleanup"))).toBe("idle");
+    expect(itemPhase(item("CleanupInProgress", "TestFailoverCleanup"))).toBe("cleaning");
     expect(itemPhase(item("InProgress", "TestFailover"))).toBe("running");
   });
   it("ids are the scope's ARM ids", () => {

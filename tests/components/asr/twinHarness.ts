@@ -28,7 +28,7 @@ export async function startContosoTwin(speed = 300): Promise<RunningTwin> {
   const twinModule = require("../../../twin");
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "tfo-twin-"));
   const fixture = path.join(__dirname, "..", "..", "..", "twin", "fixtures", "contoso.yaml");
-  const t = await twinModule.startTwin({ port: 0, fixture, speed, stateDir });
+  const t = await twinModule.startTwin({ port: 0, fixture, speed, stateDir, quiet: true });
   return {
     url: t.url.replace(/\/$/, ""),
     token: t.token,
