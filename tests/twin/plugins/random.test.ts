@@ -17,9 +17,9 @@ describe("random stand-in", () => {
     expect(r.failures).toEqual([]);
     expect(r.inputs).toEqual({ length: 8, upper: false, special: false, lower: true, numeric: true, number: true, minLower: 0, minUpper: 0, minNumeric: 0, minSpecial: 0 });
     expect(checkRandom(RANDOM_STRING, {}).failures).toEqual([{ property: "length", reason: "Missing required property 'length'" }]);
-    expect(checkRandom(RANDOM_STRING, { length: 2, minUpper: 2, minNumeric: 1 }).failures[0]?.reason).toMatch(/must be >= min_upper/);
-    expect(checkRandom(RANDOM_INTEGER, { min: 5, max: 1 }).failures[0]?.property).toBe("max");
-    expect(checkRandom(RANDOM_ID, {}).failures[0]?.property).toBe("byteLength");
+    expect(checkRandom(RANDOM_STRING, { length: 2, minUpper: 2, minNumeric: 1 }).failures![0].reason).toMatch(/must be >= min_upper/);
+    expect(checkRandom(RANDOM_INTEGER, { min: 5, max: 1 }).failures![0].property).toBe("max");
+    expect(checkRandom(RANDOM_ID, {}).failures![0].property).toBe("byteLength");
     expect(checkRandom(RANDOM_STRING, { length: 4, number: false }).inputs).toMatchObject({ number: false, numeric: false });
   });
 
