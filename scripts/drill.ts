@@ -108,17 +108,20 @@ export class UsageError extends Error {}
 /** Stack config for this run: Pulumi.<stack>.yaml with the --scope override, written beside the state. */
 export function deriveStackConfig(opts: DrillOptions): { file: string; vault: VaultRef } {
   const source = path.join(ROOT, `Pulumi.${opts.stack}.yaml`);
-  const doc = YAML.parse(fs.readFileSync(source, "utf8")) as { config: Record<string, unknown> };
+  // Edit the document rather than re-serialising a parsed object: that would drop quotes (a quoted
+  // "2030-12-31" written bare becomes a YAML timestamp for Pulumi) and the comments.
+  const doc = YAML.parseDocument(fs.readFileSync(source, "utf8"));
   if (opts.scope) {
-    const previous = (doc.config["failover-drill:scope"] ?? {}) as Record<string, unknown>;
+    const recoveryPointType = doc.getIn(["config", "failover-drill:scope", "recoveryPointType"]);
     const scope: Record<string, unknown> = { ...opts.scope };
-    if (previous.recoveryPointType) scope.recoveryPointType = previous.recoveryPointType;
-    doc.config["failover-drill:scope"] = scope;
+    if (recoveryPointType) scope.recoveryPointType = recoveryPointType;
+    doc.setIn(["config", "failover-drill:scope"], doc.createNode(scope));
   }
   fs.mkdirSync(opts.stateDir, { recursive: true });
   const target = path.join(opts.stateDir, `Pulumi.${opts.stack}.yaml`);
-  fs.writeFileSync(target, YAML.stringify(doc));
-  return { file: target, vault: doc.config["failover-drill:vault"] as VaultRef };
+  fs.writeFileSync(target, doc.toString());
+  const vault = (doc.toJS() as { config: Record<string, unknown> }).config["failover-drill:vault"] as VaultRef;
+  return { file: target, vault };
 }
 
 function classifyUpFailure(output: string): DrillExit {

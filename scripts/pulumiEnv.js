@@ -3,6 +3,7 @@
 // the network (no update check, no automatic plugin download).
 // Plain CommonJS so scripts/setup.js can use it on a fresh clone before anything is compiled.
 "use strict";
+const fs = require("fs");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
@@ -20,6 +21,8 @@ const LOCAL_PASSPHRASE = "failover-drill-local";
 function pulumiEnv(opts = {}) {
   const base = opts.base ?? process.env;
   const backendDir = opts.backendDir ?? path.join(ROOT, ".pulumi-state");
+  // The file backend refuses a folder that does not exist.
+  if (base.PULUMI_BACKEND_URL === undefined) fs.mkdirSync(backendDir, { recursive: true });
   const env = {
     ...base,
     PATH: [...(opts.extraPath ?? []), TOOLS_BIN, base.PATH ?? ""].join(path.delimiter),

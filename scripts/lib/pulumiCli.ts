@@ -1,8 +1,19 @@
 // Runs the project's Pulumi CLI (prepared by scripts/setup.js) for one stack of one program, with the
 // offline environment of scripts/pulumiEnv.js. Shared by the drill runner and the e2e tests.
 import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+/** The checkout root, found from this file whether it runs from scripts/lib (jest) or dist/scripts/lib. */
+function findRoot(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, "scripts", "pulumiEnv.js")) && fs.existsSync(path.join(d, "Pulumi.yaml"))) return d;
+    if (path.dirname(d) === d) throw new Error(`cannot find the failover-drill checkout above ${dir}`);
+  }
+}
+// pulumiEnv.js is plain JS (setup.js needs it before anything is compiled), so it is not in dist/.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const pulumiEnvModule = require("../pulumiEnv") as typeof import("../pulumiEnv");
+const pulumiEnvModule = require(path.join(findRoot(__dirname), "scripts", "pulumiEnv.js")) as typeof import("../pulumiEnv");
 
 export const { ROOT, TOOLS_BIN, pulumiEnv } = pulumiEnvModule;
 

@@ -1,6 +1,6 @@
 // Runs the real Pulumi CLI (from .tools/bin, prepared by scripts/setup.js) on Pulumi programs under
 // tests/e2e/programs/ with a throw-away local file backend per test file, so e2e tests never share state.
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -73,7 +73,12 @@ export class PulumiWorkspace {
   }
 
   async dispose(): Promise<void> {
-    await this.pulumi(["stack", "rm", "--yes", "--force"]);
+    // --preserve-config: `stack rm` would otherwise delete Pulumi.<stack>.yaml, which is committed for
+    // real stacks (Pulumi.test.yaml). A config file the test itself created is removed here instead.
+    const configFile = path.join(this.programDir, `Pulumi.${this.stack}.yaml`);
+    const tracked = spawnSync("git", ["ls-files", "--error-unmatch", configFile], { cwd: this.programDir }).status === 0;
+    await this.pulumi(["stack", "rm", "--yes", "--force", "--preserve-config"]);
+    if (!tracked) fs.rmSync(configFile, { force: true });
     fs.rmSync(this.backendDir, { recursive: true, force: true });
   }
 }

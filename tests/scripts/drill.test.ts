@@ -49,6 +49,8 @@ describe("deriveStackConfig", () => {
         recoveryPointType: original.config["failover-drill:scope"].recoveryPointType,
       });
       expect(vault).toEqual(original.config["failover-drill:vault"]);
+      // Quoted scalars stay quoted: a bare 2030-12-31 would reach the program as a YAML timestamp.
+      expect(fs.readFileSync(file, "utf8")).toMatch(/expiry: "\d{4}-\d{2}-\d{2}"/);
       // Everything else is the committed stack config, unchanged.
       expect({ ...doc.config, "failover-drill:scope": undefined }).toEqual({ ...original.config, "failover-drill:scope": undefined });
     } finally {
