@@ -146,22 +146,23 @@ d("TestFailover provider against the twin", () => {
     expect(patch.status).toBeLessThan(300);
     for (let i = 0; i < 100; i++) {
       const now = await item(twin, "APP01");
-      if (now.properties.providerSpecificDetails.useManagedDisks === "true") break;
+      const set = now.properties.providerSpecificDetails.recoveryAvailabilitySetId ?? now.properties.recoveryAvailabilitySetId;
+      if (typeof set === "string" && set.toLowerCase() === classic.id.toLowerCase() && (now.properties.allowedOperations ?? []).includes("TestFailover")) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const inputs = await itemInputs(twin, ["APP01"], net);
     const err = await createExpectingFailure(inputs, []);
-    expect(err.id).toBeDefined();
+    if (!err.id) throw new Error(`expected a recorded job failure, got: ${err.message}`);
     expect((err.properties as any).verdict).toBe("failed");
     await provider.delete(err.id, err.properties as never, deps());
   });
 
-  it("unhealthy item (target network not configured): refused in preflight with the health error's code and message", async () => {
+  it("unhealthy item (target network not configured): refused in preflight when flagged, else the failed prerequisites check (161003) is recorded", async () => {
     const net = await createTestNetwork(twin);
     const web = await item(twin, "WEB01");
     await http(twin, "PATCH", `${web.id}?${ASR}`, { properties: { selectedRecoveryAzureNetworkId: "" } });
     let unhealthy = false;
-    for (let i = 0; i < 100 && !unhealthy; i++) {
+    for (let i = 0; i < 20 && !unhealthy; i++) {
       const now = await item(twin, "WEB01");
       unhealthy = (now.properties.healthErrors ?? []).some((h: any) => /error|critical/i.test(h.errorLevel)) || now.properties.failoverHealth === "Critical";
       if (!unhealthy) await new Promise((r) => setTimeout(r, 100));
@@ -169,13 +170,16 @@ d("TestFailover provider against the twin", () => {
     const inputs = await itemInputs(twin, ["WEB01"], net);
     const mark = (await requestLog(twin)).length;
     const err = await createExpectingFailure(inputs, []);
+    console.log(`unhealthy item: twin flagged it ${unhealthy}; create failed with: ${err.message.split("\n").join(" ")}`);
     if (unhealthy) {
       expect(err.message).toMatch(/health/);
       expect((err as any).id).toBeUndefined(); // nothing started, nothing recorded
       expect(posts((await requestLog(twin)).slice(mark), /testFailover$/i)).toHaveLength(0);
     } else {
-      // The twin did not flag the item: the job must fail instead, and be recorded.
+      // The twin did not flag the item: the job fails at its prerequisites check and is recorded.
       expect((err as any).id).toBeDefined();
+      expect(err.message).toMatch(/161003/);
+      await provider.delete((err as any).id, (err as any).properties, deps());
     }
   });
 
@@ -210,11 +214,10 @@ d("TestFailover provider against the twin", () => {
     await provider.delete(id, outs as never, deps());
   });
 
-  it("a reset after the test failover POST was accepted does not start a second one", async () => {
+  it.each(["503", "reset"])("an ambiguous %s on the test failover POST: the client looks before re-sending; one job", async (kind) => {
     const net = await createTestNetwork(twin);
     const inputs = await itemInputs(twin, ["DC01"], net);
-    // 503 on the POST: ambiguous for the client, which must look before re-sending.
-    await addFault(twin, { kind: "503", method: "POST", path: "/testFailover$", count: 1 });
+    await addFault(twin, { kind, method: "POST", path: "/testFailover$", count: 1 });
     const { id, outs } = await provider.create(inputs as never, deps());
     expect(outs.verdict).toBe("passed");
     const jobs = (await http(twin, "GET", `${VAULT_PATH}/replicationJobs?${ASR}`)).body.value.filter((j: any) => j.properties.scenarioName === "TestFailover");
