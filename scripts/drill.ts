@@ -116,6 +116,17 @@ export function deriveStackConfig(opts: DrillOptions): { file: string; vault: Va
     const scope: Record<string, unknown> = { ...opts.scope };
     if (recoveryPointType) scope.recoveryPointType = recoveryPointType;
     doc.setIn(["config", "failover-drill:scope"], doc.createNode(scope));
+    if ("items" in opts.scope) {
+      // Expected results of VMs outside the narrowed scope would be refused by the config check
+      // ("is not an item of this drill"); the directory copy's DC items stay in the drill.
+      const config = doc.toJS().config as Record<string, any>;
+      const keep = new Set([
+        ...opts.scope.items.map((i) => i.friendlyName.toLowerCase()),
+        ...((config["failover-drill:directoryCopy"]?.items ?? []) as { friendlyName?: string }[]).map((i) => (i.friendlyName ?? "").toLowerCase()),
+      ]);
+      const expected = (config["failover-drill:expected"] ?? []) as { friendlyName: string }[];
+      doc.setIn(["config", "failover-drill:expected"], doc.createNode(expected.filter((e) => keep.has(e.friendlyName.toLowerCase()))));
+    }
   }
   fs.mkdirSync(opts.stateDir, { recursive: true });
   const target = path.join(opts.stateDir, `Pulumi.${opts.stack}.yaml`);
@@ -137,27 +148,33 @@ function banner(text: string): void {
 
 export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
   fs.mkdirSync(opts.stateDir, { recursive: true });
+  const config = deriveStackConfig(opts);
+  const env = pulumiEnv({
+    backendDir: path.join(ROOT, ".pulumi-state"),
+    extraPath: [path.join(ROOT, "twin", "plugins", "bin")],
+  });
+  env.FAILOVER_DRILL_TWIN_TOKEN = TWIN_TOKEN;
+  const stack = new PulumiStack({ programDir: ROOT, stack: opts.stack, env, configFile: config.file });
+  await stack.selectOrCreate();
+
+  // A new drill starts from the fixture; a kept drill (--keep, then --cleanup or another run) keeps the
+  // twin's state, so the twin and the stack's state describe the same world.
+  const twinState = path.join(opts.stateDir, "twin");
+  if (!opts.cleanup && (await stack.resources()).length === 0) fs.rmSync(twinState, { recursive: true, force: true });
+
   const twinLog = fs.createWriteStream(path.join(opts.stateDir, "twin.log"), { flags: "a" });
   banner(`starting the Azure twin (fixture ${path.relative(ROOT, opts.fixture)}, speed x${opts.speed})`);
   const twin: TwinProcess = await startTwinProcess({
     port: opts.port,
-    stateDir: path.join(opts.stateDir, "twin"),
+    stateDir: twinState,
     fixture: opts.fixture,
     speed: opts.speed,
     logFile: twinLog,
   });
   process.stdout.write(`twin at ${twin.url}\n`);
-  const env = pulumiEnv({
-    backendDir: path.join(ROOT, ".pulumi-state"),
-    extraPath: [path.join(ROOT, "twin", "plugins", "bin")],
-  });
   env.FAILOVER_DRILL_ARM_ENDPOINT = twin.url;
-  env.FAILOVER_DRILL_TWIN_TOKEN = TWIN_TOKEN;
-  const config = deriveStackConfig(opts);
-  const stack = new PulumiStack({ programDir: ROOT, stack: opts.stack, env, configFile: config.file });
 
   try {
-    await stack.selectOrCreate();
     if (opts.cleanup) return await destroyAndConfirm(stack, twin, config.vault, undefined);
 
     banner("policy gate: pulumi preview --policy-pack policy");
@@ -188,8 +205,22 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
     banner(exit === DrillExit.Passed ? "drill PASSED" : `drill FAILED (exit ${exit}: ${DrillExit[exit]})`);
     return exit;
   } finally {
+    await saveRequestLog(twin, path.join(opts.stateDir, "requests.json"));
     await twin.stop();
     twinLog.end();
+  }
+}
+
+/**
+ * Keeps the twin's request log beside the drill state: evidence of exactly which ARM/ASR operations the
+ * drill sent (the twin keeps it in memory only).
+ */
+async function saveRequestLog(twin: TwinProcess, file: string): Promise<void> {
+  try {
+    const res = await fetch(`${twin.url}/_twin/requests`);
+    if (res.ok) fs.writeFileSync(file, JSON.stringify(await res.json(), null, 1));
+  } catch (err) {
+    process.stderr.write(`could not save the twin's request log: ${(err as Error).message}\n`);
   }
 }
 

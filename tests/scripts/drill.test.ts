@@ -51,8 +51,11 @@ describe("deriveStackConfig", () => {
       expect(vault).toEqual(original.config["failover-drill:vault"]);
       // Quoted scalars stay quoted: a bare 2030-12-31 would reach the program as a YAML timestamp.
       expect(fs.readFileSync(file, "utf8")).toMatch(/expiry: "\d{4}-\d{2}-\d{2}"/);
+      // Expected results are narrowed to the VMs still in the drill: APP01 and the directory copy's DC01.
+      expect(doc.config["failover-drill:expected"].map((e: { friendlyName: string }) => e.friendlyName)).toEqual(["DC01", "APP01"]);
       // Everything else is the committed stack config, unchanged.
-      expect({ ...doc.config, "failover-drill:scope": undefined }).toEqual({ ...original.config, "failover-drill:scope": undefined });
+      const rest = (c: Record<string, unknown>) => ({ ...c, "failover-drill:scope": undefined, "failover-drill:expected": undefined });
+      expect(rest(doc.config)).toEqual(rest(original.config));
     } finally {
       fs.rmSync(stateDir, { recursive: true, force: true });
     }
