@@ -96,6 +96,29 @@ d("TestFailover provider against the twin", () => {
     console.log(`DC01 drill ARM requests: create ${outs.armRequests}, total incl. refresh/update/delete ${drillRequests(log.slice(mark)).length}`);
   });
 
+  it("in-guest checks through Run Command on the test VM (and only on it)", async () => {
+    const net = await createTestNetwork(twin);
+    const inputs = await itemInputs(twin, ["DC01"], net, {
+      expected: [{
+        friendlyName: "DC01",
+        inGuestChecks: [
+          { name: "ad-services", commandId: "RunPowerShellScript", script: ["Get-Service NTDS,DNS"], expectOutputContains: "Running  NTDS" },
+          { name: "wrong-expectation", commandId: "RunPowerShellScript", script: ["hostname"], expectOutputContains: "NOT-THE-NAME" },
+        ],
+      }],
+    });
+    const err = await createExpectingFailure(inputs, []);
+    const vm = (err.properties as any).testVms[0];
+    const byName = Object.fromEntries(vm.checks.map((c: any) => [c.name, c]));
+    expect(byName["in-guest:ad-services"].passed).toBe(true);
+    expect(byName["in-guest:wrong-expectation"].passed).toBe(false);
+    expect(err.message).toMatch(/wrong-expectation/);
+    const runs = posts(await requestLog(twin), /runCommand$/i);
+    expect(runs.length).toBe(2);
+    for (const r of runs) expect(r.path).toMatch(/virtualMachines\/DC01-test\/runCommand$/i);
+    await provider.delete(err.id, err.properties as never, deps());
+  });
+
   it("recovery plan rp-contoso-tier1: boot groups in order, SQL01 NICs, per-group timings; cleanup", async () => {
     const net = await createTestNetwork(twin);
     const inputs = await planInputs(twin, "rp-contoso-tier1", net);
