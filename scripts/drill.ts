@@ -156,6 +156,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
   env.FAILOVER_DRILL_TWIN_TOKEN = TWIN_TOKEN;
   const stack = new PulumiStack({ programDir: ROOT, stack: opts.stack, env, configFile: config.file });
   await stack.selectOrCreate();
+  for (const lock of stack.clearStaleLocks()) process.stdout.write(`removed a stale lock of a pulumi process that no longer runs: ${lock}\n`);
 
   // A new drill starts from the fixture; a kept drill (--keep, then --cleanup or another run) keeps the
   // twin's state, so the twin and the stack's state describe the same world.
@@ -241,7 +242,7 @@ async function destroyAndConfirm(
   process.stdout.write(
     confirmation.clean
       ? `cleanup confirmed: no test VM, NIC or disk left; every protected item back to testFailoverState None\n`
-      : `cleanup NOT confirmed:\n  ${confirmation.leftovers.join("\n  ")}\n`,
+      : `cleanup NOT confirmed:\n  ${[...(destroy.code === 0 ? [] : ["pulumi destroy failed"]), ...confirmation.leftovers].join("\n  ")}\n`,
   );
   return confirmation.clean && destroy.code === 0 ? DrillExit.Passed : DrillExit.CleanupFailed;
 }

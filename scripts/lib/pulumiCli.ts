@@ -2,6 +2,7 @@
 // offline environment of scripts/pulumiEnv.js. Shared by the drill runner and the e2e tests.
 import { spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 /** The checkout root, found from this file whether it runs from scripts/lib (jest) or dist/scripts/lib. */
@@ -63,6 +64,21 @@ export function runCommand(cmd: string, args: string[], opts: RunOptions): Promi
   });
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function readProjectName(programDir: string): string {
+  const m = /^name:\s*(\S+)/m.exec(fs.readFileSync(path.join(programDir, "Pulumi.yaml"), "utf8"));
+  if (!m) throw new Error(`no project name in ${path.join(programDir, "Pulumi.yaml")}`);
+  return m[1];
+}
+
 /** One policy result from the engine's event stream. */
 export interface PolicyEvent {
   policyName: string;
@@ -98,6 +114,34 @@ export class PulumiStack {
       stream: opts.stream,
       timeoutMs: opts.timeoutMs,
     });
+  }
+
+  /**
+   * Removes this stack's update locks left by a `pulumi` process that died on this host (killed, or the
+   * machine restarted): the file backend has no `pulumi cancel`, and a stale lock blocks every later
+   * up/destroy. Locks of live processes or of other hosts are left alone. Returns the removed lock files.
+   */
+  clearStaleLocks(): string[] {
+    const url = this.opts.env.PULUMI_BACKEND_URL ?? "";
+    if (!url.startsWith("file://")) return [];
+    const backend = url.slice("file://".length).split("?")[0];
+    const project = readProjectName(this.opts.programDir);
+    const dir = path.join(backend, ".pulumi", "locks", "organization", project, this.opts.stack);
+    if (!fs.existsSync(dir)) return [];
+    const removed: string[] = [];
+    for (const f of fs.readdirSync(dir)) {
+      const file = path.join(dir, f);
+      let lock: { pid?: number; hostname?: string };
+      try {
+        lock = JSON.parse(fs.readFileSync(file, "utf8"));
+      } catch {
+        continue;
+      }
+      if (lock.hostname !== os.hostname() || typeof lock.pid !== "number" || processAlive(lock.pid)) continue;
+      fs.rmSync(file, { force: true });
+      removed.push(file);
+    }
+    return removed;
   }
 
   async selectOrCreate(): Promise<void> {
