@@ -10,6 +10,22 @@ export interface RequestLogEntry {
   wallTime: string;
   durationMs: number;
   fault?: string;
+  /** PUT/POST/PATCH: the request body (JSON), secrets redacted; over BODY_LIMIT characters it is the
+   *  truncated JSON text and `bodyTruncated` is true. Headers (and so tokens) are never logged. */
+  body?: unknown;
+  bodyTruncated?: boolean;
+}
+
+export const BODY_LIMIT = 8192;
+const SECRET_KEYS = /^(adminPassword|password|secret|clientSecret|accessToken|refreshToken|token|sasToken|primaryKekCertificatePfx|secondaryKekCertificatePfx|protectedSettings|customData)$/i;
+
+/** What the log keeps of a request body: parsed JSON with secret-looking fields redacted, bounded in size. */
+export function loggedBody(body: unknown, token: string): Pick<RequestLogEntry, "body" | "bodyTruncated"> {
+  if (body === undefined) return {};
+  let text = JSON.stringify(body, (k, v) => (k && SECRET_KEYS.test(k) && v !== null && v !== "" ? "[redacted]" : v));
+  if (token && text.includes(token)) text = text.split(token).join("[redacted]");
+  if (text.length > BODY_LIMIT) return { body: text.slice(0, BODY_LIMIT), bodyTruncated: true };
+  return { body: JSON.parse(text) };
 }
 
 const CAP = 20_000;

@@ -3,7 +3,7 @@
 import * as http from "node:http";
 import { randomUUID } from "node:crypto";
 import type { Twin } from "./twin";
-import { RequestLog } from "./requestLog";
+import { RequestLog, loggedBody } from "./requestLog";
 import { ArmError, errorBody } from "./errors";
 import { routeAdmin } from "./admin";
 import { routeArm } from "./arm/router";
@@ -49,8 +49,9 @@ async function handle(twin: Twin, log: RequestLog, opts: ServerOptions, req: htt
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const path = url.pathname;
   const baseUrl = `http://${req.headers.host ?? "127.0.0.1"}`;
+  let logged: ReturnType<typeof loggedBody> = {};
   const record = (status: number, fault?: string) =>
-    log.add({ method, path, query: url.search, status, virtualTime: twin.clock.nowIso(), wallTime: new Date().toISOString(), durationMs: Date.now() - wallStart, fault });
+    log.add({ method, path, query: url.search, status, virtualTime: twin.clock.nowIso(), wallTime: new Date().toISOString(), durationMs: Date.now() - wallStart, fault, ...logged });
   const finish = (reply: Reply, fault?: string) => {
     send(res, reply);
     record(reply.status, fault);
@@ -70,6 +71,8 @@ async function handle(twin: Twin, log: RequestLog, opts: ServerOptions, req: htt
       bodyError = true;
     }
   }
+
+  if (!bodyError && (method === "PUT" || method === "POST" || method === "PATCH")) logged = loggedBody(body, opts.token);
 
   if (path === "/_twin" || path.startsWith("/_twin/")) {
     if (bodyError) return finish({ status: 400, body: { error: { code: "InvalidRequestContent", message: "The request body is not valid JSON." } } });

@@ -151,8 +151,14 @@ export const virtualMachineKind: ResourceKind = {
   afterDelete(twin, res) {
     detachVm(twin, res);
   },
+  // GET and lists: `$expand=instanceView` (VirtualMachines_Get/_List) and `statusOnly=true`
+  // (VirtualMachines_ListAll: "enables fetching run time status of all Virtual Machines") add the
+  // instance view with its PowerState status. The spec says `$expand` on a list "can only be specified
+  // if a valid $filter option is specified"; the twin is lenient there (see README).
   render(twin, ctx, res) {
-    if (ctx.query.get("$expand") !== "instanceView") return res;
+    const expand = (ctx.query.get("$expand") ?? "").toLowerCase() === "instanceview";
+    const statusOnly = (ctx.query.get("statusOnly") ?? "").toLowerCase() === "true";
+    if (!expand && !statusOnly) return res;
     return { ...res, properties: { ...res.properties, instanceView: instanceView(twin, res) } };
   },
   actions: {

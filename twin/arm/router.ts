@@ -48,7 +48,7 @@ export function routeArm(twin: Twin, ctx: RequestCtx): Reply {
   if (p.types.length === 0) {
     const kind = kindFor(`${ns}/${(p.leaf ?? "").toLowerCase()}`, ctx, p.leaf ?? "");
     requireMethod(ctx, ["GET"]);
-    return { status: 200, body: page(listTop(twin, rg, kind), ctx, twin.state.settings.pageSize) };
+    return { status: 200, body: renderPage(twin, ctx, kind, page(listTop(twin, rg, kind), ctx, twin.state.settings.pageSize)) };
   }
   const typeKey = `${ns}/${p.types.map((t) => t.toLowerCase()).join("/")}`;
   const kind = kindFor(typeKey, ctx, p.types.join("/"));
@@ -127,6 +127,12 @@ function canonicalId(twin: Twin, rg: ArmResource, kind: ResourceKind, p: ArmPath
 function splitType(type: string): string[] {
   const parts = type.split("/");
   return [parts[0], ...parts.slice(1)];
+}
+
+/** Lists render each resource as its GET does (e.g. VMs with `$expand=instanceView`), page by page. */
+function renderPage(twin: Twin, ctx: RequestCtx, kind: ResourceKind, body: { value: ArmResource[]; nextLink?: string }) {
+  if (!kind.render) return body;
+  return { ...body, value: body.value.map((r) => kind.render!(twin, ctx, r)) };
 }
 
 function listTop(twin: Twin, rg: ArmResource, kind: ResourceKind): ArmResource[] {
@@ -338,7 +344,7 @@ function routeSubscriptionProvider(twin: Twin, ctx: RequestCtx, p: ArmPath, seg:
     const kind = kindFor(`${lower[0]}/${lower[1]}`, ctx, seg[1]);
     const subPrefix = `/subscriptions/${p.subscriptionId}/`.toLowerCase();
     const items = twin.ofType(kind.type).filter((r) => r.id.toLowerCase().startsWith(subPrefix));
-    return { status: 200, body: page(items, ctx, twin.state.settings.pageSize) };
+    return { status: 200, body: renderPage(twin, ctx, kind, page(items, ctx, twin.state.settings.pageSize)) };
   }
   throw noProvider(seg.join("/"), ctx);
 }

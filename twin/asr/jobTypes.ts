@@ -59,6 +59,8 @@ export interface JobRecord {
   networkId?: string;
   networkType?: string;
   comments?: string;
+  /** TestFailover: the recovery point each item fails over to (lower-case item id → point); absent = latest. */
+  recoveryPoints?: Record<string, { id: string; timeMs: number }>;
   /** UpdateVmProperties: the PATCH body to apply. */
   patch?: Json;
 }

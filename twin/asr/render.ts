@@ -130,7 +130,10 @@ function customDetails(twin: Twin, job: JobRecord): Json {
     protectedItemDetails: units.map((u) => {
       const item = twin.get(u.itemId);
       const vmName = u.testVmName ?? (item ? `${item.properties.providerSpecificDetails.recoveryAzureVmName}-test` : null);
-      const t = job.startMs - 4000;
+      // The point the job used (recorded at the POST), else the latest: R3 saw recoveryPointTime
+      // about 4 s before the job started when no recoveryPointId was sent.
+      const chosen = item ? job.recoveryPoints?.[item.id.toLowerCase()] : undefined;
+      const t = chosen?.timeMs ?? job.startMs - 4000;
       return {
         name: item?.name ?? null,
         friendlyName: item?.properties?.friendlyName ?? null,
@@ -139,11 +142,16 @@ function customDetails(twin: Twin, job: JobRecord): Json {
         networkConnectionStatus: job.scenario === "TestFailover" && u.status === "succeeded" ? "Connected" : null,
         networkFriendlyName: network?.name ?? null,
         subnet: u.subnet ?? null,
-        recoveryPointId: item ? `${item.id}/recoveryPoints/${item.name}-latest` : null,
+        recoveryPointId: chosen?.id ?? (item ? latestPointId(item.id, job) : null),
         recoveryPointTime: iso(t),
       };
     }),
   };
+}
+
+/** Id of the "latest" point a job without a chosen point used (stable per job). */
+export function latestPointId(itemId: string, job: JobRecord): string {
+  return `${itemId}/recoveryPoints/${guidFrom(`${itemId.toLowerCase()}/latest/${job.name}`)}`;
 }
 
 /** Body of GET {VAULT}/replicationOperationStatus/{opId} (exact shape seen, asr-api.md §3.2). */

@@ -15,6 +15,7 @@ import type { JobRecord, Scenario, StageRecord } from "./jobTypes";
 import { CLEANUP_TASKS, TFO_TASKS, newStage, newUnit } from "./engine";
 import { jobItemIds, onJobAccepted } from "./testFailover";
 import { renderJob, renderOperationStatus } from "./render";
+import { findRecoveryPoint, pointForType, recoveryPointsOf, renderRecoveryPoint } from "./recoveryPoints";
 
 export const T = {
   vault: "Microsoft.RecoveryServices/vaults",
@@ -105,7 +106,7 @@ export function routeAsr(twin: Twin, ctx: RequestCtx, p: ArmPath): Reply {
           return { status: 200, body: page(targetComputeSizes(item), ctx, 200) };
         case "recoverypoints":
           requireMethod(ctx, ["GET"]);
-          return { status: 200, body: { value: [recoveryPoint(twin, item)] } };
+          return { status: 200, body: page(recoveryPointsOf(item, twin.now()).map(renderRecoveryPoint), ctx, size) };
         default:
           throw noProvider(`${T.item}/${p.leaf}`, ctx);
       }
@@ -249,7 +250,16 @@ function testFailoverItem(twin: Twin, ctx: RequestCtx, vault: ArmResource, item:
   const net = tfoNetwork(ctx, props);
   if (net.networkType !== "VmNetworkAsInput") throw badRequest("NetworkTypeNotSupported", `networkType '${net.networkType}' is not supported by the twin; use 'VmNetworkAsInput' with an Azure VNet id.`);
   gate(twin, item, "TestFailover");
-  const job = createJob(twin, vault, "TestFailover", item, "item", [newStage("TestFailover", "Test failover", [newUnit(item.id, TFO_TASKS)])], net);
+  // HyperVReplicaAzureTestFailoverInput.recoveryPointId: "In case of latest recovery point, null should be passed."
+  const rpId = props.providerSpecificDetails?.recoveryPointId;
+  if (rpId !== undefined && rpId !== null && typeof rpId !== "string") throw badRequest("InvalidRequestContent", "properties.providerSpecificDetails.recoveryPointId must be a string or null.");
+  const recoveryPoints: JobRecord["recoveryPoints"] = {};
+  if (rpId) {
+    const point = findRecoveryPoint(item, twin.now(), rpId);
+    if (!point) throw badRequest("RecoveryPointNotFound", `The recovery point '${rpId}' of the protected item '${item.properties.friendlyName}' was not found or is no longer retained. List the item's recovery points (GET …/recoveryPoints) and retry.`);
+    recoveryPoints[item.id.toLowerCase()] = { id: point.id, timeMs: point.timeMs };
+  }
+  const job = createJob(twin, vault, "TestFailover", item, "item", [newStage("TestFailover", "Test failover", [newUnit(item.id, TFO_TASKS)])], { ...net, recoveryPoints });
   return accepted(twin, ctx, item, vault, job);
 }
 
@@ -300,7 +310,18 @@ function testFailoverPlan(twin: Twin, ctx: RequestCtx, vault: ArmResource, plan:
     n++;
     stages.push(newStage(`Group${n}Boot`, `Group ${n}: Start`, g.items.map((i) => newUnit(i.id, ["VmTfoBootTestVm"], true)), "Boot", `Group${n}`));
   }
-  const job = createJob(twin, vault, "TestFailover", plan, "plan", stages, net);
+  // RecoveryPlanHyperVReplicaAzureFailoverInput.recoveryPointType: Latest | LatestApplicationConsistent | LatestProcessed.
+  const psd = Array.isArray(props.providerSpecificDetails) ? props.providerSpecificDetails.find((x: Json) => x?.instanceType === "HyperVReplicaAzure") : undefined;
+  const rpType: string | undefined = psd?.recoveryPointType;
+  if (rpType !== undefined && !["Latest", "LatestApplicationConsistent", "LatestProcessed"].includes(rpType)) {
+    throw badRequest("InvalidRequestContent", `recoveryPointType '${String(rpType)}' is not one of Latest, LatestApplicationConsistent, LatestProcessed.`);
+  }
+  const recoveryPoints: JobRecord["recoveryPoints"] = {};
+  for (const item of all) {
+    const point = pointForType(item, twin.now(), rpType);
+    if (point) recoveryPoints[item.id.toLowerCase()] = { id: point.id, timeMs: point.timeMs };
+  }
+  const job = createJob(twin, vault, "TestFailover", plan, "plan", stages, { ...net, recoveryPoints });
   plan.properties.allowedOperations = [];
   plan.properties.currentScenario = { scenarioName: "TestFailover", jobId: job.id, startTime: new Date(job.createdMs).toISOString() };
   plan.properties.currentScenarioStatus = "InProgress";
@@ -372,14 +393,4 @@ function targetComputeSizes(item: ArmResource): Json[] {
       hyperVGenerations: ["V1", "V2"],
     },
   }));
-}
-
-function recoveryPoint(twin: Twin, item: ArmResource): Json {
-  const t = new Date(twin.now() - 5 * 60_000).toISOString();
-  return {
-    id: `${item.id}/recoveryPoints/${item.name}-latest`,
-    name: `${item.name}-latest`,
-    type: `${T.item}/recoveryPoints`,
-    properties: { recoveryPointTime: t, recoveryPointType: "LatestApplicationConsistent", providerSpecificDetails: { instanceType: "HyperVReplicaAzure" } },
-  };
 }

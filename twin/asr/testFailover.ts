@@ -11,6 +11,8 @@ import { lookup, nameOf, sameId } from "../arm/lookup";
 import { ArmError } from "../errors";
 import { iso } from "../clock";
 import { consumeJobFault, consumeCleanupFault } from "../faults";
+import { targetNetworkHealthError } from "./health";
+import { latestPointId } from "./render";
 
 export class TaskFailure extends Error {
   constructor(
@@ -304,7 +306,7 @@ export function onJobFinished(twin: Twin, job: JobRecord): void {
         // Test VM exists (even if a later plan group failed): wait for cleanup.
         setItem(item, "WaitingForCompletion", "Waiting for user input", ["DisableProtection", "TestFailoverCleanup"]);
         item.properties.protectionStateDescription = "Cleanup test failover pending";
-        item.properties.failoverRecoveryPointId = `${item.id}/recoveryPoints/${item.name}-latest`;
+        item.properties.failoverRecoveryPointId = job.recoveryPoints?.[id.toLowerCase()]?.id ?? latestPointId(item.id, job);
         if (!failed) {
           item.properties.lastSuccessfulTestFailoverTime = end;
           item.properties.healthErrors = (item.properties.healthErrors ?? []).filter((e: Json) => e.errorCode !== "161011");
@@ -384,6 +386,10 @@ function applyUpdate(twin: Twin, item: ArmResource, body: Json): void {
   if (d.selectedRecoveryAzureNetworkId) {
     item.properties.healthErrors = (item.properties.healthErrors ?? []).filter((e: Json) => e.errorCode !== "161003");
     if (!item.properties.healthErrors.some((e: Json) => e.errorLevel === "Error")) item.properties.failoverHealth = item.properties.healthErrors.length ? "Warning" : "Normal";
+  } else if (u.selectedRecoveryAzureNetworkId !== undefined && !(item.properties.healthErrors ?? []).some((e: Json) => e.errorCode === "161003")) {
+    // Clearing the target network: the item is back to "Target network settings are not configured".
+    item.properties.healthErrors = [...(item.properties.healthErrors ?? []), targetNetworkHealthError(d.recoveryAzureVmName ?? item.properties.friendlyName, twin.now())];
+    item.properties.failoverHealth = "Critical";
   }
   void nameOf;
 }
