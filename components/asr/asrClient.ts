@@ -3,8 +3,8 @@
 import type { RecoveryPointType, VaultRef } from "../drillTypes";
 import { ArmClient, ArmClientOptions, ArmResponse, retryAfterInMs } from "./armClient";
 import { idSegment, jobNameFromHeaders, lastSegment } from "./ids";
-import { JobPoller } from "./jobFollower";
-import type { Job, NetworkInterface, ProtectedItem, RecoveryPlan, RunCommandResult, VirtualMachine } from "./types";
+import { JobPoller, pollJobsUntilDone } from "./jobFollower";
+import type { Job, NetworkInterface, ProtectedItem, RecoveryPlan, RecoveryPoint, RunCommandResult, VirtualMachine } from "./types";
 
 export const ASR_API_VERSION = "2025-08-01";
 export const COMPUTE_API_VERSION = "2024-07-01";
@@ -25,6 +25,8 @@ export interface BeginTestFailoverOptions {
   networkId: string;
   failoverDirection: "PrimaryToRecovery";
   recoveryPointType: RecoveryPointType;
+  /** Protected items only: the recovery point to fail over to (HyperVReplicaAzureTestFailoverInput.recoveryPointId); omitted = latest. */
+  recoveryPointId?: string;
   /** Called before an ambiguous POST is repeated: returns the job the first attempt started, if any. */
   findAcceptedJob?: () => Promise<string | undefined>;
 }
@@ -87,6 +89,19 @@ export class SiteRecoveryDrillClient {
     return this.arm.listAll<Job>(`${this.vaultPath}/replicationJobs`, this.asr, maxPages);
   }
 
+  /** One page of the vault's job list (the first, or `nextLink`): the poll of several jobs at once. */
+  async listJobsPage(nextLink?: string, abortSignal?: AbortSignal): Promise<{ jobs: Job[]; nextLink?: string; retryAfterInMs?: number }> {
+    const res = nextLink
+      ? await this.arm.get<{ value?: Job[]; nextLink?: string | null }>(nextLink, undefined, abortSignal)
+      : await this.arm.get<{ value?: Job[]; nextLink?: string | null }>(`${this.vaultPath}/replicationJobs`, this.asr, abortSignal);
+    return { jobs: res.body?.value ?? [], nextLink: res.body?.nextLink || undefined, retryAfterInMs: retryAfterInMs(res.headers) };
+  }
+
+  /** Follows the jobs to a terminal state: one job GET per interval for one job, one job-list read for several. */
+  followJobs(pollers: JobPoller[], options: { timeoutInMs?: number; abortSignal?: AbortSignal } = {}): Promise<PromiseSettledResult<Job>[]> {
+    return pollJobsUntilDone(pollers, { ...options, listPage: (next, signal) => this.listJobsPage(next, signal) });
+  }
+
   getVirtualNetwork(id: string): Promise<{ id: string; name: string; properties?: { subnets?: { name: string; properties?: { addressPrefix?: string } }[] } } | undefined> {
     return this.arm.tryGet(armPath(id), { "api-version": NETWORK_API_VERSION });
   }
@@ -107,6 +122,30 @@ export class SiteRecoveryDrillClient {
   }
 
   private listUnsupported = new Set<string>();
+  private statusLists = new Map<string, Promise<Map<string, NonNullable<VirtualMachine["properties"]>["instanceView"]>>>();
+
+  /**
+   * Run-time status of every VM of the subscription (VirtualMachines_ListAll, statusOnly=true), by
+   * lower-case VM id. Concurrent callers (one per recovery resource group) share one read; a later
+   * verification reads again (power states change). Empty when the endpoint does not support it.
+   */
+  virtualMachineStatuses(subscriptionId: string): Promise<Map<string, NonNullable<VirtualMachine["properties"]>["instanceView"]>> {
+    const key = subscriptionId.toLowerCase();
+    let p = this.statusLists.get(key);
+    if (!p) {
+      p = this.arm
+        .listAll<VirtualMachine>(`/subscriptions/${subscriptionId}/providers/Microsoft.Compute/virtualMachines`, { "api-version": COMPUTE_API_VERSION, statusOnly: "true" })
+        .then((vms) => new Map(vms.filter((vm) => vm.properties?.instanceView).map((vm) => [vm.id.toLowerCase(), vm.properties!.instanceView])))
+        .catch((e) => {
+          if (!isListUnsupported(e)) throw e;
+          return new Map();
+        });
+      this.statusLists.set(key, p);
+      const forget = () => setTimeout(() => this.statusLists.delete(key), 2000).unref?.();
+      p.then(forget, forget);
+    }
+    return p;
+  }
 
   /**
    * VMs of a resource group by one list (with instance views). Only when the endpoint cannot list
@@ -119,10 +158,21 @@ export class SiteRecoveryDrillClient {
         const listed = await this.listVirtualMachines(subscriptionId, resourceGroup);
         // Real ARM honours $expand=instanceView on the list; where an endpoint ignores it, read the
         // instance views of the VMs we care about (and say so once).
-        const bare = listed.filter((vm) => !vm.properties?.instanceView && names.some((n) => n.toLowerCase() === vm.name.toLowerCase()));
+        let bare = listed.filter((vm) => !vm.properties?.instanceView && names.some((n) => n.toLowerCase() === vm.name.toLowerCase()));
+        if (bare.length) {
+          // The spec says $expand=instanceView on a list "can only be specified if a valid $filter
+          // option is specified"; the documented list with run-time status is the subscription-wide
+          // VirtualMachines_ListAll with statusOnly=true — still one request per page, not per VM.
+          const statuses = await this.virtualMachineStatuses(subscriptionId);
+          for (const vm of bare) {
+            const iv = statuses.get(vm.id.toLowerCase());
+            if (iv) vm.properties = { ...(vm.properties ?? {}), instanceView: iv };
+          }
+          bare = bare.filter((vm) => !vm.properties?.instanceView);
+        }
         if (bare.length && !this.listUnsupported.has(`iv:${key}`)) {
           this.listUnsupported.add(`iv:${key}`);
-          this.log(`the ARM endpoint ignored $expand=instanceView on the VM list in ${resourceGroup}; reading ${bare.length} instance view(s)`);
+          this.log(`the ARM endpoint returned no instance view on the VM lists of ${resourceGroup} ($expand=instanceView, statusOnly=true); reading ${bare.length} instance view(s) one by one`);
         }
         for (const vm of bare) {
           const iv = await this.arm.tryGet<NonNullable<VirtualMachine["properties"]>["instanceView"]>(`${vm.id}/instanceView`, { "api-version": COMPUTE_API_VERSION });
@@ -167,6 +217,11 @@ export class SiteRecoveryDrillClient {
       if (nic) out.push(nic);
     }
     return out;
+  }
+
+  /** The item's recovery points (RecoveryPoints_ListByReplicationProtectedItems), every page. */
+  listRecoveryPoints(itemId: string): Promise<RecoveryPoint[]> {
+    return this.arm.listAll<RecoveryPoint>(`${armPath(itemId)}/recoveryPoints`, this.asr);
   }
 
   async listTargetComputeSizes(itemId: string): Promise<{ name?: string; properties?: { name?: string; maxNicsCount?: number } }[]> {
@@ -215,8 +270,9 @@ export class SiteRecoveryDrillClient {
               failoverDirection: options.failoverDirection,
               networkType: "VmNetworkAsInput",
               networkId: options.networkId,
-              // recoveryPointId omitted = the latest recovery point (HyperVReplicaAzureTestFailoverInput).
-              providerSpecificDetails: { instanceType: "HyperVReplicaAzure" },
+              // HyperVReplicaAzureTestFailoverInput.recoveryPointId: "In case of latest recovery point,
+              // null should be passed" — so it is only sent for a chosen point.
+              providerSpecificDetails: { instanceType: "HyperVReplicaAzure", ...(options.recoveryPointId ? { recoveryPointId: options.recoveryPointId } : {}) },
             },
           };
     let acceptedJob: string | undefined;

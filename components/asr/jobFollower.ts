@@ -95,6 +95,16 @@ export class JobPoller {
     }
   }
 
+  /** Takes a job body read elsewhere (a job list poll) as this poller's latest poll. */
+  observe(job: Job): void {
+    this.latest = job;
+    this.report(job);
+  }
+
+  get delays() {
+    return { initialDelayInMs: this.state.initialDelayInMs, pollIntervalInMs: this.options.pollIntervalInMs, sleep: this.options.sleep };
+  }
+
   private report(job: Job): void {
     const p = job.properties;
     const jobKey = `job:${p.state}`;
@@ -118,5 +128,79 @@ export class JobPoller {
       const pos = depth === 0 ? `${index}/${top} ` : "  ".repeat(depth);
       this.options.log(`[${this.state.label}] ${pos}${task.friendlyName ?? task.name ?? "task"}: ${task.state}${task.stateDescription && task.stateDescription !== task.state ? ` (${task.stateDescription})` : ""}`);
     }
+  }
+}
+
+export interface JobListPollOptions extends PollUntilDoneOptions {
+  /** Reads one page of {VAULT}/replicationJobs: the first (no nextLink) or the given nextLink. */
+  listPage: (nextLink?: string, abortSignal?: AbortSignal) => Promise<{ jobs: Job[]; nextLink?: string; retryAfterInMs?: number }>;
+  /** Pages read per poll at most while looking for jobs not on the first page (default 5). */
+  maxPages?: number;
+  /** Polls in which a job may be missing from the list before it is read by name (default 3). */
+  missingPollsBeforeGet?: number;
+}
+
+/**
+ * Follows several ASR jobs with ONE job list read per interval (ReplicationJobs_List) instead of one
+ * GET per job, so polling cost does not grow with the number of protected items. The list is read page
+ * by page only until every job still running is found (the newest jobs come first); a job the list does
+ * not show after a few polls (a list that lags behind the 202) is read by name. Results are in the
+ * pollers' order, like Promise.allSettled; a timeout rejects only the jobs still running.
+ */
+export async function pollJobsUntilDone(pollers: JobPoller[], options: JobListPollOptions): Promise<PromiseSettledResult<Job>[]> {
+  if (pollers.length === 1) {
+    return Promise.allSettled([pollers[0].pollUntilDone(options)]);
+  }
+  const results: (PromiseSettledResult<Job> | undefined)[] = pollers.map(() => undefined);
+  const missing = new Map<number, number>();
+  const started = Date.now();
+  const first = pollers[0].delays;
+  let delay = Math.min(...pollers.map((p) => p.delays.initialDelayInMs ?? p.delays.pollIntervalInMs));
+  for (;;) {
+    const open = pollers.map((p, i) => i).filter((i) => !results[i]);
+    if (!open.length) return results as PromiseSettledResult<Job>[];
+    if (options.timeoutInMs !== undefined && Date.now() - started + delay > options.timeoutInMs) {
+      for (const i of open) {
+        const p = pollers[i];
+        results[i] = { status: "rejected", reason: new JobTimeoutError(p.state.jobName, p.state.label, Math.round(options.timeoutInMs / 60000), p.latest?.properties.state ?? undefined) };
+      }
+      continue;
+    }
+    await first.sleep(delay, options.abortSignal);
+    const wanted = new Map(open.map((i) => [pollers[i].state.jobName.toLowerCase(), i]));
+    let retryAfter: number | undefined;
+    let nextLink: string | undefined;
+    let pages = 0;
+    try {
+      do {
+        const page = await options.listPage(nextLink, options.abortSignal);
+        pages++;
+        retryAfter ??= page.retryAfterInMs;
+        for (const job of page.jobs) {
+          const i = wanted.get((job.name ?? "").toLowerCase());
+          if (i === undefined) continue;
+          wanted.delete(job.name.toLowerCase());
+          pollers[i].polls++;
+          pollers[i].observe(job);
+          if (isTerminalJobState(job.properties.state)) results[i] = { status: "fulfilled", value: job };
+        }
+        nextLink = page.nextLink;
+      } while (wanted.size && nextLink && pages < (options.maxPages ?? 5));
+    } catch (e) {
+      for (const i of open) results[i] = { status: "rejected", reason: e };
+      continue;
+    }
+    for (const i of wanted.values()) {
+      const n = (missing.get(i) ?? 0) + 1;
+      missing.set(i, n);
+      if (n < (options.missingPollsBeforeGet ?? 3)) continue;
+      try {
+        const { job } = await pollers[i].poll(options.abortSignal);
+        if (job && isTerminalJobState(job.properties.state)) results[i] = { status: "fulfilled", value: job };
+      } catch (e) {
+        results[i] = { status: "rejected", reason: e };
+      }
+    }
+    delay = retryAfter ?? first.pollIntervalInMs;
   }
 }

@@ -14,7 +14,7 @@ import { ArmError } from "./armClient";
 import { SiteRecoveryDrillClient, SiteRecoveryDrillClientOptions, TestFailoverTarget } from "./asrClient";
 import { idSegment, isUnder, lastSegment, realTime, sameArmId } from "./ids";
 import { JobPoller, JobTimeoutError } from "./jobFollower";
-import type { Job, JobErrorDetails, ProtectedItem, RecoveryPlan } from "./types";
+import type { Job, JobErrorDetails, ProtectedItem, RecoveryPlan, RecoveryPoint } from "./types";
 import { groupTimings, recoveryResourceGroupOf, testVmNameOf, TestVmReportEx, verifyTestVms } from "./verifier";
 
 /** The resource's state: the contract's outputs plus a few fields the provider needs later. */
@@ -367,6 +367,18 @@ async function waitForIdle(client: SiteRecoveryDrillClient, ids: string[], timeo
   }
 }
 
+/** "ApplicationConsistent" per the spec's description; "AppConsistent" is how Azure Backup spells it. */
+export function isApplicationConsistent(p: RecoveryPoint): boolean {
+  return /^app(lication)?consistent$/i.test(p.properties?.recoveryPointType ?? "");
+}
+
+/** The newest application-consistent point (whatever order the service lists them in). */
+export function newestApplicationConsistent(points: RecoveryPoint[]): RecoveryPoint | undefined {
+  return points
+    .filter((p) => isApplicationConsistent(p) && realTime(p.properties?.recoveryPointTime ?? undefined))
+    .sort((a, b) => Date.parse(b.properties!.recoveryPointTime!) - Date.parse(a.properties!.recoveryPointTime!))[0];
+}
+
 function unhealthy(item: ProtectedItem): string[] {
   const errs = (item.properties.healthErrors ?? []).filter((h) => /error|critical/i.test(h.errorLevel ?? ""));
   const out = errs.map((h) => `${h.errorCode ?? "?"} (${h.errorLevel}${h.errorCategory ? `, ${h.errorCategory}` : ""}): ${h.errorMessage ?? h.summaryMessage ?? ""}${h.recommendedAction ? ` — ${h.recommendedAction}` : ""}`);
@@ -449,6 +461,17 @@ export async function create(rawInputs: Record<string, unknown>, deps: ProviderD
     if (health.length) problems.push(`${n}: health errors ${health.join("; ")}`);
     for (const h of item.properties.healthErrors ?? []) if (!/error|critical/i.test(h.errorLevel ?? "")) warnings.push(`${n}: ${h.errorCode} ${h.errorLevel}: ${h.errorMessage ?? h.summaryMessage ?? ""}`);
   }
+  // Recovery point per item (a plan takes recoveryPointType itself): LatestApplicationConsistent is the
+  // newest application-consistent point the item lists; Latest / LatestProcessed send no point (null =
+  // "latest recovery point", HyperVReplicaAzureTestFailoverInput).
+  const recoveryPoints = new Map<string, RecoveryPoint>();
+  if (inputs.scope.kind === "protectedItems" && inputs.recoveryPointType === "LatestApplicationConsistent" && !problems.length) {
+    for (const item of toTrigger) {
+      const point = newestApplicationConsistent(await client.listRecoveryPoints(item.id));
+      if (!point) problems.push(`${item.properties.friendlyName}: no application-consistent recovery point is available (recoveryPointType LatestApplicationConsistent); wait for the next app-consistent snapshot or choose Latest`);
+      else recoveryPoints.set(item.id.toLowerCase(), point);
+    }
+  }
   for (const w of warnings) log(`preflight warning: ${w}`);
   if (problems.length) throw new Error(`preflight refused the test failover:\n  - ${problems.join("\n  - ")}`);
 
@@ -497,12 +520,14 @@ export async function create(rawInputs: Record<string, unknown>, deps: ProviderD
           continue;
         }
         const started = Date.now();
-        log(`starting ${target.label} into ${lastSegment(inputs.testNetworkId)}`);
+        const point = recoveryPoints.get(item.id.toLowerCase());
+        log(`starting ${target.label} into ${lastSegment(inputs.testNetworkId)} (${point ? `recovery point ${point.name} of ${point.properties?.recoveryPointTime}, ${point.properties?.recoveryPointType}` : "latest recovery point"})`);
         pollers.push(
           await client.beginTestFailover(target, {
             networkId: inputs.testNetworkId,
             failoverDirection: inputs.failoverDirection,
             recoveryPointType: inputs.recoveryPointType,
+            recoveryPointId: point?.id,
             findAcceptedJob: async () => {
               const now = await client.getProtectedItem(item.id);
               if (now && itemPhase(now) !== "idle") {
@@ -520,7 +545,8 @@ export async function create(rawInputs: Record<string, unknown>, deps: ProviderD
     for (const p of pollers) if (!jobIds.includes(p.state.jobName)) jobIds.push(p.state.jobName);
 
     // ---- follow ----
-    const settled = await Promise.allSettled(pollers.map((p) => p.pollUntilDone({ timeoutInMs: tfoTimeout })));
+    // One job poll per interval whatever the number of items (one job-list read for several jobs).
+    const settled = await client.followJobs(pollers, { timeoutInMs: tfoTimeout });
     const jobs: Job[] = [];
     const failures: string[] = [];
     settled.forEach((s, i) => {
@@ -693,11 +719,12 @@ export async function del(id: string, props: Record<string, unknown>, deps: Prov
       }
     }
     const failed: string[] = [];
-    for (const p of pollers) {
-      if (p.state.jobName === "unknown") continue;
-      const job = await p.pollUntilDone({ timeoutInMs: Math.max(1, timeout - (Date.now() - started)) });
-      if ((job.properties.state ?? "").toLowerCase() !== "succeeded") failed.push(jobFailureText(job, p.state.label));
-    }
+    const following = pollers.filter((p) => p.state.jobName !== "unknown");
+    const done = await client.followJobs(following, { timeoutInMs: Math.max(1, timeout - (Date.now() - started)) });
+    done.forEach((d, i) => {
+      if (d.status === "rejected") throw d.reason;
+      if ((d.value.properties.state ?? "").toLowerCase() !== "succeeded") failed.push(jobFailureText(d.value, following[i].state.label));
+    });
     resolved = await resolveScope(client, inputs);
     if (!failed.length) break;
     const still = [...resolved.items.values()].filter((i) => itemPhase(i) === "waiting");

@@ -163,3 +163,13 @@ export interface NetworkInterface {
 export interface RunCommandResult {
   value?: { code?: string; level?: string; displayStatus?: string; message?: string }[];
 }
+
+/** RecoveryPoints_ListByReplicationProtectedItems (GET {RPI}/recoveryPoints). recoveryPointType is a
+ *  plain string: "The recovery point type: ApplicationConsistent, CrashConsistent." (spec description;
+ *  the spec example shows "CrashConsistent"). */
+export interface RecoveryPoint {
+  id: string;
+  name: string;
+  type?: string;
+  properties?: { recoveryPointTime?: string | null; recoveryPointType?: string | null } | null;
+}
