@@ -6,7 +6,14 @@
 //   npm run drill -- [--keep] [--cleanup] [--fixture FILE] [--speed X] [--scope plan:<name>|items:<a,b>]
 //                    [--port N] [--state DIR] [--stack NAME]
 //
-// Exit codes tell what went wrong (DrillExit below).
+// Hidden (tests): --twin-faults FILE — a JSON fault or array of faults POSTed to the twin's /_twin/faults
+// right after it starts (twin/README.md, "Faults").
+//
+// The report is also uploaded as evidence (scripts/lib/evidence.ts): to Azurite in twin mode, to the
+// drill's storage account with DefaultAzureCredential when the stack's credential mode is `default`.
+//
+// Exit codes tell what went wrong (DrillExit below). The pieces (session, policy gate) are shared with
+// `npm run policy:check` (scripts/policyCheck.ts).
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
@@ -14,6 +21,7 @@ import { ROOT, PulumiStack, pulumiEnv, type PolicyEvent } from "./lib/pulumiCli"
 import { startTwinProcess, type TwinProcess } from "./lib/twinProcess";
 import { buildDrillReport, writeDrillReport, type DrillReport } from "./report/drillReport";
 import { confirmNothingLeft, type CleanupConfirmation, type VaultRef } from "./lib/cleanupCheck";
+import { planEvidence, startAzurite, uploadEvidence, type AzuriteProcess, type EvidenceTarget } from "./lib/evidence";
 
 export enum DrillExit {
   Passed = 0,
@@ -33,9 +41,11 @@ export interface DrillOptions {
   port: number;
   stateDir: string;
   stack: string;
+  /** JSON file: one fault or an array, applied to the twin after it starts (tests). */
+  twinFaults?: string;
 }
 
-const TWIN_TOKEN = "failover-drill-twin";
+export const TWIN_TOKEN = "failover-drill-twin";
 /** The drill keeps one twin port across runs: ARM ids and the TestFailover state name the endpoint. */
 const DEFAULT_PORT = 47123;
 
@@ -85,6 +95,10 @@ export function parseDrillArgs(argv: string[]): DrillOptions {
       case "--stack":
         opts.stack = value(i++, a);
         break;
+      case "--twin-faults":
+        opts.twinFaults = path.resolve(value(i++, a));
+        if (!fs.existsSync(opts.twinFaults)) throw new UsageError(`--twin-faults ${opts.twinFaults}: no such file`);
+        break;
       case "--scope": {
         const s = value(i++, a);
         const m = /^(plan|items):(.+)$/.exec(s);
@@ -106,7 +120,9 @@ export function parseDrillArgs(argv: string[]): DrillOptions {
 export class UsageError extends Error {}
 
 /** Stack config for this run: Pulumi.<stack>.yaml with the --scope override, written beside the state. */
-export function deriveStackConfig(opts: DrillOptions): { file: string; vault: VaultRef } {
+export function deriveStackConfig(
+  opts: Pick<DrillOptions, "stack" | "stateDir" | "scope">,
+): { file: string; vault: VaultRef; evidenceContainer: string; credentialMode: string } {
   const source = path.join(ROOT, `Pulumi.${opts.stack}.yaml`);
   // Edit the document rather than re-serialising a parsed object: that would drop quotes (a quoted
   // "2030-12-31" written bare becomes a YAML timestamp for Pulumi) and the comments.
@@ -131,8 +147,13 @@ export function deriveStackConfig(opts: DrillOptions): { file: string; vault: Va
   fs.mkdirSync(opts.stateDir, { recursive: true });
   const target = path.join(opts.stateDir, `Pulumi.${opts.stack}.yaml`);
   fs.writeFileSync(target, doc.toString());
-  const vault = (doc.toJS() as { config: Record<string, unknown> }).config["failover-drill:vault"] as VaultRef;
-  return { file: target, vault };
+  const cfg = (doc.toJS() as { config: Record<string, any> }).config;
+  return {
+    file: target,
+    vault: cfg["failover-drill:vault"] as VaultRef,
+    evidenceContainer: String(cfg["failover-drill:storage"]?.container ?? "drill-evidence"),
+    credentialMode: String(cfg["failover-drill:arm"]?.credentialMode ?? "twin"),
+  };
 }
 
 function classifyUpFailure(output: string): DrillExit {
@@ -146,7 +167,20 @@ function banner(text: string): void {
   process.stdout.write(`\n=== ${text} ===\n`);
 }
 
-export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
+/** A stack on the local backend with a twin started for it: what the drill and the policy check share. */
+export interface DrillSession {
+  stack: PulumiStack;
+  twin: TwinProcess;
+  config: ReturnType<typeof deriveStackConfig>;
+  env: NodeJS.ProcessEnv;
+  /** Saves the twin's request log to <state>/requests.json and stops the twin. */
+  close(): Promise<void>;
+}
+
+export async function openDrillSession(
+  opts: Pick<DrillOptions, "stack" | "stateDir" | "scope" | "fixture" | "speed" | "port" | "twinFaults">,
+  mode: { keepTwinState: boolean },
+): Promise<DrillSession> {
   fs.mkdirSync(opts.stateDir, { recursive: true });
   const config = deriveStackConfig(opts);
   const env = pulumiEnv({
@@ -161,7 +195,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
   // A new drill starts from the fixture; a kept drill (--keep, then --cleanup or another run) keeps the
   // twin's state, so the twin and the stack's state describe the same world.
   const twinState = path.join(opts.stateDir, "twin");
-  if (!opts.cleanup && (await stack.resources()).length === 0) fs.rmSync(twinState, { recursive: true, force: true });
+  if (!mode.keepTwinState && (await stack.resources()).length === 0) fs.rmSync(twinState, { recursive: true, force: true });
 
   const twinLog = fs.createWriteStream(path.join(opts.stateDir, "twin.log"), { flags: "a" });
   banner(`starting the Azure twin (fixture ${path.relative(ROOT, opts.fixture)}, speed x${opts.speed})`);
@@ -174,20 +208,67 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
   });
   process.stdout.write(`twin at ${twin.url}\n`);
   env.FAILOVER_DRILL_ARM_ENDPOINT = twin.url;
+  const close = async () => {
+    await saveRequestLog(twin, path.join(opts.stateDir, "requests.json"));
+    await twin.stop();
+    twinLog.end();
+  };
+  try {
+    if (opts.twinFaults) await applyTwinFaults(twin.url, opts.twinFaults);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { stack, twin, config, env, close };
+}
 
+/** POSTs each fault of the file (an object or an array) to the twin's admin API. */
+async function applyTwinFaults(twinUrl: string, file: string): Promise<void> {
+  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
+  for (const fault of Array.isArray(parsed) ? parsed : [parsed]) {
+    const res = await fetch(`${twinUrl}/_twin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
+    if (!res.ok) throw new Error(`--twin-faults ${file}: the twin refused ${JSON.stringify(fault)}: ${res.status} ${await res.text()}`);
+    process.stdout.write(`twin fault injected: ${JSON.stringify(fault)}\n`);
+  }
+}
+
+export interface PolicyGateResult {
+  policies: PolicyEvent[];
+  mandatory: PolicyEvent[];
+  /** The preview itself succeeded (a mandatory violation makes it fail too). */
+  previewOk: boolean;
+  /** Why the preview failed when no mandatory policy explains it. */
+  failure?: string;
+}
+
+/** The policy gate: `pulumi preview --policy-pack policy`, every policy event collected. Nothing is triggered. */
+export async function runPolicyGate(stack: PulumiStack): Promise<PolicyGateResult> {
+  banner("policy gate: pulumi preview --policy-pack policy");
+  const gate = await stack.previewWithPolicies(path.join(ROOT, "policy"));
+  printPolicies(gate.policies);
+  const mandatory = gate.policies.filter((p) => p.enforcementLevel === "mandatory");
+  return {
+    policies: gate.policies,
+    mandatory,
+    previewOk: gate.ok,
+    failure: gate.ok || mandatory.length > 0 ? undefined : gate.diagnostics.join("\n") || gate.result.output,
+  };
+}
+
+export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
+  const session = await openDrillSession(opts, { keepTwinState: opts.cleanup });
+  const { stack, twin, config } = session;
+  let azurite: AzuriteProcess | undefined;
   try {
     if (opts.cleanup) return await destroyAndConfirm(stack, twin, config.vault, undefined);
 
-    banner("policy gate: pulumi preview --policy-pack policy");
-    const gate = await stack.previewWithPolicies(path.join(ROOT, "policy"));
-    printPolicies(gate.policies);
-    const mandatory = gate.policies.filter((p) => p.enforcementLevel === "mandatory");
-    if (mandatory.length > 0) {
-      process.stdout.write(`\nThe drill is blocked by ${mandatory.length} mandatory polic${mandatory.length === 1 ? "y" : "ies"}; nothing was triggered.\n`);
+    const gate = await runPolicyGate(stack);
+    if (gate.mandatory.length > 0) {
+      process.stdout.write(`\nThe drill is blocked by ${gate.mandatory.length} mandatory polic${gate.mandatory.length === 1 ? "y" : "ies"}; nothing was triggered.\n`);
       return DrillExit.PolicyViolation;
     }
-    if (!gate.ok) {
-      process.stdout.write(`\npulumi preview failed before anything was triggered:\n${gate.diagnostics.join("\n") || gate.result.output}\n`);
+    if (gate.failure !== undefined) {
+      process.stdout.write(`\npulumi preview failed before anything was triggered:\n${gate.failure}\n`);
       return DrillExit.FailoverFailed;
     }
 
@@ -196,19 +277,68 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
     const report = await buildDrillReport({ stack, policies: gate.policies, upSucceeded: up.code === 0, upOutput: up.output });
     let exit = up.code === 0 ? (report.verdict === "passed" ? DrillExit.Passed : DrillExit.VerificationFailed) : classifyUpFailure(up.output);
 
+    // Evidence before destroy: in Azure the evidence container is destroyed with the drill.
+    const evidence = await evidenceTarget(opts, session);
+    azurite = evidence.azurite;
+    await publishReport(report, evidence.target);
+
     if (opts.keep) {
-      const dir = writeDrillReport(report, ROOT);
-      process.stdout.write(`\nreport: ${path.relative(ROOT, dir)}\nThe drill is left up (--keep). Clean it up with: npm run drill -- --cleanup\n`);
+      process.stdout.write(`\nThe drill is left up (--keep). Clean it up with: npm run drill -- --cleanup\n`);
       return exit;
     }
     const cleanupExit = await destroyAndConfirm(stack, twin, config.vault, report);
+    // Azurite outlives the drill: the evidence there also carries the cleanup confirmation.
+    if (evidence.target?.kind === "azurite") await publishReport(report, evidence.target);
     if (exit === DrillExit.Passed && cleanupExit !== DrillExit.Passed) exit = cleanupExit;
     banner(exit === DrillExit.Passed ? "drill PASSED" : `drill FAILED (exit ${exit}: ${DrillExit[exit]})`);
     return exit;
   } finally {
-    await saveRequestLog(twin, path.join(opts.stateDir, "requests.json"));
-    await twin.stop();
-    twinLog.end();
+    await azurite?.stop();
+    await session.close();
+  }
+}
+
+/**
+ * Where the evidence goes: Azurite (started here, data in <state>/azurite) when the stack runs on the
+ * twin; the drill's storage account (stack output storageAccountName) with credential mode `default`.
+ */
+async function evidenceTarget(opts: DrillOptions, session: DrillSession): Promise<{ target?: EvidenceTarget; azurite?: AzuriteProcess }> {
+  const container = session.config.evidenceContainer;
+  try {
+    if (session.config.credentialMode === "default") {
+      const accountName = (await session.stack.outputs()).storageAccountName;
+      if (typeof accountName !== "string" || !accountName) {
+        process.stdout.write("no evidence upload: the stack has no storageAccountName output (did `pulumi up` create the drill storage?)\n");
+        return {};
+      }
+      return { target: { kind: "azure", accountName, container } };
+    }
+    const log = fs.createWriteStream(path.join(opts.stateDir, "azurite.log"), { flags: "a" });
+    const azurite = await startAzurite({ location: path.join(opts.stateDir, "azurite"), logFile: log });
+    process.stdout.write(`Azurite (evidence store) at ${azurite.blobEndpoint}\n`);
+    return { target: { kind: "azurite", blobEndpoint: azurite.blobEndpoint, container }, azurite };
+  } catch (err) {
+    process.stdout.write(`no evidence upload: ${(err as Error).message}\n`);
+    return {};
+  }
+}
+
+/** Writes reports/<drill-id>/ and uploads it; an upload failure is recorded in the report, not fatal. */
+async function publishReport(report: DrillReport, target: EvidenceTarget | undefined): Promise<void> {
+  if (!target) {
+    process.stdout.write(`\nreport: ${path.relative(ROOT, writeDrillReport(report, ROOT))}\n`);
+    return;
+  }
+  report.evidence = report.evidence ?? planEvidence(target, report.drillId, report.generatedAt);
+  const dir = writeDrillReport(report, ROOT);
+  try {
+    report.evidence = await uploadEvidence(target, report.evidence, dir);
+    writeDrillReport(report, ROOT);
+    process.stdout.write(`evidence uploaded to ${report.evidence.store}: ${report.evidence.blobs.map((b) => b.url).join(", ")}\n`);
+  } catch (err) {
+    report.evidence = { ...report.evidence, error: `upload failed: ${(err as Error).message}` };
+    writeDrillReport(report, ROOT);
+    process.stdout.write(`evidence upload FAILED: ${(err as Error).message} (the report is in ${path.relative(ROOT, dir)})\n`);
   }
 }
 
@@ -247,7 +377,7 @@ async function destroyAndConfirm(
   return confirmation.clean && destroy.code === 0 ? DrillExit.Passed : DrillExit.CleanupFailed;
 }
 
-function printPolicies(policies: PolicyEvent[]): void {
+export function printPolicies(policies: PolicyEvent[]): void {
   if (policies.length === 0) {
     process.stdout.write("no policy findings\n");
     return;

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { TEST_FAILOVER_TYPE, type TestFailoverOutputs, type TestVmReport } from "../../components/drillTypes";
 import type { CleanupConfirmation } from "../lib/cleanupCheck";
+import type { EvidenceRecord } from "../lib/evidence";
 import type { PolicyEvent, PulumiStack } from "../lib/pulumiCli";
 
 export interface TimelineBar {
@@ -44,6 +45,8 @@ export interface DrillReport {
   policies: PolicyEvent[];
   notes: string;
   cleanup?: CleanupConfirmation;
+  /** Where report.{json,md,html} were uploaded (Azurite in twin mode, the drill storage account in Azure). */
+  evidence?: EvidenceRecord;
 }
 
 function seconds(from: string | undefined, to: string | undefined): number | undefined {
@@ -180,6 +183,11 @@ export function renderMarkdown(r: DrillReport): string {
   if (!r.cleanup) lines.push("Not run yet (the drill was kept up with --keep).");
   else if (r.cleanup.clean) lines.push(`Confirmed at ${r.cleanup.checkedAt}: no test VM, NIC or disk left; every protected item back to testFailoverState None.`);
   else lines.push(`NOT confirmed at ${r.cleanup.checkedAt}:`, ...r.cleanup.leftovers.map((x) => `- ${x}`));
+  if (r.evidence) {
+    lines.push("", "## Evidence", "");
+    if (r.evidence.error) lines.push(`Not uploaded to ${r.evidence.store} container \`${r.evidence.container}\`: ${mdCell(r.evidence.error)}`);
+    else lines.push(`Uploaded to ${r.evidence.store} container \`${r.evidence.container}\` under \`${r.evidence.prefix}\`:`, ...r.evidence.blobs.map((b) => `- ${b.url}`));
+  }
   if (r.upErrors.length) lines.push("", "## Errors", "", ...r.upErrors.map((e) => `- ${mdCell(e)}`));
   return lines.join("\n") + "\n";
 }
@@ -216,6 +224,15 @@ export function renderTimelineSvg(r: DrillReport): string {
   });
   parts.push("</svg>");
   return parts.join("");
+}
+
+function evidenceHtml(r: DrillReport): string {
+  const e = r.evidence;
+  if (!e) return "";
+  const body = e.error
+    ? `<p class="ko">Not uploaded to ${esc(e.store)} container <code>${esc(e.container)}</code>: ${esc(e.error)}</p>`
+    : `<p>Uploaded to ${esc(e.store)} container <code>${esc(e.container)}</code> under <code>${esc(e.prefix)}</code>:</p><ul>${e.blobs.map((b) => `<li><code>${esc(b.url)}</code></li>`).join("")}</ul>`;
+  return `<h2>Evidence</h2>\n<div id="evidence">${body}</div>`;
 }
 
 export function renderHtml(r: DrillReport): string {
@@ -259,6 +276,7 @@ ${policies}
 <p id="notes">${esc(r.notes)}</p>
 <h2>Cleanup</h2>
 ${cleanup}
+${evidenceHtml(r)}
 <script type="application/json" id="report-data">${JSON.stringify(r).replace(/</g, "\\u003c")}</script>
 </body></html>
 `;
