@@ -16,6 +16,7 @@ module.exports = {
     project("policy"),
     project("twin"),
     project("scripts"),
+    project("examples"),
     // End-to-end tests drive the real Pulumi CLI; they share the local state backend and the twin,
     // so they run one file at a time (see tests/e2e/harness.ts).
     project("e2e", { testTimeout: 600_000 }),
