@@ -17,9 +17,9 @@ module.exports = {
     project("twin"),
     project("scripts"),
     project("examples"),
-    // End-to-end tests drive the real Pulumi CLI; they share the local state backend and the twin,
-    // so they run one file at a time (see tests/e2e/harness.ts).
-    project("e2e", { testTimeout: 600_000 }),
+    // End-to-end tests drive the real Pulumi CLI; each uses its own backend folder, twin and port
+    // (tests/e2e/harness.ts), so they may run in parallel with anything else.
+    project("e2e", { setupFilesAfterEnv: ["<rootDir>/tests/e2e/jest.setup.ts"] }),
   ],
   testTimeout: 60_000,
 };
