@@ -1,0 +1,180 @@
+// The drill's lifecycle through the CLI on the twin (dist/scripts/drill.js and dist/scripts/janitor.js):
+// --keep then --cleanup; a test failover job failing part-way (exit 11, nothing left after destroy);
+// a drill killed mid-run (runner and its pulumi children, SIGKILL) whose orphan the janitor cleans.
+// Each drill has its own state folder, twin port and Pulumi backend (PULUMI_BACKEND_URL).
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { TEST_FAILOVER_TYPE } from "../../components/drillTypes";
+import { startTwin } from "../../twin";
+import { pulumiEnv } from "../../scripts/pulumiEnv";
+import { ROOT, runCommand } from "./harness";
+
+jest.setTimeout(900_000);
+
+const DRILL = path.join(ROOT, "dist", "scripts", "drill.js");
+const JANITOR = path.join(ROOT, "dist", "scripts", "janitor.js");
+const TOKEN = "failover-drill-twin";
+const SUB = "/subscriptions/11111111-1111-1111-1111-111111111111";
+const VAULT = `${SUB}/resourceGroups/contoso-dr/providers/Microsoft.RecoveryServices/vaults/contoso-asr-vault`;
+
+let nextPort = 47900 + Math.floor(Math.random() * 60) * 5;
+
+function workspace(name: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `failover-drill-lifecycle-${name}-`));
+  const port = nextPort++;
+  fs.mkdirSync(path.join(dir, "backend"));
+  const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}` };
+  const state = path.join(dir, "state");
+  const drillArgs = (args: string[]) => [DRILL, "--state", state, "--port", String(port), "--speed", "120", ...args];
+  const run = (args: string[]) => runCommand(process.execPath, drillArgs(args), { cwd: ROOT, env, timeoutMs: 600_000 });
+  /** Resources in the stack's state (pulumi stack export on this workspace's backend). */
+  const stackResources = async (): Promise<{ type: string }[]> => {
+    const r = await runCommand("pulumi", ["stack", "export", "--stack", "test", "--non-interactive"], { cwd: ROOT, env: pulumiEnv({ base: env }) });
+    if (r.code !== 0) throw new Error(r.output);
+    return (JSON.parse(r.stdout) as { deployment: { resources?: { type: string }[] } }).deployment.resources ?? [];
+  };
+  return { dir, port, env, state, drillArgs, run, stackResources, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+interface TwinWorld {
+  items: { name: string; friendlyName: string; testFailoverState: string }[];
+  testVms: string[];
+  testNics: string[];
+  cleanupComments: string[];
+}
+
+/** What the twin state holds (the twin started in-process on it, read-only GETs). */
+async function twinWorld(stateDir: string): Promise<TwinWorld> {
+  const twin = await startTwin({ stateDir, port: 0, quiet: true });
+  try {
+    const get = async (p: string) =>
+      (await (await fetch(`${twin.url}${p}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { value: Record<string, any>[] };
+    const items = (await get(`${VAULT}/replicationProtectedItems?api-version=2025-08-01`)).value.map((i) => ({
+      name: i.name as string,
+      friendlyName: i.properties.friendlyName as string,
+      testFailoverState: i.properties.testFailoverState as string,
+    }));
+    const testVms = (await get(`${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`)).value.map((v) => v.name as string).filter((n) => /-test$/.test(n));
+    const testNics = (await get(`${SUB}/providers/Microsoft.Network/networkInterfaces?api-version=2024-05-01`)).value.map((v) => v.name as string).filter((n) => /-test/.test(n));
+    const cleanupComments = (await get(`${VAULT}/replicationJobs?api-version=2025-08-01`)).value
+      .filter((j) => j.properties.scenarioName === "TestFailoverCleanup")
+      .map((j) => String(j.properties.customDetails?.comments ?? ""));
+    return { items, testVms, testNics, cleanupComments };
+  } finally {
+    await twin.stop();
+  }
+}
+
+describe("drill lifecycle on the twin", () => {
+  it("--keep leaves the drill up (test VMs in the twin, resources in the stack); --cleanup removes everything", async () => {
+    const ws = workspace("keep");
+    try {
+      const kept = await ws.run(["--keep"]);
+      expect(kept.output).toContain("The drill is left up (--keep)");
+      expect(kept.code).toBe(0);
+      expect(kept.output).toMatch(/evidence uploaded to azurite/);
+
+      const up = await twinWorld(path.join(ws.state, "twin"));
+      expect(up.testVms.sort()).toEqual(["APP01-test", "DC01-test", "SQL01-test", "WEB01-test"]);
+      const waiting = up.items.filter((i) => i.testFailoverState === "WaitingForCompletion").map((i) => i.friendlyName).sort();
+      expect(waiting).toEqual(["APP01", "DC01", "SQL01", "WEB01"]);
+      const resources = await ws.stackResources();
+      expect(resources.filter((r) => r.type === TEST_FAILOVER_TYPE).length).toBe(2);
+      expect(resources.length).toBeGreaterThan(5);
+
+      const cleanup = await ws.run(["--cleanup"]);
+      expect(cleanup.output).toContain("cleanup confirmed");
+      expect(cleanup.code).toBe(0);
+      const after = await twinWorld(path.join(ws.state, "twin"));
+      expect(after.testVms).toEqual([]);
+      expect(after.testNics).toEqual([]);
+      expect(after.items.filter((i) => i.testFailoverState !== "None")).toEqual([]);
+      expect(await ws.stackResources()).toEqual([]);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it("a test failover job failing part-way exits 11 and leaves no test VM after destroy", async () => {
+    const ws = workspace("jobfails");
+    try {
+      const faults = path.join(ws.dir, "faults.json");
+      // APP01 fails while its test VM is prepared, in the plan's job (boot group 2); SQL01 and WEB01 succeed.
+      fs.writeFileSync(faults, JSON.stringify([{ kind: "jobFailsAtTask", item: "APP01", task: "VmTfoPrepareTestVm" }]));
+      const r = await ws.run(["--twin-faults", faults]);
+      expect(r.output).toContain("twin fault injected");
+      expect(r.output).toMatch(/TwinInjectedTaskFailure|failed/i);
+      expect(r.output).toContain("drill FAILED (exit 11: FailoverFailed)");
+      expect(r.code).toBe(11);
+      expect(r.output).toContain("cleanup confirmed");
+
+      const world = await twinWorld(path.join(ws.state, "twin"));
+      expect(world.testVms).toEqual([]);
+      expect(world.testNics).toEqual([]);
+      expect(world.items.filter((i) => i.testFailoverState !== "None")).toEqual([]);
+      expect(await ws.stackResources()).toEqual([]);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it("the janitor finds and cleans the test failover left by a drill killed mid-run", async () => {
+    const ws = workspace("killed");
+    try {
+      // Slower clock so the kill lands while the first test failover (DC01) runs.
+      const args = ws.drillArgs([]).map((a, i, all) => (all[i - 1] === "--speed" ? "20" : a));
+      const child = spawn(process.execPath, args, { cwd: ROOT, env: ws.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+      const deadline = Date.now() + 300_000;
+      let sawTestFailover = false;
+      while (!sawTestFailover) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no testFailover POST seen before the runner ended:\n${output}`);
+        try {
+          const res = await fetch(`http://127.0.0.1:${ws.port}/_twin/requests`);
+          const log = (await res.json()) as { value: { method: string; path: string; status: number }[] };
+          sawTestFailover = log.value.some((r) => r.method === "POST" && /\/testFailover$/i.test(r.path) && r.status === 202);
+        } catch {
+          // the twin is not up yet
+        }
+        if (!sawTestFailover) await new Promise((r) => setTimeout(r, 250));
+      }
+      // The runner, its twin and its pulumi processes share the runner's process group.
+      process.kill(-child.pid!, "SIGKILL");
+      await exited;
+      await new Promise((r) => setTimeout(r, 500));
+
+      const left = await twinWorld(path.join(ws.state, "twin"));
+      expect(left.items.filter((i) => i.testFailoverState !== "None").map((i) => i.friendlyName)).toContain("DC01");
+
+      const dry = await runCommand(process.execPath, [JANITOR, "--twin-state", path.join(ws.state, "twin"), "--dry-run", "--speed", "120"], { cwd: ROOT, env: ws.env, timeoutMs: 120_000 });
+      expect(dry.code).toBe(0);
+      expect(dry.output).toMatch(/protected item DC01: testFailoverState (InProgress|WaitingForCompletion)/);
+      expect(dry.output).toContain("dry run");
+
+      const j = await runCommand(process.execPath, [JANITOR, "--twin-state", path.join(ws.state, "twin"), "--speed", "120"], { cwd: ROOT, env: ws.env, timeoutMs: 300_000 });
+      expect(j.output).toContain("cleaning up DC01: POST testFailoverCleanup");
+      expect(j.output).toContain("janitor: clean");
+      expect(j.code).toBe(0);
+
+      const after = await twinWorld(path.join(ws.state, "twin"));
+      expect(after.items.filter((i) => i.testFailoverState !== "None")).toEqual([]);
+      expect(after.testVms).toEqual([]);
+      expect(after.testNics).toEqual([]);
+      const janitorNotes = after.cleanupComments.filter((c) => c.startsWith("failover-drill janitor: "));
+      expect(janitorNotes.length).toBeGreaterThanOrEqual(1);
+      expect(janitorNotes[0]).toMatch(/^failover-drill janitor: test failover of DC01 left WaitingForCompletion .* \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+
+      // A second run finds nothing.
+      const again = await runCommand(process.execPath, [JANITOR, "--twin-state", path.join(ws.state, "twin"), "--dry-run"], { cwd: ROOT, env: ws.env, timeoutMs: 120_000 });
+      expect(again.output).toContain("nothing left");
+    } finally {
+      ws.dispose();
+    }
+  });
+});
