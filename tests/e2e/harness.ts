@@ -1,20 +1,14 @@
 // Runs the real Pulumi CLI (from .tools/bin, prepared by scripts/setup.js) on Pulumi programs under
-// tests/e2e/programs/ with a throw-away local file backend per test file, so e2e tests never share state.
-import { spawn, spawnSync } from "child_process";
+// tests/e2e/programs/ (or the drill program itself) with a throw-away local file backend per workspace,
+// so e2e tests never share state. Built on scripts/lib/pulumiCli.ts, which the drill runner uses too.
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { pulumiEnv, ROOT, TOOLS_BIN } from "../../scripts/pulumiEnv";
+import { PulumiStack, pulumiEnv, ROOT, runCommand, TOOLS_BIN, type CommandResult } from "../../scripts/lib/pulumiCli";
 
-export { ROOT, TOOLS_BIN };
-
-export interface CommandResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** stdout + stderr, for assertions on messages wherever the CLI printed them. */
-  output: string;
-}
+export { ROOT, runCommand, TOOLS_BIN };
+export type { CommandResult };
 
 export interface PulumiWorkspaceOptions {
   /** Program folder (absolute, or relative to tests/e2e/programs). */
@@ -26,27 +20,23 @@ export interface PulumiWorkspaceOptions {
   extraPath?: string[];
 }
 
-export class PulumiWorkspace {
+export class PulumiWorkspace extends PulumiStack {
   readonly programDir: string;
   readonly stack: string;
   readonly backendDir: string;
-  private readonly env: NodeJS.ProcessEnv;
 
   constructor(opts: PulumiWorkspaceOptions) {
-    this.programDir = path.isAbsolute(opts.program) ? opts.program : path.join(__dirname, "programs", opts.program);
-    this.stack = opts.stack ?? "e2e";
-    this.backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "failover-drill-e2e-state-"));
-    this.env = {
-      ...pulumiEnv({ backendDir: this.backendDir, extraPath: opts.extraPath, base: { ...process.env, PULUMI_BACKEND_URL: undefined } }),
+    const programDir = path.isAbsolute(opts.program) ? opts.program : path.join(__dirname, "programs", opts.program);
+    const stack = opts.stack ?? "e2e";
+    const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "failover-drill-e2e-state-"));
+    const env = {
+      ...pulumiEnv({ backendDir, extraPath: opts.extraPath, base: { ...process.env, PULUMI_BACKEND_URL: undefined } }),
       ...opts.env,
     };
-  }
-
-  /** Runs `pulumi <args>` in the program folder with --non-interactive and --stack. */
-  pulumi(args: string[], opts: { stackScoped?: boolean; timeoutMs?: number } = {}): Promise<CommandResult> {
-    const full = [...args, "--non-interactive"];
-    if (opts.stackScoped !== false) full.push("--stack", this.stack);
-    return runCommand("pulumi", full, { cwd: this.programDir, env: this.env, timeoutMs: opts.timeoutMs });
+    super({ programDir, stack, env });
+    this.programDir = programDir;
+    this.stack = stack;
+    this.backendDir = backendDir;
   }
 
   async init(config: Record<string, string> = {}): Promise<void> {
@@ -56,20 +46,6 @@ export class PulumiWorkspace {
       const c = await this.pulumi(["config", "set", key, value]);
       if (c.code !== 0) throw new Error(`pulumi config set ${key} failed:\n${c.output}`);
     }
-  }
-
-  async outputs(): Promise<Record<string, unknown>> {
-    const r = await this.pulumi(["stack", "output", "--json", "--show-secrets"]);
-    if (r.code !== 0) throw new Error(`pulumi stack output failed:\n${r.output}`);
-    return JSON.parse(r.stdout) as Record<string, unknown>;
-  }
-
-  /** The resources recorded in the stack's state (from `pulumi stack export`). */
-  async resources(): Promise<{ urn: string; type: string; id?: string; outputs?: Record<string, unknown> }[]> {
-    const r = await this.pulumi(["stack", "export"]);
-    if (r.code !== 0) throw new Error(`pulumi stack export failed:\n${r.output}`);
-    const deployment = JSON.parse(r.stdout) as { deployment: { resources?: { urn: string; type: string }[] } };
-    return deployment.deployment.resources ?? [];
   }
 
   async dispose(): Promise<void> {
@@ -83,37 +59,6 @@ export class PulumiWorkspace {
   }
 }
 
-export function runCommand(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
-): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      output += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      output += d.toString();
-    });
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          child.kill("SIGKILL");
-          reject(new Error(`${cmd} ${args.join(" ")} timed out after ${opts.timeoutMs} ms\n${output}`));
-        }, opts.timeoutMs)
-      : undefined;
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr, output });
-    });
-  });
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Twin mode: the Azure twin in-process plus the stand-in azure-native/random plugins on PATH
