@@ -138,6 +138,12 @@ function pathOf(url: string): string {
 export class ArmClient {
   readonly endpoint: URL;
   readonly stats: ArmRequestStats = { total: 0, byRule: {}, retries: 0 };
+  /**
+   * The polling interval the service advertised (Retry-After) when it last accepted a long-running
+   * operation (202). Waits that have no response of their own to read it from (an item leaving
+   * MarkedForDeletion) use it, so they follow the service rather than a constant.
+   */
+  operationRetryAfterInMs: number | undefined;
   private readonly opts: Required<Pick<ArmClientOptions, "maxRetries" | "retryDelayInMs" | "maxRetryDelayInMs" | "requestTimeoutInMs">> &
     ArmClientOptions;
   private pipeline: Pipeline | undefined;
@@ -249,7 +255,10 @@ export class ArmClient {
           body = undefined;
         }
       }
-      if (res && res.status < 400) return { status: res.status, headers, body: body as T };
+      if (res && res.status < 400) {
+        if (res.status === 202) this.operationRetryAfterInMs = retryAfterInMs(headers) ?? this.operationRetryAfterInMs;
+        return { status: res.status, headers, body: body as T };
+      }
 
       const status = res?.status;
       const retriable = transportError !== undefined || (status !== undefined && RETRIABLE_STATUS.has(status));

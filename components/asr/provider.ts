@@ -363,7 +363,7 @@ async function waitForIdle(client: SiteRecoveryDrillClient, ids: string[], timeo
     if (Date.now() - started > timeoutInMs) {
       throw new Error(`${what}: ${busy.map((b) => `${b.properties.friendlyName} is still ${b.properties.testFailoverState}`).join(", ")} after ${Math.round(timeoutInMs / 60000)} minutes`);
     }
-    await client.sleep(client.pollIntervalInMs);
+    await client.sleep(client.arm.operationRetryAfterInMs ?? client.pollIntervalInMs);
   }
 }
 

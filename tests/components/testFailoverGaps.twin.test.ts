@@ -153,4 +153,24 @@ d("TestFailover provider gaps against the twin", () => {
     expect(drill(log).filter((r) => r.method === "GET" && /\/replicationJobs\/[^/]+$/i.test(r.path))).toEqual([]);
     expect(drill(log).filter((r) => r.method === "GET" && /\/replicationJobs$/i.test(r.path)).length).toBeGreaterThanOrEqual(2);
   });
+
+  it("waits between reads as the service's Retry-After says, not the 30 s default, also for MarkedForDeletion → None", async () => {
+    twin = await startTwin();
+    const net = await createTestNetwork(twin);
+    const inputs = await itemInputs(twin, ["DC01"], net, { recoveryPointType: "Latest" });
+    // The provider's real default (30 s, what ASR advertises) with sleeps recorded, not waited out.
+    const sleeps: number[] = [];
+    const sleep = async (ms: number) => {
+      sleeps.push(ms);
+      await new Promise((r) => setTimeout(r, Math.min(ms, 300)));
+    };
+    const d2 = { ...deps(), clientOptions: { ...deps().clientOptions, pollIntervalInMs: 30_000, sleep } };
+    const { id, outs } = await provider.create(inputs as never, d2);
+    const createSleeps = sleeps.length;
+    await provider.delete(id, outs as never, d2);
+    // The twin at speed 300 advertises Retry-After: 1 (30 virtual seconds). The cleanup leaves the item
+    // MarkedForDeletion for a while, so delete has to wait: every wait follows the advertised interval.
+    expect(sleeps.length).toBeGreaterThan(createSleeps);
+    expect(sleeps.filter((ms) => ms >= 30_000)).toEqual([]);
+  });
 });
