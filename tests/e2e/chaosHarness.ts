@@ -128,6 +128,8 @@ export class ChaosDrill {
   }
 
   up(): Promise<CommandResult> {
+    // As the drill runner does: a lock left by a killed pulumi on this host would block every later up.
+    this.stack.clearStaleLocks();
     return this.stack.pulumi(["up", "--yes", "--skip-preview"], { timeoutMs: 300_000 });
   }
 
