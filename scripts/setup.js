@@ -196,7 +196,9 @@ function buildFromGoModules() {
     child.stdout.on("data", () => {});
     const ticker = setInterval(() => {
       const secs = Math.round((Date.now() - started) / 1000);
-      log(`  ... ${secs}s, ${compiled} packages compiled${last ? ` (${last})` : ""}`);
+      // go build -v lists only packages it compiles; from a warm cache it just links, silently.
+      const what = compiled ? `${compiled} packages compiled` : "using cached packages, linking";
+      log(`  ... ${secs}s, ${what}${last ? ` (${last})` : ""}`);
     }, 10_000);
     child.on("error", (err) => {
       clearInterval(ticker);
