@@ -329,8 +329,10 @@ async function publishReport(report: DrillReport, target: EvidenceTarget | undef
     process.stdout.write(`\nreport: ${path.relative(ROOT, writeDrillReport(report, ROOT))}\n`);
     return;
   }
+  const first = report.evidence === undefined;
   report.evidence = report.evidence ?? planEvidence(target, report.drillId, report.generatedAt);
   const dir = writeDrillReport(report, ROOT);
+  if (first) process.stdout.write(`\nreport: ${path.relative(ROOT, dir)}\n`);
   try {
     report.evidence = await uploadEvidence(target, report.evidence, dir);
     writeDrillReport(report, ROOT);

@@ -28,7 +28,7 @@ function workspace(name: string) {
   const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}` };
   const state = path.join(dir, "state");
   const drillArgs = (args: string[]) => [DRILL, "--state", state, "--port", String(port), "--speed", "120", ...args];
-  const run = (args: string[]) => runCommand(process.execPath, drillArgs(args), { cwd: ROOT, env, timeoutMs: 600_000 });
+  const run = (args: string[], timeoutMs = 600_000) => runInOwnGroup(drillArgs(args), env, timeoutMs);
   /** Resources in the stack's state (pulumi stack export on this workspace's backend). */
   const stackResources = async (): Promise<{ type: string }[]> => {
     const r = await runCommand("pulumi", ["stack", "export", "--stack", "test", "--non-interactive"], { cwd: ROOT, env: pulumiEnv({ base: env }) });
@@ -36,6 +36,32 @@ function workspace(name: string) {
     return (JSON.parse(r.stdout) as { deployment: { resources?: { type: string }[] } }).deployment.resources ?? [];
   };
   return { dir, port, env, state, drillArgs, run, stackResources, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Runs the drill runner in its own process group; on timeout the whole group (runner, twin, pulumi and
+ * its plugins) is killed, so a hung `pulumi up` never outlives the test.
+ */
+function runInOwnGroup(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      reject(new Error(`drill ${args.slice(1).join(" ")} timed out after ${timeoutMs} ms; output so far:\n${output}`));
+    }, timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, output });
+    });
+  });
 }
 
 interface TwinWorld {
@@ -103,7 +129,7 @@ describe("drill lifecycle on the twin", () => {
       const faults = path.join(ws.dir, "faults.json");
       // APP01 fails while its test VM is prepared, in the plan's job (boot group 2); SQL01 and WEB01 succeed.
       fs.writeFileSync(faults, JSON.stringify([{ kind: "jobFailsAtTask", item: "APP01", task: "VmTfoPrepareTestVm" }]));
-      const r = await ws.run(["--twin-faults", faults]);
+      const r = await ws.run(["--twin-faults", faults], 420_000);
       expect(r.output).toContain("twin fault injected");
       expect(r.output).toMatch(/TwinInjectedTaskFailure|failed/i);
       expect(r.output).toContain("drill FAILED (exit 11: FailoverFailed)");
