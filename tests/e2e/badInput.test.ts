@@ -231,7 +231,10 @@ async function runCase(w: Worker, c: Case, extraConfig?: (c: Config) => void): P
 
 const built = fs.existsSync(path.join(ROOT, "dist", "components", "asr", "provider.js")) && fs.existsSync(path.join(ROOT, "dist", "twin", "plugins", "azure-native", "main.js"));
 
-(built ? describe : describe.skip)("bad input fails before any write, naming the config path or the cause", () => {
+// Opt-in (BAD_INPUT=1) until the ~2 minute failure path of `pulumi up` after an ARM error is understood
+// (see bench/README.md and the session report): at that cost the table does not fit `npm test`.
+const enabled = built && process.env.BAD_INPUT === "1";
+(enabled ? describe : describe.skip)("bad input fails before any write, naming the config path or the cause", () => {
   const outcomes = new Map<string, Outcome>();
 
   beforeAll(async () => {
