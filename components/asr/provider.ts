@@ -40,9 +40,14 @@ const OUTPUT_ONLY_KEYS = ["jobIds", "testVms", "groupTimings", "rtoAchievedSecon
 
 /** The error form the dynamic-provider host turns into ErrorResourceInitFailed: the resource is recorded. */
 export class ResourceInitError extends Error {
-  constructor(message: string, readonly id: string, readonly properties: Record<string, unknown>, readonly reasons: string[]) {
+  readonly properties: Record<string, unknown>;
+  constructor(message: string, readonly id: string, properties: Record<string, unknown>, readonly reasons: string[]) {
     super(message);
     this.name = "ResourceInitError";
+    // The host encodes these with protobuf Struct.fromJavaScript, which throws on `undefined` (and on
+    // class instances): the create would then never answer and `pulumi up` hangs with the stack locked.
+    // A JSON round trip keeps exactly what state can hold.
+    this.properties = JSON.parse(JSON.stringify(properties)) as Record<string, unknown>;
   }
 }
 
