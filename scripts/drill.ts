@@ -7,7 +7,8 @@
 //                    [--port N] [--state DIR] [--stack NAME]
 //
 // Hidden (tests): --twin-faults FILE — a JSON fault or array of faults POSTed to the twin's /_twin/faults
-// right after it starts (twin/README.md, "Faults").
+// right after it starts (twin/README.md, "Faults"); --reports DIR — write reports to DIR/<drill-id>
+// instead of reports/<drill-id>, so concurrent test drills never overwrite each other's report.
 //
 // The report is also uploaded as evidence (scripts/lib/evidence.ts): to Azurite in twin mode, to the
 // drill's storage account with DefaultAzureCredential when the stack's credential mode is `default`.
@@ -43,6 +44,8 @@ export interface DrillOptions {
   stack: string;
   /** JSON file: one fault or an array, applied to the twin after it starts (tests). */
   twinFaults?: string;
+  /** Where reports/<drill-id>/ go (default <checkout>/reports). */
+  reportsDir: string;
 }
 
 export const TWIN_TOKEN = "failover-drill-twin";
@@ -58,6 +61,7 @@ export function parseDrillArgs(argv: string[]): DrillOptions {
     port: DEFAULT_PORT,
     stateDir: path.join(ROOT, ".state", "drill"),
     stack: "test",
+    reportsDir: path.join(ROOT, "reports"),
   };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
@@ -94,6 +98,9 @@ export function parseDrillArgs(argv: string[]): DrillOptions {
         break;
       case "--stack":
         opts.stack = value(i++, a);
+        break;
+      case "--reports":
+        opts.reportsDir = path.resolve(value(i++, a));
         break;
       case "--twin-faults":
         opts.twinFaults = path.resolve(value(i++, a));
@@ -260,7 +267,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
   const { stack, twin, config } = session;
   let azurite: AzuriteProcess | undefined;
   try {
-    if (opts.cleanup) return await destroyAndConfirm(stack, twin, config.vault, undefined);
+    if (opts.cleanup) return await destroyAndConfirm(stack, twin, config.vault, undefined, opts.reportsDir);
 
     const gate = await runPolicyGate(stack);
     if (gate.mandatory.length > 0) {
@@ -280,15 +287,15 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
     // Evidence before destroy: in Azure the evidence container is destroyed with the drill.
     const evidence = await evidenceTarget(opts, session);
     azurite = evidence.azurite;
-    await publishReport(report, evidence.target);
+    await publishReport(report, evidence.target, opts.reportsDir);
 
     if (opts.keep) {
       process.stdout.write(`\nThe drill is left up (--keep). Clean it up with: npm run drill -- --cleanup\n`);
       return exit;
     }
-    const cleanupExit = await destroyAndConfirm(stack, twin, config.vault, report);
+    const cleanupExit = await destroyAndConfirm(stack, twin, config.vault, report, opts.reportsDir);
     // Azurite outlives the drill: the evidence there also carries the cleanup confirmation.
-    if (evidence.target?.kind === "azurite") await publishReport(report, evidence.target);
+    if (evidence.target?.kind === "azurite") await publishReport(report, evidence.target, opts.reportsDir);
     if (exit === DrillExit.Passed && cleanupExit !== DrillExit.Passed) exit = cleanupExit;
     banner(exit === DrillExit.Passed ? "drill PASSED" : `drill FAILED (exit ${exit}: ${DrillExit[exit]})`);
     return exit;
@@ -324,22 +331,22 @@ async function evidenceTarget(opts: DrillOptions, session: DrillSession): Promis
 }
 
 /** Writes reports/<drill-id>/ and uploads it; an upload failure is recorded in the report, not fatal. */
-async function publishReport(report: DrillReport, target: EvidenceTarget | undefined): Promise<void> {
+async function publishReport(report: DrillReport, target: EvidenceTarget | undefined, reportsDir: string): Promise<void> {
   if (!target) {
-    process.stdout.write(`\nreport: ${path.relative(ROOT, writeDrillReport(report, ROOT))}\n`);
+    process.stdout.write(`\nreport: ${path.relative(ROOT, writeDrillReport(report, ROOT, reportsDir))}\n`);
     return;
   }
   const first = report.evidence === undefined;
   report.evidence = report.evidence ?? planEvidence(target, report.drillId, report.generatedAt);
-  const dir = writeDrillReport(report, ROOT);
+  const dir = writeDrillReport(report, ROOT, reportsDir);
   if (first) process.stdout.write(`\nreport: ${path.relative(ROOT, dir)}\n`);
   try {
     report.evidence = await uploadEvidence(target, report.evidence, dir);
-    writeDrillReport(report, ROOT);
+    writeDrillReport(report, ROOT, reportsDir);
     process.stdout.write(`evidence uploaded to ${report.evidence.store}: ${report.evidence.blobs.map((b) => b.url).join(", ")}\n`);
   } catch (err) {
     report.evidence = { ...report.evidence, error: `upload failed: ${(err as Error).message}` };
-    writeDrillReport(report, ROOT);
+    writeDrillReport(report, ROOT, reportsDir);
     process.stdout.write(`evidence upload FAILED: ${(err as Error).message} (the report is in ${path.relative(ROOT, dir)})\n`);
   }
 }
@@ -362,13 +369,14 @@ async function destroyAndConfirm(
   twin: TwinProcess,
   vault: VaultRef,
   report: DrillReport | undefined,
+  reportsDir: string,
 ): Promise<DrillExit> {
   banner("cleanup: pulumi destroy");
   const destroy = await stack.pulumi(["destroy", "--yes", "--skip-preview"], { stream: true });
   const confirmation: CleanupConfirmation = await confirmNothingLeft(twin.url, TWIN_TOKEN, vault, destroy.code === 0);
   if (report) {
     report.cleanup = confirmation;
-    const dir = writeDrillReport(report, ROOT);
+    const dir = writeDrillReport(report, ROOT, reportsDir);
     process.stdout.write(`\nreport: ${path.relative(ROOT, dir)}\n`);
   }
   process.stdout.write(

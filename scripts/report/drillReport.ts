@@ -282,9 +282,9 @@ ${evidenceHtml(r)}
 `;
 }
 
-/** Writes reports/<drill-id>/report.{json,md,html}; returns the folder. */
-export function writeDrillReport(r: DrillReport, root: string): string {
-  const dir = path.join(root, "reports", r.drillId);
+/** Writes <reportsDir>/<drill-id>/report.{json,md,html} (default <root>/reports); returns the folder. */
+export function writeDrillReport(r: DrillReport, root: string, reportsDir = path.join(root, "reports")): string {
+  const dir = path.join(reportsDir, r.drillId);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "report.json"), JSON.stringify(r, null, 2) + "\n");
   fs.writeFileSync(path.join(dir, "report.md"), renderMarkdown(r));

@@ -27,7 +27,10 @@ function workspace(name: string) {
   fs.mkdirSync(path.join(dir, "backend"));
   const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}` };
   const state = path.join(dir, "state");
-  const drillArgs = (args: string[]) => [DRILL, "--state", state, "--port", String(port), "--speed", "120", ...args];
+  // Reports in the workspace: other e2e drills read <checkout>/reports/<drill-id> concurrently.
+  const reports = path.join(dir, "reports");
+  const drillArgs = (args: string[]) => [DRILL, "--state", state, "--port", String(port), "--speed", "120", "--reports", reports, ...args];
+  const report = () => JSON.parse(fs.readFileSync(path.join(reports, "contoso-tier1", "report.json"), "utf8")) as Record<string, any>;
   const run = (args: string[], timeoutMs = 600_000) => runInOwnGroup(drillArgs(args), env, timeoutMs);
   /** Resources in the stack's state (pulumi stack export on this workspace's backend). */
   const stackResources = async (): Promise<{ type: string }[]> => {
@@ -35,7 +38,7 @@ function workspace(name: string) {
     if (r.code !== 0) throw new Error(r.output);
     return (JSON.parse(r.stdout) as { deployment: { resources?: { type: string }[] } }).deployment.resources ?? [];
   };
-  return { dir, port, env, state, drillArgs, run, stackResources, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { dir, port, env, state, drillArgs, run, report, stackResources, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
@@ -101,6 +104,12 @@ describe("drill lifecycle on the twin", () => {
       expect(kept.output).toContain("The drill is left up (--keep)");
       expect(kept.code).toBe(0);
       expect(kept.output).toMatch(/evidence uploaded to azurite/);
+      const keptReport = ws.report();
+      expect(keptReport.verdict).toBe("passed");
+      expect(keptReport.cleanup).toBeUndefined();
+      expect(keptReport.evidence).toMatchObject({ store: "azurite", container: "drill-evidence" });
+      expect(keptReport.evidence.blobs.map((b: { name: string }) => b.name.split("/").pop())).toEqual(["report.json", "report.md", "report.html"]);
+      expect(keptReport.evidence.error).toBeUndefined();
 
       const up = await twinWorld(path.join(ws.state, "twin"));
       expect(up.testVms.sort()).toEqual(["APP01-test", "DC01-test", "SQL01-test", "WEB01-test"]);
@@ -135,6 +144,10 @@ describe("drill lifecycle on the twin", () => {
       expect(r.output).toContain("drill FAILED (exit 11: FailoverFailed)");
       expect(r.code).toBe(11);
       expect(r.output).toContain("cleanup confirmed");
+      const failed = ws.report();
+      expect(failed.verdict).toBe("failed");
+      expect(failed.upSucceeded).toBe(false);
+      expect(failed.cleanup).toMatchObject({ clean: true, leftovers: [] });
 
       const world = await twinWorld(path.join(ws.state, "twin"));
       expect(world.testVms).toEqual([]);
