@@ -29,10 +29,17 @@ import {
 } from "./components/itemSettings";
 import { drillTags } from "./components/naming";
 import { TestFailover } from "./components/testFailover";
+import { asReportedError } from "./components/userError";
 
 // Config is read once, at the top: a bad config stops the program before anything is declared.
 const stackConfig = new pulumi.Config(CONFIG_NAMESPACE);
-const config = parseDrillConfig(readRawDrillConfig((key) => stackConfig.get(key)), { env: process.env });
+const config = (() => {
+  try {
+    return parseDrillConfig(readRawDrillConfig((key) => stackConfig.get(key)), { env: process.env });
+  } catch (err) {
+    throw asReportedError(err);
+  }
+})();
 
 interface ResolvedItem {
   ref: ProtectedItemRef;
@@ -233,4 +240,10 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
   };
 }
 
-export = async () => runDrill(config, withProtectedItemList(azureNativeReaders(), config));
+export = async () => {
+  try {
+    return await runDrill(config, withProtectedItemList(azureNativeReaders(), config));
+  } catch (err) {
+    throw asReportedError(err);
+  }
+};
