@@ -15,6 +15,7 @@ jest.setTimeout(900_000);
 
 const DRILL = path.join(ROOT, "dist", "scripts", "drill.js");
 const JANITOR = path.join(ROOT, "dist", "scripts", "janitor.js");
+const POLICY_CHECK = path.join(ROOT, "dist", "scripts", "policyCheck.js");
 const TOKEN = "failover-drill-twin";
 const SUB = "/subscriptions/11111111-1111-1111-1111-111111111111";
 const VAULT = `${SUB}/resourceGroups/contoso-dr/providers/Microsoft.RecoveryServices/vaults/contoso-asr-vault`;
@@ -153,6 +154,24 @@ describe("drill lifecycle on the twin", () => {
       expect(world.testVms).toEqual([]);
       expect(world.testNics).toEqual([]);
       expect(world.items.filter((i) => i.testFailoverState !== "None")).toEqual([]);
+      expect(await ws.stackResources()).toEqual([]);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it("npm run policy:check: the gate only — exits 10 on FILE01 with a Markdown summary, and starts no test failover", async () => {
+    const ws = workspace("policycheck");
+    try {
+      const out = path.join(ws.dir, "policy-check.md");
+      const r = await runInOwnGroup([POLICY_CHECK, "--scope", "items:FILE01", "--state", ws.state, "--out", out], ws.env, 300_000);
+      expect(r.code).toBe(10);
+      const md = fs.readFileSync(out, "utf8");
+      expect(md.startsWith("<!-- failover-drill:policy-check -->")).toBe(true);
+      expect(md).toContain("blocked by 1 mandatory finding");
+      expect(md).toContain("`managed-disks-blocked-by-sse-replication-storage`");
+      const log = JSON.parse(fs.readFileSync(path.join(ws.state, "requests.json"), "utf8")) as { value: { method: string; path: string }[] };
+      expect(log.value.filter((q) => q.method !== "GET")).toEqual([]);
       expect(await ws.stackResources()).toEqual([]);
     } finally {
       ws.dispose();
