@@ -195,6 +195,9 @@ export async function openDrillSession(
     extraPath: [path.join(ROOT, "twin", "plugins", "bin")],
   });
   env.FAILOVER_DRILL_TWIN_TOKEN = TWIN_TOKEN;
+  // azure-native takes the subscription from provider config, which the stand-in plugins cannot see
+  // (twin/plugins/README.md): give them the vault's, so an estate in any subscription resolves.
+  env.FAILOVER_DRILL_SUBSCRIPTION_ID = config.vault.subscriptionId;
   const stack = new PulumiStack({ programDir: ROOT, stack: opts.stack, env, configFile: config.file });
   await stack.selectOrCreate();
   for (const lock of stack.clearStaleLocks()) process.stdout.write(`removed a stale lock of a pulumi process that no longer runs: ${lock}\n`);

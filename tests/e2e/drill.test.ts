@@ -24,7 +24,7 @@ function drillWorkspace(name: string) {
   const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}` };
   fs.mkdirSync(path.join(dir, "backend"));
   const run = (args: string[]) =>
-    runCommand(process.execPath, [DRILL, "--state", path.join(dir, "state"), "--port", String(port), "--speed", "120", ...args], {
+    runCommand(process.execPath, [DRILL, "--state", path.join(dir, "state"), "--reports", path.join(dir, "reports"), "--port", String(port), "--speed", "120", ...args], {
       cwd: ROOT,
       env,
       timeoutMs: 540_000,
@@ -51,13 +51,13 @@ describe("npm run drill on the twin", () => {
       expect(r.output).toContain("drill PASSED");
       expect(r.code).toBe(0);
 
-      const report = JSON.parse(fs.readFileSync(path.join(ROOT, "reports", "contoso-tier1", "report.json"), "utf8"));
+      const report = JSON.parse(fs.readFileSync(path.join(ws.dir, "reports", "contoso-tier1", "report.json"), "utf8"));
       expect(report.verdict).toBe("passed");
       expect(report.testFailovers.map((f: { role: string }) => f.role)).toEqual(["directory-copy", "application"]);
       const vms = report.testFailovers.flatMap((f: { vms: { friendlyName: string; powerState: string }[] }) => f.vms);
       expect(vms.map((v: { friendlyName: string }) => v.friendlyName).sort()).toEqual(["APP01", "DC01", "SQL01", "WEB01"]);
       expect(report.cleanup).toMatchObject({ clean: true, destroySucceeded: true, leftovers: [] });
-      for (const ext of ["md", "html"]) expect(fs.existsSync(path.join(ROOT, "reports", "contoso-tier1", `report.${ext}`))).toBe(true);
+      for (const ext of ["md", "html"]) expect(fs.existsSync(path.join(ws.dir, "reports", "contoso-tier1", `report.${ext}`))).toBe(true);
 
       // Only test failovers and their cleanups were sent to ASR: DC01 (item) and the plan, once each.
       const posts = asrPosts(ws.requests());
