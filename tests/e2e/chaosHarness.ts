@@ -177,11 +177,22 @@ export function deriveConfig(spec: DrillSpec, testRg: string): string {
   const doc = YAML.parseDocument(fs.readFileSync(path.join(ROOT, "Pulumi.test.yaml"), "utf8"));
   doc.setIn(["config", "failover-drill:drill", "id"], `chaos-${spec.id}`);
   doc.setIn(["config", "failover-drill:scope"], doc.createNode({ items: spec.items.map((friendlyName) => ({ friendlyName })), recoveryPointType: "LatestProcessed" }));
-  doc.deleteIn(["config", "failover-drill:directoryCopy"]);
   doc.setIn(["config", "failover-drill:testNetwork", "resourceGroup"], testRg);
   doc.setIn(["config", "failover-drill:testNetwork", "vnetName"], `chaos-${spec.id}-vnet`);
-  const expected = (doc.toJS().config["failover-drill:expected"] ?? []) as { friendlyName: string }[];
-  doc.setIn(["config", "failover-drill:expected"], doc.createNode(expected.filter((e) => spec.items.includes(e.friendlyName))));
+  const cfg = doc.toJS().config;
+  // No directory copy in a chaos drill, so in-guest checks that need it (name resolution answered by the
+  // DC copy's test IP) cannot pass; the drill's other expectations (size, IP, NICs, power) stay.
+  const dcIps = ((cfg["failover-drill:directoryCopy"]?.items ?? []) as { testIp?: string }[]).map((i) => i.testIp).filter((ip): ip is string => !!ip);
+  doc.deleteIn(["config", "failover-drill:directoryCopy"]);
+  const expected = (cfg["failover-drill:expected"] ?? []) as { friendlyName: string; inGuestChecks?: { expectOutputContains: string }[] }[];
+  const kept = expected
+    .filter((e) => spec.items.includes(e.friendlyName))
+    .map((e) => {
+      const checks = (e.inGuestChecks ?? []).filter((c) => !dcIps.some((ip) => c.expectOutputContains.includes(ip)));
+      const { inGuestChecks: _drop, ...rest } = e;
+      return checks.length ? { ...rest, inGuestChecks: checks } : rest;
+    });
+  doc.setIn(["config", "failover-drill:expected"], doc.createNode(kept));
   doc.setIn(["config", "failover-drill:notes"], `chaos drill ${spec.id}`);
   doc.setIn(["config", "failover-drill:timeouts"], doc.createNode({ testFailoverMinutes: 20, cleanupMinutes: 20 }));
   return doc.toString();
