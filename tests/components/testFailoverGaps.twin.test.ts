@@ -84,6 +84,11 @@ d("TestFailover provider gaps against the twin", () => {
 
   it("DC copy (LatestApplicationConsistent): fails over to the newest application-consistent point the item lists", async () => {
     twin = await startTwin();
+    // Points come every 15 virtual minutes, application-consistent ones on the hour: move the virtual
+    // clock to half past so the newest point is crash-consistent whatever the wall clock says.
+    const now = Date.parse((await http(twin, "GET", "/_twin/clock")).body.now);
+    const toHalfPast = (((30 * 60_000 - (now % 3_600_000)) % 3_600_000) + 3_600_000) % 3_600_000;
+    await http(twin, "POST", "/_twin/clock", { advanceSeconds: Math.ceil(toHalfPast / 1000) + 60 });
     const net = await createTestNetwork(twin);
     const dc = await item(twin, "DC01");
     const inputs = await itemInputs(twin, ["DC01"], net, { role: "directory-copy", recoveryPointType: "LatestApplicationConsistent" });
