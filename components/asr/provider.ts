@@ -11,11 +11,15 @@ import type {
   VmCheckResult,
 } from "../drillTypes";
 import { ArmError } from "./armClient";
+import { exitWhenEngineGone } from "./engineGone";
 import { SiteRecoveryDrillClient, SiteRecoveryDrillClientOptions, TestFailoverTarget } from "./asrClient";
 import { idSegment, isUnder, lastSegment, realTime, sameArmId } from "./ids";
 import { JobPoller, JobTimeoutError } from "./jobFollower";
 import type { Job, JobErrorDetails, ProtectedItem, RecoveryPlan, RecoveryPoint } from "./types";
 import { groupTimings, recoveryResourceGroupOf, testVmNameOf, TestVmReportEx, verifyTestVms } from "./verifier";
+
+// Loaded by the dynamic-provider host: if `pulumi` dies, exit instead of spinning on broken pipes.
+exitWhenEngineGone();
 
 /** The resource's state: the contract's outputs plus a few fields the provider needs later. */
 export interface TestFailoverState extends TestFailoverOutputs {
