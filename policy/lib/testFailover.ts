@@ -2,7 +2,7 @@
 import type { ItemSettingsSnapshot, NicSnapshot, TestFailoverInputs } from "../../components/drillTypes";
 import { TEST_FAILOVER_TYPE } from "../../components/drillTypes";
 import { parseCidr, Cidr } from "../../components/ipv4";
-import { asArray, asString } from "./unknowns";
+import { PreviewReader, asArray, asString } from "./unknowns";
 
 export { TEST_FAILOVER_TYPE };
 export type { ItemSettingsSnapshot, NicSnapshot, TestFailoverInputs };
@@ -125,4 +125,19 @@ export function itemsOf(
 export interface ExpectedVmResultLike {
     friendlyName: string;
     ip?: string;
+}
+
+/**
+ * Runs `check` for each protected item of a TestFailover's props. In preview an unknown value stops only
+ * that item's check; the first one is re-raised at the end (PreviewReader.finish) so the engine still
+ * reports that the policy could not fully run, instead of the rule passing silently.
+ */
+export function forEachItem(
+    props: Record<string, any>,
+    check: (item: ItemSettingsSnapshot, name: string) => void,
+): void {
+    const reader = new PreviewReader();
+    const read = reader.read.bind(reader);
+    for (const { item, name } of itemsOf(props, read)) reader.check(() => check(item, name));
+    reader.finish();
 }

@@ -2,8 +2,7 @@
 // disks can't be created during failover."
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { PORTAL_COMPUTE_AND_NETWORK, quote, violation, where } from "../lib/messages";
-import { isManagedDisks, isTestFailover, itemsOf } from "../lib/testFailover";
-import { PreviewReader } from "../lib/unknowns";
+import { isManagedDisks, isTestFailover, forEachItem } from "../lib/testFailover";
 
 export interface ManagedDisksBlockedBySseConfig {
     /**
@@ -32,20 +31,15 @@ export const managedDisksBlockedBySseReplicationStorage: ResourceValidationPolic
         if (!isTestFailover(args.type, args.props)) return;
         const config = args.getConfig<ManagedDisksBlockedBySseConfig>();
         if (config.sseBlocksManagedDisks === false) return;
-        const reader = new PreviewReader();
-        const read = reader.read.bind(reader);
-        for (const { item, name } of itemsOf(args.props, read)) {
-            reader.check(() => {
-                if (!isManagedDisks(item) || item.replicationStorageSseEnabled !== true) return;
-                reportViolation(
-                    violation(
-                        where(args.name, name),
-                        `useManagedDisks is "true" but replication storage account ${quote(item.replicationStorageAccountId)} is encrypted with Storage Service Encryption, so the failover cannot create managed disks`,
-                        `in ${PORTAL_COMPUTE_AND_NETWORK} set "Use managed disks" to No for this VM, or take it out of the drill's scope (failover-drill:scope)`,
-                    ),
-                );
-            });
-        }
-        reader.finish();
+        forEachItem(args.props, (item, name) => {
+            if (!isManagedDisks(item) || item.replicationStorageSseEnabled !== true) return;
+            reportViolation(
+                violation(
+                    where(args.name, name),
+                    `useManagedDisks is "true" but replication storage account ${quote(item.replicationStorageAccountId)} is encrypted with Storage Service Encryption, so the failover cannot create managed disks`,
+                    `in ${PORTAL_COMPUTE_AND_NETWORK} set "Use managed disks" to No for this VM, or take it out of the drill's scope (failover-drill:scope)`,
+                ),
+            );
+        });
     },
 };

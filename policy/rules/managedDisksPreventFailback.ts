@@ -9,8 +9,7 @@
 // `failbackRequired` changes the message from a reminder into a blocking explanation.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { PORTAL_COMPUTE_AND_NETWORK, violation, where } from "../lib/messages";
-import { isManagedDisks, isTestFailover, itemsOf } from "../lib/testFailover";
-import { PreviewReader } from "../lib/unknowns";
+import { isManagedDisks, isTestFailover, forEachItem } from "../lib/testFailover";
 
 export interface ManagedDisksPreventFailbackConfig {
     failbackRequired?: boolean;
@@ -34,20 +33,15 @@ export const managedDisksPreventFailback: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!isTestFailover(args.type, args.props)) return;
         const { failbackRequired } = args.getConfig<ManagedDisksPreventFailbackConfig>();
-        const reader = new PreviewReader();
-        const read = reader.read.bind(reader);
-        for (const { item, name } of itemsOf(args.props, read)) {
-            reader.check(() => {
-                if (!isManagedDisks(item)) return;
-                const problem = failbackRequired
-                    ? 'useManagedDisks is "true" but failback to Hyper-V is required (policy config failbackRequired: true), and failback is not supported for VMs with managed disks'
-                    : 'useManagedDisks is "true": failback to Hyper-V is not supported for VMs with managed disks, so this VM is migration-only';
-                const fix = failbackRequired
-                    ? `in ${PORTAL_COMPUTE_AND_NETWORK} set "Use managed disks" to No`
-                    : `if the VM must fail back to on-premises, set "Use managed disks" to No in ${PORTAL_COMPUTE_AND_NETWORK}; otherwise accept migration-only`;
-                reportViolation(violation(where(args.name, name), problem, fix));
-            });
-        }
-        reader.finish();
+        forEachItem(args.props, (item, name) => {
+            if (!isManagedDisks(item)) return;
+            const problem = failbackRequired
+                ? 'useManagedDisks is "true" but failback to Hyper-V is required (policy config failbackRequired: true), and failback is not supported for VMs with managed disks'
+                : 'useManagedDisks is "true": failback to Hyper-V is not supported for VMs with managed disks, so this VM is migration-only';
+            const fix = failbackRequired
+                ? `in ${PORTAL_COMPUTE_AND_NETWORK} set "Use managed disks" to No`
+                : `if the VM must fail back to on-premises, set "Use managed disks" to No in ${PORTAL_COMPUTE_AND_NETWORK}; otherwise accept migration-only`;
+            reportViolation(violation(where(args.name, name), problem, fix));
+        });
     },
 };

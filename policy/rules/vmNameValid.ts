@@ -3,8 +3,7 @@
 // 60-character recovery name passes the portal but its 65-character test VM name fails the job.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { PORTAL_COMPUTE_AND_NETWORK, quote, violation, where } from "../lib/messages";
-import { isTestFailover, itemsOf } from "../lib/testFailover";
-import { PreviewReader } from "../lib/unknowns";
+import { isTestFailover, forEachItem } from "../lib/testFailover";
 
 export const TEST_VM_SUFFIX = "-test";
 export const MAX_VM_NAME_LENGTH = 63;
@@ -27,27 +26,22 @@ export const vmNameValid: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (!isTestFailover(args.type, args.props)) return;
-        const reader = new PreviewReader();
-        const read = reader.read.bind(reader);
-        for (const { item, name } of itemsOf(args.props, read)) {
-            reader.check(() => {
-                const raw = item.recoveryVmName;
-                const vmName = typeof raw === "string" ? raw : "";
-                const fix = `rename the target VM in ${PORTAL_COMPUTE_AND_NETWORK} > Compute properties > Name (at most ${MAX_VM_NAME_LENGTH - TEST_VM_SUFFIX.length} characters leaves room for "${TEST_VM_SUFFIX}")`;
-                const problem = vmNameProblem(vmName);
-                if (problem) {
-                    reportViolation(violation(where(args.name, name), `recovery VM name ${quote(raw)} ${problem}`, fix));
-                    return;
-                }
-                const testName = `${vmName}${TEST_VM_SUFFIX}`;
-                const testProblem = vmNameProblem(testName);
-                if (testProblem) {
-                    reportViolation(
-                        violation(where(args.name, name), `test failover VM name "${testName}" ${testProblem}`, fix),
-                    );
-                }
-            });
-        }
-        reader.finish();
+        forEachItem(args.props, (item, name) => {
+            const raw = item.recoveryVmName;
+            const vmName = typeof raw === "string" ? raw : "";
+            const fix = `rename the target VM in ${PORTAL_COMPUTE_AND_NETWORK} > Compute properties > Name (at most ${MAX_VM_NAME_LENGTH - TEST_VM_SUFFIX.length} characters leaves room for "${TEST_VM_SUFFIX}")`;
+            const problem = vmNameProblem(vmName);
+            if (problem) {
+                reportViolation(violation(where(args.name, name), `recovery VM name ${quote(raw)} ${problem}`, fix));
+                return;
+            }
+            const testName = `${vmName}${TEST_VM_SUFFIX}`;
+            const testProblem = vmNameProblem(testName);
+            if (testProblem) {
+                reportViolation(
+                    violation(where(args.name, name), `test failover VM name "${testName}" ${testProblem}`, fix),
+                );
+            }
+        });
     },
 };
