@@ -8,7 +8,7 @@
 //   { "managed-disks-prevent-failback": { "enforcementLevel": "mandatory", "failbackRequired": true } }
 // `failbackRequired` changes the message from a reminder into a blocking explanation.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { PORTAL_COMPUTE_AND_NETWORK, violation, where } from "../lib/messages";
+import { list, PORTAL_COMPUTE_AND_NETWORK, violation, where } from "../lib/messages";
 import { isManagedDisks, isTestFailover, forEachItem } from "../lib/testFailover";
 
 export interface ManagedDisksPreventFailbackConfig {
@@ -33,15 +33,34 @@ export const managedDisksPreventFailback: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!isTestFailover(args.type, args.props)) return;
         const { failbackRequired } = args.getConfig<ManagedDisksPreventFailbackConfig>();
-        forEachItem(args.props, (item, name) => {
-            if (!isManagedDisks(item)) return;
-            const problem = failbackRequired
-                ? 'useManagedDisks is "true" but failback to Hyper-V is required (policy config failbackRequired: true), and failback is not supported for VMs with managed disks'
-                : 'useManagedDisks is "true": failback to Hyper-V is not supported for VMs with managed disks, so this VM is migration-only';
-            const fix = failbackRequired
-                ? `in ${PORTAL_COMPUTE_AND_NETWORK} set "Use managed disks" to No`
-                : `if the VM must fail back to on-premises, set "Use managed disks" to No in ${PORTAL_COMPUTE_AND_NETWORK}; otherwise accept migration-only`;
-            reportViolation(violation(where(args.name, name), problem, fix));
-        });
+        // One finding per test failover naming its migration-only VMs: a 1,000-VM drill on managed disks
+        // would otherwise repeat the same advisory 1,000 times (and cost the preview a second).
+        const migrationOnly: string[] = [];
+        try {
+            forEachItem(args.props, (item, name) => {
+                if (isManagedDisks(item)) migrationOnly.push(name);
+            });
+        } finally {
+            // Reported even when an unknown value stopped some items in preview: what is known is true.
+            if (migrationOnly.length > 0) reportViolation(migrationOnlyViolation(args.name, migrationOnly, failbackRequired === true));
+        }
     },
 };
+
+/** Names shown in one finding; the rest are counted. */
+export const MAX_NAMED_ITEMS = 20;
+
+function migrationOnlyViolation(resourceName: string, items: string[], failbackRequired: boolean): string {
+    const location =
+        items.length === 1
+            ? where(resourceName, items[0])
+            : `${where(resourceName)}, items ${list(items.slice(0, MAX_NAMED_ITEMS))}${items.length > MAX_NAMED_ITEMS ? ` and ${items.length - MAX_NAMED_ITEMS} more` : ""}`;
+    const subject = items.length === 1 ? "this VM is" : `these ${items.length} VMs are`;
+    const problem = failbackRequired
+        ? 'useManagedDisks is "true" but failback to Hyper-V is required (policy config failbackRequired: true), and failback is not supported for VMs with managed disks'
+        : `useManagedDisks is "true": failback to Hyper-V is not supported for VMs with managed disks, so ${subject} migration-only`;
+    const fix = failbackRequired
+        ? `in ${PORTAL_COMPUTE_AND_NETWORK} set "Use managed disks" to No`
+        : `if a VM must fail back to on-premises, set "Use managed disks" to No in ${PORTAL_COMPUTE_AND_NETWORK}; otherwise accept migration-only`;
+    return violation(location, problem, fix);
+}
