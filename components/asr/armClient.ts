@@ -224,11 +224,16 @@ export class ArmClient {
     // Fail fast (before any retry loop) when the request is not allowed.
     assertAllowed(method, url, this.endpoint.host);
     for (let attempt = 0; ; attempt++) {
+      // The per-request timeout is ours, not the HTTP client's: @typespec/ts-http-runtime 0.3.6 clears its
+      // own `timeout` timer only when a response arrives, so after a reset or a refused connection it stays
+      // armed for the whole timeout and the process (the drill program: `pulumi up` waits for it) cannot
+      // exit for up to two minutes. This timer is cleared whatever happens.
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(), this.opts.requestTimeoutInMs);
       const req: PipelineRequest = core.createPipelineRequest({
         url,
         method,
-        timeout: this.opts.requestTimeoutInMs,
-        abortSignal: options.abortSignal,
+        abortSignal: options.abortSignal ? AbortSignal.any([options.abortSignal, timeout.signal]) : timeout.signal,
         allowInsecureConnection: this.opts.credentialMode === "twin" && this.endpoint.protocol === "http:",
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
       });
@@ -243,7 +248,10 @@ export class ArmClient {
         const err = e as { name?: string; code?: string; message?: string; response?: PipelineResponse };
         if (err?.name === "AllowlistViolationError") throw e;
         if (err?.response) res = err.response;
+        else if (timeout.signal.aborted) transportError = `timeout: no response within ${this.opts.requestTimeoutInMs} ms`;
         else transportError = `${err?.code ?? err?.name ?? "Error"}: ${err?.message ?? String(e)}`;
+      } finally {
+        clearTimeout(timer);
       }
       const headers: Record<string, string> = {};
       if (res) for (const [k, v] of res.headers) headers[k.toLowerCase()] = v;
