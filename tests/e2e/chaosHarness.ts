@@ -105,6 +105,13 @@ export interface DrillSpec {
   items: string[];
 }
 
+export interface Survivor {
+  pid: number;
+  cmd: string;
+  /** utime + stime so far, in clock ticks (/proc/<pid>/stat). */
+  cpuTicks: number;
+}
+
 /** One drill: the Contoso program at the repo root, its own backend and a derived Pulumi.test.yaml. */
 export class ChaosDrill {
   readonly dir: string;
@@ -161,6 +168,32 @@ export class ChaosDrill {
       }
       await exited;
     }
+  }
+
+  /**
+   * Processes still running for this drill (the CLI, language host, plugins: anything whose environment
+   * points at this drill's backend). After a killed `up` Pulumi's plugins are in process groups of their
+   * own, so they outlive the kill unless they notice the engine is gone. Linux /proc only.
+   */
+  survivors(): Survivor[] {
+    const backend = this.stack.opts.env.PULUMI_BACKEND_URL;
+    const out: Survivor[] = [];
+    if (!backend || !fs.existsSync("/proc")) return out;
+    for (const entry of fs.readdirSync("/proc")) {
+      const pid = Number(entry);
+      if (!Number.isInteger(pid) || pid === process.pid) continue;
+      try {
+        const env = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+        if (!env.includes(`PULUMI_BACKEND_URL=${backend}`)) continue;
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        if (/^\d+ \(.*\) Z /.test(stat)) continue; // a zombie holds nothing
+        const cpuTicks = stat.slice(stat.lastIndexOf(")") + 2).split(" ").slice(11, 13).reduce((a, x) => a + Number(x), 0);
+        out.push({ pid, cpuTicks, cmd: fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim().slice(0, 160) });
+      } catch {
+        /* gone, or not ours to read */
+      }
+    }
+    return out;
   }
 
   async resources(): Promise<number> {
