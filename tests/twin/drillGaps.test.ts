@@ -102,15 +102,25 @@ test("a recoveryPointId the item does not have is refused (400); null means the 
 
 test("a recovery plan's recoveryPointType LatestApplicationConsistent picks each item's newest app-consistent point", async () => {
   await createTestNetwork(arm);
+  // Start at hh:00:30: the hh:00 application-consistent point is listed from hh:01:00 (points appear a
+  // minute after their time), while the job (~70 s) runs. The job must use the newest point that was
+  // listed when it was triggered, as a user reading the list then would expect.
+  const { nowMs } = await t.admin.clock();
+  await t.admin.advanceClock(Math.ceil((3_600_000 - (nowMs % 3_600_000)) / 1000) + 30);
+  const all = await items(arm);
+  const newestAppConsistent = async (id: string) =>
+    (await arm("GET", `${id}/recoveryPoints`)).body.value.filter((p: any) => p.properties.recoveryPointType === "ApplicationConsistent").pop().id as string;
+  const expected: Record<string, string> = {};
+  for (const name of ["SQL01", "APP01", "WEB01"]) expected[name] = await newestAppConsistent(all[name].id);
   const rp = `${VAULT}/replicationRecoveryPlans/rp-contoso-tier1`;
   const r = await post(arm, `${rp}/testFailover`, { properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId: TEST_VNET, providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure", recoveryPointType: "LatestApplicationConsistent" }] } });
   expect(r.status).toBe(202);
   const job = await waitJob(t, arm, r.headers.get("x-ms-request-id") as string);
-  const all = await items(arm);
-  for (const d of job.properties.customDetails.protectedItemDetails) {
-    const points = (await arm("GET", `${all[d.friendlyName].id}/recoveryPoints`)).body.value.filter((p: any) => p.properties.recoveryPointType === "ApplicationConsistent");
-    expect(d.recoveryPointId).toBe(points[points.length - 1].id);
-  }
+  const used = job.properties.customDetails.protectedItemDetails as { friendlyName: string; recoveryPointId: string }[];
+  expect(used.map((d) => d.friendlyName).sort()).toEqual(["APP01", "SQL01", "WEB01"]);
+  for (const d of used) expect(d.recoveryPointId).toBe(expected[d.friendlyName]);
+  // The boundary really was crossed: a newer application-consistent point is listed now.
+  expect(await newestAppConsistent(all.APP01.id)).not.toBe(expected.APP01);
 });
 
 test("the request log records PUT/POST/PATCH bodies (secrets and the token never), GET without a body", async () => {
