@@ -6,23 +6,15 @@ import * as os from "os";
 import * as path from "path";
 import { startTwinProcess, type TwinProcess } from "../scripts/lib/twinProcess";
 import type { Fixture } from "../twin/fixtures/load";
+import type { RequestLogEntry } from "../twin/requestLog";
 
 export const TOKEN = "failover-drill-twin";
 /** A request the twin logs (404) between a worker's create and delete phases; excluded from the counts. */
 export const PHASE_MARKER = "/bench-phase-marker";
 export const ASR_API = "api-version=2025-08-01";
 
-export interface LogEntry {
-  seq: number;
-  method: string;
-  path: string;
-  query: string;
-  status: number;
-  virtualTime: string;
-  wallTime: string;
-  durationMs: number;
-  fault?: string;
-}
+/** One entry of the twin's request log (GET /_twin/requests). */
+export type LogEntry = RequestLogEntry;
 
 export interface BenchTwin {
   twin: TwinProcess;

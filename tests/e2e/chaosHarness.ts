@@ -9,22 +9,14 @@ import * as YAML from "yaml";
 import { confirmNothingLeft } from "../../scripts/lib/cleanupCheck";
 import { PulumiStack, pulumiEnv, ROOT, type CommandResult } from "../../scripts/lib/pulumiCli";
 import { startTwinProcess, type TwinProcess } from "../../scripts/lib/twinProcess";
+import type { RequestLogEntry } from "../../twin/requestLog";
 
 export const TOKEN = "failover-drill-twin";
 export const CONTOSO = path.join(ROOT, "twin", "fixtures", "contoso.yaml");
 export const VAULT = { subscriptionId: "11111111-1111-1111-1111-111111111111", resourceGroup: "contoso-dr", name: "contoso-asr-vault" };
 
-export interface LogEntry {
-  seq: number;
-  method: string;
-  path: string;
-  query: string;
-  status: number;
-  virtualTime: string;
-  wallTime: string;
-  durationMs: number;
-  fault?: string;
-}
+/** One entry of the twin's request log (GET /_twin/requests). */
+export type LogEntry = RequestLogEntry;
 
 // --------------------------------------------------------------------------------------------- twin
 
