@@ -2,7 +2,7 @@
 // VM verification by list calls only, an unhealthy item refused before any POST, the recovery point
 // chosen for item scope, and one job poll per interval for many items.
 import * as provider from "../../components/asr/provider";
-import { ASR, deps, http, item, itemInputs, requestLog, RunningTwin, createTestNetwork, twinAvailable, VAULT_PATH } from "./asr/twinHarness";
+import { ASR, deps, startContosoTwin, http, item, itemInputs, requestLog, RunningTwin, createTestNetwork, twinAvailable, VAULT_PATH } from "./asr/twinHarness";
 
 const d = twinAvailable() ? describe : describe.skip;
 jest.setTimeout(180_000);
@@ -12,27 +12,7 @@ type Logged = { method: string; path: string; query?: string; status: number; bo
 const drill = (log: Logged[]) => log.filter((r) => !r.path.startsWith("/_twin"));
 const posts = (log: Logged[], suffix: RegExp) => drill(log).filter((r) => r.method === "POST" && suffix.test(r.path));
 
-async function startTwin(over: (fx: any) => void = () => undefined): Promise<RunningTwin> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fs = require("fs"), os = require("os"), path = require("path");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const twinModule = require("../../twin");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { readFixture } = require("../../twin/fixtures/load");
-  const fx = readFixture(twinModule.CONTOSO_FIXTURE);
-  over(fx);
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "tfo-gaps-"));
-  const t = await twinModule.startTwin({ port: 0, fixture: fx, speed: 300, stateDir, quiet: true });
-  return {
-    url: t.url.replace(/\/$/, ""),
-    token: t.token,
-    stateDir,
-    stop: async () => {
-      await t.stop();
-      fs.rmSync(stateDir, { recursive: true, force: true });
-    },
-  };
-}
+const startTwin = (edit?: (fixture: any) => void): Promise<RunningTwin> => startContosoTwin(300, edit);
 
 async function jobsOf(twin: RunningTwin, scenario: string): Promise<any[]> {
   return (await http(twin, "GET", `${VAULT_PATH}/replicationJobs?${ASR}`)).body.value.filter((j: any) => j.properties.scenarioName === scenario);

@@ -22,12 +22,19 @@ export interface RunningTwin {
   stateDir: string;
 }
 
-export async function startContosoTwin(speed = 300): Promise<RunningTwin> {
+/** The Contoso twin; `edit` may change the parsed fixture first (e.g. mark an item unhealthy). */
+export async function startContosoTwin(speed = 300, edit?: (fixture: any) => void): Promise<RunningTwin> {
   // Required lazily so that the pure unit tests run even before the twin exists.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const twinModule = require("../../../twin");
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "tfo-twin-"));
-  const fixture = path.join(__dirname, "..", "..", "..", "twin", "fixtures", "contoso.yaml");
+  let fixture: string | object = path.join(__dirname, "..", "..", "..", "twin", "fixtures", "contoso.yaml");
+  if (edit) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const parsed = require("../../../twin/fixtures/load").readFixture(fixture);
+    edit(parsed);
+    fixture = parsed;
+  }
   const t = await twinModule.startTwin({ port: 0, fixture, speed, stateDir, quiet: true });
   return {
     url: t.url.replace(/\/$/, ""),
