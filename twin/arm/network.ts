@@ -50,20 +50,50 @@ function validateSubnet(vnetName: string, addressSpace: string[], siblings: Json
   }
 }
 
+/** The first Microsoft.Network api-version whose VNet PUT leaves subnets alone when the body omits them. */
+export const KEEPS_OMITTED_SUBNETS_FROM = "2023-09-01";
+
+/** api-versions are ISO dates (optionally `-preview`), so they order as strings. */
+export function keepsOmittedSubnets(apiVersion: string): boolean {
+  return apiVersion.slice(0, 10) >= KEEPS_OMITTED_SUBNETS_FROM;
+}
+
+/** Everything a client may send back unchanged from a GET (read-only values the service recomputes). */
+const SUBNET_READ_ONLY = ["provisioningState", "ipConfigurations"];
+
+function sameSubnetSettings(a: Json | undefined, b: Json | undefined): boolean {
+  const strip = (p: Json | undefined) => Object.fromEntries(Object.entries(p ?? {}).filter(([k]) => !SUBNET_READ_ONLY.includes(k)));
+  return JSON.stringify(sortKeys(strip(a))) === JSON.stringify(sortKeys(strip(b)));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Json)[k])]));
+  return v;
+}
+
 function subnetResource(vnetId: string, s: Json, existing?: Json): ArmResource {
   const props = { ...(s.properties ?? {}) };
   return {
     name: s.name,
     id: existing?.id ?? `${vnetId}/subnets/${s.name}`,
-    etag: etag(),
+    // A subnet sent back unchanged inside a VNet PUT keeps its etag (chosen: not observed; see twin/README.md).
+    etag: existing && sameSubnetSettings(existing.properties, subnetDefaults(props)) ? existing.etag : etag(),
     type: `${VNET}/subnets`,
     properties: {
-      ...props,
+      ...subnetDefaults(props),
       provisioningState: "Succeeded",
       ipConfigurations: existing?.properties?.ipConfigurations ?? [],
-      privateEndpointNetworkPolicies: props.privateEndpointNetworkPolicies ?? "Disabled",
-      privateLinkServiceNetworkPolicies: props.privateLinkServiceNetworkPolicies ?? "Enabled",
     },
+  };
+}
+
+/** The settings a stored subnet has for these request properties (the service's defaults filled in). */
+function subnetDefaults(props: Json): Json {
+  return {
+    ...props,
+    privateEndpointNetworkPolicies: props.privateEndpointNetworkPolicies ?? "Disabled",
+    privateLinkServiceNetworkPolicies: props.privateLinkServiceNetworkPolicies ?? "Enabled",
   };
 }
 
@@ -89,7 +119,7 @@ export const virtualNetworkKind: ResourceKind = {
   deleteMode: "aao",
   seconds: 3,
   tracked: true,
-  build({ twin, id, name, body, existing }: PutArgs): ArmResource {
+  build({ twin, ctx, id, name, body, existing }: PutArgs): ArmResource {
     checkName(name, "virtual network");
     const props = body.properties ?? {};
     const prefixes: unknown = props.addressSpace?.addressPrefixes;
@@ -103,9 +133,10 @@ export const virtualNetworkKind: ResourceKind = {
     if (!Array.isArray(dns) || !dns.every((d) => typeof d === "string" && isIpv4(d))) {
       throw badRequest("InvalidRequestFormat", `dhcpOptions.dnsServers of virtual network '${name}' must be a list of IPv4 addresses.`);
     }
-    // A PUT without subnets replaces them with none, exactly as ARM does (so in-use ones block it).
-    const wanted: Json[] = Array.isArray(props.subnets) ? props.subnets : [];
     const old: Json[] = existing?.properties?.subnets ?? [];
+    // Omitted `subnets` keep the existing ones from api-version 2023-09-01 on; an explicit `[]` deletes
+    // them all (so in-use ones block it); before 2023-09-01 an omitted list meant none (twin/README.md).
+    const wanted: Json[] = Array.isArray(props.subnets) ? props.subnets : keepsOmittedSubnets(ctx.apiVersion) ? old : [];
     const subnets: ArmResource[] = [];
     for (const s of wanted) {
       if (!s || typeof s.name !== "string") throw badRequest("InvalidRequestFormat", "Every subnet needs a name.");
