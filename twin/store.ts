@@ -3,11 +3,12 @@
 // (temp file + fsync + rename) before any mutating response is sent, so `kill -9` loses nothing.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { FaultSpec } from "./faults";
+import type { FaultSpec } from "./faultSpec";
 import type { FixtureSettings } from "./fixtures/types";
 import type { JobRecord } from "./asr/jobTypes";
+import type { Json } from "./json";
 
-export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type { Json };
 
 export interface ArmResource {
   id: string;

@@ -3,7 +3,7 @@
 import type { Twin } from "../twin";
 import type { ArmResource, Json } from "../store";
 import { badRequest, conflict } from "../errors";
-import { cidrContainsCidr, cidrsOverlap, formatIpv4, parseCidr, parseIpv4, staticIpProblem, usableAddresses, isIpv4 } from "../../components/ipv4";
+import { cidrContainsCidr, cidrsOverlap, formatIpv4, parseCidr, parseIpv4, staticIpProblem, usableAddresses, isIpv4 } from "./ipv4";
 import type { PutArgs, ResourceKind } from "./kind";
 import { lookup, nameOf, parentIdOf, sameId } from "./lookup";
 import { randomUUID } from "node:crypto";
@@ -355,8 +355,7 @@ export function allocateIp(twin: Twin, subnet: Json, vnetId: string, requested: 
   if (requested) {
     const problem = staticIpProblem(prefix, requested);
     if (problem) {
-      const code = problem.includes("reserved") ? "PrivateIPAddressInReservedRange" : problem.includes("outside") ? "PrivateIPAddressNotInSubnet" : "InvalidPrivateIPAddress";
-      throw badRequest(code, `Private static IP address ${requested} does not belong to the range of subnet prefix ${prefix}: ${problem}.`);
+      throw badRequest(problem.code, `Private static IP address ${requested} does not belong to the range of subnet prefix ${prefix}: ${problem.detail}.`);
     }
     if (used.has(parseIpv4(requested) as number)) {
       throw badRequest("PrivateIPAddressInUse", `IP configuration uses the private IP address ${requested} which is already allocated to another resource in subnet ${subnet.name}.`);

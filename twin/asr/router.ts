@@ -4,10 +4,9 @@
 import type { Twin } from "../twin";
 import type { ArmResource, Json } from "../store";
 import { ArmError, badRequest, conflict } from "../errors";
-import type { Reply, RequestCtx } from "../http";
+import { methodNotAllowed, noProvider, requireMethod, type Reply, type RequestCtx } from "../http";
 import type { ArmPath } from "../arm/path";
 import { asrApiVersionSupported } from "../arm/resourceTypes";
-import { methodNotAllowed, noProvider, requireMethod } from "../arm/router";
 import { page } from "../arm/lookup";
 import { VM_SIZES, findVmSize } from "../arm/vmSizes";
 import { VM_NAME } from "../arm/compute";
