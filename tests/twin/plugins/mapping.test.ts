@@ -267,6 +267,17 @@ describe("check", () => {
     expect(sa.inputs.accountName).toMatch(/^[a-z0-9]{3,24}$/);
   });
 
+  it("with the engine's random seed the auto-name is the same in preview and up (azure-native NewUniqueName(randomSeed, …))", () => {
+    const vnet = spec("network:VirtualNetwork");
+    const seed = Uint8Array.from([1, 2, 3, 4]);
+    const a = checkInputs(vnet, "net", {}, { resourceGroupName: "rg" }, seed).inputs.virtualNetworkName;
+    const b = checkInputs(vnet, "net", {}, { resourceGroupName: "rg" }, seed).inputs.virtualNetworkName;
+    const c = checkInputs(vnet, "net", {}, { resourceGroupName: "rg" }, Uint8Array.from([9])).inputs.virtualNetworkName;
+    expect(a).toMatch(/^net[0-9a-f]{8}$/);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+  });
+
   it("unknown values in preview count as present", () => {
     expect(checkInputs(spec("storage:BlobContainer"), "c", {}, { accountName: UNKNOWN, resourceGroupName: "rg", containerName: "c" }).failures).toEqual([]);
   });

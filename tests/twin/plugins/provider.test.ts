@@ -37,11 +37,12 @@ const VNET_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Net
 describe("create", () => {
   it("PUTs the azure-native body with the api-version and bearer token, follows Azure-AsyncOperation with Retry-After, then GETs", async () => {
     let polls = 0;
+    let put = false;
     const stored = { id: VNET_ID, name: "v", type: "Microsoft.Network/virtualNetworks", location: "westeurope", properties: { provisioningState: "Succeeded", addressSpace: { addressPrefixes: ["10.0.0.0/16"] } } };
     const { provider, calls, sleeps } = fakeArm([
-      (c) => (c.method === "PUT" ? { status: 201, body: { ...stored, properties: { provisioningState: "Updating" } }, headers: { "Azure-AsyncOperation": `${EP}/subscriptions/${SUB}/providers/Microsoft.Network/locations/westeurope/operations/op1?api-version=2024-05-01`, "Retry-After": "2" } } : undefined),
+      (c) => (c.method === "PUT" && (put = true) ? { status: 201, body: { ...stored, properties: { provisioningState: "Updating" } }, headers: { "Azure-AsyncOperation": `${EP}/subscriptions/${SUB}/providers/Microsoft.Network/locations/westeurope/operations/op1?api-version=2024-05-01`, "Retry-After": "2" } } : undefined),
       (c) => (c.url.includes("/operations/op1") ? { status: 200, body: { status: ++polls < 2 ? "InProgress" : "Succeeded" }, headers: { "Retry-After": "1" } } : undefined),
-      (c) => (c.method === "GET" && c.url.includes("/virtualNetworks/v?") ? { status: 200, body: stored } : undefined),
+      (c) => (c.method === "GET" && put && c.url.includes("/virtualNetworks/v?") ? { status: 200, body: stored } : undefined),
     ]);
     const r = await provider.create(urn("azure-native:network:VirtualNetwork", "vnet"), {
       resourceGroupName: "rg",
@@ -50,13 +51,15 @@ describe("create", () => {
       addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
     });
     // Unset sub-resource arrays go out empty on create (azure-native's SetUnsetSubresourcePropertiesToDefaults).
-    expect(calls[0]).toEqual({
+    // CanCreate first: a GET that must answer 404.
+    expect(calls[0]).toMatchObject({ method: "GET", url: `${EP}${VNET_ID}?api-version=2024-05-01` });
+    expect(calls[1]).toEqual({
       method: "PUT",
       url: `${EP}${VNET_ID}?api-version=2024-05-01`,
       body: { location: "westeurope", properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, subnets: [], virtualNetworkPeerings: [] } },
       auth: "Bearer tok",
     });
-    expect(calls.map((c) => c.method)).toEqual(["PUT", "GET", "GET", "GET"]);
+    expect(calls.map((c) => c.method)).toEqual(["GET", "PUT", "GET", "GET", "GET"]);
     expect(sleeps).toEqual([2000, 1000]);
     expect(r.id).toBe(VNET_ID);
     expect(r.outs).toMatchObject({ name: "v", provisioningState: "Succeeded", addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, azureApiVersion: "2024-05-01" });
@@ -64,13 +67,22 @@ describe("create", () => {
     expect(r.outs[LEGACY_INPUTS_KEY]).toBeUndefined();
   });
 
+  it("refuses to create a resource that already exists (azure-native's CanCreate), without a PUT", async () => {
+    const { provider, calls } = fakeArm([(c) => (c.method === "GET" ? { status: 200, body: { id: VNET_ID, name: "v", properties: {} } } : undefined)]);
+    await expect(provider.create(urn("azure-native:network:VirtualNetwork", "vnet"), { resourceGroupName: "rg", virtualNetworkName: "v", location: "westeurope" })).rejects.toThrow(
+      `cannot create already existing resource '${VNET_ID}'`,
+    );
+    expect(calls.map((c) => c.method)).toEqual(["GET"]);
+  });
+
   it("unwraps secret inputs before sending and keeps those outputs secret", async () => {
+    let put = false;
     const { provider, calls } = fakeArm([
-      (c) => (c.method === "PUT" ? { status: 200, body: { id: VNET_ID, name: "v", tags: { k: "s" }, properties: {} } } : undefined),
-      (c) => (c.method === "GET" ? { status: 200, body: { id: VNET_ID, name: "v", tags: { k: "s" }, location: "westeurope", properties: { provisioningState: "Succeeded" } } } : undefined),
+      (c) => (c.method === "PUT" && (put = true) ? { status: 200, body: { id: VNET_ID, name: "v", tags: { k: "s" }, properties: {} } } : undefined),
+      (c) => (c.method === "GET" && put ? { status: 200, body: { id: VNET_ID, name: "v", tags: { k: "s" }, location: "westeurope", properties: { provisioningState: "Succeeded" } } } : undefined),
     ]);
     const r = await provider.create(urn("azure-native:network:VirtualNetwork", "vnet"), { resourceGroupName: "rg", virtualNetworkName: "v", location: "westeurope", tags: secret({ k: "s" }) });
-    expect(calls[0].body).toEqual({ location: "westeurope", tags: { k: "s" }, properties: { subnets: [], virtualNetworkPeerings: [] } });
+    expect(calls[1].body).toEqual({ location: "westeurope", tags: { k: "s" }, properties: { subnets: [], virtualNetworkPeerings: [] } });
     expect(isSecret(r.outs.tags)).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 // Pure mapping between azure-native SDK values and ARM requests/responses, driven by the type table.
 // No I/O here: unit-tested in tests/twin/plugins/.
-import { randomBytes } from "crypto";
+import { createHash, randomBytes } from "crypto";
 import { UNKNOWN, containsUnknown, deepEqual, unwrapSecrets } from "../common/secrets";
 import type { InvokeSpec, ResourceSpec, ShapeSpec } from "./types";
 
@@ -115,12 +115,17 @@ export interface CheckFailure {
   reason: string;
 }
 
-/** azure-native style auto-name: the Pulumi name plus 8 random hex characters, within the type's limits. */
-export function autoName(spec: ResourceSpec, pulumiName: string): string {
+/**
+ * azure-native style auto-name: the Pulumi name plus 8 hex characters, within the type's limits. With the
+ * engine's random seed (CheckRequest.randomSeed, the same for a resource in preview and in up) the suffix
+ * is derived from it, as azure-native's `resource.NewUniqueName(randomSeed, …)`, so the name a preview
+ * shows is the one up creates; without one it is random.
+ */
+export function autoName(spec: ResourceSpec, pulumiName: string, randomSeed?: Uint8Array): string {
   const rules = spec.autoName!;
   let base = pulumiName;
   if (rules.lowerAlnum) base = base.toLowerCase().replace(/[^a-z0-9]/g, "");
-  const suffix = randomBytes(4).toString("hex");
+  const suffix = randomSeed && randomSeed.length > 0 ? createHash("sha256").update(randomSeed).digest("hex").slice(0, 8) : randomBytes(4).toString("hex");
   return base.slice(0, Math.max(0, rules.maxLength - suffix.length)) + suffix;
 }
 
@@ -128,7 +133,7 @@ export function autoName(spec: ResourceSpec, pulumiName: string): string {
  * Check: unwraps nothing (the caller keeps secrets in the returned inputs), fills the auto-name (kept
  * from the old inputs so it is stable) and reports missing required inputs naming the property.
  */
-export function checkInputs(spec: ResourceSpec, pulumiName: string, olds: Obj, news: Obj): { inputs: Obj; failures: CheckFailure[] } {
+export function checkInputs(spec: ResourceSpec, pulumiName: string, olds: Obj, news: Obj, randomSeed?: Uint8Array): { inputs: Obj; failures: CheckFailure[] } {
   const inputs: Obj = { ...news };
   const failures: CheckFailure[] = [];
   const own = spec.pathParams[spec.pathParams.length - 1];
@@ -138,7 +143,7 @@ export function checkInputs(spec: ResourceSpec, pulumiName: string, olds: Obj, n
       inputs[own] = olds[own];
       if (olds[CREATE_BEFORE_DELETE] === true) inputs[CREATE_BEFORE_DELETE] = true;
     } else {
-      inputs[own] = autoName(spec, pulumiName);
+      inputs[own] = autoName(spec, pulumiName, randomSeed);
       inputs[CREATE_BEFORE_DELETE] = true;
     }
   }

@@ -62,9 +62,9 @@ export class AzureNativeStandIn implements StandInProvider {
     return spec;
   }
 
-  async check(urn: string, olds: Obj, news: Obj): Promise<{ inputs: Obj; failures: { property: string; reason: string }[] }> {
+  async check(urn: string, olds: Obj, news: Obj, randomSeed?: Uint8Array): Promise<{ inputs: Obj; failures: { property: string; reason: string }[] }> {
     const spec = this.spec(urn);
-    const r = checkInputs(spec, urnName(urn), olds ?? {}, news ?? {});
+    const r = checkInputs(spec, urnName(urn), olds ?? {}, news ?? {}, randomSeed);
     if (spec.locationFromResourceGroup && r.inputs.location === undefined) {
       const location = await this.defaultLocation(olds ?? {}, r.inputs);
       if (location !== undefined) r.inputs.location = location;
@@ -106,6 +106,11 @@ export class AzureNativeStandIn implements StandInProvider {
     if (preview) return { id: "", outs: annotateSecrets(previewOutputs(spec, unwrapSecrets(rawInputs)), secretKeys(rawInputs)) };
     const inputs = unwrapSecrets(rawInputs);
     const path = armPath(spec, inputs, this.subscriptionId());
+    // CanCreate: PUT is an upsert, so azure-native reads first and refuses to adopt an existing resource.
+    const existing = await this.arm().get(path, spec.apiVersion);
+    if (existing !== undefined && existing !== null && !(typeof existing === "object" && Object.keys(existing).length === 0)) {
+      throw new Error(`cannot create already existing resource '${decodeURIComponent(path)}'`);
+    }
     const body = toArmBody(spec, inputs);
     // SetUnsetSubresourcePropertiesToDefaults: an unset sub-resource array is sent empty on create.
     const final = await this.arm().put(path, spec.apiVersion, setSubResources(spec, body, unsetSubResources(spec, body), () => []));

@@ -39,7 +39,7 @@ export interface DiffResult {
 /** What a stand-in implements. `oldInputs` are the inputs the engine recorded (it sends them since v3.74). */
 export interface StandInProvider {
   version: string;
-  check(urn: string, olds: Obj, news: Obj): Promise<{ inputs: Obj; failures?: CheckFailure[] }>;
+  check(urn: string, olds: Obj, news: Obj, randomSeed?: Uint8Array): Promise<{ inputs: Obj; failures?: CheckFailure[] }>;
   diff(id: string, urn: string, oldState: Obj, oldInputs: Obj | undefined, news: Obj): Promise<DiffResult>;
   create(urn: string, inputs: Obj, preview: boolean): Promise<{ id: string; outs: Obj }>;
   read(id: string, urn: string, state: Obj, oldInputs: Obj | undefined): Promise<{ id: string; props: Obj; inputs?: Obj }>;
@@ -101,7 +101,7 @@ export function serviceImplementation(p: StandInProvider): Obj {
     cancel: unary(async () => new emptyproto.Empty()),
     attach: unary(async () => new emptyproto.Empty()),
     check: unary(async (req) => {
-      const res = await p.check(req.getUrn(), toJs(req.getOlds()) ?? {}, toJs(req.getNews()) ?? {});
+      const res = await p.check(req.getUrn(), toJs(req.getOlds()) ?? {}, toJs(req.getNews()) ?? {}, req.getRandomseed_asU8());
       const r = new provproto.CheckResponse();
       r.setInputs(toStruct(res.inputs));
       r.setFailuresList(failureList(res.failures));
