@@ -108,8 +108,9 @@ describe("drill lifecycle on the twin", () => {
       const keptReport = ws.report();
       expect(keptReport.verdict).toBe("passed");
       expect(keptReport.cleanup).toBeUndefined();
-      expect(keptReport.evidence).toMatchObject({ store: "azurite", container: "drill-evidence" });
-      expect(keptReport.evidence.blobs.map((b: { name: string }) => b.name.split("/").pop())).toEqual(["report.json", "report.md", "report.html"]);
+      expect(keptReport.evidence).toMatchObject({ store: "azurite", accountName: "contosoevidence", container: "drill-evidence" });
+      expect(keptReport.evidence.prefix).toMatch(/^test\/contoso-tier1\/\d{8}T\d{6}Z\/$/);
+      expect(keptReport.evidence.blobs.map((b: { name: string }) => b.name.split("/").pop())).toEqual(["report.json", "report.md", "report.html", "start.json", "manifest.sha256"]);
       expect(keptReport.evidence.error).toBeUndefined();
 
       const up = await twinWorld(path.join(ws.state, "twin"));
