@@ -28,7 +28,7 @@ export function regressions(drills: TrendEntry[], marginPercent: number): Regres
 const esc = (s: unknown) =>
   String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 
-export const TREND_CHART = { width: 900, height: 220, left: 70, right: 20, top: 24, bottom: 40 };
+export const TREND_CHART = { width: 900, height: 220, left: 70, right: 50, top: 24, bottom: 40 };
 
 /**
  * Two panels side by side (RTO, RPO): one point per drill (x = drill order, so drills months apart stay
@@ -66,6 +66,7 @@ export function renderTrendSvg(drills: TrendEntry[]): string {
       const y = yOf(target).toFixed(2);
       parts.push(
         `<line class="target" data-metric="${panel.metric}" data-target-minutes="${target}" x1="${x0}" x2="${x0 + panelWidth}" y1="${y}" y2="${y}" stroke="#c0392b" stroke-dasharray="6 4"><title>${panel.metric} target ${esc(target)} min</title></line>`,
+        `<text x="${x0 + panelWidth}" y="${(Number(y) - 4).toFixed(2)}" font-size="10" text-anchor="end" fill="#c0392b">target ${esc(target)} min</text>`,
       );
     }
     const pts = drills.map((d, i) => ({ d, i, v: d[panel.key] })).filter((x): x is { d: TrendEntry; i: number; v: number } => x.v !== undefined);

@@ -39,7 +39,7 @@ function workspace(name: string) {
     if (r.code !== 0) throw new Error(r.output);
     return (JSON.parse(r.stdout) as { deployment: { resources?: { type: string }[] } }).deployment.resources ?? [];
   };
-  return { dir, port, env, state, drillArgs, run, report, stackResources, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { dir, port, env, state, reports, drillArgs, run, report, stackResources, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
@@ -150,6 +150,12 @@ describe("drill lifecycle on the twin", () => {
       expect(failed.verdict).toBe("failed");
       expect(failed.upSucceeded).toBe(false);
       expect(failed.cleanup).toMatchObject({ clean: true, leftovers: [] });
+      // The full cause in every report format: the failing task and its ASR error, and every line the engine printed.
+      const jobCause = failed.causes.find((c: { source: string }) => c.source === "job");
+      expect(jobCause.subject).toMatch(/task .*VmTfoPrepareTestVm/);
+      expect(jobCause.lines.join("\n")).toContain("TwinInjectedTaskFailure");
+      expect(failed.causes.some((c: { source: string; lines: string[] }) => c.source === "engine" && c.lines.length > 0)).toBe(true);
+      for (const ext of ["md", "html"]) expect(fs.readFileSync(path.join(ws.reports, "contoso-tier1", `report.${ext}`), "utf8")).toContain("TwinInjectedTaskFailure");
 
       const world = await twinWorld(path.join(ws.state, "twin"));
       expect(world.testVms).toEqual([]);
