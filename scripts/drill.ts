@@ -298,24 +298,37 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
   const { stack, twin, config } = session;
   let azurite: AzuriteProcess | undefined;
   try {
-    if (opts.cleanup) return await destroyAndConfirm(stack, twin, config.vault, undefined);
+    const evidenceOptions = (target?: EvidenceTarget) => ({
+      root: ROOT,
+      stack: opts.stack,
+      configFile: config.file,
+      reportsDir: opts.reportsDir,
+      trigger: opts.trigger,
+      vault: config.vault,
+      arm: armReader(twin.url, async () => TWIN_TOKEN),
+      target,
+      log: (line: string) => process.stdout.write(`${line}\n`),
+    });
+    if (opts.cleanup) {
+      // evidence: a drill kept up with --keep gets its cleanup confirmation in its own evidence; a store
+      // problem never stops a cleanup.
+      let kept: DrillEvidence | undefined;
+      try {
+        const store = await evidenceStore(opts, session);
+        azurite = store.azurite;
+        kept = await DrillEvidence.resume(evidenceOptions(store.target), { stack });
+      } catch (err) {
+        process.stdout.write(`the kept drill's evidence is not updated: ${(err as Error).message}\n`);
+      }
+      return await destroyAndConfirm(stack, twin, config.vault, kept);
+    }
 
     // evidence: start record, evidence store preflight and trend, before anything is triggered.
     let evidence: DrillEvidence;
     try {
       const store = await evidenceStore(opts, session);
       azurite = store.azurite;
-      evidence = await DrillEvidence.begin({
-        root: ROOT,
-        stack: opts.stack,
-        configFile: config.file,
-        reportsDir: opts.reportsDir,
-        trigger: opts.trigger,
-        vault: config.vault,
-        arm: armReader(twin.url, async () => TWIN_TOKEN),
-        target: store.target,
-        log: (line) => process.stdout.write(`${line}\n`),
-      });
+      evidence = await DrillEvidence.begin(evidenceOptions(store.target));
     } catch (err) {
       process.stdout.write(`\nThe drill cannot keep its evidence; nothing was triggered:\n  ${(err as Error).message}\n`);
       return err instanceof EvidenceStoreError ? DrillExit.EvidenceUnavailable : DrillExit.FailoverFailed;

@@ -5,6 +5,7 @@
 //                  (recovery points, failing tasks, isolation), written and uploaded before destroy;
 //   afterCleanup() after the cleanup confirmation: the same report with it, written and uploaded again.
 // A failed upload is recorded in the report (and as a finding), it does not change the drill's exit code.
+import * as fs from "fs";
 import * as path from "path";
 import type { CleanupConfirmation } from "./cleanupCheck";
 import type { PolicyEvent, PulumiStack } from "./pulumiCli";
@@ -12,7 +13,7 @@ import { containerClientOf, planEvidence, preflightEvidenceStore, uploadEvidence
 import { readTrend } from "./evidenceTrend";
 import type { ArmReader } from "../report/armReader";
 import { composeReport, recordedTestFailovers, writeDrillReport, type DrillReport, type ReportParts, type TrendInput } from "../report/drillReport";
-import { readDrillStart, writeDrillStart, type DrillStart } from "../report/drillStart";
+import { readDrillStart, START_FILE, writeDrillStart, type DrillStart } from "../report/drillStart";
 import type { Trigger } from "../report/drillIdentity";
 import { ranByOf } from "../report/drillIdentity";
 import { readIsolation, readItemHealth, readJobs, type VaultPath } from "../report/evidenceReadback";
@@ -54,8 +55,37 @@ export class DrillEvidence {
 
   /** Throws EvidenceStoreError (from the preflight) or a config Error before anything is written to Azure. */
   static async begin(opts: EvidenceRunOptions): Promise<DrillEvidence> {
-    const log = opts.log ?? (() => {});
     const start = readDrillStart({ configFile: opts.configFile, stack: opts.stack, root: opts.root, trigger: opts.trigger, ranBy: ranByOf(opts.armToken, opts.env ?? process.env) });
+    const run = await DrillEvidence.open(opts, start);
+    try {
+      start.health = [...(await readItemHealth(opts.arm, opts.vault)).values()];
+    } catch (err) {
+      start.healthError = (err as Error).message.split("\n")[0];
+    }
+    writeDrillStart(start, run.reportDir);
+    return run;
+  }
+
+  /**
+   * `--cleanup` of a drill kept up with `--keep`: the kept run's start record and report from this
+   * reports folder, so the cleanup confirmation lands in the same evidence (same prefix). Undefined when
+   * no kept report of this drill is here (the drill was kept from another checkout).
+   */
+  static async resume(opts: EvidenceRunOptions, input: { stack: PulumiStack }): Promise<DrillEvidence | undefined> {
+    const probe = readDrillStart({ configFile: opts.configFile, stack: opts.stack, root: opts.root, trigger: opts.trigger, ranBy: ranByOf(opts.armToken, opts.env ?? process.env) });
+    const dir = path.join(opts.reportsDir, probe.drillId);
+    if (!fs.existsSync(path.join(dir, START_FILE)) || !fs.existsSync(path.join(dir, "report.json"))) return undefined;
+    const start = JSON.parse(fs.readFileSync(path.join(dir, START_FILE), "utf8")) as DrillStart;
+    const kept = JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8")) as DrillReport;
+    if (kept.startedAt !== start.startedAt || kept.cleanup) return undefined;
+    const run = await DrillEvidence.open(opts, start);
+    await run.collect({ stack: input.stack, policies: kept.policies as PolicyEvent[], upSucceeded: kept.upSucceeded, upOutput: "" });
+    run.parts = { ...run.parts, earlierCauses: kept.causes.filter((c) => c.source === "engine"), deviations: [`kept up with --keep; cleaned up by a later run started ${probe.startedAt}`] };
+    return run;
+  }
+
+  private static async open(opts: EvidenceRunOptions, start: DrillStart): Promise<DrillEvidence> {
+    const log = opts.log ?? (() => {});
     let preflight: EvidencePreflight | undefined;
     let trend: TrendInput = { previous: [] };
     if (opts.target) {
@@ -63,7 +93,8 @@ export class DrillEvidence {
       preflight = await preflightEvidenceStore(container, opts.target, { stack: start.stack, drillId: start.drillId });
       log(`evidence store ${opts.target.accountName}/${opts.target.container}: writable; version-level immutability (WORM) ${preflight.versionLevelImmutability ? "enabled" : "NOT enabled (advisory)"}`);
       try {
-        trend = await readTrend(container, start.stack, start.evidence?.trend.drills ?? 8);
+        const current = planEvidence(opts.target, start.stack, start.drillId, start.startedAt).prefix;
+        trend = await readTrend(container, start.stack, start.evidence?.trend.drills ?? 8, current);
         log(`trend: ${trend.previous.length} earlier drill(s) of stack ${start.stack} in the evidence store`);
       } catch (err) {
         trend = { previous: [], error: `could not read the earlier drills: ${(err as Error).message.split("\n")[0]}` };
@@ -71,18 +102,17 @@ export class DrillEvidence {
     } else {
       log("no retained evidence store configured (failover-drill:evidence): the report stays local");
     }
-    try {
-      start.health = [...(await readItemHealth(opts.arm, opts.vault)).values()];
-    } catch (err) {
-      start.healthError = (err as Error).message.split("\n")[0];
-    }
-    const run = new DrillEvidence(opts, start, preflight, trend);
-    writeDrillStart(start, run.reportDir);
-    return run;
+    return new DrillEvidence(opts, start, preflight, trend);
   }
 
   /** After `pulumi up` (also when it failed): compose, write, upload. Returns the report folder. */
   async afterUp(input: { stack: PulumiStack; policies: PolicyEvent[]; upSucceeded: boolean; upOutput: string }): Promise<string> {
+    await this.collect(input);
+    return this.publish();
+  }
+
+  /** The recorded TestFailovers and what ARM says while the drill is up. */
+  private async collect(input: { stack: PulumiStack; policies: PolicyEvent[]; upSucceeded: boolean; upOutput: string }): Promise<void> {
     const failovers = await recordedTestFailovers(input.stack);
     const requested = new Map<string, string>();
     for (const f of failovers) for (const i of f.outputs.items ?? []) requested.set(i.friendlyName.toLowerCase(), `${f.outputs.recoveryPointType} (requested)`);
@@ -91,7 +121,6 @@ export class DrillEvidence {
     const nicIds = failovers.flatMap((f) => (f.outputs.testVms ?? []).flatMap((v) => ((v as { nicIds?: string[] }).nicIds ?? [])));
     const isolation = network && failovers.length ? await readIsolation(this.opts.arm, network, nicIds) : undefined;
     this.parts = { ...this.parts, failovers, policies: input.policies, upSucceeded: input.upSucceeded, upOutput: input.upOutput, jobs, isolation, pulumiUpdateId: await pulumiUpdateId(input.stack) };
-    return this.publish();
   }
 
   async afterCleanup(cleanup: CleanupConfirmation): Promise<string> {

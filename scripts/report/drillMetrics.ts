@@ -7,8 +7,8 @@ import type { TestFailoverOutputs, TestVmReport } from "../../components/drillTy
 
 export type Role = "directory-copy" | "application";
 
-/** A test VM as recorded, plus the verification time when the provider records one. */
-export type RecordedVm = TestVmReport & { verifiedAt?: string };
+/** A test VM as recorded (verifiedAt only when the provider records one). */
+export type RecordedVm = TestVmReport;
 
 export interface RecordedFailover {
   name: string;

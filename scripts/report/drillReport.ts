@@ -19,7 +19,7 @@ import { buildFindings, followUp } from "./findings";
 import { renderHtml } from "./renderHtml";
 import { renderMarkdown } from "./renderMarkdown";
 import { MANIFEST_FILE, writeManifest } from "./manifest";
-import { REPORT_SCHEMA_VERSION, validateReport, type DrillReport, type Finding, type IsolationProof, type ReportEvidence, type TimelineBar, type TrendEntry } from "./reportSchema";
+import { REPORT_SCHEMA_VERSION, validateReport, type DrillReport, type Finding, type IsolationProof, type ReportCause, type ReportEvidence, type TimelineBar, type TrendEntry } from "./reportSchema";
 import { regressions } from "./trend";
 
 export type { DrillReport, TimelineBar } from "./reportSchema";
@@ -56,6 +56,8 @@ export interface ReportParts {
   evidence?: ReportEvidence;
   /** Extra deviations the runner knows of (kept up with --keep, a readback that failed). */
   deviations?: string[];
+  /** Causes a kept drill's first run recorded (its engine output is gone when --cleanup reports). */
+  earlierCauses?: ReportCause[];
   now?: Date;
 }
 
@@ -165,7 +167,7 @@ export function composeReport(parts: ReportParts): DrillReport {
   );
 
   // Causes: engine errors (every line), failing tasks, health errors of the items in scope.
-  const causes = [...engineCauses(parts.upOutput), ...(parts.jobs?.causes ?? []), ...healthCauses(inScopeHealth)];
+  const causes = [...(parts.earlierCauses ?? []), ...engineCauses(parts.upOutput), ...(parts.jobs?.causes ?? []), ...healthCauses(inScopeHealth)];
 
   const failed = !parts.upSucceeded || ordered.length === 0 || ordered.some((f) => f.outputs.verdict !== "passed") || rto.met === false || rpo.met === false;
   const verdict: "passed" | "failed" = failed ? "failed" : "passed";

@@ -124,6 +124,13 @@ describe("drill lifecycle on the twin", () => {
       const cleanup = await ws.run(["--cleanup"]);
       expect(cleanup.output).toContain("cleanup confirmed");
       expect(cleanup.code).toBe(0);
+      // The kept drill's own evidence (same start, same blobs) now carries the cleanup confirmation.
+      const cleanedReport = ws.report();
+      expect(cleanedReport.startedAt).toBe(keptReport.startedAt);
+      expect(cleanedReport.evidence.prefix).toBe(keptReport.evidence.prefix);
+      expect(cleanedReport.cleanup).toMatchObject({ clean: true, leftovers: [] });
+      expect(cleanedReport.deviations.join("\n")).toContain("kept up with --keep; cleaned up by a later run");
+      expect(cleanedReport.testFailovers.length).toBe(2);
       const after = await twinWorld(path.join(ws.state, "twin"));
       expect(after.testVms).toEqual([]);
       expect(after.testNics).toEqual([]);
