@@ -1,7 +1,7 @@
 // report.html: self-contained (inline CSS and SVG, no script that runs, no external request), from the
 // same object as report.json, which it also embeds verbatim (#report-data).
 import type { DrillReport } from "./reportSchema";
-import { rpoLine, rtoLine } from "./renderMarkdown";
+import { RAN_BY_SOURCE, rpoLine, rtoLine } from "./renderMarkdown";
 import { fmtSeconds, renderTimelineSvg } from "./timelineSvg";
 import { renderTrendSvg } from "./trend";
 
@@ -18,7 +18,7 @@ export function renderHtml(r: DrillReport): string {
     td("drill", `<code>${esc(r.drillId)}</code> (stack <code>${esc(r.stack)}</code>)`),
     td("started / generated (UTC)", `${esc(r.startedAt)} / ${esc(r.generatedAt)}`),
     td("trigger", `${esc(id.trigger.kind)}${id.trigger.reference ? ` (${esc(id.trigger.reference)})` : ""}`),
-    td("ran by", `${esc(id.ranBy.name)} (from the ${esc(id.ranBy.source)})`),
+    td("ran by", `${esc(id.ranBy.name)} (from ${esc(RAN_BY_SOURCE[id.ranBy.source])}${id.ranBy.objectId ? `, object id ${esc(id.ranBy.objectId)}` : ""}${id.ranBy.ciRunUrl ? `, ${esc(id.ranBy.ciRunUrl)}` : ""})`),
     td("git commit", `<code>${esc(id.gitCommit)}</code>${id.gitDirty ? " (with uncommitted changes)" : ""}`),
     td("Pulumi update", `<code>${esc(id.pulumiUpdateId ?? "—")}</code>`),
     td("tool / schema version", `${esc(id.toolVersion)} / ${esc(id.schemaVersion)}`),

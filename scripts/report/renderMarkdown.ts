@@ -5,6 +5,7 @@ import { fmtSeconds } from "./timelineSvg";
 const cell = (s: unknown) => String(s ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
 const code = (s: unknown) => (s === undefined || s === "" ? "—" : `\`${String(s).replace(/`/g, "'")}\``);
 const shortJob = (j: string | undefined) => (j ? code(j.split("/").pop()) : "—");
+export const RAN_BY_SOURCE = { token: "the ARM token's claims", ci: "the CI actor", local: "the local user" } as const;
 const metLabel = (met: boolean | undefined) => (met === undefined ? "no target" : met ? "met" : "**MISSED**");
 
 export function rtoLine(r: DrillReport): string {
@@ -28,7 +29,7 @@ export function renderMarkdown(r: DrillReport): string {
   L.push(`| drill | ${code(r.drillId)} (stack ${code(r.stack)}) |`);
   L.push(`| started / generated (UTC) | ${r.startedAt} / ${r.generatedAt} |`);
   L.push(`| trigger | ${id.trigger.kind}${id.trigger.reference ? ` (${cell(id.trigger.reference)})` : ""} |`);
-  L.push(`| ran by | ${cell(id.ranBy.name)} (from the ${id.ranBy.source}${id.ranBy.objectId ? `, object id ${id.ranBy.objectId}` : ""}${id.ranBy.ciRunUrl ? `, ${id.ranBy.ciRunUrl}` : ""}) |`);
+  L.push(`| ran by | ${cell(id.ranBy.name)} (from ${RAN_BY_SOURCE[id.ranBy.source]}${id.ranBy.objectId ? `, object id ${id.ranBy.objectId}` : ""}${id.ranBy.ciRunUrl ? `, ${id.ranBy.ciRunUrl}` : ""}) |`);
   L.push(`| git commit | ${code(id.gitCommit)}${id.gitDirty ? " (with uncommitted changes)" : ""} |`);
   L.push(`| Pulumi update | ${code(id.pulumiUpdateId)} |`);
   L.push(`| tool / schema version | ${id.toolVersion} / ${id.schemaVersion} |`, "");

@@ -237,6 +237,7 @@ describe("renderings and manifest", () => {
     expect(md).toContain("RTO (end to end, first trigger → last application VM verified): 4.1 min against a target of 60 min (met)");
     expect(md).toContain("RPO (worst item, DC01): 30.0 min against a target of 30 min (met)");
     expect(md).toContain(`| git commit | \`0123abc\` |`);
+    expect(md).toContain("| ran by | alice@contoso.example (from the ARM token's claims, object id oid-1) |");
     expect(md).toMatch(/\| APP01 \| application \| `job-plan` \| 2026-11-26T08:01:40\.000Z \| .* \| 2026-11-26T08:04:05\.000Z \|/);
     expect(md).toContain("Quarterly drill <with> | pipes");
     expect(md).toContain("no test VM, NIC or disk left");
