@@ -141,7 +141,7 @@ export async function preflightEvidenceStore(container: ContainerClient, target:
     if (code === "ENOTFOUND" || code === "ResourceNotFound" || code === "AccountNotFound" || code === "InvalidResourceName" || status === 404 || code === "ECONNREFUSED") {
       throw new EvidenceStoreError(`${account}: storage account ${target.accountName} was not found (${code || status}: ${shortMessage(err)}); it must be an existing account the drill does not own`);
     }
-    if (status === 403) throw new EvidenceStoreError(`${account}: the drill's identity cannot read container ${target.container} (${code}); it needs Storage Blob Data Contributor on it`);
+    if (status === 403) throw new EvidenceStoreError(`${account}: the drill's identity cannot read container ${target.container} (${code}); it needs Microsoft.Storage/storageAccounts/blobServices/containers/read and the blob read/write data actions there, and no delete`);
     throw new EvidenceStoreError(`${account}: the evidence store did not answer (${code || status || "error"}: ${shortMessage(err)})`);
   }
   const at = (probe.now ?? new Date()).toISOString();
@@ -150,7 +150,7 @@ export async function preflightEvidenceStore(container: ContainerClient, target:
     await container.getBlockBlobClient(`${probe.stack}/_preflight/${probe.drillId}-${evidenceTimestamp(at)}.txt`).uploadData(Buffer.from(body), { blobHTTPHeaders: { blobContentType: "text/plain; charset=utf-8" } });
   } catch (err) {
     throw new EvidenceStoreError(
-      `${where} in storage account ${target.accountName} is not writable for the drill's identity (${restCode(err) || restStatus(err)}: ${shortMessage(err)}); grant Storage Blob Data Contributor on the container`,
+      `${where} in storage account ${target.accountName} is not writable for the drill's identity (${restCode(err) || restStatus(err)}: ${shortMessage(err)}); grant it blob write on the container (data action Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write), without delete`,
     );
   }
   return {

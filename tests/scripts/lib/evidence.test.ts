@@ -77,7 +77,7 @@ describe("evidence store on Azurite", () => {
     const readOnly = new ContainerClient(`${target.blobEndpoint}/${target.container}?${sas}`);
     expect((await readOnly.getProperties()).etag).toBeTruthy();
     await expect(preflightEvidenceStore(readOnly, target, { stack: "test", drillId: "d" })).rejects.toThrow(
-      /^failover-drill:evidence\.container: "drill-evidence" in storage account contosoevidence is not writable for the drill's identity \(AuthorizationPermissionMismatch.*grant Storage Blob Data Contributor/,
+      /^failover-drill:evidence\.container: "drill-evidence" in storage account contosoevidence is not writable for the drill's identity \(AuthorizationPermissionMismatch.*grant it blob write on the container/,
     );
   });
 
