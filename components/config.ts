@@ -26,6 +26,7 @@ export const CONFIG_KEYS = {
   testNetwork: "object",
   directoryCopy: "object",
   storage: "object",
+  evidence: "object",
   expected: "object",
   rtoTargetMinutes: "number",
   notes: "string",
@@ -172,6 +173,35 @@ const storageSchema = z.strictObject({
   container: text(CONTAINER_NAME, "is not a blob container name (3-63 lowercase letters, digits and single hyphens)").default("drill-evidence"),
 });
 
+// ---- evidence: the retained evidence store and what the drill report says about the service -------------
+// An existing storage account the drill never creates or deletes (the drill's own storage above is for
+// diagnostics and goes with `pulumi destroy`), the service the drill proves, and the RPO target and
+// trend settings only the report uses (rtoTargetMinutes stays top-level: the provider checks it too).
+const STORAGE_ACCOUNT_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/i;
+
+const evidenceSchema = z.strictObject({
+  storageAccountId: text(
+    STORAGE_ACCOUNT_ID,
+    "is not a storage account id (/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<3-24 lowercase letters and digits>)",
+  ),
+  container: text(CONTAINER_NAME, "is not a blob container name (3-63 lowercase letters, digits and single hyphens)").default("drill-evidence"),
+  /** The business service the drill proves, and its tier, as the auditor's register names them. */
+  businessService: nonEmpty("must name the business service the drill proves").max(256, { error: "must be at most 256 characters" }).optional(),
+  tier: nonEmpty("must name the service tier (e.g. tier-1)").max(64, { error: "must be at most 64 characters" }).optional(),
+  rpoTargetMinutes: wholeMinutes(7 * 24 * 60).optional(),
+  /** What is deliberately not tested, with why: listed in the report's scope. */
+  exclusions: z
+    .array(z.strictObject({ item: nonEmpty("must name the excluded item or system"), reason: nonEmpty("must say why it is not part of the drill") }))
+    .default([]),
+  trend: z
+    .strictObject({
+      drills: z.number().int({ error: "is not a whole number" }).min(1, { error: "must be between 1 and 50" }).max(50, { error: "must be between 1 and 50" }).default(8),
+      regressionMarginPercent: z.number().min(0, { error: "must be between 0 and 1000" }).max(1000, { error: "must be between 0 and 1000" }).default(25),
+    })
+    .default({ drills: 8, regressionMarginPercent: 25 }),
+});
+export type EvidenceConfig = z.infer<typeof evidenceSchema>;
+
 const inGuestCheckSchema = z.strictObject({
   name: nonEmpty("must name the check"),
   commandId: z.enum(["RunPowerShellScript", "RunShellScript"]),
@@ -206,6 +236,7 @@ const drillConfigSchema = z.strictObject({
   testNetwork: testNetworkSchema,
   directoryCopy: directoryCopySchema.optional(),
   storage: storageSchema,
+  evidence: evidenceSchema.optional(),
   expected: z.array(expectedSchema).default([]),
   rtoTargetMinutes: wholeMinutes(7 * 24 * 60).optional(),
   notes: z.string().max(MAX_NOTES_LENGTH, { error: `is longer than ${MAX_NOTES_LENGTH} characters (the test failover cleanup comments limit)` }).default(""),
@@ -615,4 +646,17 @@ export function readRawDrillConfig(get: (key: string) => string | undefined): Re
     }
   }
   return raw;
+}
+
+/**
+ * The `failover-drill:evidence` section alone (the drill runner reads it before anything runs, to
+ * preflight the evidence store): the typed section, or every problem with its config path.
+ */
+export function parseEvidenceConfig(raw: unknown): { evidence?: EvidenceConfig; problems: string[] } {
+  if (raw === undefined) return { problems: [] };
+  const result = evidenceSchema.safeParse(raw);
+  if (result.success) return { evidence: result.data, problems: [] };
+  const root = { evidence: raw };
+  const problems = result.error.issues.flatMap((issue) => zodIssueProblems({ ...issue, path: ["evidence", ...issue.path] } as z.core.$ZodIssue, root));
+  return { problems: [...new Set(problems)] };
 }

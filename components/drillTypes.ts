@@ -144,6 +144,12 @@ export interface TestVmReport {
   triggeredAt?: string;
   createdAt?: string;
   runningAt?: string;
+  /**
+   * When the last check of this VM passed (its in-guest checks), in the service's clock like the other
+   * times. The drill report ends RTO here; until the provider records it, the report ends at runningAt
+   * and says so under deviations.
+   */
+  verifiedAt?: string;
   /** Seconds from trigger to running. */
   secondsToRunning?: number;
 }

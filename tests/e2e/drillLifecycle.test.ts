@@ -39,7 +39,7 @@ function workspace(name: string) {
     if (r.code !== 0) throw new Error(r.output);
     return (JSON.parse(r.stdout) as { deployment: { resources?: { type: string }[] } }).deployment.resources ?? [];
   };
-  return { dir, port, env, state, drillArgs, run, report, stackResources, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { dir, port, env, state, reports, drillArgs, run, report, stackResources, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
@@ -108,8 +108,9 @@ describe("drill lifecycle on the twin", () => {
       const keptReport = ws.report();
       expect(keptReport.verdict).toBe("passed");
       expect(keptReport.cleanup).toBeUndefined();
-      expect(keptReport.evidence).toMatchObject({ store: "azurite", container: "drill-evidence" });
-      expect(keptReport.evidence.blobs.map((b: { name: string }) => b.name.split("/").pop())).toEqual(["report.json", "report.md", "report.html"]);
+      expect(keptReport.evidence).toMatchObject({ store: "azurite", accountName: "contosoevidence", container: "drill-evidence" });
+      expect(keptReport.evidence.prefix).toMatch(/^test\/contoso-tier1\/\d{8}T\d{6}Z\/$/);
+      expect(keptReport.evidence.blobs.map((b: { name: string }) => b.name.split("/").pop())).toEqual(["report.json", "report.md", "report.html", "start.json", "manifest.sha256"]);
       expect(keptReport.evidence.error).toBeUndefined();
 
       const up = await twinWorld(path.join(ws.state, "twin"));
@@ -123,6 +124,13 @@ describe("drill lifecycle on the twin", () => {
       const cleanup = await ws.run(["--cleanup"]);
       expect(cleanup.output).toContain("cleanup confirmed");
       expect(cleanup.code).toBe(0);
+      // The kept drill's own evidence (same start, same blobs) now carries the cleanup confirmation.
+      const cleanedReport = ws.report();
+      expect(cleanedReport.startedAt).toBe(keptReport.startedAt);
+      expect(cleanedReport.evidence.prefix).toBe(keptReport.evidence.prefix);
+      expect(cleanedReport.cleanup).toMatchObject({ clean: true, leftovers: [] });
+      expect(cleanedReport.deviations.join("\n")).toContain("kept up with --keep; cleaned up by a later run");
+      expect(cleanedReport.testFailovers.length).toBe(2);
       const after = await twinWorld(path.join(ws.state, "twin"));
       expect(after.testVms).toEqual([]);
       expect(after.testNics).toEqual([]);
@@ -149,6 +157,12 @@ describe("drill lifecycle on the twin", () => {
       expect(failed.verdict).toBe("failed");
       expect(failed.upSucceeded).toBe(false);
       expect(failed.cleanup).toMatchObject({ clean: true, leftovers: [] });
+      // The full cause in every report format: the failing task and its ASR error, and every line the engine printed.
+      const jobCause = failed.causes.find((c: { source: string }) => c.source === "job");
+      expect(jobCause.subject).toMatch(/task .*VmTfoPrepareTestVm/);
+      expect(jobCause.lines.join("\n")).toContain("TwinInjectedTaskFailure");
+      expect(failed.causes.some((c: { source: string; lines: string[] }) => c.source === "engine" && c.lines.length > 0)).toBe(true);
+      for (const ext of ["md", "html"]) expect(fs.readFileSync(path.join(ws.reports, "contoso-tier1", `report.${ext}`), "utf8")).toContain("TwinInjectedTaskFailure");
 
       const world = await twinWorld(path.join(ws.state, "twin"));
       expect(world.testVms).toEqual([]);
