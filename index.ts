@@ -14,7 +14,7 @@ import {
   recoveryPlanProblems,
 } from "./components/config";
 import { DirectoryServicesCopy, DomainControllerItem } from "./components/directoryServicesCopy";
-import type { DrillScope, ExpectedVmResult, ItemSettingsSnapshot, ProtectedItemRef } from "./components/drillTypes";
+import type { DrillScope, ExpectedVmResult, ItemSettingsSnapshot, ProtectedItemRef } from "./components/contract";
 import { DrillStorage } from "./components/drillStorage";
 import { IsolatedTestNetwork } from "./components/isolatedTestNetwork";
 import {

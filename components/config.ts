@@ -5,7 +5,7 @@
 // each as `failover-drill:<path>: <bad value as JSON> <expectation>`.
 
 import { z } from "zod";
-import { cidrContainsCidr, cidrsOverlap, parseCidr, parseIpv4, staticIpProblem } from "./ipv4";
+import { cidrContainsCidr, cidrsOverlap, parseCidr, parseIpv4, staticIpProblem } from "./contract";
 import { assignNsgPriorities, NSG_DENY_INTERNET_PRIORITY } from "./nsgRules";
 
 export const CONFIG_NAMESPACE = "failover-drill";

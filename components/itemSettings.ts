@@ -3,9 +3,9 @@
 // plain ItemSettingsSnapshot of drillTypes.ts. The mapping functions are pure and tested on their own;
 // the invokes are injected (`ItemSettingsReaders`) so tests and other callers can substitute them.
 
-import type { ItemSettingsSnapshot, NicSnapshot, ProtectedItemRef, VaultRef } from "./drillTypes";
+import type { ItemSettingsSnapshot, NicSnapshot, ProtectedItemRef, VaultRef } from "./contract";
 import type { ItemRefConfig } from "./config";
-import { parseArmId } from "./naming";
+import { parseArmId, parseProtectedItemId, recoveryPlanMemberIds } from "./contract";
 import { maxNicsForSize } from "./vmSizes";
 
 // The slices of the invoke results this module reads (structurally compatible with azure-native's
@@ -57,44 +57,8 @@ export interface StorageAccountLike {
   encryption?: { services?: { blob?: { enabled?: boolean } } };
 }
 
-const ITEM_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.RecoveryServices\/vaults\/([^/]+)\/replicationFabrics\/([^/]+)\/replicationProtectionContainers\/([^/]+)\/replicationProtectedItems\/([^/]+)\/?$/i;
-
-export interface ProtectedItemIdParts {
-  subscriptionId: string;
-  resourceGroup: string;
-  vaultName: string;
-  fabricName: string;
-  protectionContainerName: string;
-  name: string;
-}
-
-/** Splits a replicated protected item's ARM id; undefined when it is not one. */
-export function parseProtectedItemId(id: string | undefined): ProtectedItemIdParts | undefined {
-  const m = id ? ITEM_ID.exec(id) : null;
-  if (!m) return undefined;
-  return { subscriptionId: m[1], resourceGroup: m[2], vaultName: m[3], fabricName: m[4], protectionContainerName: m[5], name: m[6] };
-}
-
-export function protectedItemId(vault: VaultRef, fabricName: string, protectionContainerName: string, name: string): string {
-  return (
-    `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.name}` +
-    `/replicationFabrics/${fabricName}/replicationProtectionContainers/${protectionContainerName}/replicationProtectedItems/${name}`
-  );
-}
-
-/** The protected item ids of a recovery plan in group order (Shutdown/Failover/Boot groups), each once. */
-export function recoveryPlanMemberIds(plan: RecoveryPlanLike): string[] {
-  const seen = new Set<string>();
-  const ids: string[] = [];
-  for (const group of plan.properties?.groups ?? []) {
-    for (const item of group.replicationProtectedItems ?? []) {
-      if (!item.id || seen.has(item.id.toLowerCase())) continue;
-      seen.add(item.id.toLowerCase());
-      ids.push(item.id);
-    }
-  }
-  return ids;
-}
+// Re-exported for the program and its tests: the contract owns the id grammar and plan membership.
+export { parseProtectedItemId, recoveryPlanMemberIds };
 
 export function toProtectedItemRef(item: ProtectedItemLike): ProtectedItemRef {
   const parts = parseProtectedItemId(item.id);

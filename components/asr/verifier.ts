@@ -4,9 +4,10 @@
 // - "NIC count on the target = min(source NICs, max NICs of the target size)".
 // - "All NICs connect to the same network" — here: every NIC in the isolated test network.
 // - "a test failover may reuse the same address if it is free in the test network, else takes another free one".
-import type { ExpectedVmResult, ItemSettingsSnapshot, TestFailoverInputs, TestVmReport, VmCheckResult } from "../drillTypes";
-import { parseCidr, parseIpv4, staticIpProblem } from "../ipv4";
-import { idSegment, isUnder, realTime, sameArmId } from "./ids";
+import type { ExpectedVmResult, ItemSettingsSnapshot, TestFailoverInputs, TestVmReport, VmCheckResult } from "../contract";
+import { parseCidr, parseIpv4, staticIpProblem } from "../contract";
+import { idSegment, isUnder, sameArmId } from "../contract";
+import { realTime } from "./ids";
 import { flattenTasks } from "./jobFollower";
 import type { AsrTask, Job, NetworkInterface, ProtectedItem, VirtualMachine } from "./types";
 

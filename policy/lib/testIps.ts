@@ -1,6 +1,6 @@
 // The test IPs a TestFailover pins: each NIC's test failover IP (tfoStaticIPAddress) and each expected
 // VM's primary IP. Used by test-ip-valid (per resource) and test-ip-unique-across-drill (per stack).
-import { parseIpv4 } from "../../components/ipv4";
+import { parseIpv4 } from "failover-drill-contract";
 import {
     ExpectedVmResultLike,
     configuredTestIp,
