@@ -119,6 +119,11 @@ const scopeSchema = z.strictObject({
   recoveryPlan: nonEmpty("must be a recovery plan name").optional(),
   items: z.array(itemRefSchema).optional(),
   recoveryPointType: recoveryPointType.default("LatestProcessed"),
+  /**
+   * Friendly names of items whose critical health errors the drill accepts (the policy gate refuses an
+   * unhealthy item otherwise): for a drill that is meant to show what a broken item does.
+   */
+  allowUnhealthy: z.array(nonEmpty("must be the friendly name of an item of this drill")).default([]),
 });
 
 const subnetSchema = z.strictObject({
@@ -208,7 +213,13 @@ const drillConfigSchema = z.strictObject({
   storage: storageSchema,
   expected: z.array(expectedSchema).default([]),
   rtoTargetMinutes: wholeMinutes(7 * 24 * 60).optional(),
-  notes: z.string().max(MAX_NOTES_LENGTH, { error: `is longer than ${MAX_NOTES_LENGTH} characters (the test failover cleanup comments limit)` }).default(""),
+  notes: z
+    .string()
+    .max(MAX_NOTES_LENGTH, {
+      error: (issue) =>
+        `is ${typeof issue.input === "string" ? issue.input.length : "more than " + MAX_NOTES_LENGTH} characters long; the notes become the test failover cleanup comments, which hold at most ${MAX_NOTES_LENGTH}`,
+    })
+    .default(""),
   timeouts: timeoutsSchema.default({ testFailoverMinutes: 120, cleanupMinutes: 60 }),
 });
 
@@ -449,7 +460,9 @@ export function crossFieldProblems(raw: unknown): string[] {
         if (parseIpv4(ip) === undefined) problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, "is not an IPv4 address"));
         else if (subnetPrefix !== undefined) {
           const why = staticIpProblem(subnetPrefix, ip);
-          if (why) problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, `cannot be used in subnet ${subnetName}: ${why}`));
+          if (why) {
+            problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, `cannot be used in subnet ${subnetName} ${subnetPrefix}: ${why}. It becomes the test network's DNS server, so it must be a usable address of directoryCopy.subnet`));
+          }
         }
         if (ips.has(ip)) problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, `repeats directoryCopy.items[${ips.get(ip)}].testIp`));
         else ips.set(ip, i);

@@ -5,6 +5,7 @@
 
 import type { ItemSettingsSnapshot, NicSnapshot, ProtectedItemRef, VaultRef } from "./contract";
 import type { ItemRefConfig } from "./config";
+import type { Job } from "./asr/types";
 import { parseArmId, parseProtectedItemId, recoveryPlanMemberIds } from "./contract";
 import { maxNicsForSize } from "./vmSizes";
 
@@ -43,6 +44,10 @@ export interface ProtectedItemLike {
     friendlyName?: string;
     protectionState?: string;
     providerSpecificDetails?: unknown;
+    // Read by the preview-time readiness check (testFailoverReadiness.ts).
+    allowedOperations?: string[] | null;
+    testFailoverState?: string | null;
+    healthErrors?: { errorCode?: string | null; errorLevel?: string | null; errorMessage?: string | null; summaryMessage?: string | null; recommendedAction?: string | null }[] | null;
   };
 }
 export interface RecoveryPlanLike {
@@ -151,6 +156,12 @@ export interface ItemSettingsReaders {
    * has no list invoke for them). Optional: without it, such items are an error naming the config path.
    */
   listProtectedItems?(): Promise<ProtectedItemLike[]>;
+  /**
+   * The vault's job list (azure-native has no invoke for it either): read once at preview so an item
+   * already in someone's test failover or cleanup is refused before anything is written. Optional:
+   * without it only the item's own state (allowedOperations) decides.
+   */
+  listJobs?(): Promise<Job[]>;
 }
 
 /** The azure-native 3.28.0 invokes (loaded lazily so pure callers never import the SDK). */
@@ -171,15 +182,6 @@ function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Reads a recovery plan; the error names the plan, the vault and the config key. */
-export async function readRecoveryPlan(vault: VaultRef, planName: string, readers: ItemSettingsReaders): Promise<RecoveryPlanLike> {
-  try {
-    return await readers.getRecoveryPlan({ resourceGroupName: vault.resourceGroup, resourceName: vault.name, recoveryPlanName: planName });
-  } catch (err) {
-    throw new Error(`failover-drill:scope.recoveryPlan: reading recovery plan ${JSON.stringify(planName)} in vault ${vault.name} failed: ${describeError(err)}`);
-  }
-}
-
 /**
  * Reads one protected item and what its settings point at (availability set sku, replication storage
  * encryption) into a snapshot. `configPath` names the config entry in error messages.
@@ -189,7 +191,7 @@ export async function readItemSettings(
   item: { fabricName: string; protectionContainerName: string; name: string },
   readers: ItemSettingsReaders,
   configPath: string,
-): Promise<{ ref: ProtectedItemRef; snapshot: ItemSettingsSnapshot }> {
+): Promise<{ ref: ProtectedItemRef; snapshot: ItemSettingsSnapshot; item: ProtectedItemLike }> {
   let raw: ProtectedItemLike;
   try {
     raw = await readers.getProtectedItem({
@@ -222,5 +224,5 @@ export async function readItemSettings(
       });
     extras.replicationStorageSseEnabled = storageSseEnabled(sa);
   }
-  return { ref: toProtectedItemRef(raw), snapshot: toItemSettingsSnapshot(raw, extras) };
+  return { ref: toProtectedItemRef(raw), snapshot: toItemSettingsSnapshot(raw, extras), item: raw };
 }
