@@ -21,7 +21,7 @@ export const itemHealthy: ResourceValidationPolicy = {
             const text = errors
                 .map((e) => {
                     const action = asString(e.recommendedAction);
-                    return `${e.errorCode} (${e.errorLevel}): ${e.errorMessage}${action ? ` Recommended action: ${action}` : ""}`;
+                    return `${e.errorCode} (${e.errorLevel}): ${e.errorMessage}${action ? ` Recommended action: ${action.replace(/\.$/, "")}` : ""}`;
                 })
                 .join("; ");
             reportViolation(

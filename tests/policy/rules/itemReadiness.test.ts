@@ -62,7 +62,7 @@ describe("item-healthy", () => {
         await assertHasViolation(
             policy,
             withReadiness(policy, ready({ criticalHealthErrors: sick })),
-            /item "APP01": has 1 critical health error: 161003 \(Error\): Target network settings are not configured for virtual machine 'APP01'\. Recommended action: Configure the target network settings in Compute and Network\..*failover-drill:scope\.allowUnhealthy/,
+            /item "APP01": has 1 critical health error: 161003 \(Error\): Target network settings are not configured for virtual machine 'APP01'\. Recommended action: Configure the target network settings in Compute and Network\. Fix: .*failover-drill:scope\.allowUnhealthy/,
         );
     });
 });
