@@ -135,6 +135,14 @@ export function expectedNicCountOf(snapshot: ItemSettingsSnapshot, expected?: Ex
   return snapshot.targetSizeMaxNics ? Math.min(source, snapshot.targetSizeMaxNics) : source;
 }
 
+/** Who holds a NIC: the drill item whose test VM it belongs to (by friendly name), else that VM, else the NIC. */
+function holderLabel(nic: NetworkInterface, v: VerifyInput): string {
+  const vmName = nic.properties?.virtualMachine?.id?.split("/").pop();
+  if (!vmName) return nic.name;
+  const item = v.inputs.items.find((s) => testVmNameOf(s, v.liveItems.get(s.protectedItemId.toLowerCase()), v.jobs).toLowerCase() === vmName.toLowerCase());
+  return item?.friendlyName ?? vmName;
+}
+
 function check(name: string, passed: boolean, detail: string): VmCheckResult {
   return { name, passed, detail };
 }
@@ -199,7 +207,8 @@ export function verifyTestVms(v: VerifyInput): VerifyResult {
       const prefix = inputs.testSubnets.find((s) => s.name.toLowerCase() === subnetName?.toLowerCase())?.addressPrefix;
       const unusable = prefix ? staticIpProblem(prefix, wantIp) : undefined;
       if (gotIp === wantIp) checks.push(check("ip", true, `${gotIp}`));
-      else if (holder) checks.push(check("ip", true, `${gotIp ?? "(none)"}: ${wantIp} was not free in the test network (held by ${holder.name}), so another free address is correct`));
+      // ASR rightly takes another free address, but whatever is wired to the expected one breaks: a finding.
+      else if (holder) checks.push(check("ip", false, `expected ${wantIp} (taken by ${holderLabel(holder, v)}), got ${gotIp ?? "(none)"}`));
       else if (unusable) checks.push(check("ip", true, `${gotIp ?? "(none)"}: ${wantIp} cannot be used in subnet ${subnetName} (${unusable})`));
       else checks.push(check("ip", false, `${gotIp ?? "(none)"} (expected ${wantIp}, which was free in the test network)`));
     } else if (gotIp) {
