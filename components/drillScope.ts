@@ -165,7 +165,7 @@ export function duplicateItemProblems(application: ResolvedItem[], directoryCopy
 /** Expected results whose friendly name is no item of the drill. */
 export function unknownExpectationProblems(expected: ExpectedVmResult[], known: ResolvedItem[]): string[] {
   const names = new Set(known.map((k) => k.ref.friendlyName.toLowerCase()));
-  const all = known.map((k) => k.ref.friendlyName).join(", ");
+  const all = [...new Set(known.map((k) => k.ref.friendlyName))].join(", ");
   return expected.flatMap((e, i) =>
     names.has(e.friendlyName.toLowerCase()) ? [] : [problem(["expected", i, "friendlyName"], e.friendlyName, `is not an item of this drill (${all})`)],
   );
@@ -174,7 +174,7 @@ export function unknownExpectationProblems(expected: ExpectedVmResult[], known: 
 /** scope.allowUnhealthy entries that name no item of the drill (a typo would silently allow nothing). */
 export function unknownAllowUnhealthyProblems(allowUnhealthy: string[], known: ResolvedItem[]): string[] {
   const names = new Set(known.map((k) => k.ref.friendlyName.toLowerCase()));
-  const all = known.map((k) => k.ref.friendlyName).join(", ");
+  const all = [...new Set(known.map((k) => k.ref.friendlyName))].join(", ");
   return allowUnhealthy.flatMap((name, i) =>
     names.has(name.toLowerCase()) ? [] : [problem(["scope", "allowUnhealthy", i], name, `is not an item of this drill (${all})`)],
   );
