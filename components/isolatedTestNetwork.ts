@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import { isolationSecurityRules, type AllowRule } from "./nsgRules";
-import { nsgName, sameArmId, virtualNetworkId } from "./naming";
+import { sameArmId, virtualNetworkId } from "./contract";
+import { nsgName } from "./naming";
 
 /** What the isolation check needs of each in-scope item (an ItemSettingsSnapshot fits). */
 export interface ItemRecoveryNetwork {

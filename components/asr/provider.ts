@@ -9,11 +9,12 @@ import type {
   TestFailoverInputs,
   TestFailoverOutputs,
   VmCheckResult,
-} from "../drillTypes";
+} from "../contract";
 import { ArmError } from "./armClient";
 import { exitWhenEngineGone } from "./engineGone";
 import { SiteRecoveryDrillClient, SiteRecoveryDrillClientOptions, TestFailoverTarget } from "./asrClient";
-import { idSegment, isUnder, lastSegment, realTime, sameArmId } from "./ids";
+import { idSegment, isUnder, lastSegment, sameArmId } from "../contract";
+import { realTime } from "./ids";
 import { JobPoller, JobTimeoutError } from "./jobFollower";
 import type { Job, JobErrorDetails, ProtectedItem, RecoveryPlan, RecoveryPoint } from "./types";
 import { groupTimings, recoveryResourceGroupOf, testVmNameOf, TestVmReportEx, verifyTestVms } from "./verifier";

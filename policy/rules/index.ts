@@ -7,6 +7,9 @@ import { dnsPointsToDirectoryCopy } from "./dnsPointsToDirectoryCopy";
 import { drillResourcesTagged } from "./drillResourcesTagged";
 import { drillStorageInfrastructureEncryption } from "./drillStorageInfrastructureEncryption";
 import { drillStorageSecure } from "./drillStorageSecure";
+import { itemAllowsTestFailover } from "./itemAllowsTestFailover";
+import { itemHealthy } from "./itemHealthy";
+import { itemNotInTestFailover } from "./itemNotInTestFailover";
 import { managedDisksBlockedBySseReplicationStorage } from "./managedDisksBlockedBySseReplicationStorage";
 import { managedDisksPreventFailback } from "./managedDisksPreventFailback";
 import { managedDisksRequireAlignedAvailabilitySet } from "./managedDisksRequireAlignedAvailabilitySet";
@@ -17,6 +20,9 @@ import { testNetworkIsolated } from "./testNetworkIsolated";
 import { vmNameValid } from "./vmNameValid";
 
 export const policies: Policies = [
+    itemAllowsTestFailover,
+    itemNotInTestFailover,
+    itemHealthy,
     managedDisksRequireAlignedAvailabilitySet,
     managedDisksBlockedBySseReplicationStorage,
     managedDisksPreventFailback,

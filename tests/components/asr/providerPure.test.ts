@@ -119,10 +119,18 @@ describe("verifyTestVms", () => {
     const r = run([vm({ hardwareProfile: { vmSize: "Standard_B1s" }, instanceView: { statuses: [{ code: "PowerState/stopped" }] } })], [nic("10.10.1.9", undefined, PROD)]);
     expect(r.failures.map((f) => f.split(": ")[1])).toEqual(["running", "size", "test-network", "ip"]);
   });
-  it("accepts another address when the expected one was taken in the test network", () => {
+  it("reports an expected IP another NIC of the test network took as a finding, naming the holder", () => {
+    // Issue 16: ASR rightly gives the VM another free address, but whatever is wired to the expected one breaks.
     const r = run([vm()], [nic("10.10.1.5"), nic("10.10.1.4", "/subscriptions/s/resourceGroups/drill/providers/Microsoft.Network/networkInterfaces/squatter")]);
-    expect(r.failures).toEqual([]);
-    expect(r.testVms[0].checks.find((c) => c.name === "ip")!.detail).toContain("not free");
+    expect(r.failures).toEqual(["DC01 (DC01-test): ip: expected 10.10.1.4 (taken by squatter), got 10.10.1.5"]);
+  });
+  it("names the drill item whose test VM holds the expected IP", () => {
+    const app = { ...inputs().items[0], protectedItemId: `${ITEM}-app`, friendlyName: "APP01", recoveryVmName: "APP01" };
+    const appVmId = `${RG}/providers/Microsoft.Compute/virtualMachines/APP01-test`;
+    const holder = { ...nic("10.10.1.4", `${RG}/providers/Microsoft.Network/networkInterfaces/app-nic`), properties: { ...nic("10.10.1.4").properties, virtualMachine: { id: appVmId } } };
+    const jobs = [{ id: "j", name: "j", properties: { customDetails: { protectedItemDetails: [{ friendlyName: "APP01", testVmName: "APP01-test" }] } } }];
+    const r = verifyTestVms({ inputs: inputs({ items: [...inputs().items, app] }), liveItems: new Map(), vms: [vm()] as never, nics: [nic("10.10.1.5"), holder] as never, jobs: jobs as never });
+    expect(r.failures).toContain("DC01 (DC01-test): ip: expected 10.10.1.4 (taken by APP01), got 10.10.1.5");
   });
   it("reports a missing test VM", () => {
     expect(run([], [])).toMatchObject({ failures: ["DC01: test VM DC01-test not found in resource group contoso-recovery"] });
