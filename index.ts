@@ -53,7 +53,7 @@ function withProtectedItemList(readers: ItemSettingsReaders, cfg: DrillConfig): 
     listProtectedItems: async () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { SiteRecoveryDrillClient } = require("./components/asr/asrClient") as typeof import("./components/asr/asrClient");
-      const client = new SiteRecoveryDrillClient(cfg.vault, { endpoint: cfg.arm.endpoint, credentialMode: cfg.arm.credentialMode });
+      const client = new SiteRecoveryDrillClient(cfg.vault, { ...cfg.arm });
       const items = await client.listProtectedItems();
       return items.map((i) => ({ id: i.id, name: i.name, properties: { friendlyName: i.properties?.friendlyName } }));
     },

@@ -2,11 +2,13 @@
 // what that resource records in state, and what the policy pack reads in preview.
 // Keep these plain JSON (no Outputs, no classes): they cross the dynamic-provider boundary.
 
+import type { CloudName } from "./clouds";
+
 /** The dynamic resource's type token (pulumi.dynamic.Resource with module "drill", type "TestFailover"). */
 export const TEST_FAILOVER_TYPE = "pulumi-nodejs:dynamic/drill:TestFailover";
 
 export type RecoveryPointType = "Latest" | "LatestApplicationConsistent" | "LatestProcessed";
-export type CredentialMode = "default" | "twin";
+export type CredentialMode = "default" | "staticToken";
 
 export interface VaultRef {
   subscriptionId: string;
@@ -14,10 +16,17 @@ export interface VaultRef {
   name: string;
 }
 
-/** Where ARM is and how to authenticate. `twin` = a static bearer token against a twin URL. */
+/**
+ * Where ARM is and how to authenticate: `default` = DefaultAzureCredential for the cloud's Resource
+ * Manager scope; `staticToken` = the bearer token in the environment variable `tokenVariable`, loopback
+ * endpoints only. Names only, never a token: this crosses into the dynamic provider's state.
+ */
 export interface ArmConnection {
   endpoint: string;
   credentialMode: CredentialMode;
+  /** components/clouds.ts; default AzureCloud. */
+  cloud?: CloudName;
+  tokenVariable?: string;
 }
 
 /** A protected item located in the vault. */
