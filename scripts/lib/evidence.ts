@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
+import { blobEndpoint, cloudNamed, type CloudName } from "../../components/clouds";
 
 /** Azurite's documented development account (public, well known; not a secret). */
 export const AZURITE_ACCOUNT = "devstoreaccount1";
@@ -24,7 +25,7 @@ export const REPORT_FILES: { file: string; contentType: string }[] = [
 
 export type EvidenceTarget =
   | { kind: "azurite"; blobEndpoint: string; container: string }
-  | { kind: "azure"; accountName: string; container: string };
+  | { kind: "azure"; accountName: string; container: string; blobEndpoint?: string; cloud?: CloudName };
 
 export interface EvidenceRecord {
   /** Where the evidence went: Azurite (twin mode) or the drill's storage account (real Azure). */
@@ -43,7 +44,8 @@ export function evidenceTimestamp(iso: string): string {
 }
 
 export function blobEndpointOf(target: EvidenceTarget): string {
-  return target.kind === "azurite" ? target.blobEndpoint.replace(/\/$/, "") : `https://${target.accountName}.blob.core.windows.net`;
+  // The blob endpoint suffix is the cloud's (components/clouds.ts).
+  return target.kind === "azurite" ? target.blobEndpoint.replace(/\/$/, "") : (target.blobEndpoint ?? blobEndpoint(target.cloud, target.accountName));
 }
 
 /** The blob names and URLs the report will have (known before the upload, so report.json can list them). */
@@ -65,7 +67,7 @@ function serviceClient(target: EvidenceTarget): BlobServiceClient {
   // Loaded lazily: only the real-Azure path needs an identity.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
-  return new BlobServiceClient(blobEndpointOf(target), new DefaultAzureCredential());
+  return new BlobServiceClient(blobEndpointOf(target), new DefaultAzureCredential({ authorityHost: cloudNamed(target.cloud).authorityHost }));
 }
 
 /**

@@ -8,7 +8,7 @@ import * as path from "path";
 import { TEST_FAILOVER_TYPE, type TestFailoverOutputs, type TestVmReport } from "../../components/drillTypes";
 import type { CleanupConfirmation } from "../lib/cleanupCheck";
 import type { EvidenceRecord } from "../lib/evidence";
-import type { PolicyEvent, PulumiStack } from "../lib/pulumiCli";
+import type { DrillStack, PolicyEvent, PulumiStep } from "../lib/drillStack";
 
 export interface TimelineBar {
   lane: string;
@@ -47,6 +47,8 @@ export interface DrillReport {
   cleanup?: CleanupConfirmation;
   /** Where report.{json,md,html} were uploaded (Azurite in twin mode, the drill storage account in Azure). */
   evidence?: EvidenceRecord;
+  /** The resource steps of `pulumi up`, timed from the engine's events (scripts/lib/drillStack.ts). */
+  pulumiSteps?: PulumiStep[];
 }
 
 function seconds(from: string | undefined, to: string | undefined): number | undefined {
@@ -129,7 +131,7 @@ export function reportFromOutputs(input: {
 
 /** Reads the TestFailover resources from the stack's state and builds the report. */
 export async function buildDrillReport(input: {
-  stack: PulumiStack;
+  stack: Pick<DrillStack, "name" | "resources">;
   policies: PolicyEvent[];
   upSucceeded: boolean;
   upOutput: string;
@@ -142,7 +144,7 @@ export async function buildDrillReport(input: {
     .split("\n")
     .map((l) => l.trim())
     .filter((l) => /^error:/.test(l));
-  return reportFromOutputs({ stack: input.stack.opts.stack, failovers, policies: input.policies, upSucceeded: input.upSucceeded, upErrors });
+  return reportFromOutputs({ stack: input.stack.name, failovers, policies: input.policies, upSucceeded: input.upSucceeded, upErrors });
 }
 
 // ---- renderings ------------------------------------------------------------------------------------
