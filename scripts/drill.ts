@@ -233,7 +233,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
     await publishReport(report, evidence, opts.reportsDir);
 
     if (opts.keep) {
-      process.stdout.write(`\nThe drill is left up (--keep). Clean it up with: npm run drill -- --cleanup${session.config.stack === "test" ? "" : ` --stack ${session.config.stack}`}\n`);
+      process.stdout.write(`\nThe drill is left up (--keep). Clean it up with: npm run drill -- --cleanup --stack ${session.config.stack}\n`);
       return exit;
     }
     const cleanupExit = await destroyAndConfirm(session, report, opts.reportsDir);
