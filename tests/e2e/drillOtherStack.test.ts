@@ -84,6 +84,23 @@ describe("npm run drill -- --stack <name>", () => {
     }
   });
 
+  it("passes --policy-pack-config to the CLI: policy:check on the branch stack blocks with the failback profile", async () => {
+    const ws = workspace("packconfig");
+    try {
+      const out = path.join(ws.dir, "policy-check.md");
+      const args = [path.join(ROOT, "dist", "scripts", "policyCheck.js"), "--stack", "branch-office", "--fixture", FIXTURE, "--state", path.join(ws.dir, "state"), "--out", out];
+      const plain = await runCommand(process.execPath, args, { cwd: ROOT, env: ws.env, timeoutMs: 300_000 });
+      expect(plain.output).toMatch(/\[advisory\] managed-disks-prevent-failback/);
+      expect(plain.code).toBe(0);
+      const strict = await runCommand(process.execPath, [...args, "--policy-pack-config", path.join(ROOT, "policy", "config", "failback-required.json")], { cwd: ROOT, env: ws.env, timeoutMs: 300_000 });
+      expect(strict.output).toMatch(/\[mandatory\] managed-disks-prevent-failback/);
+      expect(strict.code).toBe(10);
+      expect(fs.readFileSync(out, "utf8")).toContain("blocked by 1 mandatory finding");
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it("--help prints the flags and exit codes", async () => {
     const r = await runCommand(process.execPath, [DRILL, "--help"], { cwd: ROOT, timeoutMs: 30_000 });
     expect(r.code).toBe(0);
