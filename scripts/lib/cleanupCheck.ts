@@ -119,7 +119,8 @@ export async function confirmCleanup(
     const belongs = (name: string, ownerId?: string) => {
       const n = name.toLowerCase();
       // A NIC or disk is the VM's when ARM says so (virtualMachine / managedBy), or — after the VM is gone
-      // — when it carries the VM's name as its prefix (how ASR names them; chosen, twin/README.md).
+      // — when it carries the VM's name as its prefix (chosen: no public source here shows how ASR names a
+      // test VM's NICs and disks; the prefix is what the twin does).
       return ours.has(lastSegment(ownerId)) || [...ours].some((vm) => n === vm || n.startsWith(`${vm}-`) || n.startsWith(`${vm}_`));
     };
     for (const rg of groups) {

@@ -6,6 +6,7 @@
 import * as path from "path";
 import { CommandError, LocalWorkspace, PulumiCommand, Stack, type EngineEvent } from "@pulumi/pulumi/automation";
 import { ROOT, TOOLS_BIN } from "./checkout";
+import { firstLine, StartupError } from "./runnerErrors";
 import { staleLocks } from "./staleLocks";
 
 /** One policy result from the engine's event stream. */
@@ -120,7 +121,9 @@ export class DrillStack {
   static async open(opts: DrillStackOptions, mode: { create: boolean }): Promise<DrillStack | undefined> {
     // The project's CLI, not one the Automation API would download: the machines this runs on reach no
     // download site (scripts/setup.js builds or links it into .tools/bin).
-    const pulumiCommand = await PulumiCommand.get({ root: path.dirname(TOOLS_BIN) });
+    const pulumiCommand = await PulumiCommand.get({ root: path.dirname(TOOLS_BIN) }).catch((err: Error) => {
+      throw new StartupError(`cannot run the Pulumi CLI ${path.join(TOOLS_BIN, "pulumi")}: ${firstLine(err.message)} (npm run setup prepares it)`);
+    });
     const workspace = await LocalWorkspace.create({ workDir: opts.programDir ?? ROOT, pulumiCommand, envVars: definedEnv(opts.env) });
     if (!mode.create) {
       const names = (await workspace.listStacks()).map((s) => s.name.split("/").pop());
