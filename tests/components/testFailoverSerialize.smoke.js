@@ -72,7 +72,7 @@ function fail(msg) {
   //    from <cwd>/dist and exports every method the shim calls.
   const real = fs.mkdtempSync(path.join(os.tmpdir(), "tfo-program-real-"));
   fs.symlinkSync(path.join(repo, "node_modules"), path.join(real, "node_modules"), "dir");
-  const files = ["components/drillTypes.ts", "components/ipv4.ts", ...fs.readdirSync(path.join(repo, "components", "asr")).filter((f) => f.endsWith(".ts")).map((f) => `components/asr/${f}`)];
+  const files = ["components/drillTypes.ts", "components/ipv4.ts", "components/clouds.ts", ...fs.readdirSync(path.join(repo, "components", "asr")).filter((f) => f.endsWith(".ts")).map((f) => `components/asr/${f}`)];
   for (const f of files) {
     const out = path.join(real, "dist", f.replace(/\.ts$/, ".js"));
     fs.mkdirSync(path.dirname(out), { recursive: true });
