@@ -7,11 +7,13 @@
 import { z } from "zod";
 import { cidrContainsCidr, cidrsOverlap, parseCidr, parseIpv4, staticIpProblem } from "./contract";
 import { assignNsgPriorities, NSG_DENY_INTERNET_PRIORITY } from "./nsgRules";
+import { CLOUD_NAMES, cloudNamed, DEFAULT_CLOUD, type CloudName } from "./clouds";
 
 export const CONFIG_NAMESPACE = "failover-drill";
-/** Overrides `failover-drill:arm.endpoint` (the drill runner points the program at a twin with it). */
+/** Overrides `failover-drill:arm.endpoint` (the drill runner points the program at an endpoint it started). */
 export const ARM_ENDPOINT_ENV = "FAILOVER_DRILL_ARM_ENDPOINT";
-export const AZURE_ARM_ENDPOINT = "https://management.azure.com";
+/** The public cloud's Resource Manager (components/clouds.ts holds every cloud's). */
+export const AZURE_ARM_ENDPOINT = cloudNamed(DEFAULT_CLOUD).resourceManagerEndpoint;
 /** A recovery plan holds at most 100 protected items (seed rule). */
 export const MAX_RECOVERY_PLAN_ITEMS = 100;
 export const MAX_NOTES_LENGTH = 1024;
@@ -82,19 +84,20 @@ const vaultSchema = z.strictObject({
   name: text(VAULT_NAME, "is not a Recovery Services vault name (2-50 letters, digits and hyphens, starting with a letter)"),
 });
 
-// `failover-drill:arm` may also be a bare endpoint URL (what the drill runner sets); the credential mode
-// then follows the host: a loopback URL is a twin (static token), anything else DefaultAzureCredential.
+// `failover-drill:arm` may also be a bare endpoint URL (then with the default credential mode).
+// Credential modes:
+// - `default`: DefaultAzureCredential, tokens for the cloud's Resource Manager scope; https only.
+// - `staticToken`: a bearer token read at request time from the environment variable `tokenVariable`
+//   (never from config, never stored in state); only to a loopback endpoint, http or https, so the token
+//   cannot leave the machine. Made for local stand-ins of ARM (the Azure twin is one).
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const armSchema = z.preprocess(
-  (v) => (typeof v === "string" ? { endpoint: v, credentialMode: isLoopbackUrl(v) ? "twin" : "default" } : v),
+  (v) => (typeof v === "string" ? { endpoint: v } : v),
   z.strictObject({
-    credentialMode: z.enum(["default", "twin"]).default("default"),
+    credentialMode: z.enum(["default", "staticToken"]).default("default"),
     endpoint: z.string().optional(),
-    twinPort: z
-      .number()
-      .int({ error: "is not a TCP port" })
-      .min(1, { error: "is not a TCP port (1-65535)" })
-      .max(65535, { error: "is not a TCP port (1-65535)" })
-      .optional(),
+    cloud: z.enum(CLOUD_NAMES).default(DEFAULT_CLOUD),
+    tokenVariable: text(ENV_VAR_NAME, "is not an environment variable name (letters, digits and _, not starting with a digit)").optional(),
   }),
 );
 
@@ -234,7 +237,7 @@ const timeoutsSchema = z.strictObject({
 
 const drillConfigSchema = z.strictObject({
   vault: vaultSchema,
-  arm: armSchema.default({ credentialMode: "default" }),
+  arm: armSchema.default({ credentialMode: "default", cloud: DEFAULT_CLOUD }),
   location: text(LOCATION, 'is not an Azure location name (lowercase, e.g. "westeurope")'),
   drill: drillSchema,
   scope: scopeSchema,
@@ -258,7 +261,10 @@ type ParsedConfig = z.infer<typeof drillConfigSchema>;
 
 export interface ResolvedArm {
   endpoint: string;
-  credentialMode: "default" | "twin";
+  credentialMode: "default" | "staticToken";
+  cloud: CloudName;
+  /** staticToken only: the environment variable the bearer token is read from. */
+  tokenVariable?: string;
 }
 
 export type DrillConfig = Omit<ParsedConfig, "arm"> & { arm: ResolvedArm };
@@ -561,30 +567,54 @@ function expectedProblems(expected: unknown[], dc: Rec | undefined, subnetPrefix
 function resolveArm(parsed: ParsedConfig["arm"], env: Record<string, string | undefined>): { arm?: ResolvedArm; problems: string[] } {
   const fromEnv = env[ARM_ENDPOINT_ENV];
   const source = fromEnv ? ` (from ${ARM_ENDPOINT_ENV})` : "";
+  const problems: string[] = [];
+  const staticToken = parsed.credentialMode === "staticToken";
+  if (staticToken && parsed.tokenVariable === undefined) {
+    problems.push(problem(["arm", "tokenVariable"], undefined, 'expected the name of the environment variable that holds the bearer token (credentialMode "staticToken")'));
+  }
+  if (!staticToken && parsed.tokenVariable !== undefined) {
+    problems.push(problem(["arm", "tokenVariable"], parsed.tokenVariable, 'is only used with credentialMode "staticToken"; "default" gets its tokens from DefaultAzureCredential'));
+  }
   let endpoint = fromEnv || parsed.endpoint;
   if (!endpoint) {
-    if (parsed.credentialMode === "default") endpoint = AZURE_ARM_ENDPOINT;
-    else if (parsed.twinPort !== undefined) endpoint = `http://127.0.0.1:${parsed.twinPort}`;
-    else {
-      return { problems: [problem(["arm", "endpoint"], undefined, `expected the twin URL: set arm.endpoint or arm.twinPort, or the ${ARM_ENDPOINT_ENV} environment variable`)] };
+    if (staticToken) {
+      problems.push(problem(["arm", "endpoint"], undefined, `expected the loopback URL of the local ARM endpoint (credentialMode "staticToken"): set arm.endpoint or the ${ARM_ENDPOINT_ENV} environment variable (npm run drill sets it when it starts the local endpoint itself)`));
+      return { problems };
     }
+    endpoint = cloudNamed(parsed.cloud).resourceManagerEndpoint;
   }
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    return { problems: [problem(["arm", "endpoint"], endpoint, `is not an absolute URL${source}`)] };
+    return { problems: [...problems, problem(["arm", "endpoint"], endpoint, `is not an absolute URL${source}`)] };
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return { problems: [problem(["arm", "endpoint"], endpoint, `is not an http(s) URL${source}`)] };
+    return { problems: [...problems, problem(["arm", "endpoint"], endpoint, `is not an http(s) URL${source}`)] };
   }
-  if (parsed.credentialMode === "default" && url.protocol !== "https:") {
-    return { problems: [problem(["arm", "endpoint"], endpoint, `is not https; credentialMode "default" sends Azure AD tokens and needs https${source}`)] };
+  if (!staticToken && url.protocol !== "https:") {
+    problems.push(problem(["arm", "endpoint"], endpoint, `is not https; credentialMode "default" sends Microsoft Entra tokens and needs https${source}`));
   }
-  if (parsed.credentialMode === "twin" && !LOOPBACK_HOSTS.has(url.hostname)) {
-    return { problems: [problem(["arm", "endpoint"], endpoint, `is not a loopback URL; credentialMode "twin" only talks to a local twin (127.0.0.1)${source}`)] };
+  if (staticToken && !LOOPBACK_HOSTS.has(url.hostname)) {
+    problems.push(problem(["arm", "endpoint"], endpoint, `is not a loopback URL; credentialMode "staticToken" sends its token only to this machine (127.0.0.1, localhost, [::1])${source}`));
   }
-  return { arm: { endpoint: endpoint.replace(/\/+$/, ""), credentialMode: parsed.credentialMode }, problems: [] };
+  if (problems.length > 0) return { problems };
+  const arm: ResolvedArm = { endpoint: endpoint.replace(/\/+$/, ""), credentialMode: parsed.credentialMode, cloud: parsed.cloud };
+  if (staticToken) arm.tokenVariable = parsed.tokenVariable;
+  return { arm, problems: [] };
+}
+
+/**
+ * The `failover-drill:arm` section alone, resolved as the program resolves it (the drill runner checks
+ * it before anything is written). `raw` is the section's value as stack config holds it.
+ */
+export function resolveArmConfig(raw: unknown, env: Record<string, string | undefined> = {}): { arm?: ResolvedArm; problems: string[] } {
+  const parsed = armSchema.default({ credentialMode: "default", cloud: DEFAULT_CLOUD }).safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((issue) => zodIssueProblems({ ...issue, path: ["arm", ...issue.path] } as z.core.$ZodIssue, { arm: raw }));
+    return { problems };
+  }
+  return resolveArm(parsed.data, env);
 }
 
 export interface ParseOptions {

@@ -42,7 +42,7 @@ export interface VaultReaders extends ItemSettingsReaders {
 /** The azure-native invokes plus the drill's own read-only ASR client for the vault-wide lists. */
 export function vaultReaders(cfg: DrillConfig): VaultReaders {
   let client: SiteRecoveryDrillClient | undefined;
-  const asr = () => (client ??= new SiteRecoveryDrillClient(cfg.vault, { endpoint: cfg.arm.endpoint, credentialMode: cfg.arm.credentialMode }));
+  const asr = () => (client ??= new SiteRecoveryDrillClient(cfg.vault, { ...cfg.arm }));
   return {
     ...azureNativeReaders(),
     listProtectedItems: async () => (await asr().listProtectedItems()).map((i) => ({ id: i.id, name: i.name, properties: { friendlyName: i.properties?.friendlyName } })),

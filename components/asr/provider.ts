@@ -82,8 +82,7 @@ function prefix(inputs: TestFailoverInputs): string {
 function makeClient(inputs: TestFailoverInputs, deps: ProviderDeps): SiteRecoveryDrillClient {
   const log = deps.log ?? ((line: string) => console.log(line));
   return new SiteRecoveryDrillClient(inputs.vault, {
-    endpoint: inputs.arm.endpoint,
-    credentialMode: inputs.arm.credentialMode,
+    ...inputs.arm,
     log: (line) => log(`[${prefix(inputs)}] ${line}`),
     ...deps.clientOptions,
   });

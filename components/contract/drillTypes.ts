@@ -6,7 +6,14 @@
 export const TEST_FAILOVER_TYPE = "pulumi-nodejs:dynamic/drill:TestFailover";
 
 export type RecoveryPointType = "Latest" | "LatestApplicationConsistent" | "LatestProcessed";
-export type CredentialMode = "default" | "twin";
+export type CredentialMode = "default" | "staticToken";
+
+/**
+ * The Azure clouds a drill can run in. The same union as components/clouds.ts CLOUD_NAMES (which holds
+ * each cloud's endpoints and checks at compile time that the two lists agree); copied here because the
+ * contract has no dependencies.
+ */
+export type CloudName = "AzureCloud" | "AzureUSGovernment" | "AzureChinaCloud";
 
 export interface VaultRef {
   subscriptionId: string;
@@ -14,10 +21,17 @@ export interface VaultRef {
   name: string;
 }
 
-/** Where ARM is and how to authenticate. `twin` = a static bearer token against a twin URL. */
+/**
+ * Where ARM is and how to authenticate: `default` = DefaultAzureCredential for the cloud's Resource
+ * Manager scope; `staticToken` = the bearer token in the environment variable `tokenVariable`, loopback
+ * endpoints only. Names only, never a token: this crosses into the dynamic provider's state.
+ */
 export interface ArmConnection {
   endpoint: string;
   credentialMode: CredentialMode;
+  /** components/clouds.ts; default AzureCloud. */
+  cloud?: CloudName;
+  tokenVariable?: string;
 }
 
 /** A protected item located in the vault. */

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { TokenCredential } from "@azure/identity";
 import { ContainerClient, RestError, StorageSharedKeyCredential } from "@azure/storage-blob";
+import { blobEndpoint, cloudNamed, type CloudName } from "../../components/clouds";
 
 export const EVIDENCE_FILES: { file: string; contentType: string }[] = [
   { file: "report.json", contentType: "application/json; charset=utf-8" },
@@ -42,6 +43,24 @@ export interface EvidenceTarget {
   container: string;
   blobEndpoint: string;
   credential: StorageSharedKeyCredential | TokenCredential;
+}
+
+/**
+ * The retained store's account in Azure: the blob endpoint of the stack's cloud (components/clouds.ts)
+ * and, unless given, DefaultAzureCredential for that cloud's Entra authority.
+ */
+export function azureEvidenceTarget(store: { storageAccountId: string; accountName: string; container: string }, cloud?: CloudName, credential?: TokenCredential): EvidenceTarget {
+  // Loaded lazily: only the real-Azure path needs an identity.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const identity = () => require("@azure/identity") as typeof import("@azure/identity");
+  return {
+    store: "azure",
+    accountId: store.storageAccountId,
+    accountName: store.accountName,
+    container: store.container,
+    blobEndpoint: blobEndpoint(cloud, store.accountName),
+    credential: credential ?? new (identity().DefaultAzureCredential)({ authorityHost: cloudNamed(cloud).authorityHost }),
+  };
 }
 
 export function containerClientOf(target: EvidenceTarget): ContainerClient {

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { CleanupConfirmation } from "./cleanupCheck";
-import type { PolicyEvent, PulumiStack } from "./pulumiCli";
+import type { DrillStack, PolicyEvent, PulumiStep } from "./drillStack";
 import { containerClientOf, planEvidence, preflightEvidenceStore, uploadEvidence, type EvidencePreflight, type EvidenceRecord, type EvidenceTarget } from "./evidence";
 import { readTrend } from "./evidenceTrend";
 import type { ArmReader } from "../report/armReader";
@@ -17,6 +17,9 @@ import { readDrillStart, START_FILE, writeDrillStart, type DrillStart } from "..
 import type { Trigger } from "../report/drillIdentity";
 import { ranByOf } from "../report/drillIdentity";
 import { readIsolation, readItemHealth, readJobs, type VaultPath } from "../report/evidenceReadback";
+
+/** What the evidence needs of the stack: its recorded resources and its update history. */
+export type EvidenceStack = Pick<DrillStack, "resources" | "history">;
 
 export interface EvidenceRunOptions {
   root: string;
@@ -71,7 +74,7 @@ export class DrillEvidence {
    * reports folder, so the cleanup confirmation lands in the same evidence (same prefix). Undefined when
    * no kept report of this drill is here (the drill was kept from another checkout).
    */
-  static async resume(opts: EvidenceRunOptions, input: { stack: PulumiStack }): Promise<DrillEvidence | undefined> {
+  static async resume(opts: EvidenceRunOptions, input: { stack: EvidenceStack }): Promise<DrillEvidence | undefined> {
     const probe = readDrillStart({ configFile: opts.configFile, stack: opts.stack, root: opts.root, trigger: opts.trigger, ranBy: ranByOf(opts.armToken, opts.env ?? process.env) });
     const dir = path.join(opts.reportsDir, probe.drillId);
     if (!fs.existsSync(path.join(dir, START_FILE)) || !fs.existsSync(path.join(dir, "report.json"))) return undefined;
@@ -79,7 +82,7 @@ export class DrillEvidence {
     const kept = JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8")) as DrillReport;
     if (kept.startedAt !== start.startedAt || kept.cleanup) return undefined;
     const run = await DrillEvidence.open(opts, start);
-    await run.collect({ stack: input.stack, policies: kept.policies as PolicyEvent[], upSucceeded: kept.upSucceeded, upOutput: "" });
+    await run.collect({ stack: input.stack, policies: kept.policies as PolicyEvent[], upSucceeded: kept.upSucceeded, upOutput: "", pulumiSteps: kept.pulumiSteps });
     run.parts = { ...run.parts, earlierCauses: kept.causes.filter((c) => c.source === "engine"), deviations: [`kept up with --keep; cleaned up by a later run started ${probe.startedAt}`] };
     return run;
   }
@@ -106,13 +109,13 @@ export class DrillEvidence {
   }
 
   /** After `pulumi up` (also when it failed): compose, write, upload. Returns the report folder. */
-  async afterUp(input: { stack: PulumiStack; policies: PolicyEvent[]; upSucceeded: boolean; upOutput: string }): Promise<string> {
+  async afterUp(input: { stack: EvidenceStack; policies: PolicyEvent[]; upSucceeded: boolean; upOutput: string; pulumiSteps?: PulumiStep[] }): Promise<string> {
     await this.collect(input);
     return this.publish();
   }
 
   /** The recorded TestFailovers and what ARM says while the drill is up. */
-  private async collect(input: { stack: PulumiStack; policies: PolicyEvent[]; upSucceeded: boolean; upOutput: string }): Promise<void> {
+  private async collect(input: { stack: EvidenceStack; policies: PolicyEvent[]; upSucceeded: boolean; upOutput: string; pulumiSteps?: PulumiStep[] }): Promise<void> {
     const failovers = await recordedTestFailovers(input.stack);
     const requested = new Map<string, string>();
     for (const f of failovers) for (const i of f.outputs.items ?? []) requested.set(i.friendlyName.toLowerCase(), `${f.outputs.recoveryPointType} (requested)`);
@@ -120,7 +123,7 @@ export class DrillEvidence {
     const network = failovers.find((f) => f.outputs.testNetworkId)?.outputs.testNetworkId;
     const nicIds = failovers.flatMap((f) => (f.outputs.testVms ?? []).flatMap((v) => ((v as { nicIds?: string[] }).nicIds ?? [])));
     const isolation = network && failovers.length ? await readIsolation(this.opts.arm, network, nicIds) : undefined;
-    this.parts = { ...this.parts, failovers, policies: input.policies, upSucceeded: input.upSucceeded, upOutput: input.upOutput, jobs, isolation, pulumiUpdateId: await pulumiUpdateId(input.stack) };
+    this.parts = { ...this.parts, failovers, policies: input.policies, upSucceeded: input.upSucceeded, upOutput: input.upOutput, pulumiSteps: input.pulumiSteps, jobs, isolation, pulumiUpdateId: await pulumiUpdateId(input.stack) };
   }
 
   async afterCleanup(cleanup: CleanupConfirmation): Promise<string> {
@@ -150,11 +153,9 @@ export class DrillEvidence {
 }
 
 /** The last update of the stack: Pulumi Cloud's update id, or the file backend's version number. */
-async function pulumiUpdateId(stack: PulumiStack): Promise<string | undefined> {
+async function pulumiUpdateId(stack: EvidenceStack): Promise<string | undefined> {
   try {
-    const r = await stack.pulumi(["stack", "history", "--json", "--page-size", "5"]);
-    if (r.code !== 0) return undefined;
-    const history = JSON.parse(r.stdout || "[]") as { kind?: string; version?: number; startTime?: string; updateID?: string }[];
+    const history = await stack.history(5);
     const last = history.find((h) => h.kind === "update");
     if (!last) return undefined;
     // Pulumi Cloud numbers its updates; the file backend records version 0, so its start time names it.

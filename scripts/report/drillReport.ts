@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { TEST_FAILOVER_TYPE, type TestFailoverOutputs } from "../../components/drillTypes";
 import type { CleanupConfirmation } from "../lib/cleanupCheck";
-import type { PolicyEvent, PulumiStack } from "../lib/pulumiCli";
+import type { DrillStack, PolicyEvent, PulumiStep } from "../lib/drillStack";
 import type { DrillStart } from "./drillStart";
 import { START_FILE } from "./drillStart";
 import { firstTrigger, rpoFigures, rtoFigures, secondsBetween, type RecordedVm } from "./drillMetrics";
@@ -49,6 +49,8 @@ export interface ReportParts {
   /** The engine's text output of `pulumi up` (every line of each error goes to `causes`). */
   upOutput: string;
   pulumiUpdateId?: string;
+  /** The resource steps of `pulumi up`, timed from the engine's events (scripts/lib/drillStack.ts). */
+  pulumiSteps?: PulumiStep[];
   jobs?: JobReadback;
   isolation?: IsolationProof;
   trend?: TrendInput;
@@ -252,12 +254,13 @@ export function composeReport(parts: ReportParts): DrillReport {
     trend: { drills: trendDrills, regressionMarginPercent: margin },
     cleanup: parts.cleanup,
     evidence: parts.evidence,
+    pulumiSteps: parts.pulumiSteps?.length ? parts.pulumiSteps : undefined,
     signOff: { name: "", role: "", date: "", signature: "", comments: "" },
   });
 }
 
 /** The TestFailover resources recorded in the stack's state. */
-export async function recordedTestFailovers(stack: PulumiStack): Promise<RecordedTestFailover[]> {
+export async function recordedTestFailovers(stack: Pick<DrillStack, "resources">): Promise<RecordedTestFailover[]> {
   const resources = await stack.resources();
   return resources
     .filter((r) => r.type === TEST_FAILOVER_TYPE && r.outputs)

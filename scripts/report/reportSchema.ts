@@ -115,6 +115,15 @@ export const timelineBarSchema = z.strictObject({
   passed: z.boolean(),
 });
 
+const pulumiStep = z.strictObject({
+  urn: z.string(),
+  type: z.string(),
+  op: z.string().describe("create, update, delete, replace, ... as the engine names it"),
+  startedAt: isoTime,
+  endedAt: isoTime.optional(),
+  status: z.enum(["succeeded", "failed", "running"]),
+});
+
 const rto = z.strictObject({
   achievedSeconds: z.number().optional().describe("end to end: first trigger of the drill (the AD/DNS copy) to the last application VM verified"),
   from: isoTime.optional(),
@@ -242,6 +251,7 @@ const cleanup = z.strictObject({
   clean: z.boolean(),
   destroySucceeded: z.boolean(),
   leftovers: z.array(z.string()),
+  notOurs: z.array(z.string()).optional().describe("found in the drill's recovery resource groups but not made by this drill's jobs"),
   checkedAt: isoTime,
 }).loose();
 
@@ -300,6 +310,7 @@ export const drillReportSchema = z
     trend,
     cleanup: cleanup.optional(),
     evidence: evidence.optional(),
+    pulumiSteps: z.array(pulumiStep).optional().describe("the resource steps of `pulumi up`, timed from the engine's events (wall clock)"),
     signOff,
   })
   .meta({ title: "failover-drill report", description: "A disaster-recovery drill of Azure Site Recovery test failovers, as evidence" });

@@ -136,7 +136,7 @@ describe("the drill program", () => {
     expect(app.recoveryPointType).toBe("LatestProcessed");
     expect(app.rtoTargetMinutes).toBe(60);
     expect(app.vault).toEqual({ subscriptionId: SUB, resourceGroup: "contoso-dr", name: "contoso-asr-vault" });
-    expect(app.arm).toEqual({ endpoint: "http://127.0.0.1:8443", credentialMode: "twin" });
+    expect(app.arm).toEqual({ endpoint: "http://127.0.0.1:8443", credentialMode: "staticToken", cloud: "AzureCloud", tokenVariable: "FAILOVER_DRILL_ARM_TOKEN" });
     const byName = Object.fromEntries(app.items.map((i: any) => [i.friendlyName, i]));
     expect(Object.keys(byName)).toEqual(["SQL01", "APP01", "WEB01"]);
     expect(byName.SQL01).toMatchObject({ recoveryVmSize: "Standard_E4s_v3", targetSizeMaxNics: 2, availabilitySetSku: "Aligned", useManagedDisks: "true", replicationStorageSseEnabled: false, productionRecoveryNetworkId: PROD_VNET });

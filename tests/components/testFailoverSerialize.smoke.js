@@ -73,7 +73,7 @@ function fail(msg) {
   const real = fs.mkdtempSync(path.join(os.tmpdir(), "tfo-program-real-"));
   fs.symlinkSync(path.join(repo, "node_modules"), path.join(real, "node_modules"), "dir");
   const tsIn = (dir) => fs.readdirSync(path.join(repo, "components", dir)).filter((f) => f.endsWith(".ts")).map((f) => `components/${dir}/${f}`);
-  const files = ["components/drillTypes.ts", "components/ipv4.ts", ...tsIn("contract"), ...tsIn("asr")];
+  const files = ["components/drillTypes.ts", "components/ipv4.ts", "components/clouds.ts", ...tsIn("contract"), ...tsIn("asr")];
   for (const f of files) {
     const out = path.join(real, "dist", f.replace(/\.ts$/, ".js"));
     fs.mkdirSync(path.dirname(out), { recursive: true });

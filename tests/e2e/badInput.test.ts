@@ -191,6 +191,8 @@ class Worker {
     const env = pulumiEnv({ backendDir: path.join(dir, "backend"), extraPath: [path.join(ROOT, "twin", "plugins", "bin")], base: { ...process.env, PULUMI_BACKEND_URL: undefined } });
     env.FAILOVER_DRILL_ARM_ENDPOINT = twinUrl;
     env.FAILOVER_DRILL_TWIN_TOKEN = TOKEN;
+    // Pulumi.test.yaml's arm.tokenVariable (static-token mode).
+    env.FAILOVER_DRILL_ARM_TOKEN = TOKEN;
     const configFile = path.join(dir, "Pulumi.test.yaml");
     writeConfig(configFile, baseConfig());
     this.stack = new PulumiStack({ programDir: ROOT, stack: "test", env, configFile });

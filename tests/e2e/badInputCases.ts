@@ -162,6 +162,6 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   },
   // endpoint and credential
   { name: "unreachable ARM endpoint", env: { FAILOVER_DRILL_ARM_ENDPOINT: "http://127.0.0.1:9" }, expect: /ECONNREFUSED|127\.0\.0\.1:9/ },
-  { name: "bad credential", env: { FAILOVER_DRILL_TWIN_TOKEN: "not-the-token" }, expect: /401|InvalidAuthenticationToken|AuthenticationFailed/ },
+  { name: "bad credential", env: { FAILOVER_DRILL_ARM_TOKEN: "not-the-token", FAILOVER_DRILL_TWIN_TOKEN: "not-the-token" }, expect: /401|InvalidAuthenticationToken|AuthenticationFailed/ },
   { name: "plain-http endpoint that is not a twin", config: set("arm", [], { credentialMode: "default", endpoint: "http://management.example.com" }), env: { FAILOVER_DRILL_ARM_ENDPOINT: "" }, expect: /failover-drill:arm[^\n]*https/i },
 ];

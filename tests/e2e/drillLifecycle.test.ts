@@ -6,6 +6,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { itemPhase } from "../../components/asr/itemState";
+import type { Job, ProtectedItem } from "../../components/asr/types";
 import { TEST_FAILOVER_TYPE } from "../../components/drillTypes";
 import { startTwin } from "../../twin";
 import { pulumiEnv } from "../../scripts/pulumiEnv";
@@ -69,7 +71,8 @@ function runInOwnGroup(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number
 }
 
 interface TwinWorld {
-  items: { name: string; friendlyName: string; testFailoverState: string }[];
+  /** phase: components/asr/itemState.ts (idle = TestFailover allowed, no test-failover or cleanup job running). */
+  items: { name: string; friendlyName: string; testFailoverState: string; phase: string }[];
   testVms: string[];
   testNics: string[];
   cleanupComments: string[];
@@ -81,10 +84,12 @@ async function twinWorld(stateDir: string): Promise<TwinWorld> {
   try {
     const get = async (p: string) =>
       (await (await fetch(`${twin.url}${p}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { value: Record<string, any>[] };
+    const jobs = (await get(`${VAULT}/replicationJobs?api-version=2025-08-01`)).value as unknown as Job[];
     const items = (await get(`${VAULT}/replicationProtectedItems?api-version=2025-08-01`)).value.map((i) => ({
       name: i.name as string,
       friendlyName: i.properties.friendlyName as string,
       testFailoverState: i.properties.testFailoverState as string,
+      phase: itemPhase(i as unknown as ProtectedItem, jobs),
     }));
     const testVms = (await get(`${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`)).value.map((v) => v.name as string).filter((n) => /-test$/.test(n));
     const testNics = (await get(`${SUB}/providers/Microsoft.Network/networkInterfaces?api-version=2024-05-01`)).value.map((v) => v.name as string).filter((n) => /-test/.test(n));
@@ -134,7 +139,7 @@ describe("drill lifecycle on the twin", () => {
       const after = await twinWorld(path.join(ws.state, "twin"));
       expect(after.testVms).toEqual([]);
       expect(after.testNics).toEqual([]);
-      expect(after.items.filter((i) => i.testFailoverState !== "None")).toEqual([]);
+      expect(after.items.filter((i) => i.phase !== "idle")).toEqual([]);
       expect(await ws.stackResources()).toEqual([]);
     } finally {
       ws.dispose();
@@ -167,7 +172,7 @@ describe("drill lifecycle on the twin", () => {
       const world = await twinWorld(path.join(ws.state, "twin"));
       expect(world.testVms).toEqual([]);
       expect(world.testNics).toEqual([]);
-      expect(world.items.filter((i) => i.testFailoverState !== "None")).toEqual([]);
+      expect(world.items.filter((i) => i.phase !== "idle")).toEqual([]);
       expect(await ws.stackResources()).toEqual([]);
     } finally {
       ws.dispose();
@@ -222,7 +227,7 @@ describe("drill lifecycle on the twin", () => {
       await new Promise((r) => setTimeout(r, 500));
 
       const left = await twinWorld(path.join(ws.state, "twin"));
-      expect(left.items.filter((i) => i.testFailoverState !== "None").map((i) => i.friendlyName)).toContain("DC01");
+      expect(left.items.filter((i) => i.phase !== "idle").map((i) => i.friendlyName)).toContain("DC01");
 
       const dry = await runCommand(process.execPath, [JANITOR, "--twin-state", path.join(ws.state, "twin"), "--dry-run", "--speed", "120"], { cwd: ROOT, env: ws.env, timeoutMs: 120_000 });
       expect(dry.code).toBe(0);
@@ -235,7 +240,7 @@ describe("drill lifecycle on the twin", () => {
       expect(j.code).toBe(0);
 
       const after = await twinWorld(path.join(ws.state, "twin"));
-      expect(after.items.filter((i) => i.testFailoverState !== "None")).toEqual([]);
+      expect(after.items.filter((i) => i.phase !== "idle")).toEqual([]);
       expect(after.testVms).toEqual([]);
       expect(after.testNics).toEqual([]);
       const janitorNotes = after.cleanupComments.filter((c) => c.startsWith("failover-drill janitor: "));

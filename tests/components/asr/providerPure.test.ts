@@ -12,7 +12,7 @@ function inputs(over: Partial<TestFailoverInputs> = {}): TestFailoverInputs {
     drillId: "d1",
     role: "directory-copy",
     vault: { subscriptionId: "s", resourceGroup: "contoso-dr", name: "v" },
-    arm: { endpoint: "http://127.0.0.1:1", credentialMode: "twin" },
+    arm: { endpoint: "http://127.0.0.1:1", credentialMode: "staticToken", tokenVariable: "FAILOVER_DRILL_ARM_TOKEN" },
     scope: { kind: "protectedItems", items: [{ fabricName: "f", protectionContainerName: "c", name: "dc01", friendlyName: "DC01", id: ITEM }] },
     testNetworkId: NET,
     testSubnets: [{ name: "snet-identity", addressPrefix: "10.10.1.0/24" }],

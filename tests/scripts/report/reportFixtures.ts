@@ -31,7 +31,7 @@ export function failover(role: "directory-copy" | "application", vms: RecordedVm
     drillId: "contoso-tier1",
     role,
     vault: { subscriptionId: "s", resourceGroup: "rg", name: "v" },
-    arm: { endpoint: "http://127.0.0.1:1", credentialMode: "twin" },
+    arm: { endpoint: "http://127.0.0.1:1", credentialMode: "staticToken", tokenVariable: "FAILOVER_DRILL_ARM_TOKEN" },
     scope:
       role === "directory-copy"
         ? { kind: "protectedItems", items: [{ fabricName: "f", protectionContainerName: "c", name: "n", friendlyName: "DC01", id: "x" }] }
