@@ -142,7 +142,11 @@ export interface VirtualMachine {
   properties?: {
     hardwareProfile?: { vmSize?: string };
     networkProfile?: { networkInterfaces?: { id: string; properties?: { primary?: boolean } }[] };
-    instanceView?: { statuses?: { code?: string; displayStatus?: string; time?: string }[] };
+    instanceView?: {
+      statuses?: { code?: string; displayStatus?: string; time?: string }[];
+      /** The Azure VM agent in the guest (VirtualMachineAgentInstanceView); Run Command needs it Ready. */
+      vmAgent?: { vmAgentVersion?: string; statuses?: { code?: string; level?: string; displayStatus?: string; message?: string; time?: string }[] } | null;
+    };
     provisioningState?: string;
   };
 }
