@@ -53,11 +53,13 @@ export { del as delete };
 
 /**
  * @deprecated Transitional, for scripts/janitor.ts until it imports itemState.ts (runner line): the
- * same allowedOperations-based definition, without the job list. Remove with that switch.
+ * allowedOperations-based definition without the job list; an item read without allowedOperations
+ * (the janitor's own tests) falls back to testFailoverState. Remove with that switch.
  */
 export function itemPhase(item: ProtectedItem): "idle" | "running" | "waiting" | "cleaning" {
-  const ops = (item.properties.allowedOperations ?? []).map((o) => o.toLowerCase());
-  if (ops.includes("testfailover")) return "idle";
-  if (ops.includes("testfailovercleanup") || (item.properties.testFailoverState ?? "").toLowerCase() === "waitingforcompletion") return "waiting";
-  return /clean|delet/i.test(item.properties.testFailoverState ?? "") ? "cleaning" : "running";
+  const tfs = (item.properties.testFailoverState ?? "").toLowerCase();
+  const ops = item.properties.allowedOperations?.map((o) => o.toLowerCase());
+  if (ops ? ops.includes("testfailover") : tfs === "" || tfs === "none") return "idle";
+  if (ops?.includes("testfailovercleanup") || tfs === "waitingforcompletion") return "waiting";
+  return /clean|delet/.test(tfs) ? "cleaning" : "running";
 }
