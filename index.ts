@@ -30,6 +30,7 @@ import {
 import { drillTags } from "./components/naming";
 import { TestFailover } from "./components/testFailover";
 import { asReportedError } from "./components/userError";
+import { subscriptionProvider } from "./components/azureProvider";
 
 // Config is read once, at the top: a bad config stops the program before anything is declared.
 const stackConfig = new pulumi.Config(CONFIG_NAMESPACE);
@@ -148,7 +149,7 @@ function drillResult(tfo: TestFailover) {
   };
 }
 
-async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
+async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders, azure: pulumi.ProviderResource) {
   const application = await resolveScope(cfg, readers);
   const dcRefs = cfg.directoryCopy?.items ?? [];
   const dcItems = dcRefs.length > 0 ? await resolveItems(cfg, dcRefs, ["directoryCopy", "items"], readers) : [];
@@ -171,7 +172,7 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
     dnsServers: dcIps,
     items: [...application.items, ...dcItems].map((i) => i.snapshot),
     tags,
-  });
+  }, { providers: [azure] });
   const testSubnets = cfg.testNetwork.subnets.map((s) => ({ name: s.name, addressPrefix: s.prefix }));
 
   const storage = new DrillStorage("drill-storage", {
@@ -180,7 +181,7 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
     accountNamePrefix: cfg.storage.accountNamePrefix,
     containerName: cfg.storage.container,
     tags,
-  });
+  }, { providers: [azure] });
 
   let directoryCopy: DirectoryServicesCopy | undefined;
   if (cfg.directoryCopy) {
@@ -242,7 +243,9 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
 
 export = async () => {
   try {
-    return await runDrill(config, withProtectedItemList(azureNativeReaders(), config));
+    // Every azure-native resource and invoke goes through this provider, pinned to the vault's subscription.
+    const azure = subscriptionProvider("vault-subscription", config.vault.subscriptionId);
+    return await runDrill(config, withProtectedItemList(azureNativeReaders(azure), config), azure);
   } catch (err) {
     throw asReportedError(err);
   }

@@ -65,7 +65,10 @@ d("TestFailover provider on the real ASR semantics", () => {
     const inputs = await itemInputs(twin, ["DC01"], net, { recoveryPointType: "Latest", timeouts: { testFailoverMinutes: 5, cleanupMinutes: 0.5 } });
     const first = await provider.create(inputs as never, deps());
     const sleeps: number[] = [];
-    const counting = { ...deps(), clientOptions: { ...deps().clientOptions, sleep: async (ms: number) => void sleeps.push(ms) || new Promise<void>((r) => setTimeout(r, Math.min(ms, 300))) } };
+    const counting = { ...deps(), clientOptions: { ...deps().clientOptions, sleep: async (ms: number) => {
+      sleeps.push(ms);
+      await new Promise<void>((r) => setTimeout(r, Math.min(ms, 300)));
+    } } };
     const started = Date.now();
     await provider.delete(first.id, first.outs as never, counting);
     expect(Date.now() - started).toBeLessThan(20_000);
