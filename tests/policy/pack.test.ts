@@ -6,7 +6,7 @@ import { createResourceValidationArgs, runPolicy, UNKNOWN_STRING } from "./harne
 
 const expectedLevels: Record<string, string> = {
     "managed-disks-require-aligned-availability-set": "mandatory",
-    "managed-disks-blocked-by-sse-replication-storage": "mandatory",
+    "managed-disks-blocked-by-sse-replication-storage": "advisory",
     "managed-disks-prevent-failback": "advisory",
     "test-ip-valid": "mandatory",
     "test-ip-unique-across-drill": "mandatory",
