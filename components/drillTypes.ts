@@ -76,6 +76,8 @@ export interface ItemSettingsSnapshot {
   /** selectedRecoveryAzureNetworkId: the production recovery network, never to be used for tests. */
   productionRecoveryNetworkId?: string;
   recoveryResourceGroupId?: string;
+  /** providerSpecificDetails.encryption: "Enabled" = data encryption, whose test failover needs the KEK certificate. */
+  dataEncryption?: string;
 }
 
 export interface InGuestCheck {

@@ -36,6 +36,8 @@ export interface ProviderDetailsLike {
   recoveryAzureStorageAccount?: string;
   selectedRecoveryAzureNetworkId?: string;
   recoveryAzureResourceGroupId?: string;
+  /** Data encryption of the replicated VM ("Disabled" in recordings; "Enabled" needs the KEK certificate). */
+  encryption?: string;
 }
 export interface ProtectedItemLike {
   id: string;
@@ -155,6 +157,7 @@ export function toItemSettingsSnapshot(item: ProtectedItemLike, extras: Snapshot
   if (details.recoveryAzureStorageAccount) snapshot.replicationStorageAccountId = details.recoveryAzureStorageAccount;
   if (productionNetwork) snapshot.productionRecoveryNetworkId = productionNetwork;
   if (details.recoveryAzureResourceGroupId) snapshot.recoveryResourceGroupId = details.recoveryAzureResourceGroupId;
+  if (details.encryption) snapshot.dataEncryption = details.encryption;
   return snapshot;
 }
 

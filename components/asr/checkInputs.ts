@@ -1,4 +1,5 @@
 // The provider's check(): what can be refused from the inputs alone, so it shows in preview.
+import { dataEncryptionRefusal, isDataEncrypted } from "./dataEncryption";
 import { sameArmId } from "./ids";
 import { MAX_NOTES } from "./providerState";
 import type { TestFailoverInputs } from "../drillTypes";
@@ -30,6 +31,9 @@ export function checkInputs(news: Record<string, unknown>): CheckFailure[] {
         });
       }
     }
+  }
+  for (const it of Array.isArray(inputs.items) ? inputs.items : []) {
+    if (isDataEncrypted(it?.dataEncryption)) failures.push({ property: "items", reason: dataEncryptionRefusal(it.friendlyName, it.dataEncryption) });
   }
   return failures;
 }

@@ -3,6 +3,7 @@
 // errors by code and message), the plan's allowedOperations, and picks the recovery point per item.
 import type { TestFailoverInputs } from "../drillTypes";
 import type { SiteRecoveryDrillClient } from "./asrClient";
+import { dataEncryptionRefusal, isDataEncrypted } from "./dataEncryption";
 import { realTime, sameArmId } from "./ids";
 import type { ResolvedScope } from "./scope";
 import type { ProtectedItem, RecoveryPoint } from "./types";
@@ -64,6 +65,8 @@ export async function preflightTrigger(
     if (item.properties.protectionState && !/^protected$/i.test(item.properties.protectionState)) {
       problems.push(`${n}: protectionState is ${item.properties.protectionState}, not Protected`);
     }
+    const encryption = item.properties.providerSpecificDetails?.encryption;
+    if (isDataEncrypted(encryption)) problems.push(dataEncryptionRefusal(n ?? item.name, encryption));
     const health = unhealthy(item);
     if (health.length) problems.push(`${n}: health errors ${health.join("; ")}`);
     for (const h of item.properties.healthErrors ?? []) if (!/error|critical/i.test(h.errorLevel ?? "")) warnings.push(`${n}: ${h.errorCode} ${h.errorLevel}: ${h.errorMessage ?? h.summaryMessage ?? ""}`);

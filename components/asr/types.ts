@@ -43,6 +43,8 @@ export interface HyperVReplicaAzureDetails {
   useManagedDisks?: string | null;
   recoveryAvailabilitySetId?: string | null;
   vmNics?: VmNicDetails[] | null;
+  /** Data encryption ("Disabled" as recorded; "Enabled" needs primaryKekCertificatePfx at failover). */
+  encryption?: string | null;
 }
 
 export interface ProtectedItem {

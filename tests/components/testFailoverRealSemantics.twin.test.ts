@@ -107,6 +107,22 @@ d("TestFailover provider on the real ASR semantics", () => {
     void first;
   });
 
+  it("a data-encrypted item (providerSpecificDetails.encryption Enabled) is refused in preflight, before any POST", async () => {
+    await twin.stop();
+    twin = await startContosoTwin(300, (fx) => {
+      fx.items.find((i: any) => i.name === "APP01").encryption = "Enabled";
+    });
+    const net = await createTestNetwork(twin);
+    const inputs = await itemInputs(twin, ["APP01"], net, { recoveryPointType: "Latest" });
+    expect(inputs.items[0].dataEncryption).toBe("Enabled");
+    // Preview: check() refuses from the snapshot; create's preflight refuses from the live item too.
+    expect(provider.check({}, inputs as never).failures.map((f) => f.reason).join()).toMatch(/APP01: .*primaryKekCertificatePfx/);
+    const { items: _snapshots, ...withoutSnapshots } = inputs;
+    const err = await provider.create({ ...withoutSnapshots, items: [] } as never, deps()).catch((e) => e);
+    expect(err.message).toMatch(/preflight refused the test failover:[\s\S]*APP01: providerSpecificDetails.encryption is "Enabled"/);
+    expect(posts(await requestLog(twin), /\/testFailover$/i)).toHaveLength(0);
+  });
+
   it("a Hyper-V site (non-VMM) item: create, verify, delete", async () => {
     const net = await createTestNetwork(twin);
     const inputs = await itemInputs(twin, ["BRANCH01"], net, { recoveryPointType: "Latest" });

@@ -42,6 +42,12 @@ describe("check", () => {
     expect(f.map((x) => x.property).sort()).toEqual(["failoverDirection", "notes", "testNetworkId"]);
     expect(f.find((x) => x.property === "testNetworkId")!.reason).toContain("production recovery network of DC01");
   });
+  it("refuses a data-encrypted item (its test failover needs the KEK certificate the drill does not send)", () => {
+    const base = inputs();
+    const f = check({}, { ...base, items: [{ ...base.items[0], dataEncryption: "Enabled" }] } as never).failures;
+    expect(f).toEqual([{ property: "items", reason: expect.stringMatching(/^DC01: providerSpecificDetails.encryption is "Enabled": .*primaryKekCertificatePfx.*failover-drill:scope/) }]);
+    expect(check({}, { ...base, items: [{ ...base.items[0], dataEncryption: "Disabled" }] } as never).failures).toEqual([]);
+  });
   it("ignores preview unknowns", () => {
     expect(check({}, inputs({ testNetworkId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }) as never).failures).toEqual([]);
   });
