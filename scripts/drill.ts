@@ -384,7 +384,7 @@ async function destroyAndConfirm(
   }
   process.stdout.write(
     confirmation.clean
-      ? `cleanup confirmed: no test VM, NIC or disk left; every protected item back to testFailoverState None\n`
+      ? `cleanup confirmed: no test VM, NIC or disk left; every protected item free for a test failover again\n`
       : `cleanup NOT confirmed:\n  ${[...(destroy.code === 0 ? [] : ["pulumi destroy failed"]), ...confirmation.leftovers].join("\n  ")}\n`,
   );
   return confirmation.clean && destroy.code === 0 ? DrillExit.Passed : DrillExit.CleanupFailed;
