@@ -10,6 +10,7 @@ import { IsolatedTestNetwork } from "./components/isolatedTestNetwork";
 import { drillTags } from "./components/naming";
 import { TestFailover } from "./components/testFailover";
 import { asReportedError } from "./components/userError";
+import { subscriptionProvider } from "./components/azureProvider";
 
 // Config is read once, at the top: a bad config stops the program before anything is declared.
 const stackConfig = new pulumi.Config(CONFIG_NAMESPACE);
@@ -34,7 +35,7 @@ function drillResult(tfo: TestFailover) {
   };
 }
 
-async function runDrill(cfg: DrillConfig, readers: VaultReaders) {
+async function runDrill(cfg: DrillConfig, readers: VaultReaders, azure: pulumi.ProviderResource) {
   const { application, directoryCopy: dcItems } = await resolveDrillScope(cfg, readers);
   const dcRefs = cfg.directoryCopy?.items ?? [];
 
@@ -54,7 +55,7 @@ async function runDrill(cfg: DrillConfig, readers: VaultReaders) {
     dnsServers: dcIps,
     items: [...application.items, ...dcItems].map((i) => i.snapshot),
     tags,
-  });
+  }, { providers: [azure] });
   const testSubnets = cfg.testNetwork.subnets.map((s) => ({ name: s.name, addressPrefix: s.prefix }));
 
   const storage = new DrillStorage("drill-storage", {
@@ -63,7 +64,7 @@ async function runDrill(cfg: DrillConfig, readers: VaultReaders) {
     accountNamePrefix: cfg.storage.accountNamePrefix,
     containerName: cfg.storage.container,
     tags,
-  });
+  }, { providers: [azure] });
 
   let directoryCopy: DirectoryServicesCopy | undefined;
   if (cfg.directoryCopy) {
@@ -125,7 +126,9 @@ async function runDrill(cfg: DrillConfig, readers: VaultReaders) {
 
 export = async () => {
   try {
-    return await runDrill(config, vaultReaders(config));
+    // Every azure-native resource and invoke goes through this provider, pinned to the vault's subscription.
+    const azure = subscriptionProvider("vault-subscription", config.vault.subscriptionId);
+    return await runDrill(config, vaultReaders(config, azure), azure);
   } catch (err) {
     throw asReportedError(err);
   }

@@ -104,8 +104,20 @@ describe("the drill program", () => {
     expect(tokens).toContain("azure-native:storage:getStorageAccount");
   });
 
+  it("sends every azure-native resource and invoke through one provider pinned to the vault's subscription", () => {
+    const providers = harness.byType("pulumi:providers:azure-native");
+    expect(providers.map((p) => [p.name, p.inputs.subscriptionId])).toEqual([["vault-subscription", SUB]]);
+    const ref = `${providers[0].urn}::`;
+    const azureResources = harness.resources.filter((r) => r.type.startsWith("azure-native:"));
+    expect(azureResources.length).toBeGreaterThanOrEqual(4);
+    for (const r of azureResources) expect({ resource: `${r.type}/${r.name}`, provider: r.provider.startsWith(ref) }).toEqual({ resource: `${r.type}/${r.name}`, provider: true });
+    const azureInvokes = harness.invokes.filter((i) => i.token.startsWith("azure-native:"));
+    expect(azureInvokes.length).toBeGreaterThanOrEqual(6);
+    for (const i of azureInvokes) expect({ invoke: i.token, provider: (i.provider ?? "").startsWith(ref) }).toEqual({ invoke: i.token, provider: true });
+  });
+
   it("declares the network, storage, the directory copy and the application test failover", () => {
-    const top = harness.resources.filter((r) => r.parent === "" || r.parent.includes("pulumi:pulumi:Stack"));
+    const top = harness.resources.filter((r) => (r.parent === "" || r.parent.includes("pulumi:pulumi:Stack")) && !r.type.startsWith("pulumi:providers:"));
     expect(top.map((r) => `${r.type}/${r.name}`).sort()).toEqual([
       "failover-drill:drill:DirectoryServicesCopy/directory-copy",
       "failover-drill:drill:DrillStorage/drill-storage",
