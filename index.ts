@@ -168,6 +168,7 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
     addressSpace: cfg.testNetwork.addressSpace,
     subnets: cfg.testNetwork.subnets,
     allowList: cfg.testNetwork.allowList,
+    access: cfg.testNetwork.access,
     dnsServers: dcIps,
     items: [...application.items, ...dcItems].map((i) => i.snapshot),
     tags,
