@@ -27,7 +27,10 @@ import {
   recoveryPlanMemberIds,
   toProtectedItemRef,
 } from "./components/itemSettings";
-import { drillTags } from "./components/naming";
+import { drillTags, virtualNetworkId } from "./components/naming";
+import { readRecoveryRegionFacts } from "./components/recoveryRegionFacts";
+import { RecoveryRegionFacts } from "./components/recoveryRegionFactsResource";
+import { recoveryRegionArmReader } from "./components/recoveryRegionArm";
 import { TestFailover } from "./components/testFailover";
 import { asReportedError } from "./components/userError";
 
@@ -154,6 +157,19 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
   const dcItems = dcRefs.length > 0 ? await resolveItems(cfg, dcRefs, ["directoryCopy", "items"], readers) : [];
   const consistency = [...dcOverlapProblems(dcItems, application.items), ...unknownExpectationProblems(cfg.expected, [...application.items, ...dcItems])];
   if (consistency.length > 0) throw new DrillConfigError(consistency);
+
+  // The failure predictor's facts (quota, VMs in the recovery resource groups, IPs taken in the test
+  // network), read before anything is declared; the policy pack turns them into findings.
+  const snapshots = [...application.items, ...dcItems].map((i) => i.snapshot);
+  const facts = await readRecoveryRegionFacts(recoveryRegionArmReader(cfg.arm), {
+    subscriptionId: cfg.vault.subscriptionId,
+    location: cfg.location,
+    sizes: snapshots.map((s) => s.recoveryVmSize).filter((s) => s !== ""),
+    recoveryResourceGroups: snapshots.flatMap((s) => /\/resourceGroups\/([^/]+)/i.exec(s.recoveryResourceGroupId ?? "")?.[1] ?? []),
+    testVnetId: virtualNetworkId(cfg.vault.subscriptionId, (cfg.testNetwork.resourceGroup ?? cfg.testNetwork.existingResourceGroup)!, cfg.testNetwork.vnetName),
+    testSubnets: cfg.testNetwork.subnets.map((s) => s.name),
+  });
+  new RecoveryRegionFacts("recovery-region", facts);
 
   const tags = drillTags(cfg.drill);
   const dcIps = dcRefs.map((d) => d.testIp);
