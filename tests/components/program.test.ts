@@ -96,6 +96,7 @@ describe("the drill program", () => {
       "failover-drill:drill:DirectoryServicesCopy/directory-copy",
       "failover-drill:drill:DrillStorage/drill-storage",
       "failover-drill:drill:IsolatedTestNetwork/test-network",
+      "failover-drill:drill:RecoveryRegionFacts/recovery-region",
       `${TEST_FAILOVER_TYPE}/application`,
     ]);
   });
