@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { TEST_FAILOVER_TYPE, type TestFailoverOutputs, type TestVmReport } from "../../components/drillTypes";
+import { bastionConnectUrl } from "../../components/bastionAccess";
 import type { CleanupConfirmation } from "../lib/cleanupCheck";
 import type { EvidenceRecord } from "../lib/evidence";
 import type { PolicyEvent, PulumiStack } from "../lib/pulumiCli";
@@ -47,6 +48,26 @@ export interface DrillReport {
   cleanup?: CleanupConfirmation;
   /** Where report.{json,md,html} were uploaded (Azurite in twin mode, the drill storage account in Azure). */
   evidence?: EvidenceRecord;
+  /** The drill's Azure Bastion (testNetwork.access.bastion): the isolation proof lists it, each VM gets a connect link. */
+  bastion?: BastionInReport;
+}
+
+export interface BastionInReport {
+  id: string;
+  name: string;
+  sku: string;
+}
+
+/** The drill's Bastion host in the stack state, if it has one. */
+export function bastionFromState(resources: { type: string; outputs?: Record<string, unknown> }[]): BastionInReport | undefined {
+  const r = resources.find((x) => x.type === "azure-native:network:BastionHost" && x.outputs);
+  if (!r?.outputs) return undefined;
+  const o = r.outputs as { id?: string; name?: string; sku?: { name?: string } };
+  return { id: String(o.id ?? ""), name: String(o.name ?? ""), sku: String(o.sku?.name ?? "") };
+}
+
+function isolationLine(b: BastionInReport): string {
+  return `Access: Azure Bastion \`${b.name}\` (${b.sku} SKU) — the drill's only public endpoint; test subnets allow RDP/SSH only from the AzureBastionSubnet and keep denying the Internet both ways.`;
 }
 
 function seconds(from: string | undefined, to: string | undefined): number | undefined {
@@ -70,6 +91,7 @@ export function reportFromOutputs(input: {
   upSucceeded: boolean;
   upErrors: string[];
   now?: Date;
+  bastion?: BastionInReport;
 }): DrillReport {
   const ordered = [...input.failovers].sort((a, b) => (a.outputs.role === "directory-copy" ? -1 : 0) - (b.outputs.role === "directory-copy" ? -1 : 0));
   const triggers = ordered
@@ -124,6 +146,7 @@ export function reportFromOutputs(input: {
     timeline,
     policies: input.policies,
     notes: app?.outputs.notes ?? "",
+    ...(input.bastion ? { bastion: input.bastion } : {}),
   };
 }
 
@@ -142,7 +165,7 @@ export async function buildDrillReport(input: {
     .split("\n")
     .map((l) => l.trim())
     .filter((l) => /^error:/.test(l));
-  return reportFromOutputs({ stack: input.stack.opts.stack, failovers, policies: input.policies, upSucceeded: input.upSucceeded, upErrors });
+  return reportFromOutputs({ stack: input.stack.opts.stack, failovers, policies: input.policies, upSucceeded: input.upSucceeded, upErrors, bastion: bastionFromState(resources) });
 }
 
 // ---- renderings ------------------------------------------------------------------------------------
@@ -165,16 +188,18 @@ export function renderMarkdown(r: DrillReport): string {
   for (const f of r.testFailovers) {
     lines.push(`## ${f.role === "directory-copy" ? "AD/DNS copy" : "Application"} test failover: ${f.scope} — ${f.verdict}`, "");
     lines.push(`Jobs: ${f.jobIds.map((j) => `\`${j.split("/").pop()}\``).join(", ") || "none"}`, "");
-    lines.push("| VM | test VM | size | power | IPs | NICs | to running | checks |", "|---|---|---|---|---|---|---|---|");
+    const connect = r.bastion !== undefined;
+    lines.push(`| VM | test VM | size | power | IPs | NICs | to running | checks |${connect ? " connect |" : ""}`, `|---|---|---|---|---|---|---|---|${connect ? "---|" : ""}`);
     for (const vm of f.vms) {
       const checks = vm.checks.map((c) => `${c.passed ? "✅" : "❌"} ${c.name}${c.passed ? "" : `: ${c.detail}`}`).join("<br>");
       lines.push(
-        `| ${mdCell(vm.friendlyName)} | ${mdCell(vm.testVmName)} | ${mdCell(vm.size)} | ${mdCell(vm.powerState)} | ${mdCell(vm.ips.join(", "))} | ${vm.nicCount} | ${fmtSeconds(vm.secondsToRunning)} | ${checks} |`,
+        `| ${mdCell(vm.friendlyName)} | ${mdCell(vm.testVmName)} | ${mdCell(vm.size)} | ${mdCell(vm.powerState)} | ${mdCell(vm.ips.join(", "))} | ${vm.nicCount} | ${fmtSeconds(vm.secondsToRunning)} | ${checks} |${connect && vm.testVmId ? ` [connect](${bastionConnectUrl(vm.testVmId)}) |` : connect ? " — |" : ""}`,
       );
     }
     if (f.failures.length) lines.push("", "Failures:", ...f.failures.map((x) => `- ${x}`));
     lines.push("");
   }
+  if (r.bastion) lines.push("## Isolation", "", isolationLine(r.bastion), "");
   lines.push("## Policy results", "");
   if (r.policies.length === 0) lines.push("No findings.");
   for (const p of r.policies) lines.push(`- **${p.enforcementLevel}** \`${p.policyName}\`: ${mdCell(p.message)}`);
@@ -242,7 +267,7 @@ export function renderHtml(r: DrillReport): string {
         (vm) =>
           `<tr><td>${esc(vm.friendlyName)}</td><td>${esc(f.role)}</td><td>${esc(vm.testVmName)}</td><td>${esc(vm.size)}</td><td>${esc(vm.powerState)}</td><td>${esc(vm.ips.join(", "))}</td><td>${vm.nicCount}</td><td>${esc(fmtSeconds(vm.secondsToRunning))}</td><td>${vm.checks
             .map((c) => `<span class="${c.passed ? "ok" : "ko"}" title="${esc(c.detail)}">${c.passed ? "✔" : "✘"} ${esc(c.name)}</span>`)
-            .join("<br>")}</td></tr>`,
+            .join("<br>")}</td>${r.bastion ? `<td>${vm.testVmId ? `<a href="${esc(bastionConnectUrl(vm.testVmId))}">connect</a>` : "—"}</td>` : ""}</tr>`,
       ),
     )
     .join("\n");
@@ -267,9 +292,10 @@ body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-col
 <h2>Timeline</h2>
 ${renderTimelineSvg(r)}
 <h2>Test VMs</h2>
-<table id="vms"><thead><tr><th>VM</th><th>role</th><th>test VM</th><th>size</th><th>power</th><th>IPs</th><th>NICs</th><th>to running</th><th>checks</th></tr></thead><tbody>
+<table id="vms"><thead><tr><th>VM</th><th>role</th><th>test VM</th><th>size</th><th>power</th><th>IPs</th><th>NICs</th><th>to running</th><th>checks</th>${r.bastion ? "<th>connect</th>" : ""}</tr></thead><tbody>
 ${rows}
 </tbody></table>
+${r.bastion ? `<h2>Isolation</h2>\n<p id="isolation">${esc(isolationLine(r.bastion))}</p>` : ""}
 <h2>Policy results</h2>
 ${policies}
 <h2>Notes</h2>

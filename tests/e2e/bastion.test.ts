@@ -19,7 +19,8 @@ const NET_API = "api-version=2024-05-01";
 function stackWith(name: string, edit: (config: Record<string, any>) => void): string {
   const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.test.yaml"), "utf8"));
   edit(doc.config);
-  fs.writeFileSync(path.join(ROOT, `Pulumi.${name}.yaml`), YAML.stringify(doc));
+  // Strings stay quoted: Pulumi reads an unquoted 2030-12-31 as a timestamp.
+  fs.writeFileSync(path.join(ROOT, `Pulumi.${name}.yaml`), YAML.stringify(doc, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
   return name;
 }
 
