@@ -169,8 +169,6 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
     testVnetId: virtualNetworkId(cfg.vault.subscriptionId, (cfg.testNetwork.resourceGroup ?? cfg.testNetwork.existingResourceGroup)!, cfg.testNetwork.vnetName),
     testSubnets: cfg.testNetwork.subnets.map((s) => s.name),
   });
-  new RecoveryRegionFacts("recovery-region", facts);
-
   const tags = drillTags(cfg.drill);
   const dcIps = dcRefs.map((d) => d.testIp);
   const isDc = (name: string) => dcItems.some((d) => d.ref.friendlyName.toLowerCase() === name.toLowerCase());
@@ -239,6 +237,9 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
     // The DC copy comes up first and is cleaned up last (Microsoft's test-failover guidance).
     { dependsOn: directoryCopy ? [directoryCopy.testFailover] : [] },
   );
+
+  // Declared last so that a refusal above declares nothing; stack policies read it wherever it is.
+  new RecoveryRegionFacts("recovery-region", facts);
 
   return {
     drillId: cfg.drill.id,
