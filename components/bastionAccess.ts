@@ -14,7 +14,8 @@
 import { cidrContainsCidr, cidrsOverlap, formatIpv4, parseCidr, type Cidr } from "./ipv4";
 import type { AllowRule, SecurityRule } from "./nsgRules";
 
-export const BASTION_SUBNET_NAME = "AzureBastionSubnet";
+import { BASTION_SUBNET_NAME } from "./contract";
+export { BASTION_SUBNET_NAME };
 /** "Subnet size must be /26 or larger (/25, /24 etc.)". */
 export const BASTION_SUBNET_MAX_PREFIX_LENGTH = 26;
 export const BASTION_SKUS = ["Developer", "Basic", "Standard"] as const;

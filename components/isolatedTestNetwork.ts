@@ -4,7 +4,8 @@ import * as resources from "@pulumi/azure-native/resources";
 import { isolationSecurityRules, type AllowRule } from "./nsgRules";
 import { BASTION_SUBNET_NAME, bastionNeedsSubnet, bastionSubnetPrefix, bastionTargetRules, type BastionSku } from "./bastionAccess";
 import { BastionHost, bastionSubnetNsg } from "./bastion";
-import { nsgName, sameArmId, virtualNetworkId } from "./naming";
+import { sameArmId, virtualNetworkId } from "./contract";
+import { nsgName } from "./naming";
 
 /** What the isolation check needs of each in-scope item (an ItemSettingsSnapshot fits). */
 export interface ItemRecoveryNetwork {

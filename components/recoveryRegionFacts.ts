@@ -9,48 +9,12 @@
 // the allowlist passes GETs only). The facts travel to the policy pack as the registered outputs of a
 // component resource (recoveryRegionFactsResource.ts). Pure (no Pulumi import): the policy pack reads
 // these types.
-export const RECOVERY_REGION_FACTS_TYPE = "failover-drill:drill:RecoveryRegionFacts";
+import type { ExistingVmFact, IpInUseFact, RecoveryRegionFactsData, UsageFact, VmSizeFact } from "./contract";
+export { RECOVERY_REGION_FACTS_TYPE } from "./contract";
+export type { ExistingVmFact, IpInUseFact, RecoveryRegionFactsData, UsageFact, VmSizeFact } from "./contract";
 export const COMPUTE_API_VERSION = "2024-07-01";
 export const SKUS_API_VERSION = "2021-07-01";
 export const NETWORK_API_VERSION = "2024-05-01";
-
-export interface UsageFact {
-  /** name.value: "cores" (Total Regional vCPUs), "virtualMachines", or a family such as "standardDSv3Family". */
-  name: string;
-  localizedName: string;
-  currentValue: number;
-  limit: number;
-}
-
-export interface VmSizeFact {
-  name: string;
-  family?: string;
-  vCpus?: number;
-}
-
-export interface ExistingVmFact {
-  id: string;
-  name: string;
-  resourceGroup: string;
-}
-
-export interface IpInUseFact {
-  ip: string;
-  subnet: string;
-  /** The NIC holding it, and its VM when attached. */
-  nicId: string;
-  vmId?: string;
-}
-
-/** Plain JSON: the policy pack reads it as the component's outputs. */
-export interface RecoveryRegionFactsData {
-  subscriptionId: string;
-  location: string;
-  usages: UsageFact[];
-  sizes: VmSizeFact[];
-  existingVms: ExistingVmFact[];
-  ipsInUse: IpInUseFact[];
-}
 
 /** The reads needed (ArmClient fits; tests pass a fake). Errors carry `statusCode`. */
 export interface ArmReader {

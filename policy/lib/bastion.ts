@@ -2,7 +2,7 @@
 // rule Microsoft requires on the AzureBastionSubnet ("AllowHttpsInbound: Inbound, Internet, *, 443, TCP",
 // learn.microsoft.com/azure/bastion/bastion-nsg).
 import { PolicyResource } from "@pulumi/policy";
-import { BASTION_SUBNET_NAME } from "../../components/bastionAccess";
+import { BASTION_SUBNET_NAME } from "failover-drill-contract";
 import { dependsOn, knownString, resourceId, SecurityRuleView } from "./network";
 import { sameArmId } from "./testFailover";
 import { asArray, PreviewReader } from "./unknowns";

@@ -2,7 +2,7 @@
 // test failovers they apply to. A TestFailover that already ran (it recorded jobs or test VMs) is left out:
 // its own test VMs are in those facts and would collide with themselves.
 import { PolicyResource } from "@pulumi/policy";
-import { RECOVERY_REGION_FACTS_TYPE, type RecoveryRegionFactsData } from "../../components/recoveryRegionFacts";
+import { RECOVERY_REGION_FACTS_TYPE, type RecoveryRegionFactsData } from "failover-drill-contract";
 import { isTestFailover } from "./testFailover";
 import { asArray, PreviewReader } from "./unknowns";
 

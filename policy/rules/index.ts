@@ -7,6 +7,9 @@ import { dnsPointsToDirectoryCopy } from "./dnsPointsToDirectoryCopy";
 import { drillResourcesTagged } from "./drillResourcesTagged";
 import { drillStorageInfrastructureEncryption } from "./drillStorageInfrastructureEncryption";
 import { drillStorageSecure } from "./drillStorageSecure";
+import { itemAllowsTestFailover } from "./itemAllowsTestFailover";
+import { itemHealthy } from "./itemHealthy";
+import { itemNotInTestFailover } from "./itemNotInTestFailover";
 import { managedDisksBlockedBySseReplicationStorage } from "./managedDisksBlockedBySseReplicationStorage";
 import { managedDisksPreventFailback } from "./managedDisksPreventFailback";
 import { managedDisksRequireAlignedAvailabilitySet } from "./managedDisksRequireAlignedAvailabilitySet";
@@ -21,6 +24,9 @@ import { testVmNameFree } from "./testVmNameFree";
 import { testVmNoPublicIp } from "./testVmNoPublicIp";
 
 export const policies: Policies = [
+    itemAllowsTestFailover,
+    itemNotInTestFailover,
+    itemHealthy,
     managedDisksRequireAlignedAvailabilitySet,
     managedDisksBlockedBySseReplicationStorage,
     managedDisksPreventFailback,

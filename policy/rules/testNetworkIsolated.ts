@@ -25,7 +25,7 @@ import {
 } from "../lib/network";
 import { isTestFailover, itemsOf, sameArmId } from "../lib/testFailover";
 import { asArray, PreviewReader } from "../lib/unknowns";
-import { nsgName } from "../../components/naming";
+import { nsgName } from "failover-drill-contract";
 import { BASTION_HOST_TYPE, BASTION_SUBNET_NAME, isBastionHttpsRule, NIC_TYPE, PUBLIC_IP_TYPE, publicIpUsers } from "../lib/bastion";
 
 const NETWORK_KEY = "failover-drill:testNetwork";

@@ -5,8 +5,11 @@ import { policies } from "../../policy/rules";
 import { createResourceValidationArgs, runPolicy, UNKNOWN_STRING } from "./harness";
 
 const expectedLevels: Record<string, string> = {
+    "item-allows-test-failover": "mandatory",
+    "item-not-in-test-failover": "mandatory",
+    "item-healthy": "mandatory",
     "managed-disks-require-aligned-availability-set": "mandatory",
-    "managed-disks-blocked-by-sse-replication-storage": "mandatory",
+    "managed-disks-blocked-by-sse-replication-storage": "advisory",
     "managed-disks-prevent-failback": "advisory",
     "test-ip-valid": "mandatory",
     "test-ip-unique-across-drill": "mandatory",

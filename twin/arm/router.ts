@@ -3,7 +3,7 @@
 import type { Twin } from "../twin";
 import type { ArmResource, Json } from "../store";
 import { ArmError, badRequest, conflict, notFound, rgNotFound } from "../errors";
-import type { Reply, RequestCtx } from "../http";
+import { methodNotAllowed, noProvider, requireMethod, type Reply, type RequestCtx } from "../http";
 import { ArmPath, parseArmPath } from "./path";
 import { KIND_BY_KEY, isAsrNamespace } from "./resourceTypes";
 import { ResourceKind, isCustom } from "./kind";
@@ -90,21 +90,6 @@ function kindFor(typeKey: string, ctx: RequestCtx, shown: string): ResourceKind 
   const k = KIND_BY_KEY.get(typeKey);
   if (!k || isCustom(k)) throw noProvider(shown, ctx);
   return k;
-}
-
-export function noProvider(type: string, ctx: RequestCtx): ArmError {
-  return badRequest(
-    "NoRegisteredProviderFound",
-    `No registered resource provider found for location 'westeurope' and API version '${ctx.apiVersion}' for type '${type}'.`,
-  );
-}
-
-export function methodNotAllowed(ctx: RequestCtx): ArmError {
-  return new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${ctx.method}'.`);
-}
-
-export function requireMethod(ctx: RequestCtx, methods: string[]): void {
-  if (!methods.includes(ctx.method)) throw methodNotAllowed(ctx);
 }
 
 function requireRg(twin: Twin, p: ArmPath): ArmResource {
