@@ -165,14 +165,20 @@ export const testNetworkIsolated: StackValidationPolicy = {
 /**
  * In preview the NSG ids are unknown and an inline subnet's NSG comes from the VNet's `subnets` dependencies,
  * which list every subnet's NSG. The drill names each subnet's NSG `<vnet>-<subnet>-nsg` (components/naming.ts),
- * so when exactly one candidate carries that name it is the subnet's own; otherwise every candidate is checked.
+ * (or, in a preview of a new NSG, the logical name `<component>-<subnet>-nsg`), so when exactly one candidate
+ * carries that name it is the subnet's own; otherwise every candidate is checked.
  * Without this the AzureBastionSubnet's HTTPS rule would be read as a rule of every test subnet.
  */
 function ownNsg(reader: PreviewReader, vnet: string, subnet: string, knownId: string | undefined, candidates: PolicyResource[]): PolicyResource[] {
     if (knownId || candidates.length < 2) return candidates;
     const wanted = nsgName(vnet, subnet).toLowerCase();
     const own = candidates.filter((n) => (knownString(reader, () => n.props.networkSecurityGroupName) ?? knownString(reader, () => n.props.name))?.toLowerCase() === wanted);
-    return own.length === 1 ? own : candidates;
+    if (own.length === 1) return own;
+    // azure-native's planned outputs of a new NSG carry neither its name input nor a known `name`
+    // (PreviewOutputs: output-only properties are unknown), so fall back to the logical name the
+    // component gives it, `<component>-<subnet>-nsg`.
+    const byLogicalName = candidates.filter((n) => n.name.toLowerCase().endsWith(`-${subnet.toLowerCase()}-nsg`));
+    return byLogicalName.length === 1 ? byLogicalName : candidates;
 }
 
 function checkNsg(
