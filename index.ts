@@ -7,7 +7,11 @@ import { DirectoryServicesCopy, DomainControllerItem } from "./components/direct
 import { resolveDrillScope, vaultReaders, VaultReaders } from "./components/drillScope";
 import { DrillStorage } from "./components/drillStorage";
 import { IsolatedTestNetwork } from "./components/isolatedTestNetwork";
+import { virtualNetworkId } from "./components/contract";
 import { drillTags } from "./components/naming";
+import { readRecoveryRegionFacts } from "./components/recoveryRegionFacts";
+import { RecoveryRegionFacts } from "./components/recoveryRegionFactsResource";
+import { recoveryRegionArmReader } from "./components/recoveryRegionArm";
 import { TestFailover } from "./components/testFailover";
 import { asReportedError } from "./components/userError";
 import { subscriptionProvider } from "./components/azureProvider";
@@ -39,6 +43,17 @@ async function runDrill(cfg: DrillConfig, readers: VaultReaders, azure: pulumi.P
   const { application, directoryCopy: dcItems } = await resolveDrillScope(cfg, readers);
   const dcRefs = cfg.directoryCopy?.items ?? [];
 
+  // The failure predictor's facts (quota, VMs in the recovery resource groups, IPs taken in the test
+  // network), read before anything is declared; the policy pack turns them into findings.
+  const snapshots = [...application.items, ...dcItems].map((i) => i.snapshot);
+  const facts = await readRecoveryRegionFacts(recoveryRegionArmReader(cfg.arm), {
+    subscriptionId: cfg.vault.subscriptionId,
+    location: cfg.location,
+    sizes: snapshots.map((s) => s.recoveryVmSize).filter((s) => s !== ""),
+    recoveryResourceGroups: snapshots.flatMap((s) => /\/resourceGroups\/([^/]+)/i.exec(s.recoveryResourceGroupId ?? "")?.[1] ?? []),
+    testVnetId: virtualNetworkId(cfg.vault.subscriptionId, (cfg.testNetwork.resourceGroup ?? cfg.testNetwork.existingResourceGroup)!, cfg.testNetwork.vnetName),
+    testSubnets: cfg.testNetwork.subnets.map((s) => s.name),
+  });
   const tags = drillTags(cfg.drill);
   const dcIps = dcRefs.map((d) => d.testIp);
   const isDc = (name: string) => dcItems.some((d) => d.ref.friendlyName.toLowerCase() === name.toLowerCase());
@@ -52,6 +67,7 @@ async function runDrill(cfg: DrillConfig, readers: VaultReaders, azure: pulumi.P
     addressSpace: cfg.testNetwork.addressSpace,
     subnets: cfg.testNetwork.subnets,
     allowList: cfg.testNetwork.allowList,
+    access: cfg.testNetwork.access,
     dnsServers: dcIps,
     items: [...application.items, ...dcItems].map((i) => i.snapshot),
     tags,
@@ -106,6 +122,9 @@ async function runDrill(cfg: DrillConfig, readers: VaultReaders, azure: pulumi.P
     // The DC copy comes up first and is cleaned up last (Microsoft's test-failover guidance).
     { dependsOn: directoryCopy ? [directoryCopy.testFailover] : [] },
   );
+
+  // Declared last so that a refusal above declares nothing; stack policies read it wherever it is.
+  new RecoveryRegionFacts("recovery-region", facts);
 
   return {
     drillId: cfg.drill.id,

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { cidrContainsCidr, cidrsOverlap, parseCidr, parseIpv4, staticIpProblem } from "./contract";
 import { assignNsgPriorities, NSG_DENY_INTERNET_PRIORITY } from "./nsgRules";
 import { CLOUD_NAMES, cloudNamed, DEFAULT_CLOUD, type CloudName } from "./clouds";
+import { BASTION_SKUS, bastionAccessProblems } from "./bastionAccess";
 
 export const CONFIG_NAMESPACE = "failover-drill";
 /** Overrides `failover-drill:arm.endpoint` (the drill runner points the program at an endpoint it started). */
@@ -163,6 +164,18 @@ const testNetworkSchema = z.strictObject({
   addressSpace: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(z.string()).min(1, { error: "must list at least one IPv4 CIDR" })),
   subnets: z.array(subnetSchema).min(1, { error: "must list at least one subnet, named as in production" }),
   allowList: z.array(allowRuleSchema).default([]),
+  /** How people reach the test VMs (default: no way in). Only Azure Bastion keeps the network isolated. */
+  access: z
+    .strictObject({
+      bastion: z
+        .strictObject({
+          sku: z.enum(BASTION_SKUS),
+          /** The AzureBastionSubnet (/26 or larger); default: the first free /26 of addressSpace. */
+          subnetPrefix: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 const dcItemSchema = z.strictObject({
@@ -270,6 +283,7 @@ export interface ResolvedArm {
 export type DrillConfig = Omit<ParsedConfig, "arm"> & { arm: ResolvedArm };
 export type DirectoryCopyConfig = NonNullable<DrillConfig["directoryCopy"]>;
 export type TestNetworkConfig = DrillConfig["testNetwork"];
+export type BastionAccessConfig = NonNullable<NonNullable<TestNetworkConfig["access"]>["bastion"]>;
 
 // ---------------------------------------------------------------------------------------------------
 // Problem formatting.
@@ -640,6 +654,7 @@ function parse(raw: unknown, options: ParseOptions): { config?: DrillConfig; pro
   const problems: string[] = [];
   if (!result.success) for (const issue of result.error.issues) problems.push(...zodIssueProblems(issue, raw));
   problems.push(...crossFieldProblems(raw));
+  for (const p of bastionAccessProblems(rec(raw)?.testNetwork)) problems.push(problem(["testNetwork", ...p.path], p.value, p.expectation));
   let arm: ResolvedArm | undefined;
   if (result.success) {
     const r = resolveArm(result.data.arm, options.env ?? {});

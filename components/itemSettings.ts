@@ -19,6 +19,7 @@ export interface IpConfigLike {
   recoveryStaticIPAddress?: string;
   tfoSubnetName?: string;
   tfoStaticIPAddress?: string;
+  tfoPublicIPAddressId?: string;
 }
 export interface VmNicLike {
   nicId?: string;
@@ -92,6 +93,7 @@ function toNicSnapshots(details: ProviderDetailsLike): NicSnapshot[] {
     if (subnet) snapshot.recoverySubnetName = subnet;
     if (ip.recoveryStaticIPAddress) snapshot.recoveryStaticIp = ip.recoveryStaticIPAddress;
     if (ip.tfoStaticIPAddress) snapshot.tfoStaticIp = ip.tfoStaticIPAddress;
+    if (ip.tfoPublicIPAddressId) snapshot.tfoPublicIpAddressId = ip.tfoPublicIPAddressId;
     return snapshot;
   });
 }

@@ -6,9 +6,7 @@ export function drillTags(drill: { id: string; owner: string; expiry: string }):
 }
 
 /** The NSG of one test subnet. NSG names allow 1-80 letters, digits, _ . -. */
-export function nsgName(vnetName: string, subnetName: string): string {
-  return `${vnetName}-${subnetName}-nsg`.slice(0, 80).replace(/[-.]+$/, "");
-}
+export { nsgName } from "./contract";
 
 /** Storage account name = prefix + random suffix, 3-24 lowercase letters and digits in total. */
 export const STORAGE_SUFFIX_LENGTH = 8;

@@ -61,6 +61,8 @@ export interface NicSnapshot {
   recoveryStaticIp?: string;
   /** The static IP configured for test failover (tfoStaticIPAddress) when set. */
   tfoStaticIp?: string;
+  /** The public IP the test VM's NIC would get (tfoPublicIPAddressId) when set: never allowed in a drill. */
+  tfoPublicIpAddressId?: string;
 }
 
 /**

@@ -18,6 +18,10 @@ import { testIpUniqueAcrossDrill } from "./testIpUniqueAcrossDrill";
 import { testIpValid } from "./testIpValid";
 import { testNetworkIsolated } from "./testNetworkIsolated";
 import { vmNameValid } from "./vmNameValid";
+import { computeQuotaFitsDrill } from "./computeQuotaFitsDrill";
+import { testIpFreeInTestNetwork } from "./testIpFreeInTestNetwork";
+import { testVmNameFree } from "./testVmNameFree";
+import { testVmNoPublicIp } from "./testVmNoPublicIp";
 
 export const policies: Policies = [
     itemAllowsTestFailover,
@@ -37,4 +41,8 @@ export const policies: Policies = [
     drillStorageSecure,
     drillStorageInfrastructureEncryption,
     drillResourcesTagged,
+    testVmNoPublicIp,
+    computeQuotaFitsDrill,
+    testVmNameFree,
+    testIpFreeInTestNetwork,
 ];

@@ -12,7 +12,7 @@ import type { DrillStack, PolicyEvent, PulumiStep } from "./drillStack";
 import { containerClientOf, planEvidence, preflightEvidenceStore, uploadEvidence, type EvidencePreflight, type EvidenceRecord, type EvidenceTarget } from "./evidence";
 import { readTrend } from "./evidenceTrend";
 import type { ArmReader } from "../report/armReader";
-import { composeReport, recordedTestFailovers, writeDrillReport, type DrillReport, type ReportParts, type TrendInput } from "../report/drillReport";
+import { bastionFromState, composeReport, recordedTestFailovers, writeDrillReport, type DrillReport, type ReportParts, type TrendInput } from "../report/drillReport";
 import { readDrillStart, START_FILE, writeDrillStart, type DrillStart } from "../report/drillStart";
 import type { Trigger } from "../report/drillIdentity";
 import { ranByOf } from "../report/drillIdentity";
@@ -128,7 +128,8 @@ export class DrillEvidence {
     const network = failovers.find((f) => f.outputs.testNetworkId)?.outputs.testNetworkId;
     const nicIds = failovers.flatMap((f) => (f.outputs.testVms ?? []).flatMap((v) => ((v as { nicIds?: string[] }).nicIds ?? [])));
     const isolation = network && failovers.length ? await readIsolation(this.opts.arm, network, nicIds) : undefined;
-    this.parts = { ...this.parts, failovers, policies: input.policies, upSucceeded: input.upSucceeded, upOutput: input.upOutput, pulumiSteps: input.pulumiSteps, jobs, isolation, pulumiUpdateId: await pulumiUpdateId(input.stack) };
+    const bastion = bastionFromState(await input.stack.resources());
+    this.parts = { ...this.parts, failovers, policies: input.policies, upSucceeded: input.upSucceeded, upOutput: input.upOutput, pulumiSteps: input.pulumiSteps, jobs, isolation, bastion, pulumiUpdateId: await pulumiUpdateId(input.stack) };
   }
 
   async afterCleanup(cleanup: CleanupConfirmation): Promise<string> {

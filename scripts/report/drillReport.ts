@@ -53,6 +53,8 @@ export interface ReportParts {
   pulumiSteps?: PulumiStep[];
   jobs?: JobReadback;
   isolation?: IsolationProof;
+  /** The drill's Azure Bastion (testNetwork.access.bastion), read from the stack state. */
+  bastion?: BastionInReport;
   trend?: TrendInput;
   cleanup?: CleanupConfirmation;
   evidence?: ReportEvidence;
@@ -234,6 +236,7 @@ export function composeReport(parts: ReportParts): DrillReport {
     rto: { achievedSeconds: rto.achievedSeconds, from: rto.from, to: rto.to, toEvent: rto.toEvent, targetMinutes: rto.targetMinutes, met: rto.met, perTestFailover: rto.perTestFailover, perBootGroup: rto.perBootGroup },
     rpo: { worstSeconds: rpo.worstSeconds, worstItem: rpo.worstItem, targetMinutes: rpo.targetMinutes, met: rpo.met, perItem: rpo.perItem },
     isolation: parts.isolation,
+    ...(parts.bastion ? { bastion: parts.bastion } : {}),
     testFailovers: ordered.map((f) => ({
       name: f.name,
       role: f.outputs.role,
@@ -260,6 +263,20 @@ export function composeReport(parts: ReportParts): DrillReport {
 }
 
 /** The TestFailover resources recorded in the stack's state. */
+export interface BastionInReport {
+  id: string;
+  name: string;
+  sku: string;
+}
+
+/** The drill's Bastion host in the stack state, if it has one. */
+export function bastionFromState(resources: { type: string; outputs?: Record<string, unknown> }[]): BastionInReport | undefined {
+  const r = resources.find((x) => x.type === "azure-native:network:BastionHost" && x.outputs);
+  if (!r?.outputs) return undefined;
+  const o = r.outputs as { id?: string; name?: string; sku?: { name?: string } };
+  return { id: String(o.id ?? ""), name: String(o.name ?? ""), sku: String(o.sku?.name ?? "") };
+}
+
 export async function recordedTestFailovers(stack: Pick<DrillStack, "resources">): Promise<RecordedTestFailover[]> {
   const resources = await stack.resources();
   return resources

@@ -1,5 +1,6 @@
 // report.html: self-contained (inline CSS and SVG, no script that runs, no external request), from the
 // same object as report.json, which it also embeds verbatim (#report-data).
+import { bastionConnectUrl } from "../../components/bastionAccess";
 import type { DrillReport } from "./reportSchema";
 import { RAN_BY_SOURCE, rpoLine, rtoLine } from "./renderMarkdown";
 import { fmtSeconds, renderTimelineSvg } from "./timelineSvg";
@@ -49,15 +50,18 @@ export function renderHtml(r: DrillReport): string {
   const vmTimes = table("vm-times", ["VM", "role", "job", "triggered", "created", "running", "verified"],
     r.timeline.vms.map((v) => td(esc(v.friendlyName), esc(v.role), `<code>${esc(v.jobId?.split("/").pop() ?? "—")}</code>`, esc(v.triggeredAt ?? "—"), esc(v.createdAt ?? "—"), esc(v.runningAt ?? "—"), esc(v.verifiedAt ?? "—"))),
   );
-  const vms = table("vms", ["VM", "role", "test VM", "size", "power", "IPs", "NICs", "to running", "checks"],
+  const connect = r.bastion !== undefined;
+  const vms = table("vms", ["VM", "role", "test VM", "size", "power", "IPs", "NICs", "to running", "checks", ...(connect ? ["connect"] : [])],
     r.testFailovers.flatMap((f) =>
       f.vms.map((vm) =>
         td(esc(vm.friendlyName), esc(f.role), esc(vm.testVmName), esc(vm.size), esc(vm.powerState), esc(vm.ips.join(", ")), vm.nicCount, esc(fmtSeconds(vm.secondsToRunning)),
-          vm.checks.map((c) => `<span class="${c.passed ? "ok" : "ko"}" title="${esc(c.detail)}">${c.passed ? "✔" : "✘"} ${esc(c.name)}</span>`).join("<br>")),
+          vm.checks.map((c) => `<span class="${c.passed ? "ok" : "ko"}" title="${esc(c.detail)}">${c.passed ? "✔" : "✘"} ${esc(c.name)}</span>`).join("<br>"),
+          ...(connect ? [`<a href="${esc(bastionConnectUrl(vm.testVmId))}">connect</a>`] : [])),
       ),
     ),
   );
   const iso = r.isolation;
+  const bastionLine = r.bastion ? `<p id="bastion">Access: Azure Bastion <code>${esc(r.bastion.name)}</code> (${esc(r.bastion.sku)} SKU), the only way in; RDP/SSH to the test subnets only from AzureBastionSubnet.</p>` : "";
   const isolation = !iso
     ? '<p id="isolation">Not read (the test network was not up).</p>'
     : `<div id="isolation"><p class="${iso.isolated ? "ok" : "ko"}">Read back from ARM at ${esc(iso.readAt ?? "?")}: ${iso.isolated ? "isolated" : "NOT proven isolated"}${iso.error ? ` (${esc(iso.error)})` : ""}.</p><ul><li>peerings: <span id="peerings">${esc(iso.peerings.join("; ") || "none")}</span></li><li>public IPs: <span id="public-ips">${esc(iso.publicIps.join("; ") || "none")}</span></li><li>DNS servers: <span id="dns-servers">${esc(iso.dnsServers.join(", ") || "Azure-provided")}</span></li></ul>${table("nsg-rules", ["NSG", "rule", "direction", "access", "priority", "protocol", "source", "destination", "ports"], iso.nsgRules.map((n) => td(esc(n.nsg), esc(n.name), esc(n.direction), esc(n.access), esc(n.priority ?? ""), esc(n.protocol ?? ""), esc(n.source ?? ""), esc(n.destination ?? ""), esc(n.ports ?? ""))))}</div>`;
@@ -121,7 +125,7 @@ ${vmTimes}
 <h2>Test VMs</h2>
 ${vms}
 <h2>Isolation proof</h2>
-${isolation}
+${bastionLine}${isolation}
 ${causes}
 <h2>Findings</h2>
 ${findings}

@@ -1,4 +1,5 @@
 // report.md: the drill report as a PR comment / ticket / job summary, from the same object as report.json.
+import { bastionConnectUrl } from "../../components/bastionAccess";
 import type { DrillReport } from "./reportSchema";
 import { fmtSeconds } from "./timelineSvg";
 
@@ -67,16 +68,18 @@ export function renderMarkdown(r: DrillReport): string {
   for (const f of r.testFailovers) {
     L.push(`## ${f.role === "directory-copy" ? "AD/DNS copy" : "Application"} test failover: ${f.scope} — ${f.verdict}`, "");
     L.push(`Jobs: ${f.jobIds.map((j) => code(j.split("/").pop())).join(", ") || "none"}`, "");
-    L.push("| VM | test VM | size | power | IPs | NICs | to running | checks |", "|---|---|---|---|---|---|---|---|");
+    const connect = r.bastion !== undefined;
+    L.push(`| VM | test VM | size | power | IPs | NICs | to running | checks |${connect ? " connect |" : ""}`, `|---|---|---|---|---|---|---|---|${connect ? "---|" : ""}`);
     for (const vm of f.vms) {
       const checks = vm.checks.map((c) => `${c.passed ? "✅" : "❌"} ${c.name}${c.passed ? "" : `: ${cell(c.detail)}`}`).join("<br>");
-      L.push(`| ${cell(vm.friendlyName)} | ${cell(vm.testVmName)} | ${cell(vm.size)} | ${cell(vm.powerState)} | ${cell(vm.ips.join(", "))} | ${vm.nicCount} | ${fmtSeconds(vm.secondsToRunning)} | ${checks} |`);
+      L.push(`| ${cell(vm.friendlyName)} | ${cell(vm.testVmName)} | ${cell(vm.size)} | ${cell(vm.powerState)} | ${cell(vm.ips.join(", "))} | ${vm.nicCount} | ${fmtSeconds(vm.secondsToRunning)} | ${checks} |${connect ? ` [connect](${bastionConnectUrl(vm.testVmId)}) |` : ""}`);
     }
     if (f.failures.length) L.push("", "Failures:", ...f.failures.map((x) => `- ${cell(x)}`));
     L.push("");
   }
 
   L.push("## Isolation proof", "");
+  if (r.bastion) L.push(`Access: Azure Bastion \`${r.bastion.name}\` (${r.bastion.sku} SKU), the only way in; RDP/SSH to the test subnets only from AzureBastionSubnet.`, "");
   const iso = r.isolation;
   if (!iso) L.push("Not read (the test network was not up).");
   else {

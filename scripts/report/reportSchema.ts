@@ -300,6 +300,10 @@ export const drillReportSchema = z
     rto,
     rpo,
     isolation: isolation.optional(),
+    bastion: z
+      .strictObject({ id: z.string(), name: z.string(), sku: z.string() })
+      .optional()
+      .describe("the drill's Azure Bastion (testNetwork.access.bastion): the only way in, and the only public IP the drill owns"),
     testFailovers: z.array(testFailover),
     policies: z.array(policyEvent),
     causes: z.array(cause).describe("full causes of every failure: each line of engine errors, health codes, the failing task"),

@@ -5,6 +5,11 @@ import { TEST_FAILOVER_TYPE } from "../../components/drillTypes";
 import { Harness, installMocks, settle } from "./mockHarness";
 import { CONTAINER, FABRIC, PROD_VNET, SUB, itemId, protectedItem, recoveryPlan, validRawConfig } from "./fixtures";
 
+// The failure predictor reads the recovery region through the drill's ARM client; here: an empty region.
+jest.mock("../../components/recoveryRegionArm", () => ({
+  recoveryRegionArmReader: () => ({ listAll: async () => [], tryGet: async () => undefined }),
+}));
+
 const SSE_ACCOUNT = `/subscriptions/${SUB}/resourceGroups/contoso-dr/providers/Microsoft.Storage/storageAccounts/contosoreplsse`;
 const PLAIN_ACCOUNT = `/subscriptions/${SUB}/resourceGroups/contoso-dr/providers/Microsoft.Storage/storageAccounts/contosorepl`;
 const ALIGNED_SET = `/subscriptions/${SUB}/resourceGroups/contoso-recovery/providers/Microsoft.Compute/availabilitySets/as-app`;
@@ -122,6 +127,7 @@ describe("the drill program", () => {
       "failover-drill:drill:DirectoryServicesCopy/directory-copy",
       "failover-drill:drill:DrillStorage/drill-storage",
       "failover-drill:drill:IsolatedTestNetwork/test-network",
+      "failover-drill:drill:RecoveryRegionFacts/recovery-region",
       `${TEST_FAILOVER_TYPE}/application`,
     ]);
   });

@@ -7,6 +7,7 @@ import { cidrContainsCidr, cidrsOverlap, formatIpv4, parseCidr, parseIpv4, stati
 import type { PutArgs, ResourceKind } from "./kind";
 import { lookup, nameOf, parentIdOf, sameId } from "./lookup";
 import { randomUUID } from "node:crypto";
+import { checkBastionSubnetNsg } from "./bastion";
 
 const VNET = "Microsoft.Network/virtualNetworks";
 const NIC = "Microsoft.Network/networkInterfaces";
@@ -142,6 +143,7 @@ export const virtualNetworkKind: ResourceKind = {
       if (!s || typeof s.name !== "string") throw badRequest("InvalidRequestFormat", "Every subnet needs a name.");
       validateSubnet(name, prefixes as string[], wanted, s.name, subnetPrefix(s));
       checkNsgRef(twin, s.properties?.networkSecurityGroup);
+      checkBastionSubnetNsg(twin, s.name, s.properties?.networkSecurityGroup);
       const prev = old.find((o) => o.name.toLowerCase() === s.name.toLowerCase());
       if (prev && inUse(prev) && subnetPrefix(prev) !== subnetPrefix(s)) {
         throw badRequest("InUsePrefixCannotBeDeleted", `IpPrefix ${subnetPrefix(prev)} on Subnet ${prev.name} has active allocations and cannot be deleted.`);
@@ -183,6 +185,7 @@ export const subnetKind: ResourceKind = {
     const vnet = parent as ArmResource;
     validateSubnet(vnet.name, vnet.properties.addressSpace.addressPrefixes, vnet.properties.subnets ?? [], name, subnetPrefix(body));
     checkNsgRef(twin, body.properties?.networkSecurityGroup);
+    checkBastionSubnetNsg(twin, name, body.properties?.networkSecurityGroup);
     if (existing && inUse(existing) && subnetPrefix(existing) !== subnetPrefix(body)) {
       throw badRequest("InUsePrefixCannotBeDeleted", `IpPrefix ${subnetPrefix(existing)} on Subnet ${existing.name} has active allocations and cannot be deleted.`);
     }

@@ -10,6 +10,7 @@ import { ResourceKind, isCustom } from "./kind";
 import { asyncHeaders, getOperationResult, getOperationStatus, startOperation } from "./operations";
 import { lookup, page, parentIdOf } from "./lookup";
 import { VM_SIZES, skuBody, vmSizeBody } from "./vmSizes";
+import { computeUsages } from "./usages";
 import { routeAsr } from "../asr/router";
 
 const RG_NAME = /^[-\w._()]{1,90}$/;
@@ -321,6 +322,9 @@ function routeSubscriptionProvider(twin: Twin, ctx: RequestCtx, p: ArmPath, seg:
   }
   if (lower[0] === "microsoft.compute" && lower.length === 4 && lower[1] === "locations" && lower[3] === "vmsizes") {
     return { status: 200, body: { value: VM_SIZES.map(vmSizeBody) } };
+  }
+  if (lower[0] === "microsoft.compute" && lower.length === 4 && lower[1] === "locations" && lower[3] === "usages") {
+    return { status: 200, body: computeUsages(twin, p.subscriptionId, seg[2]) };
   }
   if (lower[0] === "microsoft.compute" && lower.length === 2 && lower[1] === "skus") {
     return { status: 200, body: { value: VM_SIZES.map((s) => skuBody(s, "westeurope")) } };

@@ -113,6 +113,13 @@ const VNET_BODY: ShapeSpec = {
 };
 const NSG_BODY: ShapeSpec = { top: [...TRACKED, "id", "etag"], flatten: true, children: { securityRules: SECURITY_RULE, defaultSecurityRules: SECURITY_RULE, subnets: SUBNET_BODY } };
 
+const PUBLIC_IP_BODY: ShapeSpec = { top: [...TRACKED, "id", "etag", "sku", "zones", "extendedLocation"], flatten: true, children: { ipConfiguration: { top: SUB, flatten: true } } };
+const BASTION_HOST_BODY: ShapeSpec = {
+  top: [...TRACKED, "id", "etag", "sku", "zones"],
+  flatten: true,
+  children: { ipConfigurations: { top: SUB, flatten: true, children: { subnet: REF, publicIPAddress: REF } }, virtualNetwork: REF },
+};
+
 const RG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}";
 const ASR_VAULT = `${RG}/providers/Microsoft.RecoveryServices/vaults/{resourceName}`;
 const AN = "node_modules/@pulumi/azure-native/";
@@ -240,6 +247,34 @@ export const RESOURCE_TYPES: ResourceSpec[] = [
     replaceOnChanges: ["location"],
     body: AVAILABILITY_SET_BODY,
     lro: { put: "sync", delete: "sync" },
+    locationFromResourceGroup: true,
+  },
+  {
+    kind: "resource",
+    token: "azure-native:network:PublicIPAddress",
+    path: `${RG}/providers/Microsoft.Network/publicIPAddresses/{publicIpAddressName}`,
+    apiVersion: "2024-05-01",
+    apiVersionSource: `${AN}network/publicIPAddress.js`,
+    pathParams: ["resourceGroupName", "publicIpAddressName"],
+    autoName: { maxLength: 80 },
+    required: ["resourceGroupName"],
+    replaceOnChanges: ["location"],
+    body: PUBLIC_IP_BODY,
+    lro: { put: "azure-async-operation", delete: "location" },
+    locationFromResourceGroup: true,
+  },
+  {
+    kind: "resource",
+    token: "azure-native:network:BastionHost",
+    path: `${RG}/providers/Microsoft.Network/bastionHosts/{bastionHostName}`,
+    apiVersion: "2024-05-01",
+    apiVersionSource: `${AN}network/bastionHost.js`,
+    pathParams: ["resourceGroupName", "bastionHostName"],
+    autoName: { maxLength: 80 },
+    required: ["resourceGroupName"],
+    replaceOnChanges: ["location"],
+    body: BASTION_HOST_BODY,
+    lro: { put: "azure-async-operation", delete: "location" },
     locationFromResourceGroup: true,
   },
 ];
