@@ -13,6 +13,7 @@ import { IsolatedTestNetwork, TestSubnet } from "./isolatedTestNetwork";
 import { drillTags } from "./naming";
 import { TestFailover } from "./testFailover";
 import { asReportedError } from "./userError";
+import { subscriptionProvider } from "./azureProvider";
 
 /** DrDrill's arguments: a parsed drill config (`parseDrillConfig(raw)` or `drillConfigFromStack()`). */
 export type DrDrillArgs = DrillConfig;
@@ -86,9 +87,11 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
   }
 
   private async declare(name: string, cfg: DrDrillArgs): Promise<DrDrillOutputs> {
-    const { application, directoryCopy: dcItems } = await resolveDrillScope(cfg, vaultReaders(cfg));
-    const dcRefs = cfg.directoryCopy?.items ?? [];
     const parent = this;
+    // Every azure-native resource and invoke goes through this provider, pinned to the vault's subscription.
+    const azure = subscriptionProvider(`${name}-vault-subscription`, cfg.vault.subscriptionId, { parent });
+    const { application, directoryCopy: dcItems } = await resolveDrillScope(cfg, vaultReaders(cfg, azure));
+    const dcRefs = cfg.directoryCopy?.items ?? [];
 
     const tags = drillTags(cfg.drill);
     const dcIps = dcRefs.map((d) => d.testIp);
@@ -107,7 +110,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
       dnsServers: dcIps,
       items: [...application.items, ...dcItems].map((i) => i.snapshot),
       tags,
-    }, { parent });
+    }, { parent, providers: [azure] });
     const testSubnets = cfg.testNetwork.subnets.map((s) => ({ name: s.name, addressPrefix: s.prefix }));
 
     const storage = new DrillStorage(`${name}-storage`, {
@@ -116,7 +119,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
       accountNamePrefix: cfg.storage.accountNamePrefix,
       containerName: cfg.storage.container,
       tags,
-    }, { parent });
+    }, { parent, providers: [azure] });
 
     let directoryCopy: DirectoryServicesCopy | undefined;
     if (cfg.directoryCopy) {

@@ -3,6 +3,7 @@
 // for duplicates by protected-item id (a VM named twice, once by friendly name and once by id, is one VM),
 // and given the readiness facts the policy gate judges (components/testFailoverReadiness.ts). Every
 // problem is a DrillConfigError naming the config path, before anything is declared.
+import type * as pulumi from "@pulumi/pulumi";
 import type { DrillConfig, ItemRefConfig } from "./config";
 import { DrillConfigError, formatPath, problem, recoveryPlanProblems } from "./config";
 import type { DrillScope, ExpectedVmResult, ItemSettingsSnapshot, ProtectedItemRef } from "./contract";
@@ -39,12 +40,15 @@ export interface VaultReaders extends ItemSettingsReaders {
   listRecoveryPlans?(): Promise<{ name: string }[]>;
 }
 
-/** The azure-native invokes plus the drill's own read-only ASR client for the vault-wide lists. */
-export function vaultReaders(cfg: DrillConfig): VaultReaders {
+/**
+ * The azure-native invokes (through `provider`, pinned to the vault's subscription) plus the drill's own
+ * read-only ASR client for the vault-wide lists.
+ */
+export function vaultReaders(cfg: DrillConfig, provider?: pulumi.ProviderResource): VaultReaders {
   let client: SiteRecoveryDrillClient | undefined;
   const asr = () => (client ??= new SiteRecoveryDrillClient(cfg.vault, { endpoint: cfg.arm.endpoint, credentialMode: cfg.arm.credentialMode }));
   return {
-    ...azureNativeReaders(),
+    ...azureNativeReaders(provider),
     listProtectedItems: async () => (await asr().listProtectedItems()).map((i) => ({ id: i.id, name: i.name, properties: { friendlyName: i.properties?.friendlyName } })),
     listJobs: () => asr().listJobs(),
     listRecoveryPlans: () => asr().arm.listAll<{ name: string }>(`${vaultPath(cfg.vault)}/replicationRecoveryPlans`, { "api-version": API_VERSIONS.asr }),

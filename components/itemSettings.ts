@@ -3,6 +3,7 @@
 // plain ItemSettingsSnapshot of drillTypes.ts. The mapping functions are pure and tested on their own;
 // the invokes are injected (`ItemSettingsReaders`) so tests and other callers can substitute them.
 
+import type * as pulumi from "@pulumi/pulumi";
 import type { ItemSettingsSnapshot, NicSnapshot, ProtectedItemRef, VaultRef } from "./contract";
 import type { ItemRefConfig } from "./config";
 import type { Job } from "./asr/types";
@@ -36,6 +37,8 @@ export interface ProviderDetailsLike {
   recoveryAzureStorageAccount?: string;
   selectedRecoveryAzureNetworkId?: string;
   recoveryAzureResourceGroupId?: string;
+  /** Data encryption of the replicated VM ("Disabled" in recordings; "Enabled" needs the KEK certificate). */
+  encryption?: string;
 }
 export interface ProtectedItemLike {
   id: string;
@@ -123,6 +126,7 @@ export function toItemSettingsSnapshot(item: ProtectedItemLike, extras: Snapshot
   if (details.recoveryAzureStorageAccount) snapshot.replicationStorageAccountId = details.recoveryAzureStorageAccount;
   if (productionNetwork) snapshot.productionRecoveryNetworkId = productionNetwork;
   if (details.recoveryAzureResourceGroupId) snapshot.recoveryResourceGroupId = details.recoveryAzureResourceGroupId;
+  if (details.encryption) snapshot.dataEncryption = details.encryption;
   return snapshot;
 }
 
@@ -164,17 +168,21 @@ export interface ItemSettingsReaders {
   listJobs?(): Promise<Job[]>;
 }
 
-/** The azure-native 3.28.0 invokes (loaded lazily so pure callers never import the SDK). */
-export function azureNativeReaders(): ItemSettingsReaders {
+/**
+ * The azure-native 3.28.0 invokes (loaded lazily so pure callers never import the SDK), each through
+ * `provider` — the drill's provider pinned to the vault's subscription — when given.
+ */
+export function azureNativeReaders(provider?: pulumi.ProviderResource): ItemSettingsReaders {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const recoveryservices = require("@pulumi/azure-native/recoveryservices") as typeof import("@pulumi/azure-native/recoveryservices");
   const compute = require("@pulumi/azure-native/compute") as typeof import("@pulumi/azure-native/compute");
   const storage = require("@pulumi/azure-native/storage") as typeof import("@pulumi/azure-native/storage");
+  const opts: pulumi.InvokeOptions = provider ? { provider } : {};
   return {
-    getProtectedItem: (args) => recoveryservices.getReplicationProtectedItem(args),
-    getRecoveryPlan: (args) => recoveryservices.getReplicationRecoveryPlan(args),
-    getAvailabilitySet: (args) => compute.getAvailabilitySet(args),
-    getStorageAccount: (args) => storage.getStorageAccount(args),
+    getProtectedItem: (args) => recoveryservices.getReplicationProtectedItem(args, opts),
+    getRecoveryPlan: (args) => recoveryservices.getReplicationRecoveryPlan(args, opts),
+    getAvailabilitySet: (args) => compute.getAvailabilitySet(args, opts),
+    getStorageAccount: (args) => storage.getStorageAccount(args, opts),
   };
 }
 

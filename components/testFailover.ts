@@ -5,7 +5,7 @@ import type { TestFailoverInputs, TestFailoverOutputs } from "./drillTypes";
 export type TestFailoverArgs = { [K in keyof TestFailoverInputs]: pulumi.Input<TestFailoverInputs[K]> };
 
 /** The implementation's surface, checked at compile time: a renamed export fails `tsc`, not a drill. */
-type ProviderImpl = Pick<typeof import("./asr/provider"), "check" | "diff" | "create" | "read" | "update" | "delete">;
+type ProviderImpl = Pick<typeof import("./asr/providerEntry"), "check" | "diff" | "create" | "read" | "update" | "delete">;
 
 // The provider object is serialized into state (`__provider`) and re-loaded later by the dynamic-provider
 // plugin, with cwd = the program directory, possibly from a moved checkout and without ts-node. So it

@@ -412,7 +412,7 @@ async function destroyAndConfirm(stack: PulumiStack, twin: TwinProcess, vault: V
   if (evidence) process.stdout.write(`\nreport: ${path.relative(ROOT, await evidence.afterCleanup(confirmation))}\n`);
   process.stdout.write(
     confirmation.clean
-      ? `cleanup confirmed: no test VM, NIC or disk left; every protected item back to testFailoverState None\n`
+      ? `cleanup confirmed: no test VM, NIC or disk left; every protected item free for a test failover again\n`
       : `cleanup NOT confirmed:\n  ${[...(destroy.code === 0 ? [] : ["pulumi destroy failed"]), ...confirmation.leftovers].join("\n  ")}\n`,
   );
   return confirmation.clean && destroy.code === 0 ? DrillExit.Passed : DrillExit.CleanupFailed;

@@ -51,8 +51,8 @@ export interface ResourceMeta {
   activeJob?: string;
   /** Protected items: ARM ids of the test VM, NICs and disks the last test failover created. */
   testResources?: string[];
-  /** Protected items: virtual time at which MarkedForDeletion returns to None. */
-  tfoResetAtMs?: number;
+  /** Protected items (fixture `vmAgent: false`) and their test VMs: no Azure VM agent in the guest. */
+  noVmAgent?: boolean;
   /** Protected items: comments of the last test failover cleanup. */
   cleanupComments?: string;
 }

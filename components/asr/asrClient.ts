@@ -208,6 +208,11 @@ export class SiteRecoveryDrillClient {
     return out;
   }
 
+  /** One VM's instance view (VirtualMachines_InstanceView): power state and the VM agent's status. */
+  getVirtualMachineInstanceView(vmId: string): Promise<NonNullable<VirtualMachine["properties"]>["instanceView"] | undefined> {
+    return this.arm.tryGet(`${armPath(vmId)}/instanceView`, { "api-version": COMPUTE_API_VERSION });
+  }
+
   /** The item's recovery points (RecoveryPoints_ListByReplicationProtectedItems), every page. */
   listRecoveryPoints(itemId: string): Promise<RecoveryPoint[]> {
     return this.arm.listAll<RecoveryPoint>(`${armPath(itemId)}/recoveryPoints`, this.asr);

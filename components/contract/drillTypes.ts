@@ -76,6 +76,8 @@ export interface ItemSettingsSnapshot {
   /** selectedRecoveryAzureNetworkId: the production recovery network, never to be used for tests. */
   productionRecoveryNetworkId?: string;
   recoveryResourceGroupId?: string;
+  /** providerSpecificDetails.encryption: "Enabled" = data encryption, whose test failover needs the KEK certificate. */
+  dataEncryption?: string;
   /**
    * Why the item cannot be test-failed-over now, read at preview from the item and the vault's jobs.
    * Absent when it can (idle and healthy), and when its active test failover goes into this drill's own

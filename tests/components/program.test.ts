@@ -105,7 +105,19 @@ describe("the drill program", () => {
     expect(tokens).toContain("azure-native:storage:getStorageAccount");
   });
 
-  it("declares one DrDrill holding the network, storage, the directory copy and the application test failover", () => {
+  it("sends every azure-native resource and invoke through one provider pinned to the vault's subscription", () => {
+    const providers = harness.byType("pulumi:providers:azure-native");
+    expect(providers.map((p) => [p.name, p.inputs.subscriptionId])).toEqual([["drill-vault-subscription", SUB]]);
+    const ref = `${providers[0].urn}::`;
+    const azureResources = harness.resources.filter((r) => r.type.startsWith("azure-native:"));
+    expect(azureResources.length).toBeGreaterThanOrEqual(4);
+    for (const r of azureResources) expect({ resource: `${r.type}/${r.name}`, provider: r.provider.startsWith(ref) }).toEqual({ resource: `${r.type}/${r.name}`, provider: true });
+    const azureInvokes = harness.invokes.filter((i) => i.token.startsWith("azure-native:"));
+    expect(azureInvokes.length).toBeGreaterThanOrEqual(6);
+    for (const i of azureInvokes) expect({ invoke: i.token, provider: (i.provider ?? "").startsWith(ref) }).toEqual({ invoke: i.token, provider: true });
+  });
+
+  it("declares one DrDrill holding its provider, the network, storage, the directory copy and the application test failover", () => {
     const top = harness.resources.filter((r) => r.parent === "" || r.parent.includes("pulumi:pulumi:Stack"));
     expect(top.map((r) => `${r.type}/${r.name}`)).toEqual(["failover-drill:index:DrDrill/drill"]);
     const children = harness.resources.filter((r) => r.parent === top[0].urn);
@@ -114,6 +126,7 @@ describe("the drill program", () => {
       "failover-drill:drill:DrillStorage/drill-storage",
       "failover-drill:drill:IsolatedTestNetwork/drill-test-network",
       `${TEST_FAILOVER_TYPE}/drill-application`,
+      "pulumi:providers:azure-native/drill-vault-subscription",
     ]);
   });
 
@@ -174,7 +187,7 @@ describe("the drill program refuses at preview", () => {
     await expect(run()).rejects.toThrow('failover-drill:scope.recoveryPlan: "rp-contoso-tier1" holds 101 protected items; a recovery plan holds at most 100');
     expect(harness.invokes.filter((i) => i.token.endsWith("getReplicationProtectedItem"))).toHaveLength(0);
     // The scope is read before the drill declares any child: only the DrDrill component itself exists.
-    expect(harness.resources.map((r) => r.type)).toEqual(["failover-drill:index:DrDrill"]);
+    expect(harness.resources.map((r) => r.type)).toEqual(["failover-drill:index:DrDrill", "pulumi:providers:azure-native"]);
   });
 
   it("a recovery plan that also holds the DC", async () => {

@@ -61,6 +61,8 @@ const METHODS = ["check", "diff", "create", "read", "update", "delete"];
   }
   for (const r of requires) if (!['"module"', '"path"'].includes(r)) fail(`serialized provider requires ${r}`);
   if (!text.includes('fromProgram("failover-drill/provider")')) fail("serialized provider does not load failover-drill/provider through the program directory's resolution");
+  // One loader, not a require per method (issue 17): the module is named once.
+  if (text.split('"failover-drill/provider"').length - 1 !== 1) fail("serialized provider names failover-drill/provider more than once (one loader expected)");
 
   const load = () => requireFromString(text)[serialized.exportName]();
 
@@ -92,7 +94,7 @@ const METHODS = ["check", "diff", "create", "read", "update", "delete"];
   await delegates(moved);
 
   // 5. This repository: failover-drill/provider is the package itself (self-reference), built into dist/.
-  if (!fs.existsSync(path.join(repo, "dist", "components", "asr", "provider.js"))) fail("dist/components/asr/provider.js is missing: run `npm run build` first");
+  if (!fs.existsSync(path.join(repo, "dist", "components", "asr", "providerEntry.js"))) fail("dist/components/asr/providerEntry.js is missing: run `npm run build` first");
   process.chdir(repo);
   const provider = load();
   const d = await provider.diff("id", { notes: "a", scope: { kind: "recoveryPlan" } }, { notes: "b", scope: { kind: "recoveryPlan" } });

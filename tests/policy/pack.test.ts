@@ -9,7 +9,7 @@ const expectedLevels: Record<string, string> = {
     "item-not-in-test-failover": "mandatory",
     "item-healthy": "mandatory",
     "managed-disks-require-aligned-availability-set": "mandatory",
-    "managed-disks-blocked-by-sse-replication-storage": "mandatory",
+    "managed-disks-blocked-by-sse-replication-storage": "advisory",
     "managed-disks-prevent-failback": "advisory",
     "test-ip-valid": "mandatory",
     "test-ip-unique-across-drill": "mandatory",

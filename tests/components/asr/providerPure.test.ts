@@ -42,6 +42,12 @@ describe("check", () => {
     expect(f.map((x) => x.property).sort()).toEqual(["failoverDirection", "notes", "testNetworkId"]);
     expect(f.find((x) => x.property === "testNetworkId")!.reason).toContain("production recovery network of DC01");
   });
+  it("refuses a data-encrypted item (its test failover needs the KEK certificate the drill does not send)", () => {
+    const base = inputs();
+    const f = check({}, { ...base, items: [{ ...base.items[0], dataEncryption: "Enabled" }] } as never).failures;
+    expect(f).toEqual([{ property: "items", reason: expect.stringMatching(/^DC01: providerSpecificDetails.encryption is "Enabled": .*primaryKekCertificatePfx.*failover-drill:scope/) }]);
+    expect(check({}, { ...base, items: [{ ...base.items[0], dataEncryption: "Disabled" }] } as never).failures).toEqual([]);
+  });
   it("ignores preview unknowns", () => {
     expect(check({}, inputs({ testNetworkId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }) as never).failures).toEqual([]);
   });
@@ -67,15 +73,13 @@ describe("diff (olds are old OUTPUTS)", () => {
 });
 
 describe("state helpers", () => {
-  const item = (tfs: string, scen = "None"): ProtectedItem => ({ id: ITEM, name: "dc01", properties: { testFailoverState: tfs, currentScenario: { scenarioName: scen, jobId: ".../replicationJobs/None" } } });
-  it("maps testFailoverState and currentScenario to phases", () => {
-    expect(itemPhase(item("None"))).toBe("idle");
-    expect(itemPhase(item("None", "TestFailover"))).toBe("idle"); // a finished job's scenario lingers
-    expect(itemPhase(item("WaitingForCompletion"))).toBe("waiting");
-    expect(itemPhase(item("MarkedForDeletion"))).toBe("cleaning");
-    expect(itemPhase(item("None", "TestFailoverCleanup"))).toBe("idle");
-    expect(itemPhase(item("CleanupInProgress", "TestFailoverCleanup"))).toBe("cleaning");
-    expect(itemPhase(item("InProgress", "TestFailover"))).toBe("running");
+  const item = (tfs: string, ops: string[]): ProtectedItem => ({ id: ITEM, name: "dc01", properties: { testFailoverState: tfs, allowedOperations: ops, currentScenario: { scenarioName: "None", jobId: ".../replicationJobs/None" } } });
+  it("transitional itemPhase (janitor): decided by allowedOperations; MarkedForDeletion with TestFailover allowed is idle", () => {
+    expect(itemPhase(item("None", ["PlannedFailover", "UnplannedFailover", "DisableProtection", "TestFailover"]))).toBe("idle");
+    expect(itemPhase(item("MarkedForDeletion", ["PlannedFailover", "UnplannedFailover", "DisableProtection", "TestFailover"]))).toBe("idle");
+    expect(itemPhase(item("WaitingForCompletion", ["DisableProtection", "TestFailoverCleanup"]))).toBe("waiting");
+    expect(itemPhase(item("CleanupInProgress", []))).toBe("cleaning");
+    expect(itemPhase(item("InProgress", []))).toBe("running");
   });
   it("ids are the scope's ARM ids", () => {
     expect(resourceIdOf(inputs())).toBe(ITEM);
