@@ -115,8 +115,13 @@ export class DrillEvidence {
   private async collect(input: { stack: PulumiStack; policies: PolicyEvent[]; upSucceeded: boolean; upOutput: string }): Promise<void> {
     const failovers = await recordedTestFailovers(input.stack);
     const requested = new Map<string, string>();
-    for (const f of failovers) for (const i of f.outputs.items ?? []) requested.set(i.friendlyName.toLowerCase(), `${f.outputs.recoveryPointType} (requested)`);
-    const jobs = await readJobs(this.opts.arm, this.opts.vault, failovers.flatMap((f) => f.outputs.jobIds ?? []), requested);
+    const itemIds = new Map<string, string>();
+    for (const f of failovers)
+      for (const i of f.outputs.items ?? []) {
+        requested.set(i.friendlyName.toLowerCase(), `${f.outputs.recoveryPointType} (requested)`);
+        itemIds.set(i.friendlyName.toLowerCase(), i.protectedItemId);
+      }
+    const jobs = await readJobs(this.opts.arm, this.opts.vault, failovers.flatMap((f) => f.outputs.jobIds ?? []), requested, itemIds);
     const network = failovers.find((f) => f.outputs.testNetworkId)?.outputs.testNetworkId;
     const nicIds = failovers.flatMap((f) => (f.outputs.testVms ?? []).flatMap((v) => ((v as { nicIds?: string[] }).nicIds ?? [])));
     const isolation = network && failovers.length ? await readIsolation(this.opts.arm, network, nicIds) : undefined;

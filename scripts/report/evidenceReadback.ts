@@ -78,7 +78,18 @@ function errorLines(e: Json): string[] {
 }
 
 /** Reads each job the drill recorded: the recovery points used, and the failing task of a failed job. */
-export async function readJobs(arm: ArmReader, vault: VaultPath, jobIds: string[], requestedType: Map<string, string>): Promise<JobReadback> {
+/**
+ * `itemIds` (friendly name, lower case → protected item ARM id) finds the item's recovery points when the
+ * job names the point by its bare name: the real service does (azure-powershell SessionRecords
+ * AsrB2ATests/TestTFO.json: `recoveryPointId` is a GUID, not an ARM id).
+ */
+export async function readJobs(
+  arm: ArmReader,
+  vault: VaultPath,
+  jobIds: string[],
+  requestedType: Map<string, string>,
+  itemIds: Map<string, string> = new Map(),
+): Promise<JobReadback> {
   const points = new Map<string, UsedRecoveryPoint>();
   const jobOfItem = new Map<string, string>();
   const causes: ReportCause[] = [];
@@ -100,8 +111,13 @@ export async function readJobs(arm: ArmReader, vault: VaultPath, jobIds: string[
         // RecoveryPoints_ListByReplicationProtectedItems gives the point's type (ApplicationConsistent /
         // CrashConsistent); a "latest" point the job made up is not listed and keeps the requested type.
         try {
-          const itemId = String(point.id).replace(/\/recoveryPoints\/[^/]+$/i, "");
-          const listed = (await arm.list<Json>(`${itemId}/recoveryPoints?api-version=${API.asr}`)).find((rp) => String(rp.id).toLowerCase() === String(point.id).toLowerCase());
+          const isArmId = String(point.id).includes("/");
+          const itemId = isArmId ? String(point.id).replace(/\/recoveryPoints\/[^/]+$/i, "") : itemIds.get(key);
+          if (!itemId) throw new Error("no item id for a bare recovery point name");
+          const wanted = String(point.name ?? point.id).toLowerCase();
+          const listed = (await arm.list<Json>(`${itemId}/recoveryPoints?api-version=${API.asr}`)).find(
+            (rp) => String(rp.id).toLowerCase() === String(point.id).toLowerCase() || String(rp.name ?? "").toLowerCase() === wanted,
+          );
           point.type = listed?.properties?.recoveryPointType ?? undefined;
           point.time = point.time ?? listed?.properties?.recoveryPointTime ?? undefined;
         } catch {

@@ -217,7 +217,7 @@ class Worker {
     const mark = before.length ? before[before.length - 1].seq : 0;
     const args =
       route === "gate"
-        ? ["preview", "--json", "--policy-pack", path.join(ROOT, "policy")]
+        ? ["preview", "--json", "--policy-pack", path.join(ROOT, "policy"), ...(c.policyPackConfig ? ["--policy-pack-config", path.join(ROOT, c.policyPackConfig)] : [])]
         : ["up", "--yes", "--skip-preview", "--json"];
     const base: Omit<Outcome, "code" | "matched" | "output" | "seconds"> = { name: c.name, route, writes: [], declared: [], inState: [], mandatory: [] };
     let r: CommandResult;

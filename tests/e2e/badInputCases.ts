@@ -30,6 +30,8 @@ export interface BadInputCase {
   config?: (c: Config, estate: Estate) => void;
   env?: Record<string, string>;
   route?: "up" | "gate";
+  /** A policy pack config file (relative to the repository) passed with --policy-pack-config. */
+  policyPackConfig?: string;
   expect: RegExp;
 }
 
@@ -132,7 +134,15 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   { name: "timeouts.testFailoverMinutes 0", config: set("timeouts", ["testFailoverMinutes"], 0), expect: path_("failover-drill:timeouts.testFailoverMinutes") },
   // fixtures the policy gate must refuse
   { name: "unicode recovery VM name (policy gate)", route: "gate", config: only([UNICODE_VM_ITEM]), expect: /\[mandatory\] vm-name-valid/ },
-  { name: "SSE replication storage with managed disks, FILE01 (policy gate)", route: "gate", config: only(["FILE01"]), expect: /managed-disks-blocked-by-sse-replication-storage/ },
+  // The SSE rule is advisory by default (today's support matrix lists SSE as supported); the seed's legacy
+  // profile makes it mandatory again.
+  {
+    name: "SSE replication storage with managed disks, FILE01, legacy SSE profile (policy gate)",
+    route: "gate",
+    policyPackConfig: "policy/config/legacy-sse.json",
+    config: only(["FILE01"]),
+    expect: /managed-disks-blocked-by-sse-replication-storage/,
+  },
   // issue 16: the same VM twice under two spellings, found after resolution (by protected-item id)
   {
     name: "APP01 by friendly name and by full id (issue 16)",
