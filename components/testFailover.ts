@@ -1,23 +1,33 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TestFailoverInputs, TestFailoverOutputs } from "./drillTypes";
-import type * as ProviderModule from "./asr/providerEntry";
 
 /** TestFailover's arguments: the contract's inputs, each possibly an Output. */
 export type TestFailoverArgs = { [K in keyof TestFailoverInputs]: pulumi.Input<TestFailoverInputs[K]> };
 
 /** The implementation's surface, checked at compile time: a renamed export fails `tsc`, not a drill. */
-type ProviderImpl = Pick<typeof ProviderModule, "check" | "diff" | "create" | "read" | "update" | "delete">;
+type ProviderImpl = Pick<typeof import("./asr/providerEntry"), "check" | "diff" | "create" | "read" | "update" | "delete">;
 
 // The provider object is serialized into state (`__provider`) and re-loaded later by the dynamic-provider
-// plugin with cwd = the program directory, possibly from a moved checkout and without ts-node. So it
-// captures nothing but this loader: it requires the compiled entry (dist/components/asr/providerEntry.js,
-// built by `npm run setup` / `tsc -p tsconfig.build.json`) relative to process.cwd() at call time.
+// plugin, with cwd = the program directory, possibly from a moved checkout and without ts-node. So it
+// captures nothing but this loader, which asks Node for the package's compiled implementation
+// (`failover-drill/provider`, package.json "exports") as the program directory resolves it: from a user's
+// project that is node_modules/failover-drill, in this repository the package itself by self-reference
+// (built into dist/ by `npm run build`). A plain require() would not do: the plugin compiles the text as a
+// module without a filename, which Node neither self-references nor resolves beside the program.
 // All logic lives in components/asr/ (see its README).
 function loadProvider(): ProviderImpl {
+  const { createRequire }: typeof import("module") = require("module");
   const path: typeof import("path") = require("path");
-  const file = path.join(process.cwd(), "dist", "components", "asr", "providerEntry.js");
-  if (!require("fs").existsSync(file)) throw new Error(`failover-drill: ${file} not found; run \`npm run setup\` (tsc -p tsconfig.build.json) in the program directory first`);
-  return require(file) as ProviderImpl;
+  const fromProgram = createRequire(path.resolve("package.json"));
+  try {
+    return fromProgram("failover-drill/provider") as ProviderImpl;
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    if (err && err.code === "MODULE_NOT_FOUND") {
+      throw new Error(`failover-drill: cannot load failover-drill/provider from the program directory ${path.resolve(".")} (${err.message}); install the package there (npm install failover-drill), or in its own repository build it (npm run build)`);
+    }
+    throw e;
+  }
 }
 
 /** A test failover that started and then failed is recorded from the error's properties alone: the host

@@ -1,5 +1,5 @@
-// The module the dynamic-provider host loads (components/testFailover.ts requires its compiled copy,
-// dist/components/asr/providerEntry.js). Only here: if `pulumi` dies, exit instead of spinning on
+// The module the dynamic-provider host loads (components/testFailover.ts requires its compiled copy as
+// `failover-drill/provider`, package.json "exports" → dist/components/asr/providerEntry.js). Only here: if `pulumi` dies, exit instead of spinning on
 // broken pipes (engineGone.ts). Scripts import provider.ts, which has no such side effect.
 import { exitWhenEngineGone } from "./engineGone";
 

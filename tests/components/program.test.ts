@@ -1,5 +1,6 @@
-// The whole program (index.ts) under mocks: config from stack config, item settings from the invokes,
-// the components composed in order, the application test failover depending on the directory copy.
+// The whole program (index.ts: one DrDrill) under mocks: config from stack config, item settings from the
+// invokes, the components composed in order under the drill, the application test failover depending on
+// the directory copy.
 import * as pulumi from "@pulumi/pulumi";
 import { TEST_FAILOVER_TYPE } from "../../components/drillTypes";
 import { Harness, installMocks, settle } from "./mockHarness";
@@ -111,7 +112,7 @@ describe("the drill program", () => {
 
   it("sends every azure-native resource and invoke through one provider pinned to the vault's subscription", () => {
     const providers = harness.byType("pulumi:providers:azure-native");
-    expect(providers.map((p) => [p.name, p.inputs.subscriptionId])).toEqual([["vault-subscription", SUB]]);
+    expect(providers.map((p) => [p.name, p.inputs.subscriptionId])).toEqual([["drill-vault-subscription", SUB]]);
     const ref = `${providers[0].urn}::`;
     const azureResources = harness.resources.filter((r) => r.type.startsWith("azure-native:"));
     expect(azureResources.length).toBeGreaterThanOrEqual(4);
@@ -121,34 +122,37 @@ describe("the drill program", () => {
     for (const i of azureInvokes) expect({ invoke: i.token, provider: (i.provider ?? "").startsWith(ref) }).toEqual({ invoke: i.token, provider: true });
   });
 
-  it("declares the network, storage, the directory copy and the application test failover", () => {
-    const top = harness.resources.filter((r) => (r.parent === "" || r.parent.includes("pulumi:pulumi:Stack")) && !r.type.startsWith("pulumi:providers:"));
-    expect(top.map((r) => `${r.type}/${r.name}`).sort()).toEqual([
-      "failover-drill:drill:DirectoryServicesCopy/directory-copy",
+  it("declares one DrDrill holding its provider, the network, storage, the directory copy and the application test failover", () => {
+    const top = harness.resources.filter((r) => r.parent === "" || r.parent.includes("pulumi:pulumi:Stack"));
+    expect(top.map((r) => `${r.type}/${r.name}`)).toEqual(["failover-drill:index:DrDrill/drill"]);
+    const children = harness.resources.filter((r) => r.parent === top[0].urn);
+    expect(children.map((r) => `${r.type}/${r.name}`).sort()).toEqual([
+      "failover-drill:drill:DirectoryServicesCopy/drill-directory-copy",
       "failover-drill:drill:DrillStorage/drill-storage",
-      "failover-drill:drill:IsolatedTestNetwork/test-network",
-      "failover-drill:drill:RecoveryRegionFacts/recovery-region",
-      `${TEST_FAILOVER_TYPE}/application`,
+      "failover-drill:drill:IsolatedTestNetwork/drill-test-network",
+      "failover-drill:drill:RecoveryRegionFacts/drill-recovery-region",
+      `${TEST_FAILOVER_TYPE}/drill-application`,
+      "pulumi:providers:azure-native/drill-vault-subscription",
     ]);
   });
 
   it("points the test network's DNS at the DC copy and tags the drill's resources", () => {
-    const vnet = harness.one("azure-native:network:VirtualNetwork", "test-network-vnet");
+    const vnet = harness.one("azure-native:network:VirtualNetwork", "drill-test-network-vnet");
     expect(vnet.inputs.dhcpOptions).toEqual({ dnsServers: ["10.10.1.4"] });
     expect(vnet.inputs.tags).toEqual({ "drill-id": "contoso-tier1", "drill-owner": "dr-team@contoso.example", "drill-expiry": "2030-12-31" });
     expect(harness.one("azure-native:storage:StorageAccount").inputs.tags).toMatchObject({ "drill-id": "contoso-tier1" });
   });
 
   it("makes the application test failover depend on the DC copy (so destroy cleans the DC last)", () => {
-    const dcTfo = harness.one(TEST_FAILOVER_TYPE, "directory-copy-tfo");
-    const app = harness.one(TEST_FAILOVER_TYPE, "application");
+    const dcTfo = harness.one(TEST_FAILOVER_TYPE, "drill-directory-copy-tfo");
+    const app = harness.one(TEST_FAILOVER_TYPE, "drill-application");
     expect(dcTfo.inputs.role).toBe("directory-copy");
     expect(app.inputs.role).toBe("application");
     expect(app.dependencies).toContain(dcTfo.urn);
   });
 
   it("hands the application test failover the plan scope and the item snapshots", () => {
-    const app = harness.one(TEST_FAILOVER_TYPE, "application").inputs;
+    const app = harness.one(TEST_FAILOVER_TYPE, "drill-application").inputs;
     expect(app.scope).toEqual({ kind: "recoveryPlan", recoveryPlanName: "rp-contoso-tier1", recoveryPlanId: plan.id });
     expect(app.testNetworkId).toBe(`/subscriptions/${SUB}/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/virtualNetworks/contoso-drill-vnet`);
     expect(app.recoveryPointType).toBe("LatestProcessed");
@@ -164,7 +168,7 @@ describe("the drill program", () => {
   });
 
   it("gives the DC copy its own snapshot and expectations", () => {
-    const dc = harness.one(TEST_FAILOVER_TYPE, "directory-copy-tfo").inputs;
+    const dc = harness.one(TEST_FAILOVER_TYPE, "drill-directory-copy-tfo").inputs;
     expect(dc.scope.items.map((i: any) => i.friendlyName)).toEqual(["DC01"]);
     expect(dc.recoveryPointType).toBe("LatestApplicationConsistent");
     expect(dc.expected).toEqual([{ friendlyName: "DC01", ip: "10.10.1.4", size: "Standard_D2s_v3" }]);
@@ -188,6 +192,8 @@ describe("the drill program refuses at preview", () => {
     plan = recoveryPlan("rp-contoso-tier1", [Array.from({ length: 101 }, (_, i) => `guid-${i}`)]);
     await expect(run()).rejects.toThrow('failover-drill:scope.recoveryPlan: "rp-contoso-tier1" holds 101 protected items; a recovery plan holds at most 100');
     expect(harness.invokes.filter((i) => i.token.endsWith("getReplicationProtectedItem"))).toHaveLength(0);
+    // The scope is read before the drill declares any child: only the DrDrill component itself exists.
+    expect(harness.resources.map((r) => r.type)).toEqual(["failover-drill:index:DrDrill", "pulumi:providers:azure-native"]);
   });
 
   it("a recovery plan that also holds the DC", async () => {
@@ -221,7 +227,7 @@ describe("the drill program refuses at preview", () => {
 describe("the drill program hands the policy gate each item's readiness", () => {
   const testVnet = `/subscriptions/${SUB}/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/virtualNetworks/contoso-drill-vnet`;
   const otherVnet = `/subscriptions/${SUB}/resourceGroups/someone-else/providers/Microsoft.Network/virtualNetworks/their-vnet`;
-  const appItems = () => Object.fromEntries(harness.one(TEST_FAILOVER_TYPE, "application").inputs.items.map((i: any) => [i.friendlyName, i]));
+  const appItems = () => Object.fromEntries(harness.one(TEST_FAILOVER_TYPE, "drill-application").inputs.items.map((i: any) => [i.friendlyName, i]));
 
   it("reads the vault's job list once and leaves healthy idle items without readiness facts", async () => {
     await run();
