@@ -149,8 +149,12 @@ export const SESSION_FLAGS = {
   help: { type: "boolean" },
 } as const;
 
+type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
+/** parseArgs' typed result for these options (named, so the emitted declarations can refer to it). */
+export type ParsedFlags<T extends FlagOptions> = ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>>;
+
 /** Strict parseArgs with our UsageError (its own messages name the flag). */
-export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T) {
+export function parseFlags<T extends FlagOptions>(argv: string[], options: T): ParsedFlags<T> {
   try {
     return parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>({ args: argv, options, strict: true, allowPositionals: false });
   } catch (err) {
