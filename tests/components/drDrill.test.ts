@@ -15,6 +15,10 @@ const items = Object.fromEntries(
   ].map((f) => [f.guid, protectedItem(f)]),
 );
 const plan = recoveryPlan("rp-contoso-tier1", [["guid-sql01"], ["guid-app01"]]);
+// The failure predictor's reads (quota, recovery resource groups, test subnet IPs): an empty region.
+jest.mock("../../components/recoveryRegionArm", () => ({
+  recoveryRegionArmReader: () => ({ listAll: async () => [], tryGet: async () => undefined }),
+}));
 jest.mock("../../components/asr/asrClient", () => ({
   SiteRecoveryDrillClient: class {
     arm = { listAll: async () => [{ name: "rp-contoso-tier1" }] };
