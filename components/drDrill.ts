@@ -22,6 +22,9 @@ import { subscriptionProvider } from "./azureProvider";
 /** DrDrill's arguments: a parsed drill config (`parseDrillConfig(raw)` or `drillConfigFromStack()`). */
 export type DrDrillArgs = DrillConfig;
 
+/** The config as the component holds it: the KEK certificate wrapped as a Pulumi secret. */
+type DeclaredArgs = Omit<DrillConfig, "kekCertificatePfx"> & { kekCertificatePfx?: pulumi.Output<string> };
+
 /** What a drill report needs of one test failover. */
 export function drillResult(tfo: TestFailover) {
   return {
@@ -73,7 +76,11 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
   readonly drillId: string;
 
   constructor(name: string, args: DrDrillArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("failover-drill:index:DrDrill", name, args, opts);
+    // Component args are recorded as the component's inputs in state: the KEK certificate goes in as a
+    // secret (encrypted there), and the children get that secret, never the plain text.
+    const { kekCertificatePfx, ...rest } = args;
+    const declared: DeclaredArgs = kekCertificatePfx !== undefined ? { ...rest, kekCertificatePfx: pulumi.secret(kekCertificatePfx) } : rest;
+    super("failover-drill:index:DrDrill", name, declared, opts);
     this.outputs = this.getData();
     this.drillId = args.drill.id;
   }
@@ -82,7 +89,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
   // expectation) is reported as is, without a stack (components/userError.ts).
   protected async initialize(args: pulumi.Inputs, _opts?: unknown, name?: string): Promise<DrDrillOutputs> {
     try {
-      const outputs = await this.declare(name!, args as DrDrillArgs);
+      const outputs = await this.declare(name!, args as DeclaredArgs);
       this.registerOutputs(outputs);
       return outputs;
     } catch (err) {
@@ -90,8 +97,9 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     }
   }
 
-  private async declare(name: string, cfg: DrDrillArgs): Promise<DrDrillOutputs> {
+  private async declare(name: string, declared: DeclaredArgs): Promise<DrDrillOutputs> {
     const parent = this;
+    const { kekCertificatePfx: kek, ...cfg } = declared;
     // Every azure-native resource and invoke goes through this provider, pinned to the vault's subscription.
     const azure = subscriptionProvider(`${name}-vault-subscription`, cfg.vault.subscriptionId, { parent });
     const { application, directoryCopy: dcItems } = await resolveDrillScope(cfg, vaultReaders(cfg, azure));
@@ -154,6 +162,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
         recoveryPointType: cfg.directoryCopy.recoveryPointType,
         notes: cfg.notes,
         timeouts: cfg.timeouts,
+        kekCertificatePfx: kek,
       }, { parent });
     }
 
@@ -174,6 +183,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
         notes: cfg.notes,
         timeouts: cfg.timeouts,
         ...(cfg.rtoTargetMinutes !== undefined ? { rtoTargetMinutes: cfg.rtoTargetMinutes } : {}),
+        ...(kek !== undefined ? { kekCertificatePfx: kek } : {}),
       },
       // The DC copy comes up first and is cleaned up last (Microsoft's test-failover guidance).
       { parent, dependsOn: directoryCopy ? [directoryCopy.testFailover] : [] },

@@ -88,6 +88,16 @@ function prerequisites(twin: Twin, job: JobRecord, item: ArmResource): void {
       critical?.recommendedAction ?? "Resolve the health errors and retry.",
     );
   }
+  // Data encryption: the VM's disks can only be decrypted in Azure with the key-encryption-key certificate
+  // the failover input carries (primaryKekCertificatePfx). Code and wording chosen (no public payload).
+  if (/^enabled$/i.test(String(details(item).encryption ?? "")) && !job.kekProvided) {
+    throw new TaskFailure(
+      "DataEncryptionKekCertificateMissing",
+      `The test failover of '${name}' needs the key-encryption-key certificate: the virtual machine is replicated with data encryption, and the failover input carries no primaryKekCertificatePfx.`,
+      "The virtual machine is replicated with data encryption enabled.",
+      "Retry the test failover with the KEK certificate (PFX) the Provider was registered with.",
+    );
+  }
   if (!details(item).selectedRecoveryAzureNetworkId) {
     throw new TaskFailure("161003", `Target network settings are not configured for virtual machine '${name}'.`, "Compute and network settings are incomplete.", "Configure the target network in Compute and Network settings.");
   }
