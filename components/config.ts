@@ -167,6 +167,12 @@ const allowRuleSchema = z.strictObject({
 export type AllowRuleConfig = z.infer<typeof allowRuleSchema>;
 
 const testNetworkSchema = z.strictObject({
+  /**
+   * The subscription the test network (and the drill storage beside it) goes to, when it is not the vault's:
+   * the subscription the items fail over to. Its resources get their own azure-native provider; the items
+   * are still read and test-failed-over through the vault's.
+   */
+  subscriptionId: text(GUID, "is not a subscription id (a GUID)").optional(),
   /** A resource group the drill creates (and deletes on destroy). */
   resourceGroup: text(RESOURCE_GROUP, "is not a resource group name (1-90 letters, digits, _ - . ( ))").optional(),
   /** Or an existing resource group the drill only uses. */

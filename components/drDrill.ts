@@ -103,6 +103,13 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     // Every azure-native resource and invoke goes through this provider, pinned to the vault's subscription.
     const azure = subscriptionProvider(`${name}-vault-subscription`, cfg.vault.subscriptionId, { parent });
     const { application, directoryCopy: dcItems } = await resolveDrillScope(cfg, vaultReaders(cfg, azure));
+    // The test network (and the drill storage in its resource group) may live in another subscription,
+    // with its own explicit provider; items stay on the vault's.
+    const networkSubscriptionId = cfg.testNetwork.subscriptionId ?? cfg.vault.subscriptionId;
+    const networkAzure =
+      networkSubscriptionId.toLowerCase() === cfg.vault.subscriptionId.toLowerCase()
+        ? azure
+        : subscriptionProvider(`${name}-test-network-subscription`, networkSubscriptionId, { parent });
     const dcRefs = cfg.directoryCopy?.items ?? [];
 
     // The failure predictor's facts (quota, VMs in the recovery resource groups, IPs taken in the test
@@ -113,7 +120,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
       location: cfg.location,
       sizes: snapshots.map((s) => s.recoveryVmSize).filter((s) => s !== ""),
       recoveryResourceGroups: snapshots.flatMap((s) => /\/resourceGroups\/([^/]+)/i.exec(s.recoveryResourceGroupId ?? "")?.[1] ?? []),
-      testVnetId: virtualNetworkId(cfg.vault.subscriptionId, (cfg.testNetwork.resourceGroup ?? cfg.testNetwork.existingResourceGroup)!, cfg.testNetwork.vnetName),
+      testVnetId: virtualNetworkId(networkSubscriptionId, (cfg.testNetwork.resourceGroup ?? cfg.testNetwork.existingResourceGroup)!, cfg.testNetwork.vnetName),
       testSubnets: cfg.testNetwork.subnets.map((s) => s.name),
     });
 
@@ -123,7 +130,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
 
     // Children are named from the drill's name, so two drills in one program do not collide.
     const network = new IsolatedTestNetwork(`${name}-test-network`, {
-      subscriptionId: cfg.vault.subscriptionId,
+      subscriptionId: networkSubscriptionId,
       location: cfg.location,
       resourceGroupName: cfg.testNetwork.resourceGroup,
       existingResourceGroupName: cfg.testNetwork.existingResourceGroup,
@@ -135,7 +142,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
       dnsServers: dcIps,
       items: [...application.items, ...dcItems].map((i) => i.snapshot),
       tags,
-    }, { parent, providers: [azure] });
+    }, { parent, providers: [networkAzure] });
     const testSubnets = cfg.testNetwork.subnets.map((s) => ({ name: s.name, addressPrefix: s.prefix }));
 
     const storage = new DrillStorage(`${name}-storage`, {
@@ -144,7 +151,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
       accountNamePrefix: cfg.storage.accountNamePrefix,
       containerName: cfg.storage.container,
       tags,
-    }, { parent, providers: [azure] });
+    }, { parent, providers: [networkAzure] });
 
     let directoryCopy: DirectoryServicesCopy | undefined;
     if (cfg.directoryCopy) {
