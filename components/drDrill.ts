@@ -4,7 +4,7 @@
 // its outputs; a user's program `npm install`s the package and declares it the same way, or composes the
 // pieces (IsolatedTestNetwork, DrillStorage, DirectoryServicesCopy, TestFailover) itself.
 import * as pulumi from "@pulumi/pulumi";
-import type { DrillConfig } from "./config";
+import { DrillConfigError, type DrillConfig } from "./config";
 import type { ItemSettingsSnapshot } from "./contract";
 import { DirectoryServicesCopy, DomainControllerItem } from "./directoryServicesCopy";
 import { resolveDrillScope, vaultReaders } from "./drillScope";
@@ -18,6 +18,7 @@ import { recoveryRegionArmReader } from "./recoveryRegionArm";
 import { TestFailover } from "./testFailover";
 import { asReportedError } from "./userError";
 import { subscriptionProvider } from "./azureProvider";
+import { testNetworkSubscriptionProblems } from "./testNetworkSubscription";
 
 /** DrDrill's arguments: a parsed drill config (`parseDrillConfig(raw)` or `drillConfigFromStack()`). */
 export type DrDrillArgs = DrillConfig;
@@ -106,6 +107,8 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     // The test network (and the drill storage in its resource group) may live in another subscription,
     // with its own explicit provider; items stay on the vault's.
     const networkSubscriptionId = cfg.testNetwork.subscriptionId ?? cfg.vault.subscriptionId;
+    const apart = testNetworkSubscriptionProblems(networkSubscriptionId, cfg.testNetwork.subscriptionId, [...application.items, ...dcItems].map((i) => i.snapshot));
+    if (apart.length) throw new DrillConfigError(apart);
     const networkAzure =
       networkSubscriptionId.toLowerCase() === cfg.vault.subscriptionId.toLowerCase()
         ? azure
