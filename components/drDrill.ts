@@ -101,7 +101,8 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
   private async declare(name: string, declared: DeclaredArgs): Promise<DrDrillOutputs> {
     const parent = this;
     const { kekCertificatePfx: kek, ...cfg } = declared;
-    // Every azure-native resource and invoke goes through this provider, pinned to the vault's subscription.
+    // Item reads, and every azure-native resource and invoke unless the test network has its own
+    // subscription (below), go through this provider, pinned to the vault's subscription.
     const azure = subscriptionProvider(`${name}-vault-subscription`, cfg.vault.subscriptionId, { parent });
     const { application, directoryCopy: dcItems } = await resolveDrillScope(cfg, vaultReaders(cfg, azure));
     // The test network (and the drill storage in its resource group) may live in another subscription,
@@ -119,7 +120,9 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     // network), read before anything is declared; the policy pack turns them into findings.
     const snapshots = [...application.items, ...dcItems].map((i) => i.snapshot);
     const facts = await readRecoveryRegionFacts(recoveryRegionArmReader(cfg.arm), {
-      subscriptionId: cfg.vault.subscriptionId,
+      // Where the test VMs land (quota, SKUs, VMs in the recovery resource groups): the items' recovery
+      // subscription, which the check above made the test network's.
+      subscriptionId: networkSubscriptionId,
       location: cfg.location,
       sizes: snapshots.map((s) => s.recoveryVmSize).filter((s) => s !== ""),
       recoveryResourceGroups: snapshots.flatMap((s) => /\/resourceGroups\/([^/]+)/i.exec(s.recoveryResourceGroupId ?? "")?.[1] ?? []),

@@ -75,6 +75,7 @@ describe("a test network in its own subscription", () => {
     expect(patch.status).toBe(202);
     expect((await waitJob(twin, String(patch.headers.get("x-ms-request-id")).split(",")[0].trim())).properties.state).toBe("Succeeded");
 
+    await twin.admin.clearRequests();
     const up = await ws.pulumi(["up", "--yes", "--skip-preview", "--policy-pack", "policy"]);
     expect(up.output).not.toMatch(/\[mandatory\]/);
     expect(up.code).toBe(0);
@@ -88,6 +89,10 @@ describe("a test network in its own subscription", () => {
     const posts = (await twin.admin.requests()).filter((r) => r.method === "POST" && /\/testFailover$/i.test(r.path.split("?")[0]));
     expect(posts.map((r) => r.path.toLowerCase().startsWith(VAULT.toLowerCase()))).toEqual([true]);
     expect((await twinArm(twin, "GET", `${recoveryRg}/providers/Microsoft.Compute/virtualMachines/WEB01-test?api-version=2024-07-01`)).status).toBe(200);
+    // The failure predictor reads quota where the test VMs land, not in the vault's subscription.
+    const usages = (await twin.admin.requests()).filter((r) => r.method === "GET" && /\/usages$/i.test(r.path.split("?")[0])).map((r) => r.path.split("?")[0]);
+    expect(usages.length).toBeGreaterThan(0);
+    for (const u of usages) expect(u.toLowerCase()).toBe(`${NETWORK_SUB}/providers/Microsoft.Compute/locations/westeurope/usages`.toLowerCase());
     const outputs = await ws.outputs();
     expect(String(outputs.testNetworkId)).toBe(vnet.body.id);
     expect((outputs.applicationTestFailover as any).verdict).toBe("passed");
