@@ -262,7 +262,8 @@ function accepted(twin: Twin, ctx: RequestCtx, target: ArmResource, vault: ArmRe
  */
 function kekProvided(psd: Json): boolean {
   const pfx = psd?.primaryKekCertificatePfx;
-  if (pfx === undefined || pfx === null) return false;
+  // Empty counts as none: older azure-powershell cmdlets sent PrimaryKekCertificatePfx = string.Empty.
+  if (pfx === undefined || pfx === null || pfx === "") return false;
   if (typeof pfx !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(pfx)) throw badRequest("InvalidRequestContent", "providerSpecificDetails.primaryKekCertificatePfx must be the certificate's PFX in base 64.");
   return true;
 }
