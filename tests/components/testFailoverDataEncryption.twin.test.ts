@@ -53,6 +53,11 @@ d("data encryption: the KEK certificate", () => {
     expect(JSON.stringify(failed.properties.errors)).toMatch(/DataEncryptionKekCertificateMissing/);
     expect((await item(twin, "APP01")).properties.allowedOperations).toContain("TestFailover");
 
+    // An empty certificate is none (older PowerShell cmdlets sent string.Empty): the same job failure.
+    const empty = await http(twin, "POST", `${app.id}/testFailover?${ASR}`, tfoBody(net.id, { primaryKekCertificatePfx: "" }));
+    expect(empty.status).toBe(202);
+    expect(JSON.stringify((await waitForJob(twin, firstId(empty.headers.get("x-ms-request-id")))).properties.errors)).toMatch(/DataEncryptionKekCertificateMissing/);
+
     const bad = await http(twin, "POST", `${app.id}/testFailover?${ASR}`, tfoBody(net.id, { primaryKekCertificatePfx: "not base 64!" }));
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe("InvalidRequestContent");
