@@ -82,7 +82,7 @@ export function bastionAccessProblems(rawTestNetwork: unknown): AccessProblem[] 
   const reserved = new Set<number>(Object.values(BASTION_TARGET_PRIORITIES));
   (Array.isArray(tn.allowList) ? tn.allowList : []).forEach((r, i) => {
     const a = rec(r);
-    if (bastionNeedsSubnet(sku) && a?.direction !== "Outbound" && typeof a?.priority === "number" && reserved.has(a.priority)) {
+    if (a?.direction !== "Outbound" && typeof a?.priority === "number" && reserved.has(a.priority)) {
       problems.push({ path: ["allowList", i, "priority"], value: a.priority, expectation: `is taken by the Bastion RDP/SSH rules (${[...reserved].join(", ")} inbound); choose another priority` });
     }
   });
@@ -173,13 +173,29 @@ export function bastionSubnetSecurityRules(): PortsSecurityRule[] {
 }
 
 /**
- * The rules every test subnet gets with a Bastion in the subnet: RDP and SSH in from the AzureBastionSubnet
- * only. The deny-Internet rules stay (nsgRules.ts adds them after these).
+ * Where Bastion Developer reaches the VMs from: it has no subnet in the VNet ("part of a shared pool"), and
+ * "to connect to a VM, your NSG rules must allow traffic to ports 22 and 3389 from the private IP address
+ * 168.63.129.16" (Microsoft Learn, "Quickstart: Deploy Azure Bastion - Developer SKU",
+ * MicrosoftDocs/azure-docs articles/bastion/quickstart-developer-sku.md).
  */
-export function bastionTargetRules(bastionPrefix: string): AllowRule[] {
+export const DEVELOPER_BASTION_SOURCE = "168.63.129.16/32";
+
+/** The source the test subnets let RDP/SSH in from: the AzureBastionSubnet, or Developer's platform address. */
+export function bastionRuleSource(sku: BastionSku, bastionPrefix: string | undefined): string {
+  if (!bastionNeedsSubnet(sku)) return DEVELOPER_BASTION_SOURCE;
+  if (!bastionPrefix) throw new Error(`Azure Bastion ${sku} needs its AzureBastionSubnet prefix`);
+  return bastionPrefix;
+}
+
+/**
+ * The rules every test subnet gets with a Bastion: RDP and SSH in from the Bastion's source only (its
+ * AzureBastionSubnet, or 168.63.129.16 for Developer). The deny-Internet rules stay (nsgRules.ts adds them
+ * after these).
+ */
+export function bastionTargetRules(source: string): AllowRule[] {
   return [
-    { name: "allow-bastion-rdp", direction: "Inbound", protocol: "Tcp", remoteAddress: bastionPrefix, ports: "3389", priority: BASTION_TARGET_PRIORITIES.rdp },
-    { name: "allow-bastion-ssh", direction: "Inbound", protocol: "Tcp", remoteAddress: bastionPrefix, ports: "22", priority: BASTION_TARGET_PRIORITIES.ssh },
+    { name: "allow-bastion-rdp", direction: "Inbound", protocol: "Tcp", remoteAddress: source, ports: "3389", priority: BASTION_TARGET_PRIORITIES.rdp },
+    { name: "allow-bastion-ssh", direction: "Inbound", protocol: "Tcp", remoteAddress: source, ports: "22", priority: BASTION_TARGET_PRIORITIES.ssh },
   ];
 }
 

@@ -34,8 +34,19 @@ export const CONFIG_KEYS = {
   rtoTargetMinutes: "number",
   notes: "string",
   timeouts: "object",
+  kekCertificatePfx: "string",
 } as const;
 export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/**
+ * Keys whose value is a secret: stored with `pulumi config set --secret`, never echoed in a config error
+ * (the problem shows "[secret]" instead of the value) and carried as a Pulumi secret into state.
+ */
+export const SECRET_CONFIG_KEYS: readonly ConfigKey[] = ["kekCertificatePfx"];
+
+// The certificate file's bytes in base 64 ("Primary KEK certificate PFX in Base-64 encoded form",
+// azure-powershell's HyperVReplicaAzure failover input; its cmdlets send Convert.ToBase64String(File.ReadAllBytes(...))).
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 // ---------------------------------------------------------------------------------------------------
 // Field schemas. Every custom message is an expectation phrase; the formatter puts the path and the bad
@@ -156,6 +167,12 @@ const allowRuleSchema = z.strictObject({
 export type AllowRuleConfig = z.infer<typeof allowRuleSchema>;
 
 const testNetworkSchema = z.strictObject({
+  /**
+   * The subscription the test network (and the drill storage beside it) goes to, when it is not the vault's:
+   * the subscription the items fail over to. Its resources get their own azure-native provider; the items
+   * are still read and test-failed-over through the vault's.
+   */
+  subscriptionId: text(GUID, "is not a subscription id (a GUID)").optional(),
   /** A resource group the drill creates (and deletes on destroy). */
   resourceGroup: text(RESOURCE_GROUP, "is not a resource group name (1-90 letters, digits, _ - . ( ))").optional(),
   /** Or an existing resource group the drill only uses. */
@@ -268,6 +285,15 @@ const drillConfigSchema = z.strictObject({
     })
     .default(""),
   timeouts: timeoutsSchema.default({ testFailoverMinutes: 120, cleanupMinutes: 60 }),
+  /**
+   * The key-encryption-key certificate (PFX, base 64) that items replicated with data encryption need at
+   * failover: sent as primaryKekCertificatePfx for exactly those items. A secret.
+   */
+  kekCertificatePfx: z
+    .string()
+    .min(1, { error: "is empty; give the KEK certificate's PFX file in base 64, or remove the key" })
+    .regex(BASE64, { error: "is not base 64; give the KEK certificate's PFX file in base 64 (e.g. `base64 -w0 kek.pfx`)" })
+    .optional(),
 });
 
 type ParsedConfig = z.infer<typeof drillConfigSchema>;
@@ -308,6 +334,7 @@ function showValue(value: unknown): string {
 /** One problem: `failover-drill:<path>: <value as JSON> <expectation>`. */
 export function problem(path: ConfigPath, value: unknown, expectation: string): string {
   if (value === undefined) return `${formatPath(path)}: missing, ${expectation}`;
+  if ((SECRET_CONFIG_KEYS as readonly unknown[]).includes(path[0])) return `${formatPath(path)}: [secret] ${expectation}`;
   return `${formatPath(path)}: ${showValue(value)} ${expectation}`;
 }
 
@@ -634,6 +661,11 @@ export function resolveArmConfig(raw: unknown, env: Record<string, string | unde
 export interface ParseOptions {
   /** Environment variables consulted for overrides (default: none, to keep parsing pure). */
   env?: Record<string, string | undefined>;
+  /**
+   * Whether a key (without the namespace) is stored as a secret in stack config. When given, a secret key
+   * (SECRET_CONFIG_KEYS) stored in plain text is a problem: it would sit readable in Pulumi.<stack>.yaml.
+   */
+  isSecret?: (key: string) => boolean;
 }
 
 /** Every problem in a raw drill config (keys without the namespace), or [] when it is valid. */
@@ -655,6 +687,11 @@ function parse(raw: unknown, options: ParseOptions): { config?: DrillConfig; pro
   if (!result.success) for (const issue of result.error.issues) problems.push(...zodIssueProblems(issue, raw));
   problems.push(...crossFieldProblems(raw));
   for (const p of bastionAccessProblems(rec(raw)?.testNetwork)) problems.push(problem(["testNetwork", ...p.path], p.value, p.expectation));
+  for (const key of SECRET_CONFIG_KEYS) {
+    if (options.isSecret && rec(raw)?.[key] !== undefined && !options.isSecret(key)) {
+      problems.push(problem([key], rec(raw)?.[key], `is stored in plain text; store it as a secret: pulumi config set --secret ${CONFIG_NAMESPACE}:${key} "$(base64 -w0 kek.pfx)"`));
+    }
+  }
   let arm: ResolvedArm | undefined;
   if (result.success) {
     const r = resolveArm(result.data.arm, options.env ?? {});

@@ -31,6 +31,8 @@ export interface DirectoryServicesCopyArgs {
   recoveryPointType?: RecoveryPointType;
   notes: string;
   timeouts: DrillTimeouts;
+  /** The KEK certificate (PFX, base 64; a secret) for domain controllers replicated with data encryption. */
+  kekCertificatePfx?: pulumi.Input<string>;
 }
 
 /**
@@ -93,6 +95,7 @@ export class DirectoryServicesCopy extends pulumi.ComponentResource {
         expected: directoryCopyExpectations(args.domainControllers),
         notes: args.notes,
         timeouts: args.timeouts,
+        ...(args.kekCertificatePfx !== undefined ? { kekCertificatePfx: args.kekCertificatePfx } : {}),
       },
       { parent: this },
     );

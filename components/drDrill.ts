@@ -4,7 +4,7 @@
 // its outputs; a user's program `npm install`s the package and declares it the same way, or composes the
 // pieces (IsolatedTestNetwork, DrillStorage, DirectoryServicesCopy, TestFailover) itself.
 import * as pulumi from "@pulumi/pulumi";
-import type { DrillConfig } from "./config";
+import { DrillConfigError, type DrillConfig } from "./config";
 import type { ItemSettingsSnapshot } from "./contract";
 import { DirectoryServicesCopy, DomainControllerItem } from "./directoryServicesCopy";
 import { resolveDrillScope, vaultReaders } from "./drillScope";
@@ -18,9 +18,13 @@ import { recoveryRegionArmReader } from "./recoveryRegionArm";
 import { TestFailover } from "./testFailover";
 import { asReportedError } from "./userError";
 import { subscriptionProvider } from "./azureProvider";
+import { testNetworkSubscriptionProblems } from "./testNetworkSubscription";
 
 /** DrDrill's arguments: a parsed drill config (`parseDrillConfig(raw)` or `drillConfigFromStack()`). */
 export type DrDrillArgs = DrillConfig;
+
+/** The config as the component holds it: the KEK certificate wrapped as a Pulumi secret. */
+type DeclaredArgs = Omit<DrillConfig, "kekCertificatePfx"> & { kekCertificatePfx?: pulumi.Output<string> };
 
 /** What a drill report needs of one test failover. */
 export function drillResult(tfo: TestFailover) {
@@ -73,7 +77,11 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
   readonly drillId: string;
 
   constructor(name: string, args: DrDrillArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("failover-drill:index:DrDrill", name, args, opts);
+    // Component args are recorded as the component's inputs in state: the KEK certificate goes in as a
+    // secret (encrypted there), and the children get that secret, never the plain text.
+    const { kekCertificatePfx, ...rest } = args;
+    const declared: DeclaredArgs = kekCertificatePfx !== undefined ? { ...rest, kekCertificatePfx: pulumi.secret(kekCertificatePfx) } : rest;
+    super("failover-drill:index:DrDrill", name, declared, opts);
     this.outputs = this.getData();
     this.drillId = args.drill.id;
   }
@@ -82,7 +90,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
   // expectation) is reported as is, without a stack (components/userError.ts).
   protected async initialize(args: pulumi.Inputs, _opts?: unknown, name?: string): Promise<DrDrillOutputs> {
     try {
-      const outputs = await this.declare(name!, args as DrDrillArgs);
+      const outputs = await this.declare(name!, args as DeclaredArgs);
       this.registerOutputs(outputs);
       return outputs;
     } catch (err) {
@@ -90,22 +98,35 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     }
   }
 
-  private async declare(name: string, cfg: DrDrillArgs): Promise<DrDrillOutputs> {
+  private async declare(name: string, declared: DeclaredArgs): Promise<DrDrillOutputs> {
     const parent = this;
-    // Every azure-native resource and invoke goes through this provider, pinned to the vault's subscription.
+    const { kekCertificatePfx: kek, ...cfg } = declared;
+    // Item reads, and every azure-native resource and invoke unless the test network has its own
+    // subscription (below), go through this provider, pinned to the vault's subscription.
     const azure = subscriptionProvider(`${name}-vault-subscription`, cfg.vault.subscriptionId, { parent });
     const { application, directoryCopy: dcItems } = await resolveDrillScope(cfg, vaultReaders(cfg, azure));
+    // The test network (and the drill storage in its resource group) may live in another subscription,
+    // with its own explicit provider; items stay on the vault's.
+    const networkSubscriptionId = cfg.testNetwork.subscriptionId ?? cfg.vault.subscriptionId;
+    const apart = testNetworkSubscriptionProblems(networkSubscriptionId, cfg.testNetwork.subscriptionId, [...application.items, ...dcItems].map((i) => i.snapshot));
+    if (apart.length) throw new DrillConfigError(apart);
+    const networkAzure =
+      networkSubscriptionId.toLowerCase() === cfg.vault.subscriptionId.toLowerCase()
+        ? azure
+        : subscriptionProvider(`${name}-test-network-subscription`, networkSubscriptionId, { parent });
     const dcRefs = cfg.directoryCopy?.items ?? [];
 
     // The failure predictor's facts (quota, VMs in the recovery resource groups, IPs taken in the test
     // network), read before anything is declared; the policy pack turns them into findings.
     const snapshots = [...application.items, ...dcItems].map((i) => i.snapshot);
     const facts = await readRecoveryRegionFacts(recoveryRegionArmReader(cfg.arm), {
-      subscriptionId: cfg.vault.subscriptionId,
+      // Where the test VMs land (quota, SKUs, VMs in the recovery resource groups): the items' recovery
+      // subscription, which the check above made the test network's.
+      subscriptionId: networkSubscriptionId,
       location: cfg.location,
       sizes: snapshots.map((s) => s.recoveryVmSize).filter((s) => s !== ""),
       recoveryResourceGroups: snapshots.flatMap((s) => /\/resourceGroups\/([^/]+)/i.exec(s.recoveryResourceGroupId ?? "")?.[1] ?? []),
-      testVnetId: virtualNetworkId(cfg.vault.subscriptionId, (cfg.testNetwork.resourceGroup ?? cfg.testNetwork.existingResourceGroup)!, cfg.testNetwork.vnetName),
+      testVnetId: virtualNetworkId(networkSubscriptionId, (cfg.testNetwork.resourceGroup ?? cfg.testNetwork.existingResourceGroup)!, cfg.testNetwork.vnetName),
       testSubnets: cfg.testNetwork.subnets.map((s) => s.name),
     });
 
@@ -115,7 +136,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
 
     // Children are named from the drill's name, so two drills in one program do not collide.
     const network = new IsolatedTestNetwork(`${name}-test-network`, {
-      subscriptionId: cfg.vault.subscriptionId,
+      subscriptionId: networkSubscriptionId,
       location: cfg.location,
       resourceGroupName: cfg.testNetwork.resourceGroup,
       existingResourceGroupName: cfg.testNetwork.existingResourceGroup,
@@ -127,7 +148,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
       dnsServers: dcIps,
       items: [...application.items, ...dcItems].map((i) => i.snapshot),
       tags,
-    }, { parent, providers: [azure] });
+    }, { parent, providers: [networkAzure] });
     const testSubnets = cfg.testNetwork.subnets.map((s) => ({ name: s.name, addressPrefix: s.prefix }));
 
     const storage = new DrillStorage(`${name}-storage`, {
@@ -136,7 +157,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
       accountNamePrefix: cfg.storage.accountNamePrefix,
       containerName: cfg.storage.container,
       tags,
-    }, { parent, providers: [azure] });
+    }, { parent, providers: [networkAzure] });
 
     let directoryCopy: DirectoryServicesCopy | undefined;
     if (cfg.directoryCopy) {
@@ -154,6 +175,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
         recoveryPointType: cfg.directoryCopy.recoveryPointType,
         notes: cfg.notes,
         timeouts: cfg.timeouts,
+        kekCertificatePfx: kek,
       }, { parent });
     }
 
@@ -174,6 +196,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
         notes: cfg.notes,
         timeouts: cfg.timeouts,
         ...(cfg.rtoTargetMinutes !== undefined ? { rtoTargetMinutes: cfg.rtoTargetMinutes } : {}),
+        ...(kek !== undefined ? { kekCertificatePfx: kek } : {}),
       },
       // The DC copy comes up first and is cleaned up last (Microsoft's test-failover guidance).
       { parent, dependsOn: directoryCopy ? [directoryCopy.testFailover] : [] },

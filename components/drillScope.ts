@@ -184,10 +184,10 @@ export function unknownAllowUnhealthyProblems(allowUnhealthy: string[], known: R
   );
 }
 
-/** The ARM id the drill's isolated test network has or will have (IsolatedTestNetwork uses the vault's subscription). */
+/** The ARM id the drill's isolated test network has or will have (in testNetwork.subscriptionId, else the vault's). */
 export function drillTestNetworkId(cfg: DrillConfig): string {
   const rg = cfg.testNetwork.resourceGroup ?? cfg.testNetwork.existingResourceGroup ?? "";
-  return virtualNetworkId(cfg.vault.subscriptionId, rg, cfg.testNetwork.vnetName);
+  return virtualNetworkId(cfg.testNetwork.subscriptionId ?? cfg.vault.subscriptionId, rg, cfg.testNetwork.vnetName);
 }
 
 /** Adds each item's readiness facts to its snapshot (one read of the vault's job list for all of them). */

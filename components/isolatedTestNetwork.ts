@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import { isolationSecurityRules, type AllowRule } from "./nsgRules";
-import { BASTION_SUBNET_NAME, bastionNeedsSubnet, bastionSubnetPrefix, bastionTargetRules, type BastionSku } from "./bastionAccess";
+import { BASTION_SUBNET_NAME, bastionNeedsSubnet, bastionRuleSource, bastionSubnetPrefix, bastionTargetRules, type BastionSku } from "./bastionAccess";
 import { BastionHost, bastionSubnetNsg } from "./bastion";
 import { sameArmId, virtualNetworkId } from "./contract";
 import { nsgName } from "./naming";
@@ -101,13 +101,15 @@ export class IsolatedTestNetwork extends pulumi.ComponentResource {
       resourceGroupName = pulumi.output(args.existingResourceGroupName!);
     }
 
-    // With a Bastion in its own subnet, every test subnet lets RDP/SSH in from that subnet only.
+    // With a Bastion, every test subnet lets RDP/SSH in from the Bastion only: its own subnet, or for the
+    // Developer SKU (no subnet in the VNet) the platform address Microsoft documents for it.
     const bastion = args.access?.bastion;
     const bastionPrefix =
       bastion && bastionNeedsSubnet(bastion.sku)
         ? bastionSubnetPrefix(args.addressSpace, args.subnets.map((s) => s.prefix), bastion.subnetPrefix)
         : undefined;
-    const securityRules = isolationSecurityRules([...(args.allowList ?? []), ...(bastionPrefix ? bastionTargetRules(bastionPrefix) : [])]);
+    const bastionRules = bastion ? bastionTargetRules(bastionRuleSource(bastion.sku, bastionPrefix)) : [];
+    const securityRules = isolationSecurityRules([...(args.allowList ?? []), ...bastionRules]);
     const nsgs = args.subnets.map(
       (subnet) =>
         new network.NetworkSecurityGroup(

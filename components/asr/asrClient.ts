@@ -30,6 +30,8 @@ export interface BeginTestFailoverOptions {
   recoveryPointId?: string;
   /** Called before an ambiguous POST is repeated: returns the job the first attempt started, if any. */
   findAcceptedJob?: () => Promise<string | undefined>;
+  /** Data-encrypted items only: the KEK certificate, PFX in base 64 (…FailoverInput.primaryKekCertificatePfx). */
+  primaryKekCertificatePfx?: string;
 }
 
 export { vaultPath };
@@ -249,6 +251,7 @@ export class SiteRecoveryDrillClient {
    * networkType "VmNetworkAsInput" with the isolated test VNet's id.
    */
   async beginTestFailover(target: TestFailoverTarget, options: BeginTestFailoverOptions): Promise<JobPoller> {
+    const kek = options.primaryKekCertificatePfx ? { primaryKekCertificatePfx: options.primaryKekCertificatePfx } : {};
     const body =
       target.kind === "recoveryPlan"
         ? {
@@ -256,7 +259,8 @@ export class SiteRecoveryDrillClient {
               failoverDirection: options.failoverDirection,
               networkType: "VmNetworkAsInput",
               networkId: options.networkId,
-              providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure", recoveryPointType: options.recoveryPointType }],
+              // RecoveryPlanHyperVReplicaAzureFailoverInput: recoveryPointType, primaryKekCertificatePfx.
+              providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure", recoveryPointType: options.recoveryPointType, ...kek }],
             },
           }
         : {
@@ -266,7 +270,7 @@ export class SiteRecoveryDrillClient {
               networkId: options.networkId,
               // HyperVReplicaAzureTestFailoverInput.recoveryPointId: "In case of latest recovery point,
               // null should be passed" — so it is only sent for a chosen point.
-              providerSpecificDetails: { instanceType: "HyperVReplicaAzure", ...(options.recoveryPointId ? { recoveryPointId: options.recoveryPointId } : {}) },
+              providerSpecificDetails: { instanceType: "HyperVReplicaAzure", ...(options.recoveryPointId ? { recoveryPointId: options.recoveryPointId } : {}), ...kek },
             },
           };
     let acceptedJob: string | undefined;

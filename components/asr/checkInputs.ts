@@ -1,5 +1,5 @@
 // The provider's check(): what can be refused from the inputs alone, so it shows in preview.
-import { dataEncryptionRefusal, isDataEncrypted } from "./dataEncryption";
+import { dataEncryptionRefusal, hasKek, isDataEncrypted } from "./dataEncryption";
 import { sameArmId } from "../contract";
 import { MAX_NOTES } from "./providerState";
 import type { TestFailoverInputs } from "../drillTypes";
@@ -33,7 +33,7 @@ export function checkInputs(news: Record<string, unknown>): CheckFailure[] {
     }
   }
   for (const it of Array.isArray(inputs.items) ? inputs.items : []) {
-    if (isDataEncrypted(it?.dataEncryption)) failures.push({ property: "items", reason: dataEncryptionRefusal(it.friendlyName, it.dataEncryption) });
+    if (isDataEncrypted(it?.dataEncryption) && !hasKek(inputs.kekCertificatePfx)) failures.push({ property: "items", reason: dataEncryptionRefusal(it.friendlyName, it.dataEncryption) });
   }
   return failures;
 }

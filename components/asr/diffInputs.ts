@@ -1,11 +1,12 @@
 // The provider's diff(): which input changes need a new test failover (replace, delete first: one
 // active test failover per item) and which only a re-verification (update in place).
-import { inputsOf, REPLACE_KEYS, stable } from "./providerState";
+import { inputsOf, REPLACE_KEYS, SECRET_INPUT_KEYS, stable } from "./providerState";
 
 export function diffInputs(olds: Record<string, unknown>, news: Record<string, unknown>) {
   const oldIn = inputsOf(olds) as unknown as Record<string, unknown>;
   const newIn = inputsOf(news) as unknown as Record<string, unknown>;
-  const keys = new Set([...Object.keys(oldIn), ...Object.keys(newIn)]);
+  // The secret inputs are not in the old outputs (outputs() leaves them out) and only matter at trigger.
+  const keys = new Set([...Object.keys(oldIn), ...Object.keys(newIn)].filter((k) => !(SECRET_INPUT_KEYS as readonly string[]).includes(k)));
   const changed = [...keys].filter((k) => stable(oldIn[k]) !== stable(newIn[k]));
   const replaces = changed.filter((k) => (REPLACE_KEYS as readonly string[]).includes(k));
   return {

@@ -3,7 +3,7 @@
 // errors by code and message), the plan's allowedOperations, and picks the recovery point per item.
 import type { TestFailoverInputs } from "../drillTypes";
 import type { SiteRecoveryDrillClient } from "./asrClient";
-import { dataEncryptionRefusal, isDataEncrypted } from "./dataEncryption";
+import { dataEncryptionRefusal, hasKek, isDataEncrypted } from "./dataEncryption";
 import { realTime } from "./ids";
 import { sameArmId } from "../contract";
 import type { ResolvedScope } from "./scope";
@@ -67,7 +67,7 @@ export async function preflightTrigger(
       problems.push(`${n}: protectionState is ${item.properties.protectionState}, not Protected`);
     }
     const encryption = item.properties.providerSpecificDetails?.encryption;
-    if (isDataEncrypted(encryption)) problems.push(dataEncryptionRefusal(n ?? item.name, encryption));
+    if (isDataEncrypted(encryption) && !hasKek(inputs.kekCertificatePfx)) problems.push(dataEncryptionRefusal(n ?? item.name, encryption));
     const health = unhealthy(item);
     if (health.length) problems.push(`${n}: health errors ${health.join("; ")}`);
     for (const h of item.properties.healthErrors ?? []) if (!/error|critical/i.test(h.errorLevel ?? "")) warnings.push(`${n}: ${h.errorCode} ${h.errorLevel}: ${h.errorMessage ?? h.summaryMessage ?? ""}`);

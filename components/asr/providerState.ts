@@ -25,6 +25,11 @@ export interface ProviderDeps {
 export const MAX_NOTES = 1024;
 /** Inputs whose change needs a new test failover (ASR allows one active test failover per item). */
 export const REPLACE_KEYS = ["scope", "testNetworkId", "vault", "recoveryPointType", "failoverDirection"] as const;
+/**
+ * Secret inputs: used when the test failover is triggered, never written to the outputs (the drill report
+ * reads the outputs from state) and not a reason to re-verify or replace when they change.
+ */
+export const SECRET_INPUT_KEYS = ["kekCertificatePfx"] as const;
 const OUTPUT_ONLY_KEYS = ["jobIds", "testVms", "groupTimings", "rtoAchievedSeconds", "verdict", "failures", "adopted", "armRequests"];
 
 export function stripProvider<T extends Record<string, unknown>>(o: T): T {
@@ -69,8 +74,10 @@ export function resourceIdOf(inputs: TestFailoverInputs): string {
 
 /** The state record: inputs + outputs, with defaults for what is not known (yet). */
 export function outputs(inputs: TestFailoverInputs, fields: Partial<TestFailoverState>): TestFailoverState {
+  const publicInputs: Record<string, unknown> = { ...inputs };
+  for (const k of SECRET_INPUT_KEYS) delete publicInputs[k];
   return {
-    ...inputs,
+    ...publicInputs,
     jobIds: [],
     testVms: [],
     groupTimings: [],

@@ -12,6 +12,7 @@ import { TEST_FAILOVER } from "./itemState";
 import { jobFailureText } from "./jobFailure";
 import { JobPoller, JobTimeoutError } from "./jobFollower";
 import { checkTestNetwork, preflightTrigger } from "./preflight";
+import { isDataEncrypted } from "./dataEncryption";
 import { drillLog, inputsOf, makeClient, outputs, ProviderDeps, report, resourceIdOf, TestFailoverState } from "./providerState";
 import { ResourceInitError } from "./resourceInitError";
 import { ResolvedScope, resolveScope } from "./scope";
@@ -95,12 +96,15 @@ export async function runTestFailover(rawInputs: Record<string, unknown>, deps: 
     if (inputs.scope.kind === "recoveryPlan" && toTrigger.length) {
       const planName = inputs.scope.recoveryPlanName;
       const target: TestFailoverTarget = { kind: "recoveryPlan", id: inputs.scope.recoveryPlanId, label: `test failover of recovery plan ${planName}` };
+      // One plan input for all its items: the KEK goes with it when any of them is data-encrypted.
+      const encrypted = toTrigger.some((i) => isDataEncrypted(i.properties.providerSpecificDetails?.encryption));
       log(`starting ${target.label} into ${lastSegment(inputs.testNetworkId)} (${inputs.recoveryPointType})`);
       pollers.push(
         await client.beginTestFailover(target, {
           networkId: inputs.testNetworkId,
           failoverDirection: inputs.failoverDirection,
           recoveryPointType: inputs.recoveryPointType,
+          ...(encrypted && inputs.kekCertificatePfx ? { primaryKekCertificatePfx: inputs.kekCertificatePfx } : {}),
           findAcceptedJob: async () => runningPlanJob(await client.getRecoveryPlan(planName), await recentJobs(client))?.name,
         }),
       );
@@ -115,6 +119,8 @@ export async function runTestFailover(rawInputs: Record<string, unknown>, deps: 
             failoverDirection: inputs.failoverDirection,
             recoveryPointType: inputs.recoveryPointType,
             recoveryPointId: point?.id,
+            // Only a data-encrypted item gets the certificate: the others never see it on the wire.
+            ...(isDataEncrypted(item.properties.providerSpecificDetails?.encryption) && inputs.kekCertificatePfx ? { primaryKekCertificatePfx: inputs.kekCertificatePfx } : {}),
             findAcceptedJob: async () => {
               const now = (await client.getProtectedItem(item.id)) ?? item;
               const running = runningJobOf(now, await recentJobs(client), TEST_FAILOVER);

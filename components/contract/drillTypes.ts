@@ -182,6 +182,11 @@ export interface TestFailoverInputs {
   notes: string;
   timeouts: DrillTimeouts;
   rtoTargetMinutes?: number;
+  /**
+   * The key-encryption-key certificate (PFX, base 64) for items replicated with data encryption, sent as
+   * primaryKekCertificatePfx for exactly those items. A Pulumi secret; never part of the outputs.
+   */
+  kekCertificatePfx?: string;
 }
 
 export interface VmCheckResult {

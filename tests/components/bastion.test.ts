@@ -75,7 +75,7 @@ describe("IsolatedTestNetwork with access.bastion", () => {
     }
   });
 
-  it("Developer: no subnet, no public IP, no extra NSG rules; the host attaches to the VNet", async () => {
+  it("Developer: no subnet, no public IP; the host attaches to the VNet; test subnets let RDP/SSH in from 168.63.129.16 only", async () => {
     const { net, of } = await build("dev", { bastion: { sku: "Developer" } });
     expect(net.bastionSubnetPrefix).toBeUndefined();
     expect(of("azure-native:network:PublicIPAddress")).toHaveLength(0);
@@ -85,7 +85,13 @@ describe("IsolatedTestNetwork with access.bastion", () => {
     expect(host.inputs.sku).toEqual({ name: "Developer" });
     expect(host.inputs.ipConfigurations).toBeUndefined();
     expect(host.inputs.virtualNetwork.id).toMatch(/virtualNetworks\/dev-vnet$/);
-    for (const nsg of of("azure-native:network:NetworkSecurityGroup")) expect(nsg.inputs.securityRules.map((r: any) => r.name)).toEqual(["deny-internet-inbound", "deny-internet-outbound"]);
+    // Learn, quickstart-developer-sku: "your NSG rules must allow traffic to ports 22 and 3389 from the private IP address 168.63.129.16".
+    for (const nsg of of("azure-native:network:NetworkSecurityGroup")) {
+      const rules = nsg.inputs.securityRules as any[];
+      expect(rules.map((r: any) => r.name)).toEqual(["allow-bastion-rdp", "allow-bastion-ssh", "deny-internet-inbound", "deny-internet-outbound"]);
+      const allows = rules.filter((r) => r.direction === "Inbound" && r.access === "Allow");
+      expect(allows.map((r) => `${r.protocol} ${r.sourceAddressPrefix}:${r.destinationPortRange}@${r.priority}`)).toEqual(["Tcp 168.63.129.16/32:3389@3900", "Tcp 168.63.129.16/32:22@3901"]);
+    }
   });
 
   it("without access: no Bastion, no public IP", async () => {

@@ -3,6 +3,7 @@ import {
   bastionConnectUrl,
   bastionNeedsPublicIp,
   bastionNeedsSubnet,
+  bastionRuleSource,
   bastionSubnetSecurityRules,
   bastionTargetRules,
   carveBastionSubnet,
@@ -77,6 +78,18 @@ describe("bastionAccessProblems", () => {
       "subnets.0.name: is reserved for Azure Bastion; set testNetwork.access.bastion instead of declaring the subnet",
       "allowList.0.priority: is taken by the Bastion RDP/SSH rules (3900, 3901 inbound); choose another priority",
     ]);
+  });
+
+  it("Developer's RDP/SSH rules take the same priorities, so the allow-list may not use them either", () => {
+    const raw = tn({ bastion: { sku: "Developer" } }, { allowList: [{ name: "x", direction: "Inbound", remoteAddress: "192.0.2.1", priority: 3901 }] });
+    expect(texts(raw)).toEqual(["allowList.0.priority: is taken by the Bastion RDP/SSH rules (3900, 3901 inbound); choose another priority"]);
+  });
+
+  it("the test subnets' RDP/SSH source: the AzureBastionSubnet, or 168.63.129.16 for Developer (Learn, quickstart-developer-sku)", () => {
+    expect(bastionRuleSource("Basic", "10.10.255.0/26")).toBe("10.10.255.0/26");
+    expect(bastionRuleSource("Standard", "10.10.255.0/25")).toBe("10.10.255.0/25");
+    expect(bastionRuleSource("Developer", undefined)).toBe("168.63.129.16/32");
+    expect(() => bastionRuleSource("Basic", undefined)).toThrow(/AzureBastionSubnet/);
   });
 
   it("reaches the drill config parser with the full config path", () => {

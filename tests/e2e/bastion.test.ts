@@ -77,6 +77,40 @@ describe("a drill with Azure Bastion on the twin", () => {
   });
 });
 
+describe("a drill with Azure Bastion Developer on the twin", () => {
+  let twin: TwinHandle;
+  let ws: PulumiWorkspace;
+  beforeAll(async () => {
+    twin = await startTwin({ port: 0, fixture: CONTOSO_FIXTURE, speed: 120, quiet: true });
+    ws = await workspace(twin, stackWith(`e2e-bastion-dev-${process.pid}`, (c) => (c["failover-drill:testNetwork"].access = { bastion: { sku: "Developer" } })));
+  });
+  afterAll(async () => {
+    await ws?.dispose();
+    await twin?.stop();
+  });
+
+  it("up attaches the host to the VNet (no AzureBastionSubnet, no public IP) and opens RDP/SSH from 168.63.129.16 only", async () => {
+    const up = await ws.pulumi(["up", "--yes", "--skip-preview", "--policy-pack", "policy"]);
+    expect(up.output).not.toMatch(/\[mandatory\]/);
+    expect(up.code).toBe(0);
+    const vnet = (await twinArm(twin, "GET", `${NET}/virtualNetworks/contoso-drill-vnet?${NET_API}`)).body;
+    expect(vnet.properties.subnets.map((s: any) => s.name)).not.toContain("AzureBastionSubnet");
+    const host = (await twinArm(twin, "GET", `${NET}/bastionHosts/contoso-drill-vnet-bastion?${NET_API}`)).body;
+    expect(host.sku.name).toBe("Developer");
+    expect(host.properties.virtualNetwork.id).toBe(vnet.id);
+    expect((await twinArm(twin, "GET", `${DRILL_RG}/providers/Microsoft.Network/publicIPAddresses?${NET_API}`)).body.value).toEqual([]);
+    for (const s of vnet.properties.subnets) {
+      const rules = (await twinArm(twin, "GET", `${s.properties.networkSecurityGroup.id}?${NET_API}`)).body.properties.securityRules.map((r: any) => r.properties);
+      // The Bastion's two rules (3900/3901) beside the stack's own reviewed allow-list entry.
+      const bastionRules = rules.filter((r: any) => r.direction === "Inbound" && r.access === "Allow" && [3900, 3901].includes(r.priority));
+      expect(bastionRules.map((r: any) => `${r.sourceAddressPrefix}:${r.destinationPortRange}`).sort()).toEqual(["168.63.129.16/32:22", "168.63.129.16/32:3389"]);
+      expect(rules.some((r: any) => r.access === "Deny" && r.direction === "Inbound" && r.sourceAddressPrefix === "Internet")).toBe(true);
+    }
+    const destroy = await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
+    expect(destroy.code).toBe(0);
+  });
+});
+
 describe("the failure predictor refuses in preview with nothing written", () => {
   let twin: TwinHandle;
   const spaces: PulumiWorkspace[] = [];

@@ -172,6 +172,15 @@ test("managed disks in a Classic availability set fail the test failover", async
   await expectFailedAndClean(await runTfo(t, arm, web.id), "ManagedDisksRequireAlignedAvailabilitySet", web.id);
 });
 
+test("a test network in another subscription than the recovery resource group fails the test failover (NIC and VNet share a subscription)", async () => {
+  const otherSub = "/subscriptions/33333333-3333-4333-8333-333333333333";
+  expect((await arm("PUT", `${otherSub}/resourceGroups/drill-rg`, { location: "westeurope" }, "2021-04-01")).status).toBeLessThan(300);
+  const otherVnet = `${otherSub}/resourceGroups/drill-rg/providers/Microsoft.Network/virtualNetworks/drill-vnet`;
+  await createTestNetwork(arm, ["10.10.1.4"], otherVnet);
+  const web = (await items(arm)).WEB01;
+  await expectFailedAndClean(await runTfo(t, arm, web.id, otherVnet), "TestFailoverNetworkInAnotherSubscription", web.id);
+});
+
 test("no managed disks in an Aligned availability set fail the test failover", async () => {
   await createTestNetwork(arm);
   const sql = (await items(arm)).SQL01;

@@ -61,6 +61,8 @@ export interface JobRecord {
   comments?: string;
   /** TestFailover: the recovery point each item fails over to (lower-case item id → point); absent = latest. */
   recoveryPoints?: Record<string, { id: string; timeMs: number }>;
+  /** TestFailover: whether the input carried a KEK certificate (primaryKekCertificatePfx); never the certificate. */
+  kekProvided?: boolean;
   /** UpdateVmProperties: the PATCH body to apply. */
   patch?: Json;
 }

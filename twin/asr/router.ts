@@ -255,6 +255,19 @@ function accepted(twin: Twin, ctx: RequestCtx, target: ArmResource, vault: ArmRe
   };
 }
 
+/**
+ * Whether the test failover input carries a KEK certificate (…FailoverInput.primaryKekCertificatePfx, the
+ * PFX in base 64). Only that fact is kept: the twin persists its state, and a certificate does not belong
+ * there. Checking the certificate against the fabric's kekCertThumbprint is not modelled (chosen).
+ */
+function kekProvided(psd: Json): boolean {
+  const pfx = psd?.primaryKekCertificatePfx;
+  // Empty counts as none: older azure-powershell cmdlets sent PrimaryKekCertificatePfx = string.Empty.
+  if (pfx === undefined || pfx === null || pfx === "") return false;
+  if (typeof pfx !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(pfx)) throw badRequest("InvalidRequestContent", "providerSpecificDetails.primaryKekCertificatePfx must be the certificate's PFX in base 64.");
+  return true;
+}
+
 function tfoNetwork(ctx: RequestCtx, props: Json): { networkId?: string; networkType: string } {
   const networkType = props.networkType ?? "VmNetworkAsInput";
   if (typeof networkType !== "string") throw badRequest("InvalidRequestContent", "properties.networkType must be a string.");
@@ -282,7 +295,8 @@ function testFailoverItem(twin: Twin, ctx: RequestCtx, vault: ArmResource, item:
     if (!point) throw badRequest("RecoveryPointNotFound", `The recovery point '${rpId}' of the protected item '${item.properties.friendlyName}' was not found or is no longer retained. List the item's recovery points (GET …/recoveryPoints) and retry.`);
     recoveryPoints[item.id.toLowerCase()] = { id: point.id, timeMs: point.timeMs };
   }
-  const job = createJob(twin, vault, "TestFailover", item, "item", [newStage("TestFailover", "Test failover", [newUnit(item.id, TFO_TASKS)])], { ...net, recoveryPoints });
+  const kek = kekProvided(props.providerSpecificDetails);
+  const job = createJob(twin, vault, "TestFailover", item, "item", [newStage("TestFailover", "Test failover", [newUnit(item.id, TFO_TASKS)])], { ...net, recoveryPoints, kekProvided: kek });
   return accepted(twin, ctx, item, vault, job);
 }
 
@@ -344,7 +358,8 @@ function testFailoverPlan(twin: Twin, ctx: RequestCtx, vault: ArmResource, plan:
     const point = pointForType(item, twin.now(), rpType);
     if (point) recoveryPoints[item.id.toLowerCase()] = { id: point.id, timeMs: point.timeMs };
   }
-  const job = createJob(twin, vault, "TestFailover", plan, "plan", stages, { ...net, recoveryPoints });
+  const kek = kekProvided(psd);
+  const job = createJob(twin, vault, "TestFailover", plan, "plan", stages, { ...net, recoveryPoints, kekProvided: kek });
   plan.properties.allowedOperations = [];
   plan.properties.currentScenario = { scenarioName: "TestFailover", jobId: job.id, startTime: new Date(job.createdMs).toISOString() };
   plan.properties.currentScenarioStatus = "InProgress";

@@ -88,6 +88,16 @@ function prerequisites(twin: Twin, job: JobRecord, item: ArmResource): void {
       critical?.recommendedAction ?? "Resolve the health errors and retry.",
     );
   }
+  // Data encryption: the VM's disks can only be decrypted in Azure with the key-encryption-key certificate
+  // the failover input carries (primaryKekCertificatePfx). Code and wording chosen (no public payload).
+  if (/^enabled$/i.test(String(details(item).encryption ?? "")) && !job.kekProvided) {
+    throw new TaskFailure(
+      "DataEncryptionKekCertificateMissing",
+      `The test failover of '${name}' needs the key-encryption-key certificate: the virtual machine is replicated with data encryption, and the failover input carries no primaryKekCertificatePfx.`,
+      "The virtual machine is replicated with data encryption enabled.",
+      "Retry the test failover with the KEK certificate (PFX) the Provider was registered with.",
+    );
+  }
   if (!details(item).selectedRecoveryAzureNetworkId) {
     throw new TaskFailure("161003", `Target network settings are not configured for virtual machine '${name}'.`, "Compute and network settings are incomplete.", "Configure the target network in Compute and Network settings.");
   }
@@ -119,6 +129,18 @@ function prepareTestVm(twin: Twin, job: JobRecord, unit: UnitRecord, item: ArmRe
   const rgId: string = d.recoveryAzureResourceGroupId;
   const rg = rgId ? twin.get(rgId) : undefined;
   if (!rg) throw new TaskFailure("RecoveryResourceGroupNotFound", `The recovery resource group '${String(rgId)}' of '${item.properties.friendlyName}' does not exist.`, "", "Select an existing target resource group.");
+  // "You can only assign a network interface to a virtual network that exists in the same subscription and
+  // location as the network interface" (Learn, virtual-network-network-interface): the test VM's NICs go to
+  // the recovery resource group. Code and wording chosen.
+  const subOf = (id: string) => /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase();
+  if (subOf(vnet.id) !== subOf(rg.id)) {
+    throw new TaskFailure(
+      "TestFailoverNetworkInAnotherSubscription",
+      `The test failover network '${vnet.id}' is not in the subscription of the recovery resource group '${rg.id}' of '${item.properties.friendlyName}'; a network interface can only join a virtual network in its own subscription.`,
+      "The test failover network and the target resource group are in different subscriptions.",
+      "Select a virtual network in the target subscription for the test failover.",
+    );
+  }
   const size = findVmSize(d.recoveryAzureVMSize);
   if (!size) throw new TaskFailure("InvalidRecoveryVmSize", `The recovery VM size '${String(d.recoveryAzureVMSize)}' is not available.`);
   const vmName = `${d.recoveryAzureVmName}-test`;

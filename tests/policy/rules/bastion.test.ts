@@ -4,7 +4,8 @@
 // test-vm-no-public-ip refuses an item whose test VM NIC would get a public IP.
 import { testNetworkIsolated } from "../../../policy/rules/testNetworkIsolated";
 import { testVmNoPublicIp } from "../../../policy/rules/testVmNoPublicIp";
-import { bastionSubnetSecurityRules } from "../../../components/bastionAccess";
+import { bastionSubnetSecurityRules, bastionTargetRules, DEVELOPER_BASTION_SOURCE } from "../../../components/bastionAccess";
+import { isolationSecurityRules } from "../../../components/nsgRules";
 import { getHappyPathStack, getHappyPathStackKnown, getHappyPathTestFailoverArgs, getHappyPathItem, getNic, NSG_TYPE, TAGS, TEST_FAILOVER_TYPE, withProps } from "../fixtures";
 import { assertHasViolation, assertNoViolations, createResourceValidationArgs, createStackValidationArgs, UNKNOWN_STRING, type StackResourceSpec } from "../harness";
 
@@ -40,6 +41,17 @@ function withBastion(base: StackResourceSpec[], bastionRules: object[] = bastion
 describe("test-network-isolated with a Bastion", () => {
   it("accepts the Bastion shape: HTTPS from the Internet on AzureBastionSubnet, the Bastion's public IP", async () => {
     await assertNoViolations(policy, args(withBastion(getHappyPathStack(UNKNOWN_STRING))));
+  });
+
+  it("accepts the Developer shape: no subnet, no public IP, test subnets open to RDP/SSH from 168.63.129.16 only", async () => {
+    const developer: StackResourceSpec[] = [
+      ...getHappyPathStack(UNKNOWN_STRING).map((s) => (s.type === NSG_TYPE ? { ...s, props: { ...s.props, securityRules: isolationSecurityRules(bastionTargetRules(DEVELOPER_BASTION_SOURCE)) } } : s)),
+      { type: BASTION, name: "drill-bastion-host", props: { sku: { name: "Developer" }, virtualNetwork: { id: UNKNOWN_STRING }, tags: TAGS }, propertyDependencies: { virtualNetwork: ["drill-vnet"] } },
+    ];
+    await assertNoViolations(policy, args(developer));
+    // The same rules from the Internet would open the network.
+    const wide = developer.map((s) => (s.type === NSG_TYPE ? { ...s, props: { ...s.props, securityRules: isolationSecurityRules(bastionTargetRules("Internet")) } } : s));
+    await assertHasViolation(policy, args(wide), /security rule "allow-bastion-rdp" .*reachable from the Internet/);
   });
 
   it("refuses the Bastion subnet's Internet HTTPS rule when no Bastion host is declared", async () => {

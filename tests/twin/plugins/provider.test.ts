@@ -124,6 +124,18 @@ describe("create", () => {
   });
 });
 
+describe("configure", () => {
+  it("an explicit provider's subscriptionId pins its ARM paths (azure-native's provider config); without one the environment's", async () => {
+    const pinned = "33333333-3333-4333-8333-333333333333";
+    const { provider, calls } = fakeArm([(c) => (c.method === "GET" && c.url.includes("/resourceGroups/rg?") ? { status: 200, body: { location: "westeurope" } } : undefined)]);
+    expect(provider.subscriptionId()).toBe(SUB);
+    provider.configure({ subscriptionId: pinned });
+    expect(provider.subscriptionId()).toBe(pinned);
+    await provider.check(urn("azure-native:network:VirtualNetwork", "vnet"), {}, { resourceGroupName: "rg", virtualNetworkName: "v" });
+    expect(calls.map((c) => c.url)).toEqual([`${EP}/subscriptions/${pinned}/resourceGroups/rg?api-version=2020-10-01`]);
+  });
+});
+
 describe("read, update, delete", () => {
   it("read: 404 means gone (empty id)", async () => {
     const { provider } = fakeArm([]);

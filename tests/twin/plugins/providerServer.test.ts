@@ -29,6 +29,7 @@ function fakeProvider(calls: Calls): StandInProvider {
     update: record("update", { outs: { name: "kept" } }),
     delete: record("delete", new Error("InUseSubnetCannotBeDeleted: in use")),
     invoke: record("invoke", { outputs: { o: 1 } }),
+    configure: (config) => void calls.push({ method: "configure", args: [config] }),
   };
 }
 
@@ -45,6 +46,19 @@ describe("stand-in provider server", () => {
     const { value } = await call(impl, "configure", new provproto.ConfigureRequest());
     expect(value.getSupportspreview()).toBe(true);
     expect(value.getAcceptsecrets()).toBe(true);
+  });
+
+  it("Configure hands an explicit provider's configuration (args, else the variables) to the stand-in", async () => {
+    const withArgs = new provproto.ConfigureRequest();
+    withArgs.setArgs(struct({ subscriptionId: "33333333-3333-4333-8333-333333333333" }));
+    await call(impl, "configure", withArgs);
+    const withVariables = new provproto.ConfigureRequest();
+    withVariables.getVariablesMap().set("azure-native:config:subscriptionId", "44444444-4444-4444-8444-444444444444");
+    await call(impl, "configure", withVariables);
+    expect(calls.filter((c) => c.method === "configure").map((c) => c.args[0])).toEqual([
+      { subscriptionId: "33333333-3333-4333-8333-333333333333" },
+      { subscriptionId: "44444444-4444-4444-8444-444444444444" },
+    ]);
   });
 
   it("Create and Update pass the preview flag and the old inputs through", async () => {

@@ -33,6 +33,7 @@ export class AzureNativeStandIn implements StandInProvider {
   private readonly armOpts?: ArmClientOptions;
   /** Resource group → location, as azure-native's `rgLocationMap`. */
   private readonly rgLocations = new Map<string, string>();
+  private configuredSubscriptionId?: string;
 
   constructor(opts: StandInOptions) {
     this.version = opts.version;
@@ -46,7 +47,14 @@ export class AzureNativeStandIn implements StandInProvider {
     return this.client;
   }
 
+  /** azure-native's `subscriptionId` provider config: an explicit provider pins its resources to it. */
+  configure(config: Obj): void {
+    if (typeof config.subscriptionId === "string" && config.subscriptionId !== "") this.configuredSubscriptionId = config.subscriptionId;
+  }
+
+  /** The provider's configured subscription, else (the default provider) the environment's, as azure-native. */
   subscriptionId(): string {
+    if (this.configuredSubscriptionId) return this.configuredSubscriptionId;
     return this.env.FAILOVER_DRILL_SUBSCRIPTION_ID || this.env.ARM_SUBSCRIPTION_ID || this.env.AZURE_SUBSCRIPTION_ID || DEFAULT_SUBSCRIPTION_ID;
   }
 

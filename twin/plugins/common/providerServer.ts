@@ -46,6 +46,8 @@ export interface StandInProvider {
   update(id: string, urn: string, oldState: Obj, oldInputs: Obj | undefined, news: Obj, preview: boolean): Promise<{ outs: Obj }>;
   delete(id: string, urn: string, state: Obj, oldInputs: Obj | undefined): Promise<void>;
   invoke(token: string, args: Obj): Promise<{ outputs?: Obj; failures?: CheckFailure[] }>;
+  /** The provider resource's configuration (e.g. azure-native's `subscriptionId`), once, before any other call. */
+  configure?(config: Obj): void;
 }
 
 const KIND: Record<DiffKind, number> = {
@@ -90,7 +92,13 @@ export function serviceImplementation(p: StandInProvider): Obj {
       r.setSchema("{}");
       return r;
     }),
-    configure: unary(async () => {
+    configure: unary(async (req) => {
+      // The engine sends an explicit provider's inputs as `args` (and, flattened, as `variables`
+      // "<pkg>:config:<key>"); the stand-in reads args, else the variables.
+      const args = toJs(req.getArgs?.());
+      const variables: Obj = {};
+      req.getVariablesMap?.().forEach((v: string, k: string) => (variables[k.replace(/^[^:]+:config:/, "")] = v));
+      p.configure?.(args && Object.keys(args).length ? args : variables);
       const r = new provproto.ConfigureResponse();
       r.setAcceptsecrets(true);
       r.setAcceptresources(true);
