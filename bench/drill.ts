@@ -104,6 +104,10 @@ async function planMembers(url: string, fixture: Fixture) {
   });
 }
 
+/** The static-token mode's variable: the provider runs in this process in "provider" mode. */
+const BENCH_TOKEN_VARIABLE = "FAILOVER_DRILL_ARM_TOKEN";
+process.env[BENCH_TOKEN_VARIABLE] ??= TOKEN;
+
 async function runMode(c: ScaleCase, mode: "provider" | "sdk"): Promise<ModeResult> {
   const fixture = generateEstate({ items: c.items, plans: c.plans, itemsPerPlan: c.perPlan });
   const bt = await startBenchTwin(fixture, SPEED);
@@ -115,7 +119,7 @@ async function runMode(c: ScaleCase, mode: "provider" | "sdk"): Promise<ModeResu
       drillId: "bench",
       role: "application",
       vault,
-      arm: { endpoint: bt.url, credentialMode: "twin" },
+      arm: { endpoint: bt.url, credentialMode: "staticToken", tokenVariable: BENCH_TOKEN_VARIABLE },
       scope: { kind: "recoveryPlan", recoveryPlanName: plan.name, recoveryPlanId: plan.id },
       testNetworkId: net.id,
       testSubnets: net.subnets,
@@ -208,7 +212,7 @@ function benchStackConfig(fixture: Fixture, scope: Record<string, unknown>, file
   const net = fixture.networks![0];
   const config = {
     "failover-drill:vault": { subscriptionId: fixture.subscriptionId, resourceGroup: fixture.vault.resourceGroup, name: fixture.vault.name },
-    "failover-drill:arm": { credentialMode: "twin" },
+    "failover-drill:arm": { credentialMode: "staticToken", tokenVariable: BENCH_TOKEN_VARIABLE },
     "failover-drill:location": fixture.location ?? "westeurope",
     "failover-drill:drill": { id: "bench-preview", owner: "bench@failover-drill.example", expiry: "2030-12-31" },
     "failover-drill:scope": scope,
@@ -241,6 +245,7 @@ async function runPreview(items: number): Promise<PreviewResult> {
     const env = pulumiEnv({ backendDir: path.join(dir, "backend"), extraPath: [path.join(ROOT, "twin", "plugins", "bin")], base: { ...process.env, PULUMI_BACKEND_URL: undefined } });
     env.FAILOVER_DRILL_ARM_ENDPOINT = bt.url;
     env.FAILOVER_DRILL_TWIN_TOKEN = TOKEN;
+    env[BENCH_TOKEN_VARIABLE] = TOKEN;
     // The stand-in azure-native plugin's invokes (the program's item-settings reads) use the provider's
     // subscription, not the vault's: point it at the generated estate's.
     env.ARM_SUBSCRIPTION_ID = fixture.subscriptionId;

@@ -1,36 +1,58 @@
-// `npm run drill`: the main job on the Azure twin. Starts the twin with a fixture, selects or creates the
-// `test` stack on the local backend, runs the policy gate (preview with the pack), `pulumi up` (Pulumi's
-// progress plus the provider's task progress), writes the drill report, runs `pulumi destroy`, confirms
-// nothing is left, stops the twin, and exits 0 only when the drill passed.
+// `npm run drill [-- --stack <name>]`: the drill, the same phases for every stack — bad-input preflight
+// (with the evidence store's) → policy gate (preview with the pack) → up → report → evidence upload →
+// destroy (unless --keep) → cleanup confirmation → final report upload — driven through Pulumi's
+// Automation API (scripts/lib/drillStack.ts). Where the stack runs (the Azure twin for `test`, a
+// subscription for a stack like examples/Pulumi.azure-example.yaml) is decided in one place from the
+// stack's config: scripts/lib/drillWorld.ts. Run with --help for flags.
 //
-//   npm run drill -- [--keep] [--cleanup] [--fixture FILE] [--speed X] [--scope plan:<name>|items:<a,b>]
-//                    [--port N] [--state DIR] [--stack NAME]
+// Evidence (scripts/lib/evidenceRun.ts; the calls below are marked `evidence:`): a start record and the
+// evidence store preflight before the gate (a PreflightCheck: a store the drill cannot keep its evidence
+// in exits 14 before anything is written), the report (schema v2) after up, uploaded before destroy and
+// again after the cleanup confirmation to the retained store failover-drill:evidence — served by Azurite
+// for a local stack (data in --evidence-dir, default <state>/../evidence-store, kept across drills).
+// --trigger (default manual) and --trigger-ref say why the drill ran (a schedule, a change ticket).
 //
-// Hidden (tests): --twin-faults FILE — a JSON fault or array of faults POSTed to the twin's /_twin/faults
-// right after it starts (twin/README.md, "Faults"); --reports DIR — write reports to DIR/<drill-id>
-// instead of reports/<drill-id>, so concurrent test drills never overwrite each other's report.
-//
-// The report is also uploaded as evidence (scripts/lib/evidence.ts): to Azurite in twin mode, to the
-// drill's storage account with DefaultAzureCredential when the stack's credential mode is `default`.
-//
-// Exit codes tell what went wrong (DrillExit below). The pieces (session, policy gate) are shared with
-// `npm run policy:check` (scripts/policyCheck.ts).
+// Hidden (tests): --twin-faults FILE — a JSON fault or array of faults POSTed to the local endpoint's
+// /_twin/faults right after it starts (twin/README.md, "Faults"); --reports DIR — reports go to
+// DIR/<drill-id> instead of reports/<drill-id>, so concurrent test drills never overwrite each other's.
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
-import { ROOT, PulumiStack, pulumiEnv, type PolicyEvent } from "./lib/pulumiCli";
-import { startTwinProcess, type TwinProcess } from "./lib/twinProcess";
-import { buildDrillReport, writeDrillReport, type DrillReport } from "./report/drillReport";
-import { confirmNothingLeft, type CleanupConfirmation, type VaultRef } from "./lib/cleanupCheck";
-import { planEvidence, startAzurite, uploadEvidence, type AzuriteProcess, type EvidenceTarget } from "./lib/evidence";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { SiteRecoveryDrillClient } from "../components/asr/asrClient";
+import { cloudNamed } from "../components/clouds";
+import type { ArmConnection } from "../components/drillTypes";
+import { ROOT } from "./lib/checkout";
+import { confirmCleanup, drillRecordOf, type DrillRecord } from "./lib/cleanupCheck";
+import { openDrillSession, type DrillSession } from "./lib/drillSession";
+import type { OperationResult, PolicyEvent, PulumiStep } from "./lib/drillStack";
+import type { DrillWorld } from "./lib/drillWorld";
+import type { PreflightCheck } from "./lib/preflight";
+import { BadInputError, StartupError } from "./lib/runnerErrors";
+import type { ScopeOverride, StackConfig } from "./lib/stackConfig";
+// evidence: report, retained store, trend
+import { DrillEvidence, type EvidenceRunOptions } from "./lib/evidenceRun";
+import { EvidenceStoreError, type EvidenceTarget } from "./lib/evidence";
+import { armReader } from "./report/armReader";
+import type { Trigger } from "./report/drillIdentity";
 
+export { deriveStackConfig } from "./lib/stackConfig";
+
+/** What the exit code says (README, "Exit codes"). */
 export enum DrillExit {
   Passed = 0,
+  /** A bug or an unexpected failure of the runner itself. */
+  Error = 1,
   Usage = 2,
+  /** Bad config, unknown stack, wrong plugins, no credential: refused before anything was written. */
+  BadConfig = 3,
+  /** The local endpoint, Azurite or the CLI could not start (e.g. the port is in use). */
+  StartupFailed = 4,
   PolicyViolation = 10,
   FailoverFailed = 11,
   VerificationFailed = 12,
   CleanupFailed = 13,
+  /** evidence: the retained evidence store is missing, unreadable or not writable (nothing was run). */
+  EvidenceUnavailable = 14,
 }
 
 export interface DrillOptions {
@@ -38,208 +60,157 @@ export interface DrillOptions {
   cleanup: boolean;
   fixture: string;
   speed: number;
-  scope?: { recoveryPlan: string } | { items: { friendlyName: string }[] };
-  port: number;
+  scope?: ScopeOverride;
+  /** undefined: a free port (or the one a kept drill's state names). */
+  port?: number;
   stateDir: string;
   stack: string;
-  /** JSON file: one fault or an array, applied to the twin after it starts (tests). */
+  policyPackConfigs: string[];
+  /** JSON file: one fault or an array, applied to the local endpoint after it starts (tests). */
   twinFaults?: string;
   /** Where reports/<drill-id>/ go (default <checkout>/reports). */
   reportsDir: string;
-}
-
-export const TWIN_TOKEN = "failover-drill-twin";
-/** The drill keeps one twin port across runs: ARM ids and the TestFailover state name the endpoint. */
-const DEFAULT_PORT = 47123;
-
-export function parseDrillArgs(argv: string[]): DrillOptions {
-  const opts: DrillOptions = {
-    keep: false,
-    cleanup: false,
-    fixture: path.join(ROOT, "twin", "fixtures", "contoso.yaml"),
-    speed: 60,
-    port: DEFAULT_PORT,
-    stateDir: path.join(ROOT, ".state", "drill"),
-    stack: "test",
-    reportsDir: path.join(ROOT, "reports"),
-  };
-  const value = (i: number, flag: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    switch (a) {
-      case "--keep":
-        opts.keep = true;
-        break;
-      case "--cleanup":
-        opts.cleanup = true;
-        break;
-      case "--fixture":
-        opts.fixture = path.resolve(value(i++, a));
-        if (!fs.existsSync(opts.fixture)) throw new UsageError(`--fixture ${opts.fixture}: no such file`);
-        break;
-      case "--speed": {
-        const s = Number(value(i++, a));
-        if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--speed ${argv[i]}: expected a positive number (virtual seconds per wall second)`);
-        opts.speed = s;
-        break;
-      }
-      case "--port": {
-        const p = Number(value(i++, a));
-        if (!Number.isInteger(p) || p < 0 || p > 65535) throw new UsageError(`--port ${argv[i]}: expected a TCP port`);
-        opts.port = p;
-        break;
-      }
-      case "--state":
-        opts.stateDir = path.resolve(value(i++, a));
-        break;
-      case "--stack":
-        opts.stack = value(i++, a);
-        break;
-      case "--reports":
-        opts.reportsDir = path.resolve(value(i++, a));
-        break;
-      case "--twin-faults":
-        opts.twinFaults = path.resolve(value(i++, a));
-        if (!fs.existsSync(opts.twinFaults)) throw new UsageError(`--twin-faults ${opts.twinFaults}: no such file`);
-        break;
-      case "--scope": {
-        const s = value(i++, a);
-        const m = /^(plan|items):(.+)$/.exec(s);
-        if (!m) throw new UsageError(`--scope ${s}: expected plan:<recovery plan name> or items:<friendly name>[,<friendly name>...]`);
-        opts.scope =
-          m[1] === "plan"
-            ? { recoveryPlan: m[2] }
-            : { items: m[2].split(",").map((n) => n.trim()).filter(Boolean).map((friendlyName) => ({ friendlyName })) };
-        break;
-      }
-      default:
-        throw new UsageError(`unknown flag ${a}; see the header of scripts/drill.ts`);
-    }
-  }
-  if (opts.keep && opts.cleanup) throw new UsageError("--keep and --cleanup exclude each other");
-  return opts;
+  /** evidence: why the drill runs (--trigger, --trigger-ref). */
+  trigger: Trigger;
+  /** evidence: Azurite's data folder for a local stack (outside the drill state: it keeps every drill's evidence). */
+  evidenceDir?: string;
 }
 
 export class UsageError extends Error {}
 
-/** Stack config for this run: Pulumi.<stack>.yaml with the --scope override, written beside the state. */
-export function deriveStackConfig(
-  opts: Pick<DrillOptions, "stack" | "stateDir" | "scope">,
-): { file: string; vault: VaultRef; evidenceContainer: string; credentialMode: string } {
-  const source = path.join(ROOT, `Pulumi.${opts.stack}.yaml`);
-  // Edit the document rather than re-serialising a parsed object: that would drop quotes (a quoted
-  // "2030-12-31" written bare becomes a YAML timestamp for Pulumi) and the comments.
-  const doc = YAML.parseDocument(fs.readFileSync(source, "utf8"));
-  if (opts.scope) {
-    const recoveryPointType = doc.getIn(["config", "failover-drill:scope", "recoveryPointType"]);
-    const scope: Record<string, unknown> = { ...opts.scope };
-    if (recoveryPointType) scope.recoveryPointType = recoveryPointType;
-    doc.setIn(["config", "failover-drill:scope"], doc.createNode(scope));
-    if ("items" in opts.scope) {
-      // Expected results of VMs outside the narrowed scope would be refused by the config check
-      // ("is not an item of this drill"); the directory copy's DC items stay in the drill.
-      const config = doc.toJS().config as Record<string, any>;
-      const keep = new Set([
-        ...opts.scope.items.map((i) => i.friendlyName.toLowerCase()),
-        ...((config["failover-drill:directoryCopy"]?.items ?? []) as { friendlyName?: string }[]).map((i) => (i.friendlyName ?? "").toLowerCase()),
-      ]);
-      const expected = (config["failover-drill:expected"] ?? []) as { friendlyName: string }[];
-      doc.setIn(["config", "failover-drill:expected"], doc.createNode(expected.filter((e) => keep.has(e.friendlyName.toLowerCase()))));
-    }
+export const DRILL_HELP = `npm run drill -- [flags]
+
+The drill: policy gate -> up -> report -> evidence -> destroy -> cleanup confirmation, on any stack.
+
+  --stack NAME              stack to drill (Pulumi.NAME.yaml; default test, the Contoso drill on the
+                            embedded Azure twin)
+  --keep                    leave the drill up after the report (clean up later with --cleanup)
+  --cleanup                 only destroy a kept drill and confirm the cleanup
+  --scope plan:NAME | items:A,B
+                            drill another recovery plan or these protected items instead
+  --policy-pack-config FILE policy pack config (repeatable), e.g. policy/config/legacy-sse.json
+  --state DIR               drill state (default .state/drill)
+  --fixture FILE            estate of a local twin stack (default twin/fixtures/contoso.yaml)
+  --speed X                 virtual seconds per wall second of a local twin (default 60)
+  --port N                  port of a local twin (default: a free port; a kept drill reuses its own)
+  --trigger manual|scheduled|change
+                            why the drill runs, recorded in the report (default manual)
+  --trigger-ref REF         the schedule or change ticket behind the trigger
+  --evidence-dir DIR        data of a local stack's evidence store (default: evidence-store beside
+                            the --state folder, kept across drills)
+  --help                    this text
+
+Exit codes: 0 passed, 1 runner error, 2 bad flags, 3 bad config/stack/plugins/credential (nothing
+written), 4 start-up failure, 10 policy violation, 11 failover failure, 12 verification failure,
+13 cleanup failure, 14 the retained evidence store is missing or not writable (nothing run).
+`;
+
+function positiveNumber(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} ${v}: expected a positive number (virtual seconds per wall second)`);
+  return n;
+}
+
+function existingFile(flag: string, v: string): string {
+  const file = path.resolve(v);
+  if (!fs.existsSync(file)) throw new UsageError(`${flag} ${file}: no such file`);
+  return file;
+}
+
+export function parseScope(s: string): ScopeOverride {
+  const m = /^(plan|items):(.+)$/.exec(s);
+  if (!m) throw new UsageError(`--scope ${s}: expected plan:<recovery plan name> or items:<friendly name>[,<friendly name>...]`);
+  if (m[1] === "plan") return { recoveryPlan: m[2] };
+  return { items: m[2].split(",").map((n) => n.trim()).filter(Boolean).map((friendlyName) => ({ friendlyName })) };
+}
+
+// evidence: the trigger flags
+export function parseTrigger(kind: string | undefined, reference: string | undefined): Trigger {
+  const k = kind ?? "manual";
+  if (k !== "manual" && k !== "scheduled" && k !== "change") throw new UsageError(`--trigger ${k}: expected manual, scheduled or change`);
+  return reference === undefined ? { kind: k } : { kind: k, reference };
+}
+
+export function parsePort(v: string): number {
+  const p = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isInteger(p) || p < 0 || p > 65535) throw new UsageError(`--port ${v}: expected a TCP port (0-65535)`);
+  return p;
+}
+
+/** The flags drill and policy:check share. */
+export const SESSION_FLAGS = {
+  stack: { type: "string" },
+  scope: { type: "string" },
+  state: { type: "string" },
+  fixture: { type: "string" },
+  speed: { type: "string" },
+  port: { type: "string" },
+  "policy-pack-config": { type: "string", multiple: true },
+  help: { type: "boolean" },
+} as const;
+
+/** Strict parseArgs with our UsageError (its own messages name the flag). */
+export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T) {
+  try {
+    return parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>({ args: argv, options, strict: true, allowPositionals: false });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, "")}; see --help`);
   }
-  fs.mkdirSync(opts.stateDir, { recursive: true });
-  const target = path.join(opts.stateDir, `Pulumi.${opts.stack}.yaml`);
-  fs.writeFileSync(target, doc.toString());
-  const cfg = (doc.toJS() as { config: Record<string, any> }).config;
+}
+
+export function sessionOptionsFrom(values: Record<string, string | boolean | string[] | undefined>, defaults: { stateDir: string }) {
+  const v = values as Record<string, string | undefined>;
   return {
-    file: target,
-    vault: cfg["failover-drill:vault"] as VaultRef,
-    evidenceContainer: String(cfg["failover-drill:storage"]?.container ?? "drill-evidence"),
-    credentialMode: String(cfg["failover-drill:arm"]?.credentialMode ?? "twin"),
+    stack: v.stack ?? "test",
+    scope: v.scope === undefined ? undefined : parseScope(v.scope),
+    stateDir: path.resolve(v.state ?? defaults.stateDir),
+    fixture: v.fixture === undefined ? path.join(ROOT, "twin", "fixtures", "contoso.yaml") : existingFile("--fixture", v.fixture),
+    speed: v.speed === undefined ? 60 : positiveNumber("--speed", v.speed),
+    port: v.port === undefined ? undefined : parsePort(v.port),
+    policyPackConfigs: ((values["policy-pack-config"] as string[] | undefined) ?? []).map((f) => existingFile("--policy-pack-config", f)),
   };
 }
 
-function classifyUpFailure(output: string): DrillExit {
-  // The TestFailover provider prefixes its errors (components/asr/provider.ts) so the runner can tell a
-  // failover that did not happen from test VMs that are not as expected.
-  if (/verification failed/i.test(output)) return DrillExit.VerificationFailed;
-  return DrillExit.FailoverFailed;
+export function parseDrillArgs(argv: string[]): DrillOptions | "help" {
+  const { values } = parseFlags(argv, {
+    ...SESSION_FLAGS,
+    keep: { type: "boolean" },
+    cleanup: { type: "boolean" },
+    reports: { type: "string" },
+    "twin-faults": { type: "string" },
+    // evidence: trigger and a local stack's evidence store folder
+    trigger: { type: "string" },
+    "trigger-ref": { type: "string" },
+    "evidence-dir": { type: "string" },
+  });
+  if (values.help) return "help";
+  if (values.keep && values.cleanup) throw new UsageError("--keep and --cleanup exclude each other");
+  return {
+    ...sessionOptionsFrom(values, { stateDir: path.join(ROOT, ".state", "drill") }),
+    keep: values.keep === true,
+    cleanup: values.cleanup === true,
+    twinFaults: values["twin-faults"] === undefined ? undefined : existingFile("--twin-faults", values["twin-faults"] as string),
+    reportsDir: path.resolve((values.reports as string | undefined) ?? path.join(ROOT, "reports")),
+    trigger: parseTrigger(values.trigger as string | undefined, values["trigger-ref"] as string | undefined),
+    evidenceDir: values["evidence-dir"] === undefined ? undefined : path.resolve(values["evidence-dir"] as string),
+  };
 }
 
 function banner(text: string): void {
   process.stdout.write(`\n=== ${text} ===\n`);
 }
 
-/** A stack on the local backend with a twin started for it: what the drill and the policy check share. */
-export interface DrillSession {
-  stack: PulumiStack;
-  twin: TwinProcess;
-  config: ReturnType<typeof deriveStackConfig>;
-  env: NodeJS.ProcessEnv;
-  /** Saves the twin's request log to <state>/requests.json and stops the twin. */
-  close(): Promise<void>;
+/** A failed preview/up caused by the user's config (components/userError.ts prefixes) rather than the drill. */
+export function isConfigFailure(errors: string[], output: string): boolean {
+  const text = [...errors, output].join("\n");
+  return /The drill configuration has \d+ problem|(^|\n)\s*(error: )?failover-drill:[\w.[\]]+: /.test(text);
 }
 
-export async function openDrillSession(
-  opts: Pick<DrillOptions, "stack" | "stateDir" | "scope" | "fixture" | "speed" | "port" | "twinFaults">,
-  mode: { keepTwinState: boolean },
-): Promise<DrillSession> {
-  fs.mkdirSync(opts.stateDir, { recursive: true });
-  const config = deriveStackConfig(opts);
-  const env = pulumiEnv({
-    backendDir: path.join(ROOT, ".pulumi-state"),
-    extraPath: [path.join(ROOT, "twin", "plugins", "bin")],
-  });
-  env.FAILOVER_DRILL_TWIN_TOKEN = TWIN_TOKEN;
-  // azure-native takes the subscription from provider config, which the stand-in plugins cannot see
-  // (twin/plugins/README.md): give them the vault's, so an estate in any subscription resolves.
-  env.FAILOVER_DRILL_SUBSCRIPTION_ID = config.vault.subscriptionId;
-  const stack = new PulumiStack({ programDir: ROOT, stack: opts.stack, env, configFile: config.file });
-  await stack.selectOrCreate();
-  for (const lock of stack.clearStaleLocks()) process.stdout.write(`removed a stale lock of a pulumi process that no longer runs: ${lock}\n`);
-
-  // A new drill starts from the fixture; a kept drill (--keep, then --cleanup or another run) keeps the
-  // twin's state, so the twin and the stack's state describe the same world.
-  const twinState = path.join(opts.stateDir, "twin");
-  if (!mode.keepTwinState && (await stack.resources()).length === 0) fs.rmSync(twinState, { recursive: true, force: true });
-
-  const twinLog = fs.createWriteStream(path.join(opts.stateDir, "twin.log"), { flags: "a" });
-  banner(`starting the Azure twin (fixture ${path.relative(ROOT, opts.fixture)}, speed x${opts.speed})`);
-  const twin: TwinProcess = await startTwinProcess({
-    port: opts.port,
-    stateDir: twinState,
-    fixture: opts.fixture,
-    speed: opts.speed,
-    logFile: twinLog,
-  });
-  process.stdout.write(`twin at ${twin.url}\n`);
-  env.FAILOVER_DRILL_ARM_ENDPOINT = twin.url;
-  const close = async () => {
-    await saveRequestLog(twin, path.join(opts.stateDir, "requests.json"));
-    await twin.stop();
-    twinLog.end();
-  };
-  try {
-    if (opts.twinFaults) await applyTwinFaults(twin.url, opts.twinFaults);
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  return { stack, twin, config, env, close };
-}
-
-/** POSTs each fault of the file (an object or an array) to the twin's admin API. */
-async function applyTwinFaults(twinUrl: string, file: string): Promise<void> {
-  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
-  for (const fault of Array.isArray(parsed) ? parsed : [parsed]) {
-    const res = await fetch(`${twinUrl}/_twin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
-    if (!res.ok) throw new Error(`--twin-faults ${file}: the twin refused ${JSON.stringify(fault)}: ${res.status} ${await res.text()}`);
-    process.stdout.write(`twin fault injected: ${JSON.stringify(fault)}\n`);
-  }
+function classifyUpFailure(up: OperationResult): DrillExit {
+  // The TestFailover provider prefixes its errors (components/asr/provider.ts) so the runner can tell a
+  // failover that did not happen from test VMs that are not as expected.
+  if (/verification failed/i.test([...up.errors, up.output].join("\n"))) return DrillExit.VerificationFailed;
+  return DrillExit.FailoverFailed;
 }
 
 export interface PolicyGateResult {
@@ -249,145 +220,148 @@ export interface PolicyGateResult {
   previewOk: boolean;
   /** Why the preview failed when no mandatory policy explains it. */
   failure?: string;
+  /** The failure is the user's config (bad value, unknown item or plan), not the drill. */
+  badConfig: boolean;
 }
 
 /** The policy gate: `pulumi preview --policy-pack policy`, every policy event collected. Nothing is triggered. */
-export async function runPolicyGate(stack: PulumiStack): Promise<PolicyGateResult> {
+export async function runPolicyGate(session: DrillSession, policyPackConfigs: string[]): Promise<PolicyGateResult> {
   banner("policy gate: pulumi preview --policy-pack policy");
-  const gate = await stack.previewWithPolicies(path.join(ROOT, "policy"));
+  const gate = await session.stack.preview({ policyPacks: [path.join(ROOT, "policy")], policyPackConfigs });
   printPolicies(gate.policies);
   const mandatory = gate.policies.filter((p) => p.enforcementLevel === "mandatory");
-  return {
-    policies: gate.policies,
-    mandatory,
-    previewOk: gate.ok,
-    failure: gate.ok || mandatory.length > 0 ? undefined : gate.diagnostics.join("\n") || gate.result.output,
-  };
+  const failure = gate.ok || mandatory.length > 0 ? undefined : gate.errors.join("\n") || gate.output;
+  return { policies: gate.policies, mandatory, previewOk: gate.ok, failure, badConfig: failure !== undefined && isConfigFailure(gate.errors, gate.output) };
+}
+
+/** POSTs each fault of the file (an object or an array) to the local endpoint's admin API. */
+async function applyTwinFaults(session: DrillSession, file: string): Promise<void> {
+  if (!session.world.admin) throw new UsageError(`--twin-faults: stack ${session.config.stack} has no local endpoint to inject faults into`);
+  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
+  for (const fault of Array.isArray(parsed) ? parsed : [parsed]) {
+    const res = await fetch(`${session.world.admin.url}/_twin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
+    if (!res.ok) throw new Error(`--twin-faults ${file}: refused ${JSON.stringify(fault)}: ${res.status} ${await res.text()}`);
+    process.stdout.write(`twin fault injected: ${JSON.stringify(fault)}\n`);
+  }
 }
 
 export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
-  const session = await openDrillSession(opts, { keepTwinState: opts.cleanup });
-  const { stack, twin, config } = session;
-  let azurite: AzuriteProcess | undefined;
+  // evidence: the start record, the evidence store preflight and the trend, as a bad-input check:
+  // before anything is written, and a store the drill cannot keep its evidence in exits 14.
+  let evidence: DrillEvidence | undefined;
+  const checks = opts.cleanup ? [] : [evidencePreflight(opts, (e) => (evidence = e))];
+  const session = await openDrillSession({ ...opts, keepLocalState: opts.cleanup, checks });
   try {
-    if (opts.cleanup) return await destroyAndConfirm(stack, twin, config.vault, undefined, opts.reportsDir);
+    if (opts.twinFaults) await applyTwinFaults(session, opts.twinFaults);
+    if (opts.cleanup) {
+      // evidence: a drill kept up with --keep gets its cleanup confirmation in its own evidence; a store
+      // problem never stops a cleanup.
+      let kept: DrillEvidence | undefined;
+      try {
+        kept = await DrillEvidence.resume(await evidenceOptions(opts, session.config, session.world), { stack: session.stack });
+      } catch (err) {
+        process.stdout.write(`the kept drill's evidence is not updated: ${(err as Error).message}\n`);
+      }
+      return await destroyAndConfirm(session, kept);
+    }
 
-    const gate = await runPolicyGate(stack);
+    const gate = await runPolicyGate(session, opts.policyPackConfigs);
     if (gate.mandatory.length > 0) {
       process.stdout.write(`\nThe drill is blocked by ${gate.mandatory.length} mandatory polic${gate.mandatory.length === 1 ? "y" : "ies"}; nothing was triggered.\n`);
       return DrillExit.PolicyViolation;
     }
     if (gate.failure !== undefined) {
       process.stdout.write(`\npulumi preview failed before anything was triggered:\n${gate.failure}\n`);
-      return DrillExit.FailoverFailed;
+      return gate.badConfig ? DrillExit.BadConfig : DrillExit.FailoverFailed;
     }
 
     banner("drill: pulumi up --policy-pack policy");
-    const up = await stack.pulumi(["up", "--yes", "--skip-preview", "--policy-pack", path.join(ROOT, "policy")], { stream: true });
-    const report = await buildDrillReport({ stack, policies: gate.policies, upSucceeded: up.code === 0, upOutput: up.output });
-    let exit = up.code === 0 ? (report.verdict === "passed" ? DrillExit.Passed : DrillExit.VerificationFailed) : classifyUpFailure(up.output);
-
-    // Evidence before destroy: in Azure the evidence container is destroyed with the drill.
-    const evidence = await evidenceTarget(opts, session);
-    azurite = evidence.azurite;
-    await publishReport(report, evidence.target, opts.reportsDir);
+    const up = await session.stack.up({ policyPacks: [path.join(ROOT, "policy")], policyPackConfigs: opts.policyPackConfigs, progress: true });
+    // evidence: the report, written and uploaded before destroy (readback of ARM while the drill is up).
+    const dir = await evidence!.afterUp({ stack: session.stack, policies: gate.policies, upSucceeded: up.ok, upOutput: up.output, pulumiSteps: up.steps });
+    process.stdout.write(`\nreport: ${path.relative(ROOT, dir)}\n`);
+    const report = evidence!.report!;
+    let exit = up.ok ? (report.verdict === "passed" ? DrillExit.Passed : DrillExit.VerificationFailed) : classifyUpFailure(up);
 
     if (opts.keep) {
-      process.stdout.write(`\nThe drill is left up (--keep). Clean it up with: npm run drill -- --cleanup\n`);
+      process.stdout.write(`\nThe drill is left up (--keep). Clean it up with: npm run drill -- --cleanup --stack ${session.config.stack}\n`);
       return exit;
     }
-    const cleanupExit = await destroyAndConfirm(stack, twin, config.vault, report, opts.reportsDir);
-    // Azurite outlives the drill: the evidence there also carries the cleanup confirmation.
-    if (evidence.target?.kind === "azurite") await publishReport(report, evidence.target, opts.reportsDir);
+    const cleanupExit = await destroyAndConfirm(session, evidence);
     if (exit === DrillExit.Passed && cleanupExit !== DrillExit.Passed) exit = cleanupExit;
     banner(exit === DrillExit.Passed ? "drill PASSED" : `drill FAILED (exit ${exit}: ${DrillExit[exit]})`);
     return exit;
   } finally {
-    await azurite?.stop();
     await session.close();
   }
 }
 
+/** A token for the runner's own ARM reads, from the stack's credential (the report's readback). */
+function armToken(arm: ArmConnection): () => Promise<string> {
+  if (arm.credentialMode === "staticToken") return async () => process.env[arm.tokenVariable ?? ""] ?? "";
+  const cloud = cloudNamed(arm.cloud);
+  let credential: import("@azure/identity").TokenCredential | undefined;
+  return async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    credential ??= new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential({ authorityHost: cloud.authorityHost });
+    const token = await credential.getToken(cloud.resourceManagerScope);
+    if (!token?.token) throw new Error(`no ARM token for ${cloud.name} (${cloud.resourceManagerScope})`);
+    return token.token;
+  };
+}
+
+/** evidence: what DrillEvidence needs of this run; the retained store as the stack's world reaches it. */
+async function evidenceOptions(opts: DrillOptions, config: StackConfig, world: DrillWorld): Promise<EvidenceRunOptions> {
+  const target: EvidenceTarget | undefined = config.evidence ? await world.evidenceStore(config.evidence) : undefined;
+  return {
+    root: ROOT,
+    stack: config.stack,
+    configFile: config.file,
+    reportsDir: opts.reportsDir,
+    trigger: opts.trigger,
+    vault: config.vault,
+    arm: armReader(world.arm.endpoint, armToken(world.arm)),
+    armToken: world.arm.credentialMode === "staticToken" ? process.env[world.arm.tokenVariable ?? ""] : undefined,
+    target,
+    log: (line: string) => process.stdout.write(`${line}\n`),
+  };
+}
+
 /**
- * Where the evidence goes: Azurite (started here, data in <state>/azurite) when the stack runs on the
- * twin; the drill's storage account (stack output storageAccountName) with credential mode `default`.
+ * evidence: the preflight of the retained store (exists, writable, WORM advisory) with the start record
+ * and the trend, as a PreflightCheck whose problems mean exit 14. Hands the begun evidence to `ready`.
  */
-async function evidenceTarget(opts: DrillOptions, session: DrillSession): Promise<{ target?: EvidenceTarget; azurite?: AzuriteProcess }> {
-  const container = session.config.evidenceContainer;
-  try {
-    if (session.config.credentialMode === "default") {
-      const accountName = (await session.stack.outputs()).storageAccountName;
-      if (typeof accountName !== "string" || !accountName) {
-        process.stdout.write("no evidence upload: the stack has no storageAccountName output (did `pulumi up` create the drill storage?)\n");
-        return {};
-      }
-      return { target: { kind: "azure", accountName, container } };
+export function evidencePreflight(opts: DrillOptions, ready: (evidence: DrillEvidence) => void): PreflightCheck {
+  const check: PreflightCheck = async (ctx) => {
+    if (!ctx.world || !ctx.config) throw new Error("the evidence preflight needs the session's world and stack config");
+    try {
+      ready(await DrillEvidence.begin(await evidenceOptions(opts, ctx.config, ctx.world)));
+      return [];
+    } catch (err) {
+      if (err instanceof EvidenceStoreError) return [`the drill cannot keep its evidence; nothing was triggered: ${err.message}`];
+      throw err;
     }
-    const log = fs.createWriteStream(path.join(opts.stateDir, "azurite.log"), { flags: "a" });
-    const azurite = await startAzurite({ location: path.join(opts.stateDir, "azurite"), logFile: log });
-    process.stdout.write(`Azurite (evidence store) at ${azurite.blobEndpoint}\n`);
-    return { target: { kind: "azurite", blobEndpoint: azurite.blobEndpoint, container }, azurite };
-  } catch (err) {
-    process.stdout.write(`no evidence upload: ${(err as Error).message}\n`);
-    return {};
-  }
+  };
+  check.exitCode = DrillExit.EvidenceUnavailable;
+  return check;
 }
 
-/** Writes reports/<drill-id>/ and uploads it; an upload failure is recorded in the report, not fatal. */
-async function publishReport(report: DrillReport, target: EvidenceTarget | undefined, reportsDir: string): Promise<void> {
-  if (!target) {
-    process.stdout.write(`\nreport: ${path.relative(ROOT, writeDrillReport(report, ROOT, reportsDir))}\n`);
-    return;
-  }
-  const first = report.evidence === undefined;
-  report.evidence = report.evidence ?? planEvidence(target, report.drillId, report.generatedAt);
-  const dir = writeDrillReport(report, ROOT, reportsDir);
-  if (first) process.stdout.write(`\nreport: ${path.relative(ROOT, dir)}\n`);
-  try {
-    report.evidence = await uploadEvidence(target, report.evidence, dir);
-    writeDrillReport(report, ROOT, reportsDir);
-    process.stdout.write(`evidence uploaded to ${report.evidence.store}: ${report.evidence.blobs.map((b) => b.url).join(", ")}\n`);
-  } catch (err) {
-    report.evidence = { ...report.evidence, error: `upload failed: ${(err as Error).message}` };
-    writeDrillReport(report, ROOT, reportsDir);
-    process.stdout.write(`evidence upload FAILED: ${(err as Error).message} (the report is in ${path.relative(ROOT, dir)})\n`);
-  }
-}
-
-/**
- * Keeps the twin's request log beside the drill state: evidence of exactly which ARM/ASR operations the
- * drill sent (the twin keeps it in memory only).
- */
-async function saveRequestLog(twin: TwinProcess, file: string): Promise<void> {
-  try {
-    const res = await fetch(`${twin.url}/_twin/requests`);
-    if (res.ok) fs.writeFileSync(file, JSON.stringify(await res.json(), null, 1));
-  } catch (err) {
-    process.stderr.write(`could not save the twin's request log: ${(err as Error).message}\n`);
-  }
-}
-
-async function destroyAndConfirm(
-  stack: PulumiStack,
-  twin: TwinProcess,
-  vault: VaultRef,
-  report: DrillReport | undefined,
-  reportsDir: string,
-): Promise<DrillExit> {
+async function destroyAndConfirm(session: DrillSession, evidence: DrillEvidence | undefined): Promise<DrillExit> {
+  // What this drill made, read before destroy empties the state: the confirmation counts only that.
+  const record: DrillRecord = drillRecordOf(await session.stack.resources());
   banner("cleanup: pulumi destroy");
-  const destroy = await stack.pulumi(["destroy", "--yes", "--skip-preview"], { stream: true });
-  const confirmation: CleanupConfirmation = await confirmNothingLeft(twin.url, TWIN_TOKEN, vault, destroy.code === 0);
-  if (report) {
-    report.cleanup = confirmation;
-    const dir = writeDrillReport(report, ROOT, reportsDir);
-    process.stdout.write(`\nreport: ${path.relative(ROOT, dir)}\n`);
-  }
+  const destroy = await session.stack.destroy({ progress: true });
+  const client = new SiteRecoveryDrillClient(session.config.vault, { ...session.world.arm, pollIntervalInMs: 5_000 });
+  const confirmation = await confirmCleanup(client, session.config.vault, record, { destroySucceeded: destroy.ok, stackResources: await session.stack.resources() });
+  // evidence: the report again, with the cleanup confirmation, written and uploaded.
+  if (evidence) process.stdout.write(`\nreport: ${path.relative(ROOT, await evidence.afterCleanup(confirmation))}\n`);
+  for (const thing of confirmation.notOurs ?? []) process.stdout.write(`not ours, left alone: ${thing}\n`);
   process.stdout.write(
     confirmation.clean
-      ? `cleanup confirmed: no test VM, NIC or disk left; every protected item back to testFailoverState None\n`
-      : `cleanup NOT confirmed:\n  ${[...(destroy.code === 0 ? [] : ["pulumi destroy failed"]), ...confirmation.leftovers].join("\n  ")}\n`,
+      ? `cleanup confirmed: every item of the drill idle again, no test VM, NIC or disk of its jobs left, nothing of it in the stack\n`
+      : `cleanup NOT confirmed:\n  ${[...(destroy.ok ? [] : ["pulumi destroy failed"]), ...confirmation.leftovers].join("\n  ")}\n`,
   );
-  return confirmation.clean && destroy.code === 0 ? DrillExit.Passed : DrillExit.CleanupFailed;
+  return confirmation.clean && destroy.ok ? DrillExit.Passed : DrillExit.CleanupFailed;
 }
 
 export function printPolicies(policies: PolicyEvent[]): void {
@@ -401,19 +375,40 @@ export function printPolicies(policies: PolicyEvent[]): void {
   }
 }
 
-if (require.main === module) {
-  let opts: DrillOptions;
+/** Runs an entry point: usage, bad input and start-up failures become one line and their exit code. */
+export function main(name: string, help: string, parse: () => unknown, run: (opts: never) => Promise<number>): void {
+  let opts: unknown;
   try {
-    opts = parseDrillArgs(process.argv.slice(2));
+    opts = parse();
   } catch (err) {
-    process.stderr.write(`drill: ${(err as Error).message}\n`);
+    process.stderr.write(`${name}: ${(err as Error).message}\n`);
     process.exit(DrillExit.Usage);
   }
-  runDrill(opts).then(
+  if (opts === "help") {
+    process.stdout.write(help);
+    process.exit(0);
+  }
+  run(opts as never).then(
     (code) => process.exit(code),
     (err) => {
-      process.stderr.write(`drill: ${(err as Error).stack ?? err}\n`);
-      process.exit(DrillExit.FailoverFailed);
+      if (err instanceof BadInputError) {
+        process.stderr.write(`${name}: ${err.message}\n`);
+        process.exit(err.exitCode ?? DrillExit.BadConfig);
+      }
+      if (err instanceof StartupError) {
+        process.stderr.write(`${name}: ${err.message}\n`);
+        process.exit(DrillExit.StartupFailed);
+      }
+      if (err instanceof UsageError) {
+        process.stderr.write(`${name}: ${err.message}\n`);
+        process.exit(DrillExit.Usage);
+      }
+      process.stderr.write(`${name}: ${(err as Error).stack ?? err}\n`);
+      process.exit(DrillExit.Error);
     },
   );
 }
+
+export type { PulumiStep };
+
+if (require.main === module) main("drill", DRILL_HELP, () => parseDrillArgs(process.argv.slice(2)), runDrill);

@@ -1,136 +1,102 @@
-// `npm run janitor`: for the day a pipeline died mid-drill and nobody ran `pulumi destroy`. Lists the
-// vault's protected items left in a test-failover state and, in twin mode, orphaned test VMs (`*-test`
-// with no active test failover), then cleans them up:
-// - an item whose test failover still runs (InProgress) is waited for (its job is followed);
-// - an item WaitingForCompletion gets POST testFailoverCleanup through the drill's allowlisted ASR client
+// `npm run janitor [-- --stack <name>]`: for the day a pipeline died mid-drill and nobody ran
+// `pulumi destroy`. Lists the vault's protected items that are not idle (components/asr/itemState.ts:
+// a test failover or its cleanup running, or a test failover waiting for its cleanup) and orphaned test
+// VMs (`<item's recovery VM name>-test` of an idle item), then cleans them up:
+// - a test failover still running is followed to its end (its job);
+// - an item waiting for cleanup gets POST testFailoverCleanup through the drill's allowlisted ASR client
 //   (components/asr), with comments "failover-drill janitor: <reason> <timestamp>";
-// - an item already cleaning up (CleanupInProgress / MarkedForDeletion) is waited out to None;
-// - twin mode only: an orphaned test VM (and its NICs and disks) is deleted on the twin. Against Azure
-//   it is listed for a person to delete: the drill's client can never DELETE (components/asr/allowlist.ts).
+// - a cleanup still running is waited out until the item is idle;
+// - an orphaned test VM (and its NICs and disks) is deleted where the stack's world allows it (a local
+//   endpoint, scripts/lib/drillWorld.ts); elsewhere it is listed for a person to delete: the drill's
+//   client never sends a DELETE (components/asr/allowlist.ts).
+// The stack and its world are the drill runner's (same config reading, same credential). --help: flags.
 //
-//   npm run janitor -- [--dry-run] [--stack NAME | --vault sub/rg/name]
-//                      [--twin-state DIR] [--port N] [--speed X]     twin mode (default: .state/drill/twin)
-//                      [--azure [--endpoint URL]]                    real Azure, DefaultAzureCredential
-//                      [--wait-minutes N]
-//
-// Exit: 0 nothing left (or --dry-run), 13 something could not be cleaned, 2 usage.
-import * as fs from "fs";
+// Exit: 0 nothing left (or --dry-run), 13 something could not be cleaned, 2 usage, 3 bad config.
 import * as path from "path";
-import * as YAML from "yaml";
-import { SiteRecoveryDrillClient, COMPUTE_API_VERSION, NETWORK_API_VERSION } from "../components/asr/asrClient";
-import { itemPhase } from "../components/asr/provider";
-import type { ProtectedItem } from "../components/asr/types";
-import type { VaultRef } from "./lib/cleanupCheck";
-import { ROOT } from "./lib/pulumiCli";
-import { startTwinProcess, type TwinProcess } from "./lib/twinProcess";
+import { SiteRecoveryDrillClient, COMPUTE_API_VERSION } from "../components/asr/asrClient";
+import { itemPhase, runningJobsOf, type ItemPhase } from "../components/asr/itemState";
+import type { Job, ProtectedItem } from "../components/asr/types";
+import type { VaultRef } from "../components/drillTypes";
+import { DrillExit, main, parseFlags, parsePort, UsageError } from "./drill";
+import { ROOT } from "./lib/checkout";
+import { prepareWorld, type DrillWorld } from "./lib/drillWorld";
+import { credentialFound, runPreflight } from "./lib/preflight";
+import { readStackSettings } from "./lib/stackConfig";
 
-export const JanitorExit = { Clean: 0, Usage: 2, Leftovers: 13 } as const;
-const TWIN_TOKEN = "failover-drill-twin";
-const DISKS_API_VERSION = "2024-03-02";
+export const JanitorExit = { Clean: 0, Usage: 2, BadConfig: DrillExit.BadConfig, Leftovers: 13 } as const;
 
 export interface JanitorOptions {
   dryRun: boolean;
   stack: string;
   vault?: VaultRef;
-  mode: "twin" | "azure";
-  twinState: string;
-  port: number;
+  /** The drill's state folder. */
+  stateDir: string;
+  /** The local endpoint's state, when not the default of the drill's state folder. */
+  localState?: string;
+  port?: number;
   speed: number;
-  endpoint: string;
   waitMinutes: number;
 }
 
-export class JanitorUsageError extends Error {}
+export class JanitorUsageError extends UsageError {}
 
-export function parseJanitorArgs(argv: string[]): JanitorOptions {
-  const opts: JanitorOptions = {
-    dryRun: false,
-    stack: "test",
-    mode: "twin",
-    twinState: path.join(ROOT, ".state", "drill", "twin"),
-    port: 0,
-    speed: 60,
-    endpoint: "https://management.azure.com",
-    waitMinutes: 60,
-  };
-  let sawTwinState = false;
-  let sawAzure = false;
-  const value = (i: number, flag: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith("--")) throw new JanitorUsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    switch (a) {
-      case "--dry-run":
-        opts.dryRun = true;
-        break;
-      case "--stack":
-        opts.stack = value(i++, a);
-        break;
-      case "--vault": {
-        const v = value(i++, a);
-        const parts = v.split("/");
-        if (parts.length !== 3 || parts.some((p) => !p)) throw new JanitorUsageError(`--vault ${v}: expected <subscriptionId>/<resourceGroup>/<vault name>`);
-        opts.vault = { subscriptionId: parts[0], resourceGroup: parts[1], name: parts[2] };
-        break;
-      }
-      case "--twin-state":
-        opts.twinState = path.resolve(value(i++, a));
-        sawTwinState = true;
-        break;
-      case "--port": {
-        const p = Number(value(i++, a));
-        if (!Number.isInteger(p) || p < 0 || p > 65535) throw new JanitorUsageError(`--port ${argv[i]}: expected a TCP port`);
-        opts.port = p;
-        break;
-      }
-      case "--speed": {
-        const s = Number(value(i++, a));
-        if (!(s > 0)) throw new JanitorUsageError(`--speed ${argv[i]}: expected a positive number`);
-        opts.speed = s;
-        break;
-      }
-      case "--azure":
-        sawAzure = true;
-        opts.mode = "azure";
-        break;
-      case "--endpoint":
-        opts.endpoint = value(i++, a);
-        break;
-      case "--wait-minutes": {
-        const m = Number(value(i++, a));
-        if (!(m > 0)) throw new JanitorUsageError(`--wait-minutes ${argv[i]}: expected a positive number`);
-        opts.waitMinutes = m;
-        break;
-      }
-      default:
-        throw new JanitorUsageError(`unknown flag ${a}; see the header of scripts/janitor.ts`);
-    }
-  }
-  if (sawAzure && sawTwinState) throw new JanitorUsageError("--azure and --twin-state exclude each other");
-  return opts;
-}
+export const JANITOR_HELP = `npm run janitor -- [flags]
 
-/** The vault from --vault, else from Pulumi.<stack>.yaml (failover-drill:vault). */
-export function resolveVault(opts: JanitorOptions): VaultRef {
-  if (opts.vault) return opts.vault;
-  const file = path.join(ROOT, `Pulumi.${opts.stack}.yaml`);
-  if (!fs.existsSync(file)) throw new JanitorUsageError(`no ${path.relative(ROOT, file)}: pass --vault <subscriptionId>/<resourceGroup>/<vault name> or --stack NAME`);
-  const config = (YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> }).config ?? {};
-  const vault = config["failover-drill:vault"] as VaultRef | undefined;
-  if (!vault?.subscriptionId || !vault.resourceGroup || !vault.name) {
-    throw new JanitorUsageError(`${path.relative(ROOT, file)}: failover-drill:vault needs subscriptionId, resourceGroup and name (or pass --vault)`);
+Cleans up what a killed drill left: test failovers still running or waiting for cleanup, and
+orphaned test VMs.
+
+  --stack NAME        the drill's stack (default test); its config gives the vault and the credential
+  --vault SUB/RG/NAME another vault than the stack's
+  --dry-run           list only
+  --state DIR         the drill's state folder (default .state/drill)
+  --twin-state DIR    a local twin stack's endpoint state (default <state>/twin)
+  --port N, --speed X a local twin stack's endpoint port (default free) and clock (default 60)
+  --wait-minutes N    how long to wait for running jobs (default 60)
+  --help              this text
+
+Exit codes: 0 nothing left (or --dry-run), 2 bad flags, 3 bad config/credential, 13 something left.
+`;
+
+export function parseJanitorArgs(argv: string[]): JanitorOptions | "help" {
+  const { values } = parseFlags(argv, {
+    "dry-run": { type: "boolean" },
+    stack: { type: "string" },
+    vault: { type: "string" },
+    state: { type: "string" },
+    "twin-state": { type: "string" },
+    port: { type: "string" },
+    speed: { type: "string" },
+    "wait-minutes": { type: "string" },
+    help: { type: "boolean" },
+  });
+  if (values.help) return "help";
+  let vault: VaultRef | undefined;
+  if (values.vault !== undefined) {
+    const parts = values.vault.split("/");
+    if (parts.length !== 3 || parts.some((p) => !p)) throw new JanitorUsageError(`--vault ${values.vault}: expected <subscriptionId>/<resourceGroup>/<vault name>`);
+    vault = { subscriptionId: parts[0], resourceGroup: parts[1], name: parts[2] };
   }
-  return vault;
+  const speed = values.speed === undefined ? 60 : Number(values.speed);
+  if (!(speed > 0)) throw new JanitorUsageError(`--speed ${values.speed}: expected a positive number`);
+  const waitMinutes = values["wait-minutes"] === undefined ? 60 : Number(values["wait-minutes"]);
+  if (!(waitMinutes > 0)) throw new JanitorUsageError(`--wait-minutes ${values["wait-minutes"]}: expected a positive number`);
+  return {
+    dryRun: values["dry-run"] === true,
+    stack: values.stack ?? "test",
+    vault,
+    stateDir: path.resolve(values.state ?? path.join(ROOT, ".state", "drill")),
+    localState: values["twin-state"] === undefined ? undefined : path.resolve(values["twin-state"]),
+    port: values.port === undefined ? undefined : parsePort(values.port),
+    speed,
+    waitMinutes,
+  };
 }
 
 export interface LeftoverItem {
   id: string;
   friendlyName: string;
   testFailoverState: string;
-  phase: ReturnType<typeof itemPhase>;
+  phase: ItemPhase;
   testVmName?: string;
 }
 
@@ -139,15 +105,18 @@ export interface OrphanVm {
   name: string;
 }
 
-/** Protected items not idle (testFailoverState other than None). */
-export function leftoverItems(items: ProtectedItem[]): LeftoverItem[] {
+const LEFTOVER_PHASES = new Set<ItemPhase>(["testFailoverRunning", "waitingForCleanup", "cleanupRunning"]);
+
+/** Items in a test failover or its cleanup (itemState's definition), with their test VM's name. */
+export function leftoverItems(items: ProtectedItem[], jobs: Job[]): LeftoverItem[] {
   return items
-    .filter((i) => itemPhase(i) !== "idle")
-    .map((i) => ({
+    .map((i) => ({ item: i, phase: itemPhase(i, jobs) }))
+    .filter(({ phase }) => LEFTOVER_PHASES.has(phase))
+    .map(({ item: i, phase }) => ({
       id: i.id,
       friendlyName: i.properties.friendlyName ?? i.name,
       testFailoverState: i.properties.testFailoverState ?? "unknown",
-      phase: itemPhase(i),
+      phase,
       testVmName: testVmNameOf(i),
     }));
 }
@@ -157,10 +126,11 @@ function testVmNameOf(i: ProtectedItem): string | undefined {
   return n ? `${n}-test` : undefined;
 }
 
-/** `*-test` VMs that belong to no item with an active test failover. */
-export function orphanTestVms(vms: { id: string; name: string }[], items: ProtectedItem[]): OrphanVm[] {
-  const active = new Set(leftoverItems(items).map((l) => (l.testVmName ?? "").toLowerCase()));
-  return vms.filter((vm) => /-test$/i.test(vm.name) && !active.has(vm.name.toLowerCase())).map((vm) => ({ id: vm.id, name: vm.name }));
+/** Test VMs of idle items: named `<item's recovery VM name>-test`, but no test failover of the item is active. */
+export function orphanTestVms(vms: { id: string; name: string }[], items: ProtectedItem[], jobs: Job[]): OrphanVm[] {
+  const active = new Set(leftoverItems(items, jobs).map((l) => (l.testVmName ?? "").toLowerCase()));
+  const testVmNames = new Set(items.map(testVmNameOf).filter((n): n is string => n !== undefined).map((n) => n.toLowerCase()));
+  return vms.filter((vm) => testVmNames.has(vm.name.toLowerCase()) && !active.has(vm.name.toLowerCase())).map((vm) => ({ id: vm.id, name: vm.name }));
 }
 
 export function janitorComment(reason: string, at: Date = new Date()): string {
@@ -171,157 +141,110 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function listTestVms(client: SiteRecoveryDrillClient, subscriptionId: string): Promise<{ id: string; name: string }[]> {
+async function allJobs(client: SiteRecoveryDrillClient): Promise<Job[]> {
+  const jobs: Job[] = [];
+  let next: string | undefined;
+  for (let page = 0; page < 50; page++) {
+    const r = await client.listJobsPage(next);
+    jobs.push(...r.jobs);
+    next = r.nextLink;
+    if (!next) break;
+  }
+  return jobs;
+}
+
+async function listVms(client: SiteRecoveryDrillClient, subscriptionId: string): Promise<{ id: string; name: string }[]> {
   return client.arm.listAll<{ id: string; name: string }>(`/subscriptions/${subscriptionId}/providers/Microsoft.Compute/virtualMachines`, { "api-version": COMPUTE_API_VERSION });
 }
 
-/** Twin only: the orphan and what hangs off it, deleted with plain ARM DELETEs on the twin (outside the allowlist). */
-async function deleteOrphanOnTwin(twinUrl: string, subscriptionId: string, vm: OrphanVm): Promise<string[]> {
-  const headers = { Authorization: `Bearer ${TWIN_TOKEN}` };
-  const removed: string[] = [];
-  const del = async (id: string, apiVersion: string) => {
-    const res = await fetch(`${twinUrl}${id}?api-version=${apiVersion}`, { method: "DELETE", headers });
-    if (!res.ok && res.status !== 404) throw new Error(`DELETE ${id} answered ${res.status}: ${await res.text()}`);
-    // Async deletes (202) finish on the twin's clock; wait until the resource is gone.
-    for (let i = 0; i < 600; i++) {
-      const r = await fetch(`${twinUrl}${id}?api-version=${apiVersion}`, { headers });
-      if (r.status === 404) break;
-      await new Promise((res2) => setTimeout(res2, 100));
-    }
-    removed.push(id);
-  };
-  const list = async (p: string, apiVersion: string) =>
-    (((await (await fetch(`${twinUrl}${p}?api-version=${apiVersion}`, { headers })).json()) as { value?: { id: string; name: string }[] }).value ?? []);
-  await del(vm.id, COMPUTE_API_VERSION);
-  const prefix = vm.name.toLowerCase();
-  for (const nic of await list(`/subscriptions/${subscriptionId}/providers/Microsoft.Network/networkInterfaces`, NETWORK_API_VERSION)) {
-    if (nic.name.toLowerCase().startsWith(prefix)) await del(nic.id, NETWORK_API_VERSION);
-  }
-  for (const disk of await list(`/subscriptions/${subscriptionId}/providers/Microsoft.Compute/disks`, DISKS_API_VERSION)) {
-    if (disk.name.toLowerCase().startsWith(prefix)) await del(disk.id, DISKS_API_VERSION);
-  }
-  return removed;
-}
-
 export async function runJanitor(opts: JanitorOptions): Promise<number> {
-  const vault = resolveVault(opts);
-  let twin: TwinProcess | undefined;
-  if (opts.mode === "twin") {
-    if (!fs.existsSync(path.join(opts.twinState, "twin-state.json"))) {
-      throw new JanitorUsageError(`no twin state in ${opts.twinState} (twin-state.json): nothing a drill could have left there; pass --twin-state DIR`);
-    }
-    // No fixture: the twin resumes the state as the killed drill left it (running jobs continue).
-    twin = await startTwinProcess({ port: opts.port, stateDir: opts.twinState, speed: opts.speed });
-    say(`twin at ${twin.url} on ${path.relative(process.cwd(), opts.twinState) || opts.twinState}`);
-  }
-  const endpoint = twin ? twin.url : opts.endpoint;
-  const env = process.env.FAILOVER_DRILL_TWIN_TOKEN;
-  if (twin) process.env.FAILOVER_DRILL_TWIN_TOKEN = TWIN_TOKEN;
-  const client = new SiteRecoveryDrillClient(vault, {
-    endpoint,
-    credentialMode: twin ? "twin" : "default",
-    pollIntervalInMs: 5_000,
-    log: (line) => say(`  ${line}`),
-  });
-  const deadline = Date.now() + opts.waitMinutes * 60_000;
+  const settings = readStackSettings(opts.stack);
+  const vault = opts.vault ?? settings.vault;
+  // No fixture and resume: a local endpoint continues the state as the killed drill left it (and refuses
+  // a folder that holds none).
+  const world: DrillWorld = await prepareWorld({ ...settings, vault }, { stateDir: opts.stateDir, localStateDir: opts.localState, speed: opts.speed, port: opts.port, resume: true, mustExist: true });
   try {
-    say(`vault ${vault.name} (${vault.resourceGroup}, subscription ${vault.subscriptionId})${opts.dryRun ? " — dry run, nothing is changed" : ""}`);
-    const items = await client.listProtectedItems();
-    const leftovers = leftoverItems(items);
-    const orphans = twin ? orphanTestVms(await listTestVms(client, vault.subscriptionId), items) : [];
-    if (leftovers.length === 0 && orphans.length === 0) {
-      say("nothing left: every protected item is in testFailoverState None" + (twin ? " and no orphaned test VM" : ""));
-      return JanitorExit.Clean;
-    }
-    for (const l of leftovers) say(`protected item ${l.friendlyName}: testFailoverState ${l.testFailoverState}${l.testVmName ? ` (test VM ${l.testVmName})` : ""}`);
-    for (const o of orphans) say(`orphaned test VM ${o.name}: no protected item has an active test failover for it (${o.id})`);
-    if (opts.dryRun) return JanitorExit.Clean;
-
-    const problems: string[] = [];
-    // 1. Test failovers still running: follow their jobs to the end (cleanup is refused while they run).
-    for (const l of leftovers.filter((x) => x.phase === "running")) {
-      const item = items.find((i) => i.id === l.id)!;
-      const jobId = item.properties.currentScenario?.jobId;
-      const jobName = jobId && (item.properties.currentScenario?.scenarioName ?? "").toLowerCase() === "testfailover" ? jobId.split("/").pop() : undefined;
-      say(`waiting for the running test failover of ${l.friendlyName}${jobName ? ` (job ${jobName})` : ""}`);
-      try {
-        if (jobName) await client.resumeJob(jobName, `test failover of ${l.friendlyName}`).pollUntilDone({ timeoutInMs: Math.max(1, deadline - Date.now()) });
-        // Without a job id on the item, watch the item itself.
-        while (Date.now() < deadline) {
-          const now = await client.getProtectedItem(l.id);
-          if (!now || itemPhase(now) !== "running") break;
-          await new Promise((r) => setTimeout(r, 1000));
-        }
-      } catch (err) {
-        problems.push(`${l.friendlyName}: the running test failover did not finish: ${(err as Error).message}`);
-      }
-    }
-    // 2. Everything waiting for completion: testFailoverCleanup with the janitor's note.
-    for (const item of await client.listProtectedItems()) {
-      if (itemPhase(item) !== "waiting") continue;
-      const name = item.properties.friendlyName ?? item.name;
-      const comments = janitorComment(`test failover of ${name} left ${item.properties.testFailoverState} (no drill cleaned it up);`);
-      say(`cleaning up ${name}: POST testFailoverCleanup, comments "${comments}"`);
-      try {
-        const poller = await client.beginTestFailoverCleanup({ kind: "protectedItem", id: item.id, label: `test failover cleanup of ${name}` }, comments);
-        const job = await poller.pollUntilDone({ timeoutInMs: Math.max(1, deadline - Date.now()) });
-        if ((job.properties?.state ?? "").toLowerCase() !== "succeeded") problems.push(`${name}: the test failover cleanup job ended ${job.properties?.state}`);
-      } catch (err) {
-        problems.push(`${name}: test failover cleanup failed: ${(err as Error).message}`);
-      }
-    }
-    // 3. Cleanups in flight (ours and earlier ones): MarkedForDeletion → None.
-    for (;;) {
-      const still = leftoverItems(await client.listProtectedItems());
-      const cleaning = still.filter((l) => l.phase === "cleaning");
-      if (still.length === cleaning.length && cleaning.length > 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 1000));
-        continue;
-      }
-      for (const l of still) problems.push(`protected item ${l.friendlyName}: still testFailoverState ${l.testFailoverState}`);
-      break;
-    }
-    // 4. Orphaned test VMs (twin only), now that cleanups removed the test VMs ASR knew about.
-    if (twin) {
-      for (const o of orphanTestVms(await listTestVms(client, vault.subscriptionId), await client.listProtectedItems())) {
-        say(`deleting orphaned test VM ${o.name} on the twin (janitor: no active test failover, ${new Date().toISOString()})`);
-        try {
-          for (const id of await deleteOrphanOnTwin(twin.url, vault.subscriptionId, o)) say(`  deleted ${id}`);
-        } catch (err) {
-          problems.push(`orphaned test VM ${o.name}: ${(err as Error).message}`);
-        }
-      }
-    } else if (orphans.length) {
-      for (const o of orphans) problems.push(`orphaned test VM ${o.id}: delete it yourself (the drill's client never deletes)`);
-    }
-    if (problems.length) {
-      say(`janitor: NOT clean:\n  ${problems.join("\n  ")}`);
-      return JanitorExit.Leftovers;
-    }
-    say("janitor: clean — every protected item is back to testFailoverState None" + (twin ? ", no test VM left" : ""));
-    return JanitorExit.Clean;
+    say(`vault ${vault.name} (${vault.resourceGroup}, subscription ${vault.subscriptionId}) on ${world.description}${opts.dryRun ? " — dry run, nothing is changed" : ""}`);
+    Object.assign(process.env, world.env);
+    await runPreflight({ stack: opts.stack, arm: world.arm, env: process.env, plugins: world.plugins }, [credentialFound]);
+    return await clean(opts, vault, world);
   } finally {
-    if (twin) {
-      process.env.FAILOVER_DRILL_TWIN_TOKEN = env;
-      if (env === undefined) delete process.env.FAILOVER_DRILL_TWIN_TOKEN;
-      await twin.stop();
-    }
+    await world.close();
   }
 }
 
-if (require.main === module) {
-  let opts: JanitorOptions;
-  try {
-    opts = parseJanitorArgs(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`janitor: ${(err as Error).message}\n`);
-    process.exit(JanitorExit.Usage);
+async function clean(opts: JanitorOptions, vault: VaultRef, world: DrillWorld): Promise<number> {
+  const client = new SiteRecoveryDrillClient(vault, { ...world.arm, pollIntervalInMs: 5_000, log: (line) => say(`  ${line}`) });
+  const deadline = Date.now() + opts.waitMinutes * 60_000;
+  const items = await client.listProtectedItems();
+  const jobs = await allJobs(client);
+  const leftovers = leftoverItems(items, jobs);
+  const orphans = orphanTestVms(await listVms(client, vault.subscriptionId), items, jobs);
+  if (leftovers.length === 0 && orphans.length === 0) {
+    say("nothing left: every protected item is idle and no orphaned test VM");
+    return JanitorExit.Clean;
   }
-  runJanitor(opts).then(
-    (code) => process.exit(code),
-    (err) => {
-      process.stderr.write(`janitor: ${err instanceof JanitorUsageError ? err.message : (err as Error).stack ?? err}\n`);
-      process.exit(err instanceof JanitorUsageError ? JanitorExit.Usage : JanitorExit.Leftovers);
-    },
-  );
+  for (const l of leftovers) say(`protected item ${l.friendlyName}: testFailoverState ${l.testFailoverState} (${l.phase}${l.testVmName ? `, test VM ${l.testVmName}` : ""})`);
+  for (const o of orphans) say(`orphaned test VM ${o.name}: no test failover of its item is active (${o.id})`);
+  if (opts.dryRun) return JanitorExit.Clean;
+
+  const problems: string[] = [];
+  // 1. Test failovers still running: follow their jobs to the end (cleanup is refused while they run).
+  for (const l of leftovers.filter((x) => x.phase === "testFailoverRunning")) {
+    const item = items.find((i) => i.id === l.id)!;
+    const job = runningJobsOf(item, jobs)[0];
+    say(`waiting for the running test failover of ${l.friendlyName}${job ? ` (job ${job.name})` : ""}`);
+    try {
+      if (job) await client.resumeJob(job.name, `test failover of ${l.friendlyName}`).pollUntilDone({ timeoutInMs: Math.max(1, deadline - Date.now()) });
+    } catch (err) {
+      problems.push(`${l.friendlyName}: the running test failover did not finish: ${(err as Error).message}`);
+    }
+  }
+  // 2. Everything waiting for its cleanup: testFailoverCleanup with the janitor's note.
+  const nowJobs = await allJobs(client);
+  for (const item of await client.listProtectedItems()) {
+    if (itemPhase(item, nowJobs) !== "waitingForCleanup") continue;
+    const name = item.properties.friendlyName ?? item.name;
+    const comments = janitorComment(`test failover of ${name} left ${item.properties.testFailoverState} (no drill cleaned it up);`);
+    say(`cleaning up ${name}: POST testFailoverCleanup, comments "${comments}"`);
+    try {
+      const poller = await client.beginTestFailoverCleanup({ kind: "protectedItem", id: item.id, label: `test failover cleanup of ${name}` }, comments);
+      const job = await poller.pollUntilDone({ timeoutInMs: Math.max(1, deadline - Date.now()) });
+      if ((job.properties?.state ?? "").toLowerCase() !== "succeeded") problems.push(`${name}: the test failover cleanup job ended ${job.properties?.state}`);
+    } catch (err) {
+      problems.push(`${name}: test failover cleanup failed: ${(err as Error).message}`);
+    }
+  }
+  // 3. Cleanups still running (ours and earlier ones): wait until every item is idle.
+  for (;;) {
+    const still = leftoverItems(await client.listProtectedItems(), await allJobs(client));
+    if (still.length > 0 && still.every((l) => l.phase === "cleanupRunning") && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    for (const l of still) problems.push(`protected item ${l.friendlyName}: still ${l.phase} (testFailoverState ${l.testFailoverState})`);
+    break;
+  }
+  // 4. Orphaned test VMs, now that the cleanups removed the test VMs ASR knew about.
+  const orphansNow = orphanTestVms(await listVms(client, vault.subscriptionId), await client.listProtectedItems(), await allJobs(client));
+  for (const o of orphansNow) {
+    if (!world.deleteTestVm) {
+      problems.push(`orphaned test VM ${o.id}: delete it yourself (the drill's client never deletes)`);
+      continue;
+    }
+    say(`deleting orphaned test VM ${o.name} (janitor: no active test failover, ${new Date().toISOString()})`);
+    try {
+      for (const id of await world.deleteTestVm(o, vault.subscriptionId)) say(`  deleted ${id}`);
+    } catch (err) {
+      problems.push(`orphaned test VM ${o.name}: ${(err as Error).message}`);
+    }
+  }
+  if (problems.length) {
+    say(`janitor: NOT clean:\n  ${problems.join("\n  ")}`);
+    return JanitorExit.Leftovers;
+  }
+  say("janitor: clean — every protected item is idle again, no orphaned test VM left");
+  return JanitorExit.Clean;
 }
+
+if (require.main === module) main("janitor", JANITOR_HELP, () => parseJanitorArgs(process.argv.slice(2)), runJanitor);

@@ -1,64 +1,62 @@
-// `npm run policy:check`: the drill's policy gate alone — `pulumi preview --policy-pack policy`, nothing
-// triggered, no `up` — with a Markdown summary for a pull-request comment in reports/policy-check.md.
-// Same session and gate as the drill runner (scripts/drill.ts): on the twin by default, started on a
-// fresh state; `--subscription` previews the stack as configured (real plugins, real ARM).
-//
-//   npm run policy:check -- [--stack NAME] [--fixture FILE] [--scope plan:<n>|items:<a,b>] [--state DIR]
-//                           [--port N] [--speed X] [--out FILE] [--subscription]
-//
-// Exit: 0 no mandatory finding, 10 a mandatory violation, 1 the preview failed for another reason, 2 usage.
+// `npm run policy:check [-- --stack <name>]`: the drill's policy gate alone — `pulumi preview
+// --policy-pack policy`, nothing triggered, no `up` — with a Markdown summary for a pull-request comment
+// in reports/policy-check.md. The same session and gate as the drill runner (scripts/drill.ts), so the
+// stack's config decides where it runs (scripts/lib/drillWorld.ts). Run with --help for flags.
 import * as fs from "fs";
 import * as path from "path";
-import { DrillExit, openDrillSession, parseDrillArgs, runPolicyGate, UsageError, type DrillOptions } from "./drill";
-import { PulumiStack, pulumiEnv, ROOT } from "./lib/pulumiCli";
+import { DrillExit, main, parseFlags, printPolicies, runPolicyGate, sessionOptionsFrom, SESSION_FLAGS, UsageError } from "./drill";
+import { ROOT } from "./lib/checkout";
+import { openDrillSession } from "./lib/drillSession";
 import { policyVerdict, renderPolicySummary } from "./report/policySummary";
 
-export interface PolicyCheckOptions extends DrillOptions {
+export interface PolicyCheckOptions extends ReturnType<typeof sessionOptionsFrom> {
   out: string;
+  /** Accepted for workflows written before --stack decided the world; the stack's config decides. */
   subscription: boolean;
 }
 
 export const PREVIEW_FAILED = 1;
 
-export function parsePolicyCheckArgs(argv: string[]): PolicyCheckOptions {
-  let out = path.join(ROOT, "reports", "policy-check.md");
-  let subscription = false;
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--out") {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith("--")) throw new UsageError("--out needs a value");
-      out = path.resolve(v);
-      i++;
-    } else if (argv[i] === "--subscription") subscription = true;
-    else if (["--keep", "--cleanup"].includes(argv[i])) throw new UsageError(`${argv[i]} is a drill flag; policy:check never runs up or destroy`);
-    else rest.push(argv[i]);
+export const POLICY_CHECK_HELP = `npm run policy:check -- [flags]
+
+The drill's policy gate alone (pulumi preview --policy-pack policy): nothing is triggered.
+
+  --stack NAME              stack to check (default test, on the embedded Azure twin)
+  --scope plan:NAME | items:A,B
+  --policy-pack-config FILE policy pack config (repeatable), e.g. policy/config/legacy-sse.json
+  --out FILE                Markdown summary (default reports/policy-check.md)
+  --state DIR               state folder (default .state/policy-check, never the drill's)
+  --fixture FILE, --speed X, --port N   a local twin stack's estate, clock and port (default: free)
+  --subscription            accepted for older workflows; the stack's config decides where it runs
+  --help                    this text
+
+Exit codes: 0 no mandatory finding, 1 the preview failed for another reason, 2 bad flags,
+3 bad config/stack/plugins/credential, 4 start-up failure, 10 a mandatory violation.
+`;
+
+export function parsePolicyCheckArgs(argv: string[]): PolicyCheckOptions | "help" {
+  for (const drillOnly of ["--keep", "--cleanup"]) {
+    if (argv.includes(drillOnly)) throw new UsageError(`${drillOnly} is a drill flag; policy:check never runs up or destroy`);
   }
-  // The twin gets an ephemeral port and its own state unless told otherwise: a check never disturbs a
-  // drill that is running or kept up.
-  const base = parseDrillArgs(["--port", "0", "--state", path.join(ROOT, ".state", "policy-check"), ...rest]);
-  return { ...base, out, subscription };
+  const { values } = parseFlags(argv, { ...SESSION_FLAGS, out: { type: "string" }, subscription: { type: "boolean" } });
+  if (values.help) return "help";
+  // A free port and its own state unless told otherwise: a check never disturbs a drill that is running
+  // or kept up.
+  const session = sessionOptionsFrom(values, { stateDir: path.join(ROOT, ".state", "policy-check") });
+  return {
+    ...session,
+    port: session.port ?? 0,
+    out: path.resolve((values.out as string | undefined) ?? path.join(ROOT, "reports", "policy-check.md")),
+    subscription: values.subscription === true,
+  };
 }
 
 export async function runPolicyCheck(opts: PolicyCheckOptions): Promise<number> {
-  let target: string;
-  let stack: PulumiStack;
-  let close = async () => undefined as void;
-  if (opts.subscription) {
-    // Real plugins on PATH (no stand-ins), the stack's own config file, whatever backend the env names.
-    stack = new PulumiStack({ programDir: ROOT, stack: opts.stack, env: pulumiEnv() });
-    await stack.selectOrCreate();
-    target = "the subscription in the stack's configuration";
-  } else {
-    fs.rmSync(path.join(opts.stateDir, "twin"), { recursive: true, force: true });
-    const session = await openDrillSession(opts, { keepTwinState: false });
-    stack = session.stack;
-    close = session.close;
-    target = `the Azure twin (fixture \`${path.relative(ROOT, opts.fixture)}\`)`;
-  }
+  // A check starts from a fresh local world every time (in its own state folder).
+  const session = await openDrillSession({ ...opts, fresh: true });
   try {
-    const gate = await runPolicyGate(stack);
-    const md = renderPolicySummary({ stack: opts.stack, target, policies: gate.policies, previewOk: gate.previewOk, failure: gate.failure });
+    const gate = await runPolicyGate(session, opts.policyPackConfigs);
+    const md = renderPolicySummary({ stack: opts.stack, target: session.world.description, policies: gate.policies, previewOk: gate.previewOk, failure: gate.failure });
     fs.mkdirSync(path.dirname(opts.out), { recursive: true });
     fs.writeFileSync(opts.out, md);
     process.stdout.write(`\npolicy summary: ${path.relative(ROOT, opts.out)}\n`);
@@ -66,27 +64,14 @@ export async function runPolicyCheck(opts: PolicyCheckOptions): Promise<number> 
     if (verdict === "blocked") return DrillExit.PolicyViolation;
     if (verdict === "error") {
       process.stdout.write(`pulumi preview failed:\n${gate.failure ?? ""}\n`);
-      return PREVIEW_FAILED;
+      return gate.badConfig ? DrillExit.BadConfig : PREVIEW_FAILED;
     }
     return DrillExit.Passed;
   } finally {
-    await close();
+    await session.close();
   }
 }
 
-if (require.main === module) {
-  let opts: PolicyCheckOptions;
-  try {
-    opts = parsePolicyCheckArgs(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`policy:check: ${(err as Error).message}\n`);
-    process.exit(DrillExit.Usage);
-  }
-  runPolicyCheck(opts).then(
-    (code) => process.exit(code),
-    (err) => {
-      process.stderr.write(`policy:check: ${(err as Error).stack ?? err}\n`);
-      process.exit(PREVIEW_FAILED);
-    },
-  );
-}
+export { printPolicies };
+
+if (require.main === module) main("policy:check", POLICY_CHECK_HELP, () => parsePolicyCheckArgs(process.argv.slice(2)), runPolicyCheck);

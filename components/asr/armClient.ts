@@ -9,7 +9,9 @@
 //   when given). A GET is simply repeated. A POST is ambiguous — the service may have accepted it — so
 //   before repeating it the caller's `confirmAccepted` check runs (item/plan state, job list): a test
 //   failover is never started twice.
-import type { CredentialMode } from "../drillTypes";
+import type { ArmConnection } from "../contract";
+import { abortableSleep } from "../contract";
+import { cloudNamed } from "../clouds";
 import { assertAllowed } from "./allowlist";
 
 // Only types are imported at module scope; the runtime modules are required lazily so that nothing
@@ -22,8 +24,7 @@ import type {
   PipelineResponse,
 } from "@azure/core-rest-pipeline";
 
-export const ARM_SCOPE = "https://management.azure.com/.default";
-export const DEFAULT_TWIN_TOKEN = "failover-drill-twin";
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 export interface ArmRetryOptions {
   /** Retries after the first attempt. Default 6. */
@@ -34,9 +35,7 @@ export interface ArmRetryOptions {
   maxRetryDelayInMs?: number;
 }
 
-export interface ArmClientOptions extends ArmRetryOptions {
-  endpoint: string;
-  credentialMode: CredentialMode;
+export interface ArmClientOptions extends ArmRetryOptions, ArmConnection {
   /** Per-request timeout. Default 120000 ms. */
   requestTimeoutInMs?: number;
   /** Replaces the HTTP client (tests). */
@@ -106,21 +105,6 @@ export function retryAfterInMs(headers: Record<string, string> | undefined, now 
 
 const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
-function defaultSleep(ms: number, abortSignal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (abortSignal?.aborted) return reject(new Error("aborted"));
-    const t = setTimeout(() => {
-      abortSignal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new Error("aborted"));
-    };
-    abortSignal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 function armErrorDetail(body: unknown, fallback: string): { code?: string; message: string } {
   const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
   if (err && (err.code || err.message)) return { code: err.code, message: err.message ?? err.code ?? fallback };
@@ -158,7 +142,14 @@ export class ArmClient {
       requestTimeoutInMs: 120_000,
       ...options,
     };
-    if (options.credentialMode !== "twin" && this.endpoint.protocol !== "https:") {
+    // The config check (components/config.ts) refuses these too; this is the last line before a token
+    // could leave the machine or travel in clear text.
+    if (options.credentialMode === "staticToken") {
+      if (!LOOPBACK_HOSTS.has(this.endpoint.hostname)) {
+        throw new Error(`arm.endpoint ${JSON.stringify(options.endpoint)} is not a loopback URL; credentialMode "staticToken" sends its token only to this machine`);
+      }
+      if (!options.tokenVariable) throw new Error(`credentialMode "staticToken" needs arm.tokenVariable, the environment variable that holds the token`);
+    } else if (this.endpoint.protocol !== "https:") {
       throw new Error(
         `arm.endpoint ${JSON.stringify(options.endpoint)} must be https with credentialMode "default" (bearer tokens are never sent in clear text)`,
       );
@@ -166,7 +157,7 @@ export class ArmClient {
   }
 
   private get sleep() {
-    return this.opts.sleep ?? defaultSleep;
+    return this.opts.sleep ?? abortableSleep;
   }
 
   private build(): { pipeline: Pipeline; httpClient: HttpClient } {
@@ -174,21 +165,27 @@ export class ArmClient {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const core = require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
     const pipeline = core.createEmptyPipeline();
-    if (this.opts.credentialMode === "twin") {
-      const twinAuth: PipelinePolicy = {
-        name: "drillTwinBearerToken",
+    if (this.opts.credentialMode === "staticToken") {
+      const variable = this.opts.tokenVariable!;
+      const staticToken: PipelinePolicy = {
+        name: "drillStaticBearerToken",
         sendRequest: (req, next) => {
           // Read at call time, never stored on the client: tokens stay out of serialized state.
-          req.headers.set("Authorization", `Bearer ${process.env.FAILOVER_DRILL_TWIN_TOKEN || DEFAULT_TWIN_TOKEN}`);
+          req.headers.set("Authorization", `Bearer ${process.env[variable] ?? ""}`);
           return next(req);
         },
       };
-      pipeline.addPolicy(twinAuth);
+      pipeline.addPolicy(staticToken);
     } else {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const identity = require("@azure/identity") as typeof import("@azure/identity");
+      // The cloud decides both where Entra ID issues the token and the Resource Manager scope it is for.
+      const cloud = cloudNamed(this.opts.cloud);
       pipeline.addPolicy(
-        core.bearerTokenAuthenticationPolicy({ credential: new identity.DefaultAzureCredential(), scopes: ARM_SCOPE }),
+        core.bearerTokenAuthenticationPolicy({
+          credential: new identity.DefaultAzureCredential({ authorityHost: cloud.authorityHost }),
+          scopes: cloud.resourceManagerScope,
+        }),
       );
     }
     const host = this.endpoint.host;
@@ -221,8 +218,11 @@ export class ArmClient {
     const core = require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
     const url = this.url(pathOrUrl, options.query);
     const path = pathOf(url);
-    // Fail fast (before any retry loop) when the request is not allowed.
+    // Fail fast (before any retry loop) when the request is not allowed or has no credential.
     assertAllowed(method, url, this.endpoint.host);
+    if (this.opts.credentialMode === "staticToken" && !process.env[this.opts.tokenVariable!]) {
+      throw new ArmError(method, path, undefined, "NoCredential", `the environment variable ${this.opts.tokenVariable} (arm.tokenVariable) that holds the ARM token is empty or not set`);
+    }
     for (let attempt = 0; ; attempt++) {
       // The per-request timeout is ours, not the HTTP client's: @typespec/ts-http-runtime 0.3.6 clears its
       // own `timeout` timer only when a response arrives, so after a reset or a refused connection it stays
@@ -234,7 +234,7 @@ export class ArmClient {
         url,
         method,
         abortSignal: options.abortSignal ? AbortSignal.any([options.abortSignal, timeout.signal]) : timeout.signal,
-        allowInsecureConnection: this.opts.credentialMode === "twin" && this.endpoint.protocol === "http:",
+        allowInsecureConnection: this.opts.credentialMode === "staticToken" && this.endpoint.protocol === "http:",
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
       });
       req.headers.set("Accept", "application/json");

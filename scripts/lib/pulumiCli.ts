@@ -1,22 +1,15 @@
-// Runs the project's Pulumi CLI (prepared by scripts/setup.js) for one stack of one program, with the
-// offline environment of scripts/pulumiEnv.js. Shared by the drill runner and the e2e tests.
+// The Pulumi CLI run by hand, command by command, for the tests and benchmarks that need exactly that
+// (the chaos suite kills a `pulumi up` mid-run, the bad-input suite reads the raw CLI output, the e2e
+// harness runs small programs). The drill runner itself drives stacks through the Automation API
+// (scripts/lib/drillStack.ts).
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { ROOT, TOOLS_BIN, pulumiEnv } from "./checkout";
+import { staleLocks } from "./staleLocks";
+import type { PolicyEvent } from "./drillStack";
 
-/** The checkout root, found from this file whether it runs from scripts/lib (jest) or dist/scripts/lib. */
-function findRoot(dir: string): string {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, "scripts", "pulumiEnv.js")) && fs.existsSync(path.join(d, "Pulumi.yaml"))) return d;
-    if (path.dirname(d) === d) throw new Error(`cannot find the failover-drill checkout above ${dir}`);
-  }
-}
-// pulumiEnv.js is plain JS (setup.js needs it before anything is compiled), so it is not in dist/.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const pulumiEnvModule = require(path.join(findRoot(__dirname), "scripts", "pulumiEnv.js")) as typeof import("../pulumiEnv");
-
-export const { ROOT, TOOLS_BIN, pulumiEnv } = pulumiEnvModule;
+export { ROOT, TOOLS_BIN, pulumiEnv };
+export type { PolicyEvent };
 
 export interface CommandResult {
   code: number;
@@ -64,30 +57,6 @@ export function runCommand(cmd: string, args: string[], opts: RunOptions): Promi
   });
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function readProjectName(programDir: string): string {
-  const m = /^name:\s*(\S+)/m.exec(fs.readFileSync(path.join(programDir, "Pulumi.yaml"), "utf8"));
-  if (!m) throw new Error(`no project name in ${path.join(programDir, "Pulumi.yaml")}`);
-  return m[1];
-}
-
-/** One policy result from the engine's event stream. */
-export interface PolicyEvent {
-  policyName: string;
-  policyPackName: string;
-  enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled" | string;
-  message: string;
-  resourceUrn?: string;
-}
-
 export interface StackOptions {
   programDir: string;
   stack: string;
@@ -122,26 +91,9 @@ export class PulumiStack {
    * up/destroy. Locks of live processes or of other hosts are left alone. Returns the removed lock files.
    */
   clearStaleLocks(): string[] {
-    const url = this.opts.env.PULUMI_BACKEND_URL ?? "";
-    if (!url.startsWith("file://")) return [];
-    const backend = url.slice("file://".length).split("?")[0];
-    const project = readProjectName(this.opts.programDir);
-    const dir = path.join(backend, ".pulumi", "locks", "organization", project, this.opts.stack);
-    if (!fs.existsSync(dir)) return [];
-    const removed: string[] = [];
-    for (const f of fs.readdirSync(dir)) {
-      const file = path.join(dir, f);
-      let lock: { pid?: number; hostname?: string };
-      try {
-        lock = JSON.parse(fs.readFileSync(file, "utf8"));
-      } catch {
-        continue;
-      }
-      if (lock.hostname !== os.hostname() || typeof lock.pid !== "number" || processAlive(lock.pid)) continue;
-      fs.rmSync(file, { force: true });
-      removed.push(file);
-    }
-    return removed;
+    const { stale } = staleLocks(this.opts.env.PULUMI_BACKEND_URL ?? "", this.opts.programDir, this.opts.stack);
+    for (const file of stale) fs.rmSync(file, { force: true });
+    return stale;
   }
 
   async selectOrCreate(): Promise<void> {

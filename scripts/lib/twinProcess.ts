@@ -3,7 +3,7 @@
 // twin in-process through twin/index.ts.
 import { spawn } from "child_process";
 import * as path from "path";
-import { ROOT } from "./pulumiCli";
+import { ROOT } from "./checkout";
 
 export interface TwinProcessOptions {
   /** 0 = ephemeral. */
@@ -11,6 +11,8 @@ export interface TwinProcessOptions {
   stateDir: string;
   fixture?: string;
   speed?: number;
+  /** The bearer token the twin accepts (default: the twin's own, twin/index.ts). */
+  token?: string;
   /** Where the twin's own log lines go (default: discarded). */
   logFile?: NodeJS.WritableStream;
   startTimeoutMs?: number;
@@ -31,6 +33,7 @@ export function startTwinProcess(opts: TwinProcessOptions): Promise<TwinProcess>
   const args = [path.join(ROOT, "dist", "twin", "main.js"), "--port", String(opts.port ?? 0), "--state", opts.stateDir];
   if (opts.fixture) args.push("--fixture", opts.fixture);
   if (opts.speed !== undefined) args.push("--speed", String(opts.speed));
+  if (opts.token !== undefined) args.push("--token", opts.token);
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 

@@ -1,6 +1,6 @@
 // The Markdown summary of a policy gate (`pulumi preview --policy-pack policy`), for a pull-request
 // comment: verdict first, then mandatory findings, then advisory ones, each with the resource it names.
-import type { PolicyEvent } from "../lib/pulumiCli";
+import type { PolicyEvent } from "../lib/drillStack";
 
 export interface PolicySummaryInput {
   stack: string;

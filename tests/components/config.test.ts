@@ -23,7 +23,7 @@ describe("parseDrillConfig: a valid config", () => {
   it("parses and applies defaults", () => {
     const c = parseDrillConfig(validRawConfig());
     expect(c.vault.name).toBe("contoso-asr-vault");
-    expect(c.arm).toEqual({ endpoint: "http://127.0.0.1:8443", credentialMode: "twin" });
+    expect(c.arm).toEqual({ endpoint: "http://127.0.0.1:8443", credentialMode: "staticToken", cloud: "AzureCloud", tokenVariable: "FAILOVER_DRILL_ARM_TOKEN" });
     expect(c.directoryCopy?.recoveryPointType).toBe("LatestApplicationConsistent");
     expect(c.scope.recoveryPointType).toBe("LatestProcessed");
     expect(c.testNetwork.allowList[0].ports).toBe("3389");
@@ -33,13 +33,22 @@ describe("parseDrillConfig: a valid config", () => {
   it("defaults the credential mode to DefaultAzureCredential against management.azure.com", () => {
     const raw = validRawConfig();
     delete raw.arm;
-    expect(parseDrillConfig(raw).arm).toEqual({ endpoint: "https://management.azure.com", credentialMode: "default" });
+    expect(parseDrillConfig(raw).arm).toEqual({ endpoint: "https://management.azure.com", credentialMode: "default", cloud: "AzureCloud" });
   });
 
-  it("builds the twin URL from twinPort", () => {
+  it.each([
+    ["AzureUSGovernment", "https://management.usgovcloudapi.net"],
+    ["AzureChinaCloud", "https://management.chinacloudapi.cn"],
+  ])("arm.cloud %s: the default endpoint is that cloud's Resource Manager", (cloud, endpoint) => {
     const raw = validRawConfig();
-    raw.arm = { credentialMode: "twin", twinPort: 9000 };
-    expect(parseDrillConfig(raw).arm.endpoint).toBe("http://127.0.0.1:9000");
+    raw.arm = { cloud };
+    expect(parseDrillConfig(raw).arm).toEqual({ endpoint, credentialMode: "default", cloud });
+  });
+
+  it("staticToken takes the token's variable name from config, never a token", () => {
+    const raw = validRawConfig();
+    raw.arm = { credentialMode: "staticToken", tokenVariable: "MY_LOCAL_ARM_TOKEN", endpoint: "https://localhost:8443" };
+    expect(parseDrillConfig(raw).arm).toEqual({ endpoint: "https://localhost:8443", credentialMode: "staticToken", cloud: "AzureCloud", tokenVariable: "MY_LOCAL_ARM_TOKEN" });
   });
 
   it("lets FAILOVER_DRILL_ARM_ENDPOINT override the configured endpoint", () => {
@@ -47,13 +56,13 @@ describe("parseDrillConfig: a valid config", () => {
     expect(c.arm.endpoint).toBe("http://127.0.0.1:5555");
   });
 
-  it("accepts a bare endpoint string, the mode following the host", () => {
-    const twin = validRawConfig();
-    twin.arm = "http://127.0.0.1:7000";
-    expect(parseDrillConfig(twin).arm).toEqual({ endpoint: "http://127.0.0.1:7000", credentialMode: "twin" });
+  it("accepts a bare endpoint string, with the default credential mode", () => {
     const azure = validRawConfig();
     azure.arm = "https://management.usgovcloudapi.net";
-    expect(parseDrillConfig(azure).arm.credentialMode).toBe("default");
+    expect(parseDrillConfig(azure).arm).toMatchObject({ endpoint: "https://management.usgovcloudapi.net", credentialMode: "default" });
+    const local = validRawConfig();
+    local.arm = "http://127.0.0.1:7000";
+    expect(drillConfigProblems(local)).toEqual([expect.stringMatching(/arm\.endpoint: "http:\/\/127\.0\.0\.1:7000" is not https/)]);
   });
 
   it("accepts protected items by friendly name or fabric/container/name", () => {
@@ -75,12 +84,18 @@ const invalid: { why: string; mutate: (c: Raw) => void; path: string; says: stri
   { why: "vault name missing", mutate: (c) => delete c.vault.name, path: "vault.name", says: "missing, expected a string" },
   { why: "resource group ends in a period", mutate: (c) => (c.vault.resourceGroup = "contoso-dr."), path: "vault.resourceGroup", says: "is not a resource group name" },
   { why: "vault not an object", mutate: (c) => (c.vault = "contoso-asr-vault"), path: "vault", says: '"contoso-asr-vault" is not an object' },
-  { why: "unknown credential mode", mutate: (c) => (c.arm.credentialMode = "magic"), path: "arm.credentialMode", says: '"magic" is not one of "default", "twin"' },
+  { why: "unknown credential mode", mutate: (c) => (c.arm.credentialMode = "magic"), path: "arm.credentialMode", says: '"magic" is not one of "default", "staticToken"' },
+  { why: "the old twin mode", mutate: (c) => (c.arm.credentialMode = "twin"), path: "arm.credentialMode", says: '"twin" is not one of "default", "staticToken"' },
+  { why: "unknown cloud", mutate: (c) => (c.arm = { cloud: "AzureGermanCloud" }), path: "arm.cloud", says: '"AzureGermanCloud" is not one of "AzureCloud", "AzureUSGovernment", "AzureChinaCloud"' },
+  { why: "staticToken over https to a remote host", mutate: (c) => (c.arm = { credentialMode: "staticToken", tokenVariable: "T", endpoint: "https://management.azure.com" }), path: "arm.endpoint", says: "is not a loopback URL" },
+  { why: "staticToken without its variable", mutate: (c) => (c.arm = { credentialMode: "staticToken", endpoint: "http://127.0.0.1:8443" }), path: "arm.tokenVariable", says: "missing, expected the name of the environment variable" },
+  { why: "token variable not a name", mutate: (c) => (c.arm.tokenVariable = "MY TOKEN"), path: "arm.tokenVariable", says: "is not an environment variable name" },
+  { why: "token variable with the default mode", mutate: (c) => (c.arm = { credentialMode: "default", tokenVariable: "T" }), path: "arm.tokenVariable", says: 'is only used with credentialMode "staticToken"' },
+  { why: "twinPort is gone", mutate: (c) => (c.arm.twinPort = 9000), path: "arm.twinPort", says: "is not a known key" },
   { why: "default credential over http", mutate: (c) => (c.arm = { credentialMode: "default", endpoint: "http://arm.contoso.example" }), path: "arm.endpoint", says: "is not https" },
-  { why: "twin credential to a remote host", mutate: (c) => (c.arm = { credentialMode: "twin", endpoint: "http://10.0.0.5:8443" }), path: "arm.endpoint", says: "is not a loopback URL" },
-  { why: "twin without endpoint or port", mutate: (c) => (c.arm = { credentialMode: "twin" }), path: "arm.endpoint", says: "missing, expected the twin URL" },
+  { why: "staticToken to a remote host", mutate: (c) => (c.arm = { credentialMode: "staticToken", tokenVariable: "T", endpoint: "http://10.0.0.5:8443" }), path: "arm.endpoint", says: "is not a loopback URL" },
+  { why: "staticToken without an endpoint", mutate: (c) => (c.arm = { credentialMode: "staticToken", tokenVariable: "T" }), path: "arm.endpoint", says: "missing, expected the loopback URL of the local ARM endpoint" },
   { why: "env endpoint not a URL", mutate: () => undefined, env: { [ARM_ENDPOINT_ENV]: "127.0.0.1:80" }, path: "arm.endpoint", says: `(from ${ARM_ENDPOINT_ENV})` },
-  { why: "twin port out of range", mutate: (c) => (c.arm = { credentialMode: "twin", twinPort: 70000 }), path: "arm.twinPort", says: "70000 is not a TCP port" },
   { why: "location with spaces", mutate: (c) => (c.location = "West Europe"), path: "location", says: '"West Europe" is not an Azure location name' },
   { why: "drill id with underscore", mutate: (c) => (c.drill.id = "Contoso_Drill"), path: "drill.id", says: "is not a drill id" },
   { why: "expiry not a date", mutate: (c) => (c.drill.expiry = "next tuesday"), path: "drill.expiry", says: "is not an ISO 8601 date" },
@@ -118,7 +133,7 @@ const invalid: { why: string; mutate: (c: Raw) => void; path: string; says: stri
   { why: "allow-list direction unknown", mutate: (c) => (c.testNetwork.allowList[0].direction = "Sideways"), path: "testNetwork.allowList[0].direction", says: "is not one of" },
   { why: "allow-list ports malformed", mutate: (c) => (c.testNetwork.allowList[0].ports = "rdp"), path: "testNetwork.allowList[0].ports", says: "is not a port or port range" },
   { why: "DC test IP reserved by Azure", mutate: (c) => (c.directoryCopy.items[0].testIp = "10.10.1.1"), path: "directoryCopy.items[0].testIp", says: "reserved by Azure" },
-  { why: "DC test IP outside its subnet", mutate: (c) => (c.directoryCopy.items[0].testIp = "10.10.2.4"), path: "directoryCopy.items[0].testIp", says: "is outside subnet 10.10.1.0/24" },
+  { why: "DC test IP outside its subnet", mutate: (c) => (c.directoryCopy.items[0].testIp = "10.10.2.4"), path: "directoryCopy.items[0].testIp", says: "is outside subnet 10.10.1.0/24. It becomes the test network's DNS server, so it must be a usable address of directoryCopy.subnet" },
   { why: "DC test IP not an address", mutate: (c) => (c.directoryCopy.items[0].testIp = "dc01"), path: "directoryCopy.items[0].testIp", says: '"dc01" is not an IPv4 address' },
   { why: "DC broadcast address", mutate: (c) => (c.directoryCopy.items[0].testIp = "10.10.1.255"), path: "directoryCopy.items[0].testIp", says: "reserved by Azure" },
   { why: "DC subnet not in the test network", mutate: (c) => (c.directoryCopy.subnet = "snet-ad"), path: "directoryCopy.subnet", says: "is not one of the test network's subnets" },
@@ -145,7 +160,7 @@ const invalid: { why: string; mutate: (c: Raw) => void; path: string; says: stri
     path: "expected[1].inGuestChecks[0].commandId",
     says: "is not one of",
   },
-  { why: "notes over 1024 characters", mutate: (c) => (c.notes = "x".repeat(1025)), path: "notes", says: "longer than 1024 characters" },
+  { why: "notes over 1024 characters", mutate: (c) => (c.notes = "x".repeat(1025)), path: "notes", says: "is 1025 characters long; the notes become the test failover cleanup comments, which hold at most 1024" },
   { why: "negative cleanup timeout", mutate: (c) => (c.timeouts.cleanupMinutes = -5), path: "timeouts.cleanupMinutes", says: "at least 1 minute" },
   { why: "fractional RTO", mutate: (c) => (c.rtoTargetMinutes = 1.5), path: "rtoTargetMinutes", says: "not a whole number of minutes" },
   { why: "misspelt nested key", mutate: (c) => (c.testNetwork.subnet = "x"), path: "testNetwork.subnet", says: "is not a known key" },
@@ -263,7 +278,7 @@ describe("the stack files", () => {
   it("Pulumi.test.yaml is the Contoso drill on the twin", () => {
     const c = parseDrillConfig(readRawDrillConfig(stackConfig("Pulumi.test.yaml")), { env: { [ARM_ENDPOINT_ENV]: "http://127.0.0.1:41234" } });
     expect(c.vault).toEqual({ subscriptionId: "11111111-1111-1111-1111-111111111111", resourceGroup: "contoso-dr", name: "contoso-asr-vault" });
-    expect(c.arm).toEqual({ endpoint: "http://127.0.0.1:41234", credentialMode: "twin" });
+    expect(c.arm).toEqual({ endpoint: "http://127.0.0.1:41234", credentialMode: "staticToken", cloud: "AzureCloud", tokenVariable: "FAILOVER_DRILL_ARM_TOKEN" });
     expect(c.scope.recoveryPlan).toBe("rp-contoso-tier1");
     expect(c.directoryCopy?.items[0]).toMatchObject({ friendlyName: "DC01", testIp: "10.10.1.4" });
     expect(c.testNetwork.subnets.map((s) => s.name)).toEqual(["snet-identity", "snet-data", "snet-app", "snet-web"]);
@@ -272,13 +287,13 @@ describe("the stack files", () => {
 
   it("Pulumi.test.yaml without an endpoint says how to give one", () => {
     expect(drillConfigProblems(readRawDrillConfig(stackConfig("Pulumi.test.yaml")))).toEqual([
-      expect.stringMatching(/^failover-drill:arm\.endpoint: missing, expected the twin URL.*FAILOVER_DRILL_ARM_ENDPOINT/),
+      expect.stringMatching(/^failover-drill:arm\.endpoint: missing, expected the loopback URL of the local ARM endpoint.*FAILOVER_DRILL_ARM_ENDPOINT/),
     ]);
   });
 
   it("examples/Pulumi.azure-example.yaml is the same drill for a real subscription", () => {
     const c = parseDrillConfig(readRawDrillConfig(stackConfig("examples/Pulumi.azure-example.yaml")));
-    expect(c.arm).toEqual({ endpoint: "https://management.azure.com", credentialMode: "default" });
+    expect(c.arm).toEqual({ endpoint: "https://management.azure.com", credentialMode: "default", cloud: "AzureCloud" });
     expect(c.scope.recoveryPlan).toBe("rp-contoso-tier1");
     expect(c.expected.find((e) => e.friendlyName === "APP01")?.inGuestChecks?.[0].name).toBe("resolve-domain");
   });

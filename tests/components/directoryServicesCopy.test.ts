@@ -34,7 +34,7 @@ function dc(friendlyName: string, guid: string, testIp: string, tfoStaticIp?: st
 const common = {
   drillId: "contoso-tier1",
   vault: { subscriptionId: "11111111-1111-1111-1111-111111111111", resourceGroup: "contoso-dr", name: "contoso-asr-vault" },
-  arm: { endpoint: "http://127.0.0.1:8443", credentialMode: "twin" as const },
+  arm: { endpoint: "http://127.0.0.1:8443", credentialMode: "staticToken" as const, tokenVariable: "FAILOVER_DRILL_ARM_TOKEN" },
   testNetworkId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/contoso-drill-vnet",
   testSubnets: [{ name: "snet-identity", addressPrefix: "10.10.1.0/24" }],
   notes: "drill notes",

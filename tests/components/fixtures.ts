@@ -10,7 +10,7 @@ export const PROD_VNET = `/subscriptions/${SUB}/resourceGroups/contoso-recovery/
 export function validRawConfig(): Record<string, any> {
   return {
     vault: { subscriptionId: SUB, resourceGroup: "contoso-dr", name: "contoso-asr-vault" },
-    arm: { credentialMode: "twin", endpoint: "http://127.0.0.1:8443" },
+    arm: { credentialMode: "staticToken", tokenVariable: "FAILOVER_DRILL_ARM_TOKEN", endpoint: "http://127.0.0.1:8443" },
     location: "westeurope",
     drill: { id: "contoso-tier1", owner: "dr-team@contoso.example", expiry: "2030-12-31" },
     scope: { recoveryPlan: "rp-contoso-tier1" },
@@ -71,6 +71,10 @@ export function protectedItem(f: FakeItem) {
     properties: {
       friendlyName: f.friendlyName,
       protectionState: "Protected",
+      // What an idle protected Hyper-V item allows (twin/asr IDLE_OPERATIONS, from the SDK session records).
+      allowedOperations: ["PlannedFailover", "UnplannedFailover", "DisableProtection", "TestFailover"],
+      testFailoverState: "None",
+      healthErrors: [] as { errorCode: string; errorLevel: string; errorMessage: string; recommendedAction?: string }[],
       providerSpecificDetails: {
         instanceType: "HyperVReplicaAzure",
         recoveryAzureVmName: f.friendlyName,

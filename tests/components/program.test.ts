@@ -1,9 +1,15 @@
-// The whole program (index.ts) under mocks: config from stack config, item settings from the invokes,
-// the components composed in order, the application test failover depending on the directory copy.
+// The whole program (index.ts: one DrDrill) under mocks: config from stack config, item settings from the
+// invokes, the components composed in order under the drill, the application test failover depending on
+// the directory copy.
 import * as pulumi from "@pulumi/pulumi";
 import { TEST_FAILOVER_TYPE } from "../../components/drillTypes";
 import { Harness, installMocks, settle } from "./mockHarness";
-import { CONTAINER, FABRIC, PROD_VNET, SUB, protectedItem, recoveryPlan, validRawConfig } from "./fixtures";
+import { CONTAINER, FABRIC, PROD_VNET, SUB, itemId, protectedItem, recoveryPlan, validRawConfig } from "./fixtures";
+
+// The failure predictor reads the recovery region through the drill's ARM client; here: an empty region.
+jest.mock("../../components/recoveryRegionArm", () => ({
+  recoveryRegionArmReader: () => ({ listAll: async () => [], tryGet: async () => undefined }),
+}));
 
 const SSE_ACCOUNT = `/subscriptions/${SUB}/resourceGroups/contoso-dr/providers/Microsoft.Storage/storageAccounts/contosoreplsse`;
 const PLAIN_ACCOUNT = `/subscriptions/${SUB}/resourceGroups/contoso-dr/providers/Microsoft.Storage/storageAccounts/contosorepl`;
@@ -15,6 +21,22 @@ function setItems(list: Parameters<typeof protectedItem>[0][]) {
   for (const f of list) items[f.guid] = protectedItem(f);
 }
 let plan = recoveryPlan("rp-contoso-tier1", [["guid-sql01"], ["guid-app01", "guid-web01"]]);
+/** The vault's job list and recovery plans as the drill's own ASR client reads them (no invoke exists). */
+let jobs: Record<string, any>[] = [];
+const vaultLists = { jobs: 0, protectedItems: 0 };
+jest.mock("../../components/asr/asrClient", () => ({
+  SiteRecoveryDrillClient: class {
+    arm = { listAll: async () => [{ name: plan.name }] };
+    async listJobs() {
+      vaultLists.jobs++;
+      return jobs;
+    }
+    async listProtectedItems() {
+      vaultLists.protectedItems++;
+      return Object.values(items);
+    }
+  },
+}));
 
 function invoke(token: string, inputs: Record<string, any>): Record<string, any> {
   switch (token) {
@@ -54,6 +76,9 @@ beforeAll(async () => {
 beforeEach(() => {
   harness.resources.length = 0;
   harness.invokes.length = 0;
+  jobs = [];
+  vaultLists.jobs = 0;
+  vaultLists.protectedItems = 0;
   plan = recoveryPlan("rp-contoso-tier1", [["guid-sql01"], ["guid-app01", "guid-web01"]]);
   setItems([
     { guid: "guid-dc01", friendlyName: "DC01", subnet: "snet-identity", staticIp: "10.10.1.4", managedDisks: false, storageAccount: PLAIN_ACCOUNT },
@@ -85,39 +110,55 @@ describe("the drill program", () => {
     expect(tokens).toContain("azure-native:storage:getStorageAccount");
   });
 
-  it("declares the network, storage, the directory copy and the application test failover", () => {
+  it("sends every azure-native resource and invoke through one provider pinned to the vault's subscription", () => {
+    const providers = harness.byType("pulumi:providers:azure-native");
+    expect(providers.map((p) => [p.name, p.inputs.subscriptionId])).toEqual([["drill-vault-subscription", SUB]]);
+    const ref = `${providers[0].urn}::`;
+    const azureResources = harness.resources.filter((r) => r.type.startsWith("azure-native:"));
+    expect(azureResources.length).toBeGreaterThanOrEqual(4);
+    for (const r of azureResources) expect({ resource: `${r.type}/${r.name}`, provider: r.provider.startsWith(ref) }).toEqual({ resource: `${r.type}/${r.name}`, provider: true });
+    const azureInvokes = harness.invokes.filter((i) => i.token.startsWith("azure-native:"));
+    expect(azureInvokes.length).toBeGreaterThanOrEqual(6);
+    for (const i of azureInvokes) expect({ invoke: i.token, provider: (i.provider ?? "").startsWith(ref) }).toEqual({ invoke: i.token, provider: true });
+  });
+
+  it("declares one DrDrill holding its provider, the network, storage, the directory copy and the application test failover", () => {
     const top = harness.resources.filter((r) => r.parent === "" || r.parent.includes("pulumi:pulumi:Stack"));
-    expect(top.map((r) => `${r.type}/${r.name}`).sort()).toEqual([
-      "failover-drill:drill:DirectoryServicesCopy/directory-copy",
+    expect(top.map((r) => `${r.type}/${r.name}`)).toEqual(["failover-drill:index:DrDrill/drill"]);
+    const children = harness.resources.filter((r) => r.parent === top[0].urn);
+    expect(children.map((r) => `${r.type}/${r.name}`).sort()).toEqual([
+      "failover-drill:drill:DirectoryServicesCopy/drill-directory-copy",
       "failover-drill:drill:DrillStorage/drill-storage",
-      "failover-drill:drill:IsolatedTestNetwork/test-network",
-      `${TEST_FAILOVER_TYPE}/application`,
+      "failover-drill:drill:IsolatedTestNetwork/drill-test-network",
+      "failover-drill:drill:RecoveryRegionFacts/drill-recovery-region",
+      `${TEST_FAILOVER_TYPE}/drill-application`,
+      "pulumi:providers:azure-native/drill-vault-subscription",
     ]);
   });
 
   it("points the test network's DNS at the DC copy and tags the drill's resources", () => {
-    const vnet = harness.one("azure-native:network:VirtualNetwork", "test-network-vnet");
+    const vnet = harness.one("azure-native:network:VirtualNetwork", "drill-test-network-vnet");
     expect(vnet.inputs.dhcpOptions).toEqual({ dnsServers: ["10.10.1.4"] });
     expect(vnet.inputs.tags).toEqual({ "drill-id": "contoso-tier1", "drill-owner": "dr-team@contoso.example", "drill-expiry": "2030-12-31" });
     expect(harness.one("azure-native:storage:StorageAccount").inputs.tags).toMatchObject({ "drill-id": "contoso-tier1" });
   });
 
   it("makes the application test failover depend on the DC copy (so destroy cleans the DC last)", () => {
-    const dcTfo = harness.one(TEST_FAILOVER_TYPE, "directory-copy-tfo");
-    const app = harness.one(TEST_FAILOVER_TYPE, "application");
+    const dcTfo = harness.one(TEST_FAILOVER_TYPE, "drill-directory-copy-tfo");
+    const app = harness.one(TEST_FAILOVER_TYPE, "drill-application");
     expect(dcTfo.inputs.role).toBe("directory-copy");
     expect(app.inputs.role).toBe("application");
     expect(app.dependencies).toContain(dcTfo.urn);
   });
 
   it("hands the application test failover the plan scope and the item snapshots", () => {
-    const app = harness.one(TEST_FAILOVER_TYPE, "application").inputs;
+    const app = harness.one(TEST_FAILOVER_TYPE, "drill-application").inputs;
     expect(app.scope).toEqual({ kind: "recoveryPlan", recoveryPlanName: "rp-contoso-tier1", recoveryPlanId: plan.id });
     expect(app.testNetworkId).toBe(`/subscriptions/${SUB}/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/virtualNetworks/contoso-drill-vnet`);
     expect(app.recoveryPointType).toBe("LatestProcessed");
     expect(app.rtoTargetMinutes).toBe(60);
     expect(app.vault).toEqual({ subscriptionId: SUB, resourceGroup: "contoso-dr", name: "contoso-asr-vault" });
-    expect(app.arm).toEqual({ endpoint: "http://127.0.0.1:8443", credentialMode: "twin" });
+    expect(app.arm).toEqual({ endpoint: "http://127.0.0.1:8443", credentialMode: "staticToken", cloud: "AzureCloud", tokenVariable: "FAILOVER_DRILL_ARM_TOKEN" });
     const byName = Object.fromEntries(app.items.map((i: any) => [i.friendlyName, i]));
     expect(Object.keys(byName)).toEqual(["SQL01", "APP01", "WEB01"]);
     expect(byName.SQL01).toMatchObject({ recoveryVmSize: "Standard_E4s_v3", targetSizeMaxNics: 2, availabilitySetSku: "Aligned", useManagedDisks: "true", replicationStorageSseEnabled: false, productionRecoveryNetworkId: PROD_VNET });
@@ -127,7 +168,7 @@ describe("the drill program", () => {
   });
 
   it("gives the DC copy its own snapshot and expectations", () => {
-    const dc = harness.one(TEST_FAILOVER_TYPE, "directory-copy-tfo").inputs;
+    const dc = harness.one(TEST_FAILOVER_TYPE, "drill-directory-copy-tfo").inputs;
     expect(dc.scope.items.map((i: any) => i.friendlyName)).toEqual(["DC01"]);
     expect(dc.recoveryPointType).toBe("LatestApplicationConsistent");
     expect(dc.expected).toEqual([{ friendlyName: "DC01", ip: "10.10.1.4", size: "Standard_D2s_v3" }]);
@@ -151,6 +192,8 @@ describe("the drill program refuses at preview", () => {
     plan = recoveryPlan("rp-contoso-tier1", [Array.from({ length: 101 }, (_, i) => `guid-${i}`)]);
     await expect(run()).rejects.toThrow('failover-drill:scope.recoveryPlan: "rp-contoso-tier1" holds 101 protected items; a recovery plan holds at most 100');
     expect(harness.invokes.filter((i) => i.token.endsWith("getReplicationProtectedItem"))).toHaveLength(0);
+    // The scope is read before the drill declares any child: only the DrDrill component itself exists.
+    expect(harness.resources.map((r) => r.type)).toEqual(["failover-drill:index:DrDrill", "pulumi:providers:azure-native"]);
   });
 
   it("a recovery plan that also holds the DC", async () => {
@@ -178,5 +221,60 @@ describe("the drill program refuses at preview", () => {
   it("a protected item the vault does not hold, naming the config entry", async () => {
     plan = recoveryPlan("rp-contoso-tier1", [["guid-sql01", "guid-missing"]]);
     await expect(run()).rejects.toThrow(/failover-drill:scope\.recoveryPlan \(rp-contoso-tier1\): reading protected item .*guid-missing in vault contoso-asr-vault failed/);
+  });
+});
+
+describe("the drill program hands the policy gate each item's readiness", () => {
+  const testVnet = `/subscriptions/${SUB}/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/virtualNetworks/contoso-drill-vnet`;
+  const otherVnet = `/subscriptions/${SUB}/resourceGroups/someone-else/providers/Microsoft.Network/virtualNetworks/their-vnet`;
+  const appItems = () => Object.fromEntries(harness.one(TEST_FAILOVER_TYPE, "drill-application").inputs.items.map((i: any) => [i.friendlyName, i]));
+
+  it("reads the vault's job list once and leaves healthy idle items without readiness facts", async () => {
+    await run();
+    expect(vaultLists.jobs).toBe(1);
+    for (const item of Object.values(appItems()) as any[]) expect(item.readiness).toBeUndefined();
+  });
+
+  it("an item in someone else's test failover: the phase and the job, with its start and network", async () => {
+    items["guid-app01"].properties.allowedOperations = ["TestFailoverCleanup"];
+    items["guid-app01"].properties.testFailoverState = "WaitingForCompletion";
+    jobs = [
+      {
+        id: "j1", name: "job-42",
+        properties: { scenarioName: "TestFailover", state: "Succeeded", startTime: "2030-01-02T03:04:05Z", targetObjectId: itemId("guid-app01"), targetObjectName: "guid-app01", customDetails: { instanceType: "TestFailoverJobDetails", networkName: otherVnet } },
+      },
+    ];
+    await run();
+    expect(appItems().APP01.readiness).toEqual({
+      phase: "waitingForCleanup",
+      allowedOperations: ["TestFailoverCleanup"],
+      testFailoverState: "WaitingForCompletion",
+      job: { name: "job-42", scenarioName: "TestFailover", state: "Succeeded", startTime: "2030-01-02T03:04:05Z", network: otherVnet },
+      criticalHealthErrors: [],
+      allowUnhealthy: false,
+    });
+    expect(appItems().SQL01.readiness).toBeUndefined();
+  });
+
+  it("an item in this drill's own test failover is left to the provider (it adopts it)", async () => {
+    items["guid-app01"].properties.allowedOperations = ["TestFailoverCleanup"];
+    items["guid-app01"].properties.testFailoverState = "WaitingForCompletion";
+    jobs = [{ id: "j1", name: "job-7", properties: { scenarioName: "TestFailover", state: "Succeeded", targetObjectId: itemId("guid-app01"), customDetails: { networkName: testVnet } } }];
+    await run();
+    expect(appItems().APP01.readiness).toBeUndefined();
+  });
+
+  it("an unhealthy item: its critical health errors, and whether scope.allowUnhealthy lists it", async () => {
+    items["guid-web01"].properties.healthErrors = [
+      { errorCode: "161003", errorLevel: "Error", errorMessage: "Target network settings are not configured for virtual machine 'WEB01'.", recommendedAction: "Configure the target network settings in Compute and Network." },
+      { errorCode: "150039", errorLevel: "Warning", errorMessage: "Replication is lagging." },
+    ];
+    await run();
+    expect(appItems().WEB01.readiness).toMatchObject({
+      phase: "idle",
+      criticalHealthErrors: [{ errorCode: "161003", errorLevel: "Error", errorMessage: expect.stringContaining("Target network settings"), recommendedAction: expect.stringContaining("Compute and Network") }],
+      allowUnhealthy: false,
+    });
+    expect(appItems().WEB01.readiness.criticalHealthErrors).toHaveLength(1);
   });
 });

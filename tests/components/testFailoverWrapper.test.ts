@@ -3,7 +3,8 @@
 // the provider to run the cleanup.
 import * as path from "path";
 
-const IMPL = path.join(process.cwd(), "dist", "components", "asr", "provider.js");
+// What failover-drill/provider resolves to in this repository (package self-reference, built by npm run build).
+const IMPL = path.join(__dirname, "..", "..", "dist", "components", "asr", "providerEntry.js");
 
 describe("TestFailover provider wrapper", () => {
   beforeEach(() => jest.resetModules());

@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { confirmNothingLeft } from "../../scripts/lib/cleanupCheck";
+import { SiteRecoveryDrillClient } from "../../components/asr/asrClient";
+import { itemPhase } from "../../components/asr/itemState";
 import { PulumiStack, pulumiEnv, ROOT, type CommandResult } from "../../scripts/lib/pulumiCli";
 import { startTwinProcess, type TwinProcess } from "../../scripts/lib/twinProcess";
 import type { RequestLogEntry } from "../../twin/requestLog";
@@ -119,6 +120,8 @@ export class ChaosDrill {
     const env = pulumiEnv({ backendDir: path.join(this.dir, "backend"), extraPath: [path.join(ROOT, "twin", "plugins", "bin")], base: { ...process.env, PULUMI_BACKEND_URL: undefined } });
     env.FAILOVER_DRILL_ARM_ENDPOINT = twin.url;
     env.FAILOVER_DRILL_TWIN_TOKEN = TOKEN;
+    // Pulumi.test.yaml's arm.tokenVariable (static-token mode).
+    env.FAILOVER_DRILL_ARM_TOKEN = TOKEN;
     this.stack = new PulumiStack({ programDir: ROOT, stack: "test", env, configFile });
   }
 
@@ -275,7 +278,28 @@ export function retryAfterViolations(log: LogEntry[], retryAfterSeconds: number,
   return out;
 }
 
+/**
+ * Anything any drill left on the twin (chaos drills share one twin): an item that is not idle
+ * (components/asr/itemState.ts), or a `*-test` VM, NIC or disk anywhere in the subscription.
+ */
 export async function orphans(twin: ChaosTwin): Promise<string[]> {
-  const c = await confirmNothingLeft(twin.url, TOKEN, VAULT, true);
-  return c.leftovers;
+  process.env.FAILOVER_DRILL_CHAOS_TOKEN = TOKEN;
+  const client = new SiteRecoveryDrillClient(VAULT, { endpoint: twin.url, credentialMode: "staticToken", tokenVariable: "FAILOVER_DRILL_CHAOS_TOKEN", maxRetries: 0 });
+  const left: string[] = [];
+  try {
+    const jobs = (await client.listJobsPage()).jobs;
+    for (const item of await client.listProtectedItems()) {
+      const phase = itemPhase(item, jobs);
+      if (phase !== "idle") left.push(`protected item ${item.properties.friendlyName ?? item.name}: ${phase} (testFailoverState ${item.properties.testFailoverState})`);
+    }
+    const sub = `/subscriptions/${VAULT.subscriptionId}`;
+    for (const [kind, p, v] of [["test VM", "Microsoft.Compute/virtualMachines", "2024-07-01"], ["test NIC", "Microsoft.Network/networkInterfaces", "2024-05-01"], ["test disk", "Microsoft.Compute/disks", "2024-03-02"]]) {
+      for (const r of await client.arm.listAll<{ id: string; name: string }>(`${sub}/providers/${p}`, { "api-version": v })) {
+        if (/-test(\b|-|_|$)/i.test(r.name)) left.push(`${kind} ${r.id}`);
+      }
+    }
+  } catch (err) {
+    left.push(`could not look: ${(err as Error).message}`);
+  }
+  return left;
 }

@@ -91,7 +91,7 @@ export async function startTwinForE2E(opts: { fixture?: string | object; speed?:
 /** PulumiWorkspace options for twin mode: the ARM endpoint/token env and the stand-ins first on PATH. */
 export function twinModeEnv(twin: { url: string; token: string }): { env: NodeJS.ProcessEnv; extraPath: string[] } {
   return {
-    env: { FAILOVER_DRILL_ARM_ENDPOINT: twin.url, FAILOVER_DRILL_TWIN_TOKEN: twin.token },
+    env: { FAILOVER_DRILL_ARM_ENDPOINT: twin.url, FAILOVER_DRILL_TWIN_TOKEN: twin.token, FAILOVER_DRILL_ARM_TOKEN: twin.token },
     extraPath: [STANDIN_PLUGINS_BIN],
   };
 }

@@ -17,11 +17,14 @@ function fakeHttp(replies: Reply[]) {
 }
 
 function armClient(replies: Reply[], extra: Partial<ConstructorParameters<typeof ArmClient>[0]> = {}) {
+  // The static-token mode reads its token from this variable at request time.
+  process.env.FAILOVER_DRILL_TEST_TOKEN = "test-token";
   const http = fakeHttp(replies);
   const sleeps: number[] = [];
   const arm = new ArmClient({
     endpoint: "http://127.0.0.1:1",
-    credentialMode: "twin",
+    credentialMode: "staticToken",
+    tokenVariable: "FAILOVER_DRILL_TEST_TOKEN",
     httpClient: http.client,
     sleep: async (ms) => void sleeps.push(ms),
     retryDelayInMs: 100,
@@ -109,18 +112,33 @@ describe("ArmClient", () => {
     expect(seen).toHaveLength(0);
   });
 
-  it("sends the twin token (default or FAILOVER_DRILL_TWIN_TOKEN) and keeps it off the client object", async () => {
+  it("staticToken: sends the token of the named variable, read at request time, and keeps it off the client object", async () => {
     const { arm, seen } = armClient([{ status: 200, body: {} }, { status: 200, body: {} }]);
+    process.env.FAILOVER_DRILL_TEST_TOKEN = "first-token";
     await arm.get(P);
-    process.env.FAILOVER_DRILL_TWIN_TOKEN = "from-env";
+    process.env.FAILOVER_DRILL_TEST_TOKEN = "second-token";
     await arm.get(P);
-    delete process.env.FAILOVER_DRILL_TWIN_TOKEN;
-    expect(seen.map((s) => s.auth)).toEqual(["Bearer failover-drill-twin", "Bearer from-env"]);
-    expect(JSON.stringify({ ...arm, pipeline: undefined, httpClient: undefined })).not.toContain("failover-drill-twin");
+    delete process.env.FAILOVER_DRILL_TEST_TOKEN;
+    expect(seen.map((s) => s.auth)).toEqual(["Bearer first-token", "Bearer second-token"]);
+    expect(JSON.stringify({ ...arm, pipeline: undefined, httpClient: undefined })).not.toContain("second-token");
+  });
+
+  it("staticToken: refuses before sending anything when the token variable is unset", async () => {
+    const { arm, seen } = armClient([{ status: 200, body: {} }]);
+    delete process.env.FAILOVER_DRILL_TEST_TOKEN;
+    await expect(arm.get(P)).rejects.toThrow(/FAILOVER_DRILL_TEST_TOKEN \(arm.tokenVariable\).*empty or not set/);
+    expect(seen).toHaveLength(0);
   });
 
   it("refuses an http endpoint with real credentials", () => {
     expect(() => new ArmClient({ endpoint: "http://example", credentialMode: "default" })).toThrow(/https/);
+  });
+
+  it("staticToken: refuses a non-loopback endpoint, over https too", () => {
+    for (const endpoint of ["https://management.azure.com", "http://10.0.0.5:8443", "https://arm.contoso.example"]) {
+      expect(() => new ArmClient({ endpoint, credentialMode: "staticToken", tokenVariable: "X" })).toThrow(/not a loopback URL/);
+    }
+    expect(() => new ArmClient({ endpoint: "https://localhost:8443", credentialMode: "staticToken", tokenVariable: "X" })).not.toThrow();
   });
 
   it("follows nextLink pages", async () => {

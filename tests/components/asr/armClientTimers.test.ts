@@ -15,13 +15,14 @@ const script = `
 const http = require("http");
 const { ArmClient } = require(${JSON.stringify(CLIENT)});
 let n = 0;
+process.env.T = "token";
 const server = http.createServer((req, res) => {
   if (n++ === 0) return void req.socket.destroy(); // the first attempt is reset
   res.writeHead(200, { "Content-Type": "application/json" });
   res.end("{}");
 });
 server.listen(0, "127.0.0.1", async () => {
-  const arm = new ArmClient({ endpoint: "http://127.0.0.1:" + server.address().port, credentialMode: "twin", retryDelayInMs: 1, maxRetryDelayInMs: 1, requestTimeoutInMs: 30000 });
+  const arm = new ArmClient({ endpoint: "http://127.0.0.1:" + server.address().port, credentialMode: "staticToken", tokenVariable: "T", retryDelayInMs: 1, maxRetryDelayInMs: 1, requestTimeoutInMs: 30000 });
   const r = await arm.request("GET", "/subscriptions/s/resourceGroups/r/providers/Microsoft.RecoveryServices/vaults/v/replicationProtectedItems", { query: { "api-version": "x" } });
   console.log(JSON.stringify({ status: r.status, attempts: n }));
   server.closeAllConnections();

@@ -36,6 +36,8 @@ export async function startContosoTwin(speed = 300, edit?: (fixture: any) => voi
     fixture = parsed;
   }
   const t = await twinModule.startTwin({ port: 0, fixture, speed, stateDir, quiet: true });
+  // The inputs below use the static-token mode; the provider runs in this process and reads it here.
+  process.env.FAILOVER_DRILL_ARM_TOKEN = t.token;
   return {
     url: t.url.replace(/\/$/, ""),
     token: t.token,
@@ -126,7 +128,7 @@ export async function itemInputs(
     drillId: "drill-t",
     role: "application",
     vault: VAULT,
-    arm: { endpoint: twin.url, credentialMode: "twin" },
+    arm: { endpoint: twin.url, credentialMode: "staticToken", tokenVariable: "FAILOVER_DRILL_ARM_TOKEN" },
     scope: { kind: "protectedItems", items: items.map((i) => toProtectedItemRef(i)) },
     testNetworkId: net.id,
     testSubnets: net.subnets,

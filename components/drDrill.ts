@@ -1,0 +1,201 @@
+// One drill as one component: the isolated test network, the drill storage, the AD/DNS copy and the ASR
+// test failover of the applications, composed from the typed drill config (components/config.ts, the same
+// zod schema the stack config goes through). The repository's program (index.ts) is this component and
+// its outputs; a user's program `npm install`s the package and declares it the same way, or composes the
+// pieces (IsolatedTestNetwork, DrillStorage, DirectoryServicesCopy, TestFailover) itself.
+import * as pulumi from "@pulumi/pulumi";
+import type { DrillConfig } from "./config";
+import type { ItemSettingsSnapshot } from "./contract";
+import { DirectoryServicesCopy, DomainControllerItem } from "./directoryServicesCopy";
+import { resolveDrillScope, vaultReaders } from "./drillScope";
+import { DrillStorage } from "./drillStorage";
+import { IsolatedTestNetwork, TestSubnet } from "./isolatedTestNetwork";
+import { drillTags } from "./naming";
+import { virtualNetworkId } from "./contract";
+import { readRecoveryRegionFacts } from "./recoveryRegionFacts";
+import { RecoveryRegionFacts } from "./recoveryRegionFactsResource";
+import { recoveryRegionArmReader } from "./recoveryRegionArm";
+import { TestFailover } from "./testFailover";
+import { asReportedError } from "./userError";
+import { subscriptionProvider } from "./azureProvider";
+
+/** DrDrill's arguments: a parsed drill config (`parseDrillConfig(raw)` or `drillConfigFromStack()`). */
+export type DrDrillArgs = DrillConfig;
+
+/** What a drill report needs of one test failover. */
+export function drillResult(tfo: TestFailover) {
+  return {
+    id: tfo.id,
+    verdict: tfo.verdict,
+    failures: tfo.failures,
+    jobIds: tfo.jobIds,
+    testVms: tfo.testVms,
+    groupTimings: tfo.groupTimings,
+    rtoAchievedSeconds: tfo.rtoAchievedSeconds,
+  };
+}
+
+export type TestFailoverResult = ReturnType<typeof drillResult>;
+
+/** The drill's outputs, by the names the drill runner and the report read from the stack. */
+export interface DrDrillOutputs {
+  drillId: string;
+  armEndpoint: string;
+  testNetworkId: pulumi.Output<string>;
+  testNetworkName: pulumi.Output<string>;
+  testSubnets: pulumi.Output<Record<string, TestSubnet>>;
+  dnsServers: string[];
+  directoryCopyIps: pulumi.Output<string[]> | string[];
+  storageAccountId: pulumi.Output<string>;
+  storageAccountName: pulumi.Output<string>;
+  evidenceContainerUrl: pulumi.Output<string>;
+  itemSettings: ItemSettingsSnapshot[];
+  applicationTestFailover: TestFailoverResult;
+  directoryCopyTestFailover: TestFailoverResult | undefined;
+}
+
+/**
+ * A disaster-recovery drill: `pulumi up` stands up the isolated test network (DNS on the AD/DNS copy),
+ * the drill storage, test-fails-over the domain controller copy first and then the applications (a
+ * recovery plan or protected items), verifying each test VM; `pulumi destroy` cleans up the applications
+ * first and the DC copy last (Microsoft's test-failover guidance). Type token `failover-drill:index:DrDrill`.
+ *
+ * The scope is read from the vault before anything is declared (ComponentResource's async `initialize`):
+ * a bad item, plan or duplicate is a config error naming its path, and no child resource exists yet.
+ */
+export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
+  /**
+   * The drill's outputs once its scope is read; index.ts exports them as the stack's outputs. It rejects
+   * with the refusal when the scope is refused: await or export it so the refusal is the program's error.
+   * (No Output fields derived from it: each would be one more unhandled rejection of the same refusal.)
+   */
+  readonly outputs: Promise<DrDrillOutputs>;
+  readonly drillId: string;
+
+  constructor(name: string, args: DrDrillArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("failover-drill:index:DrDrill", name, args, opts);
+    this.outputs = this.getData();
+    this.drillId = args.drill.id;
+  }
+
+  // Called by ComponentResource's constructor with the args above. A user error (config path, value,
+  // expectation) is reported as is, without a stack (components/userError.ts).
+  protected async initialize(args: pulumi.Inputs, _opts?: unknown, name?: string): Promise<DrDrillOutputs> {
+    try {
+      const outputs = await this.declare(name!, args as DrDrillArgs);
+      this.registerOutputs(outputs);
+      return outputs;
+    } catch (err) {
+      throw asReportedError(err);
+    }
+  }
+
+  private async declare(name: string, cfg: DrDrillArgs): Promise<DrDrillOutputs> {
+    const parent = this;
+    // Every azure-native resource and invoke goes through this provider, pinned to the vault's subscription.
+    const azure = subscriptionProvider(`${name}-vault-subscription`, cfg.vault.subscriptionId, { parent });
+    const { application, directoryCopy: dcItems } = await resolveDrillScope(cfg, vaultReaders(cfg, azure));
+    const dcRefs = cfg.directoryCopy?.items ?? [];
+
+    // The failure predictor's facts (quota, VMs in the recovery resource groups, IPs taken in the test
+    // network), read before anything is declared; the policy pack turns them into findings.
+    const snapshots = [...application.items, ...dcItems].map((i) => i.snapshot);
+    const facts = await readRecoveryRegionFacts(recoveryRegionArmReader(cfg.arm), {
+      subscriptionId: cfg.vault.subscriptionId,
+      location: cfg.location,
+      sizes: snapshots.map((s) => s.recoveryVmSize).filter((s) => s !== ""),
+      recoveryResourceGroups: snapshots.flatMap((s) => /\/resourceGroups\/([^/]+)/i.exec(s.recoveryResourceGroupId ?? "")?.[1] ?? []),
+      testVnetId: virtualNetworkId(cfg.vault.subscriptionId, (cfg.testNetwork.resourceGroup ?? cfg.testNetwork.existingResourceGroup)!, cfg.testNetwork.vnetName),
+      testSubnets: cfg.testNetwork.subnets.map((s) => s.name),
+    });
+
+    const tags = drillTags(cfg.drill);
+    const dcIps = dcRefs.map((d) => d.testIp);
+    const isDc = (friendlyName: string) => dcItems.some((d) => d.ref.friendlyName.toLowerCase() === friendlyName.toLowerCase());
+
+    // Children are named from the drill's name, so two drills in one program do not collide.
+    const network = new IsolatedTestNetwork(`${name}-test-network`, {
+      subscriptionId: cfg.vault.subscriptionId,
+      location: cfg.location,
+      resourceGroupName: cfg.testNetwork.resourceGroup,
+      existingResourceGroupName: cfg.testNetwork.existingResourceGroup,
+      vnetName: cfg.testNetwork.vnetName,
+      addressSpace: cfg.testNetwork.addressSpace,
+      subnets: cfg.testNetwork.subnets,
+      allowList: cfg.testNetwork.allowList,
+      access: cfg.testNetwork.access,
+      dnsServers: dcIps,
+      items: [...application.items, ...dcItems].map((i) => i.snapshot),
+      tags,
+    }, { parent, providers: [azure] });
+    const testSubnets = cfg.testNetwork.subnets.map((s) => ({ name: s.name, addressPrefix: s.prefix }));
+
+    const storage = new DrillStorage(`${name}-storage`, {
+      resourceGroupName: network.resourceGroupName,
+      location: cfg.location,
+      accountNamePrefix: cfg.storage.accountNamePrefix,
+      containerName: cfg.storage.container,
+      tags,
+    }, { parent, providers: [azure] });
+
+    let directoryCopy: DirectoryServicesCopy | undefined;
+    if (cfg.directoryCopy) {
+      const domainControllers: DomainControllerItem[] = dcItems.map((dc, i) => {
+        const { friendlyName: _name, ip: _ip, ...rest } = cfg.expected.find((e) => e.friendlyName.toLowerCase() === dc.ref.friendlyName.toLowerCase()) ?? { friendlyName: "" };
+        return { ref: dc.ref, snapshot: dc.snapshot, testIp: cfg.directoryCopy!.items[i].testIp, expected: rest };
+      });
+      directoryCopy = new DirectoryServicesCopy(`${name}-directory-copy`, {
+        drillId: cfg.drill.id,
+        vault: cfg.vault,
+        arm: cfg.arm,
+        domainControllers,
+        testNetworkId: network.vnetId,
+        testSubnets,
+        recoveryPointType: cfg.directoryCopy.recoveryPointType,
+        notes: cfg.notes,
+        timeouts: cfg.timeouts,
+      }, { parent });
+    }
+
+    const testFailover = new TestFailover(
+      `${name}-application`,
+      {
+        drillId: cfg.drill.id,
+        role: "application",
+        vault: cfg.vault,
+        arm: cfg.arm,
+        scope: application.scope,
+        testNetworkId: network.vnetId,
+        testSubnets,
+        failoverDirection: "PrimaryToRecovery",
+        recoveryPointType: cfg.scope.recoveryPointType,
+        items: application.items.map((i) => i.snapshot),
+        expected: cfg.expected.filter((e) => !isDc(e.friendlyName)),
+        notes: cfg.notes,
+        timeouts: cfg.timeouts,
+        ...(cfg.rtoTargetMinutes !== undefined ? { rtoTargetMinutes: cfg.rtoTargetMinutes } : {}),
+      },
+      // The DC copy comes up first and is cleaned up last (Microsoft's test-failover guidance).
+      { parent, dependsOn: directoryCopy ? [directoryCopy.testFailover] : [] },
+    );
+
+    // Declared last so that a refusal above declares nothing; stack policies read it wherever it is.
+    new RecoveryRegionFacts(`${name}-recovery-region`, facts, { parent });
+
+    return {
+      drillId: cfg.drill.id,
+      armEndpoint: cfg.arm.endpoint,
+      testNetworkId: network.vnetId,
+      testNetworkName: network.vnetName,
+      testSubnets: network.subnets,
+      dnsServers: dcIps,
+      directoryCopyIps: directoryCopy ? directoryCopy.dcIps : [],
+      storageAccountId: storage.accountId,
+      storageAccountName: storage.accountName,
+      evidenceContainerUrl: storage.containerUrl,
+      itemSettings: [...dcItems, ...application.items].map((i) => i.snapshot),
+      applicationTestFailover: drillResult(testFailover),
+      directoryCopyTestFailover: directoryCopy ? drillResult(directoryCopy.testFailover) : undefined,
+    };
+  }
+}

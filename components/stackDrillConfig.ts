@@ -1,0 +1,16 @@
+// The drill config of the running stack: every `failover-drill:*` key, parsed once by the zod schema
+// (components/config.ts). The namespace is the package's, not the project's, so a user's project of any
+// name reads the same keys as this repository's `Pulumi.test.yaml`.
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE, DrillConfig, parseDrillConfig, readRawDrillConfig } from "./config";
+import { asReportedError } from "./userError";
+
+/** The stack's drill config; a bad one stops the program with every problem and its config path. */
+export function drillConfigFromStack(): DrillConfig {
+  const stackConfig = new pulumi.Config(CONFIG_NAMESPACE);
+  try {
+    return parseDrillConfig(readRawDrillConfig((key) => stackConfig.get(key)), { env: process.env });
+  } catch (err) {
+    throw asReportedError(err);
+  }
+}
