@@ -149,10 +149,13 @@ export const SESSION_FLAGS = {
   help: { type: "boolean" },
 } as const;
 
-/** Strict parseArgs with our UsageError (its own messages name the flag). */
-export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T) {
+type StrictFlags<T extends NonNullable<ParseArgsConfig["options"]>> = { args: string[]; options: T; strict: true; allowPositionals: false };
+
+/** Strict parseArgs with our UsageError (its own messages name the flag). The return type is spelled out because
+ * the inferred one names @types/node's unexported ParseArgsOptionsConfig, which the declaration build cannot emit. */
+export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T): ReturnType<typeof parseArgs<StrictFlags<T>>> {
   try {
-    return parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>({ args: argv, options, strict: true, allowPositionals: false });
+    return parseArgs<StrictFlags<T>>({ args: argv, options, strict: true, allowPositionals: false });
   } catch (err) {
     throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, "")}; see --help`);
   }
