@@ -91,6 +91,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
   }
 
   private async declare(name: string, cfg: DrDrillArgs): Promise<DrDrillOutputs> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- a name for the `{ parent }` every child takes; no callback rebinds this
     const parent = this;
     // Every azure-native resource and invoke goes through this provider, pinned to the vault's subscription.
     const azure = subscriptionProvider(`${name}-vault-subscription`, cfg.vault.subscriptionId, { parent });

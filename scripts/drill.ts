@@ -305,7 +305,7 @@ function armToken(arm: ArmConnection): () => Promise<string> {
   const cloud = cloudNamed(arm.cloud);
   let credential: import("@azure/identity").TokenCredential | undefined;
   return async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: @azure/identity only when a real-Azure readback asks for a token
     credential ??= new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential({ authorityHost: cloud.authorityHost });
     const token = await credential.getToken(cloud.resourceManagerScope);
     if (!token?.token) throw new Error(`no ARM token for ${cloud.name} (${cloud.resourceManagerScope})`);
