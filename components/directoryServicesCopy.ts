@@ -76,7 +76,8 @@ export class DirectoryServicesCopy extends pulumi.ComponentResource {
 
     for (const dc of args.domainControllers) {
       const warning = dcAddressWarning(dc);
-      if (warning) pulumi.log.warn(warning, this);
+      // Not awaited: the SDK's log calls never reject (undeliverable ones go to stderr) and keep the program alive until sent.
+      if (warning) void pulumi.log.warn(warning, this);
     }
 
     this.testFailover = new TestFailover(

@@ -99,6 +99,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
   }
 
   private async declare(name: string, declared: DeclaredArgs): Promise<DrDrillOutputs> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- a name for the `{ parent }` every child takes; no callback rebinds this
     const parent = this;
     const { kekCertificatePfx: kek, ...cfg } = declared;
     // Item reads, and every azure-native resource and invoke unless the test network has its own

@@ -114,7 +114,7 @@ export async function readConfiguredPlan(cfg: DrillConfig, planName: string, rea
       throw new DrillConfigError([problem(["scope", "recoveryPlan"], planName, `is not a recovery plan of vault ${cfg.vault.name} (it holds: ${held || "none"})`)]);
     }
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`failover-drill:scope.recoveryPlan: reading recovery plan ${JSON.stringify(planName)} in vault ${cfg.vault.name} failed: ${why}`);
+    throw new Error(`failover-drill:scope.recoveryPlan: reading recovery plan ${JSON.stringify(planName)} in vault ${cfg.vault.name} failed: ${why}`, { cause: err });
   }
 }
 

@@ -175,10 +175,11 @@ export interface ItemSettingsReaders {
  * `provider` — the drill's provider pinned to the vault's subscription — when given.
  */
 export function azureNativeReaders(provider?: pulumi.ProviderResource): ItemSettingsReaders {
-  /* eslint-disable @typescript-eslint/no-require-imports */
+  /* eslint-disable @typescript-eslint/no-require-imports -- lazy, so pure callers of this module never load the azure-native SDK */
   const recoveryservices = require("@pulumi/azure-native/recoveryservices") as typeof import("@pulumi/azure-native/recoveryservices");
   const compute = require("@pulumi/azure-native/compute") as typeof import("@pulumi/azure-native/compute");
   const storage = require("@pulumi/azure-native/storage") as typeof import("@pulumi/azure-native/storage");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const opts: pulumi.InvokeOptions = provider ? { provider } : {};
   return {
     getProtectedItem: (args) => recoveryservices.getReplicationProtectedItem(args, opts),
@@ -212,7 +213,7 @@ export async function readItemSettings(
       replicatedProtectedItemName: item.name,
     });
   } catch (err) {
-    throw new Error(`${configPath}: reading protected item ${item.fabricName}/${item.protectionContainerName}/${item.name} in vault ${vault.name} failed: ${describeError(err)}`);
+    throw new Error(`${configPath}: reading protected item ${item.fabricName}/${item.protectionContainerName}/${item.name} in vault ${vault.name} failed: ${describeError(err)}`, { cause: err });
   }
   const details = (raw.properties?.providerSpecificDetails ?? {}) as ProviderDetailsLike;
   const extras: SnapshotExtras = {};

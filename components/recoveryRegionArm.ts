@@ -5,7 +5,7 @@ import type { ArmConnection } from "./drillTypes";
 import type { ArmReader } from "./recoveryRegionFacts";
 
 export function recoveryRegionArmReader(arm: ArmConnection): ArmReader {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the program loads the ASR client only when it reads the region (program tests mock this module)
   const { ArmClient } = require("./asr/armClient") as typeof import("./asr/armClient");
   return new ArmClient({ ...arm });
 }

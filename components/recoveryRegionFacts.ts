@@ -9,7 +9,7 @@
 // the allowlist passes GETs only). The facts travel to the policy pack as the registered outputs of a
 // component resource (recoveryRegionFactsResource.ts). Pure (no Pulumi import): the policy pack reads
 // these types.
-import type { ExistingVmFact, IpInUseFact, RecoveryRegionFactsData, UsageFact, VmSizeFact } from "./contract";
+import type { ExistingVmFact, IpInUseFact, RecoveryRegionFactsData, VmSizeFact } from "./contract";
 export { RECOVERY_REGION_FACTS_TYPE } from "./contract";
 export type { ExistingVmFact, IpInUseFact, RecoveryRegionFactsData, UsageFact, VmSizeFact } from "./contract";
 export const COMPUTE_API_VERSION = "2024-07-01";
@@ -34,7 +34,7 @@ export interface RecoveryRegionQuery {
   testSubnets: string[];
 }
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- ARM list/GET bodies of several resource types; each fact reads its few fields by name
 
 async function listOrEmpty<T>(arm: ArmReader, path: string, query: Record<string, string>): Promise<T[]> {
   try {

@@ -16,15 +16,17 @@ type ProviderImpl = Pick<typeof import("./asr/providerEntry"), "check" | "diff" 
 // module without a filename, which Node neither self-references nor resolves beside the program.
 // All logic lives in components/asr/ (see its README).
 function loadProvider(): ProviderImpl {
+  /* eslint-disable @typescript-eslint/no-require-imports -- this function is serialized alone into state; top-level imports would not travel with it */
   const { createRequire }: typeof import("module") = require("module");
   const path: typeof import("path") = require("path");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const fromProgram = createRequire(path.resolve("package.json"));
   try {
     return fromProgram("failover-drill/provider") as ProviderImpl;
   } catch (e) {
     const err = e as { code?: string; message?: string };
     if (err && err.code === "MODULE_NOT_FOUND") {
-      throw new Error(`failover-drill: cannot load failover-drill/provider from the program directory ${path.resolve(".")} (${err.message}); install the package there (npm install failover-drill), or in its own repository build it (npm run build)`);
+      throw new Error(`failover-drill: cannot load failover-drill/provider from the program directory ${path.resolve(".")} (${err.message}); install the package there (npm install failover-drill), or in its own repository build it (npm run build)`, { cause: e });
     }
     throw e;
   }

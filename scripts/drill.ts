@@ -149,14 +149,13 @@ export const SESSION_FLAGS = {
   help: { type: "boolean" },
 } as const;
 
-type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
-/** parseArgs' typed result for these options (named, so the emitted declarations can refer to it). */
-export type ParsedFlags<T extends FlagOptions> = ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>>;
+type StrictFlags<T extends NonNullable<ParseArgsConfig["options"]>> = { args: string[]; options: T; strict: true; allowPositionals: false };
 
-/** Strict parseArgs with our UsageError (its own messages name the flag). */
-export function parseFlags<T extends FlagOptions>(argv: string[], options: T): ParsedFlags<T> {
+/** Strict parseArgs with our UsageError (its own messages name the flag). The return type is spelled out because
+ * the inferred one names @types/node's unexported ParseArgsOptionsConfig, which the declaration build cannot emit. */
+export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T): ReturnType<typeof parseArgs<StrictFlags<T>>> {
   try {
-    return parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>({ args: argv, options, strict: true, allowPositionals: false });
+    return parseArgs<StrictFlags<T>>({ args: argv, options, strict: true, allowPositionals: false });
   } catch (err) {
     throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, "")}; see --help`);
   }
@@ -306,7 +305,7 @@ function armToken(arm: ArmConnection): () => Promise<string> {
   const cloud = cloudNamed(arm.cloud);
   let credential: import("@azure/identity").TokenCredential | undefined;
   return async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: @azure/identity only when a real-Azure readback asks for a token
     credential ??= new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential({ authorityHost: cloud.authorityHost });
     const token = await credential.getToken(cloud.resourceManagerScope);
     if (!token?.token) throw new Error(`no ARM token for ${cloud.name} (${cloud.resourceManagerScope})`);

@@ -3,7 +3,6 @@
 // VM in the same VNet (Microsoft: "set the test network's DNS servers to its IP").
 import type { Twin } from "./twin";
 import type { ArmResource, Json } from "./store";
-import type { ScriptRule } from "./fixtures/types";
 import { nicIps, vnetOfNic } from "./arm/network";
 import { lookup, sameId } from "./arm/lookup";
 import { powerStateOf } from "./arm/compute";

@@ -162,7 +162,7 @@ export class ArmClient {
 
   private build(): { pipeline: Pipeline; httpClient: HttpClient } {
     if (this.pipeline && this.httpClient) return { pipeline: this.pipeline, httpClient: this.httpClient };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: nothing heavy is loaded (or captured) before a client is built
     const core = require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
     const pipeline = core.createEmptyPipeline();
     if (this.opts.credentialMode === "staticToken") {
@@ -177,7 +177,7 @@ export class ArmClient {
       };
       pipeline.addPolicy(staticToken);
     } else {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: @azure/identity only for the Entra ID credential mode
       const identity = require("@azure/identity") as typeof import("@azure/identity");
       // The cloud decides both where Entra ID issues the token and the Resource Manager scope it is for.
       const cloud = cloudNamed(this.opts.cloud);
@@ -214,7 +214,7 @@ export class ArmClient {
 
   async request<T = unknown>(method: "GET" | "POST", pathOrUrl: string, options: ArmRequestOptions = {}): Promise<ArmResponse<T>> {
     const { pipeline, httpClient } = this.build();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: nothing heavy is loaded (or captured) before a client is built
     const core = require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
     const url = this.url(pathOrUrl, options.query);
     const path = pathOf(url);

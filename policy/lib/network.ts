@@ -8,7 +8,7 @@
 // `dependencies`) when it is not.
 import { PolicyResource } from "@pulumi/policy";
 import { armIdParts, isTestFailover, sameArmId } from "./testFailover";
-import { asArray, asString, PreviewReader } from "./unknowns";
+import { asArray, asString, PreviewReader, PropertyBag } from "./unknowns";
 
 export const VIRTUAL_NETWORK_TYPE = "azure-native:network:VirtualNetwork";
 export const SUBNET_TYPE = "azure-native:network:Subnet";
@@ -127,7 +127,7 @@ export function subnetsOf(reader: PreviewReader, vnet: PolicyResource, resources
     return result;
 }
 
-function nsgRef(reader: PreviewReader, subnet: Record<string, any>): SubnetView["nsg"] {
+function nsgRef(reader: PreviewReader, subnet: PropertyBag): SubnetView["nsg"] {
     const nsg = subnet.networkSecurityGroup; // unknown here: let the caller's reader skip this subnet
     if (nsg === undefined || nsg === null) return { present: false };
     return { present: true, id: knownString(reader, () => nsg.id) };
@@ -201,7 +201,7 @@ function strings(...values: unknown[]): string[] {
     return out;
 }
 
-function ruleView(rule: Record<string, any>, fallbackName: string): SecurityRuleView {
+function ruleView(rule: PropertyBag, fallbackName: string): SecurityRuleView {
     return {
         name: String(rule.name ?? rule.securityRuleName ?? fallbackName),
         priority: typeof rule.priority === "number" ? rule.priority : Number(rule.priority ?? 4096),

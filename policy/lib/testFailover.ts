@@ -1,7 +1,7 @@
 // Finding the drill's TestFailover dynamic resources and reading the settings the rules check.
 import type { ItemSettingsSnapshot, NicSnapshot, TestFailoverInputs } from "failover-drill-contract";
 import { Cidr, idSegment, lastSegment, parseCidr, sameArmId, TEST_FAILOVER_TYPE } from "failover-drill-contract";
-import { PreviewReader, asArray, asString } from "./unknowns";
+import { PreviewReader, PropertyBag, asArray, asString } from "./unknowns";
 
 export { sameArmId, TEST_FAILOVER_TYPE };
 export type { ItemSettingsSnapshot, NicSnapshot, TestFailoverInputs };
@@ -11,7 +11,7 @@ export type { ItemSettingsSnapshot, NicSnapshot, TestFailoverInputs };
  * no static `__pulumiType`), so the type token is compared. The generic token is accepted too when the
  * props carry the TestFailover's unmistakable shape, in case a caller registers it without a module.
  */
-export function isTestFailover(type: string, props?: Record<string, any>): boolean {
+export function isTestFailover(type: string, props?: PropertyBag): boolean {
     if (type === TEST_FAILOVER_TYPE) return true;
     if (type !== "pulumi-nodejs:dynamic:Resource" || !props) return false;
     try {
@@ -61,7 +61,7 @@ export interface TestSubnet {
     cidr?: Cidr;
 }
 
-export function testSubnetsOf(props: Record<string, any>): TestSubnet[] {
+export function testSubnetsOf(props: PropertyBag): TestSubnet[] {
     return asArray<{ name: string; addressPrefix: string }>(props.testSubnets).map((s) => ({
         name: String(s.name),
         addressPrefix: String(s.addressPrefix),
@@ -99,7 +99,7 @@ export function armIdParts(id: string): { resourceGroup?: string; name?: string 
 
 /** The items of a TestFailover, each with its display name; unknown items are skipped by the reader. */
 export function itemsOf(
-    props: Record<string, any>,
+    props: PropertyBag,
     read: <T>(f: () => T) => T | undefined,
 ): { item: ItemSettingsSnapshot; name: string; index: number }[] {
     const items = read(() => asArray<ItemSettingsSnapshot>(props.items)) ?? [];
@@ -125,7 +125,7 @@ export interface ExpectedVmResultLike {
  * reports that the policy could not fully run, instead of the rule passing silently.
  */
 export function forEachItem(
-    props: Record<string, any>,
+    props: PropertyBag,
     check: (item: ItemSettingsSnapshot, name: string) => void,
 ): void {
     const reader = new PreviewReader();

@@ -14,7 +14,7 @@ import {
     resolveTestSubnet,
     TestSubnet,
 } from "./testFailover";
-import { asArray, asString } from "./unknowns";
+import { asArray, asString, PropertyBag } from "./unknowns";
 
 export interface IpClaim {
     ip: string;
@@ -33,7 +33,7 @@ export interface IpClaim {
 
 /** Every test IP a TestFailover's props pin, read through `read` so unknowns are skipped. */
 export function ipClaimsOf(
-    props: Record<string, any>,
+    props: PropertyBag,
     subnets: TestSubnet[] | undefined,
     read: <T>(f: () => T) => T | undefined,
     options: { recoveryIps?: boolean } = {},

@@ -9,6 +9,11 @@
 // still tells the user that part of the policy could not run. During `pulumi up` every input is known
 // again before the resource's step runs, and the same rule re-checks everything then.
 import { UnknownValueError, unknownCheckingProxy } from "@pulumi/policy";
+import type { ResourceValidationArgs } from "@pulumi/policy";
+
+/** A property bag (a resource's props or a nested object of them) as @pulumi/policy hands it: untyped, so
+ *  every fact in it is read through a PreviewReader and checked for its shape where it is used. */
+export type PropertyBag = ResourceValidationArgs["props"];
 
 export { UnknownValueError, unknownCheckingProxy };
 
@@ -58,6 +63,8 @@ export class PreviewReader {
 }
 
 /** Array.isArray that works through the policy proxy; non-arrays read as empty. */
+// The default stays `any` for callers that index loose preview JSON; PropertyBag's elements are `any` too.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the element type of @pulumi/policy's untyped props
 export function asArray<T = any>(value: unknown): T[] {
     return Array.isArray(value) ? (value as T[]) : [];
 }

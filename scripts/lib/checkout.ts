@@ -10,7 +10,7 @@ function findRoot(dir: string): string {
   }
 }
 // pulumiEnv.js is plain JS (setup.js needs it before anything is compiled), so it is not in dist/.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain-JS file outside dist/, found from the checkout root at run time
 const pulumiEnvModule = require(path.join(findRoot(__dirname), "scripts", "pulumiEnv.js")) as typeof import("../pulumiEnv");
 
 export const { ROOT, TOOLS_BIN, pulumiEnv } = pulumiEnvModule;

@@ -51,7 +51,7 @@ export interface EvidenceTarget {
  */
 export function azureEvidenceTarget(store: { storageAccountId: string; accountName: string; container: string }, cloud?: CloudName, credential?: TokenCredential): EvidenceTarget {
   // Loaded lazily: only the real-Azure path needs an identity.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy (see above)
   const identity = () => require("@azure/identity") as typeof import("@azure/identity");
   return {
     store: "azure",

@@ -87,7 +87,7 @@ export const credentialFound: PreflightCheck = async (ctx) => {
     return ctx.env[variable] ? [] : [`no credential: stack ${ctx.stack} reads its ARM token from the environment variable ${variable} (failover-drill:arm.tokenVariable), which is empty or not set`];
   }
   const cloud = cloudNamed(ctx.arm.cloud);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only the Entra ID credential mode needs @azure/identity
   const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
   try {
     const token = await new DefaultAzureCredential({ authorityHost: cloud.authorityHost }).getToken(cloud.resourceManagerScope, { abortSignal: AbortSignal.timeout(60_000) });

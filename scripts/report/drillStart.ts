@@ -39,12 +39,15 @@ const num = (v: unknown): number | undefined => {
 type Item = { friendlyName?: string; name?: string };
 const itemName = (i: Item) => i.friendlyName ?? i.name ?? "?";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the stack file is untyped YAML; each section has its own parser (parseEvidenceConfig) that checks its shape
+type StackConfig = Record<string, any>;
+
 /**
  * The start record from the stack config file the run uses. Throws an Error listing every problem of the
  * `failover-drill:evidence` section (the runner turns it into its bad-config exit before anything runs).
  */
 export function readDrillStart(input: { configFile: string; stack: string; root: string; trigger: Trigger; ranBy: RanBy; now?: Date }): DrillStart {
-  const config = ((YAML.parse(fs.readFileSync(input.configFile, "utf8")) as { config?: Record<string, any> })?.config ?? {}) as Record<string, any>;
+  const config = ((YAML.parse(fs.readFileSync(input.configFile, "utf8")) as { config?: StackConfig })?.config ?? {}) as StackConfig;
   const at = (input.now ?? new Date()).toISOString();
   const evidence = parseEvidenceConfig(config["failover-drill:evidence"]);
   if (evidence.problems.length) throw new Error(`The drill configuration has ${evidence.problems.length} problem(s) (fix them in Pulumi.${input.stack}.yaml):\n  - ${evidence.problems.join("\n  - ")}`);

@@ -10,11 +10,14 @@
 // provider puts the per-item reasons. This reads every line of each error, with the resource it belongs to.
 import type { ReportCause } from "./reportSchema";
 
+// eslint-disable-next-line no-control-regex -- the engine's ANSI colour codes (ESC [ … m); the control character is the point
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
+
 const indentOf = (line: string) => line.length - line.trimStart().length;
 
 /** Each error of the engine's text output with all its lines; `error:` lines outside Diagnostics too. */
 export function engineCauses(output: string): ReportCause[] {
-  const lines = output.replace(/\r/g, "").replace(/\x1b\[[0-9;]*m/g, "").split("\n");
+  const lines = output.replace(/\r/g, "").replace(ANSI_COLOUR, "").split("\n");
   const causes: ReportCause[] = [];
   const start = lines.findIndex((l) => /^Diagnostics:\s*$/.test(l.trim()) && indentOf(l) === 0);
   let subject: string | undefined;

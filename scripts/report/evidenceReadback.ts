@@ -12,6 +12,7 @@ import type { IsolationProof, Precondition, ReportCause } from "./reportSchema";
 
 export const API = { asr: "2025-08-01", network: "2024-05-01" };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- ARM/ASR response bodies as read back; the report takes the few fields it shows, each by name
 type Json = Record<string, any>;
 
 export interface VaultPath {

@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import type { IsolatedTestNetwork as NetworkClass, IsolatedTestNetworkArgs } from "../../components/isolatedTestNetwork";
 import { Harness, installMocks, settle, value } from "./mockHarness";
 import { PROD_VNET, SUB } from "./fixtures";

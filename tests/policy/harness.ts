@@ -12,7 +12,7 @@ import type {
 import { UnknownValueError, unknownCheckingProxy } from "../../policy/lib/unknowns";
 
 // The sentinels the engine sends for values unknown during preview (internal to @pulumi/policy).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module of @pulumi/policy (no export), from the pack's own node_modules
 const proxy = require("../../policy/node_modules/@pulumi/policy/proxy");
 export const UNKNOWN_STRING: any = proxy.unknownStringValue;
 export const UNKNOWN_ARRAY: any = proxy.unknownArrayValue;

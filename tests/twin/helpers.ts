@@ -10,7 +10,7 @@ export const TEST_VNET = `/subscriptions/${SUB}/resourceGroups/contoso-recovery/
 export interface Res {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 export async function startContoso(extra: Parameters<typeof startTwin>[0] = {}): Promise<TwinHandle> {

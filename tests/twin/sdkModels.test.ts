@@ -15,6 +15,7 @@ function sdkMappers(): Record<string, unknown> {
   const file = require.resolve("@azure/arm-recoveryservices-siterecovery/dist-esm/src/models/mappers.js");
   const js = ts.transpileModule(fs.readFileSync(file, "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
   const mod = { exports: {} as Record<string, unknown> };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluates the SDK's own mappers module, transpiled above, as CommonJS
   new Function("exports", "module", js)(mod.exports, mod);
   return mod.exports;
 }

@@ -2,7 +2,7 @@
 // NSGs (rule priority rules) and NICs (static/dynamic private IPs with Azure's reserved addresses).
 import type { Twin } from "../twin";
 import type { ArmResource, Json } from "../store";
-import { badRequest, conflict } from "../errors";
+import { badRequest } from "../errors";
 import { cidrContainsCidr, cidrsOverlap, formatIpv4, parseCidr, parseIpv4, staticIpProblem, usableAddresses, isIpv4 } from "./ipv4";
 import type { PutArgs, ResourceKind } from "./kind";
 import { lookup, nameOf, parentIdOf, sameId } from "./lookup";

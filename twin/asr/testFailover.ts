@@ -313,7 +313,6 @@ export function jobItemIds(job: JobRecord): string[] {
 }
 
 export function onJobFinished(twin: Twin, job: JobRecord): void {
-  const end = iso(job.endMs ?? twin.now());
   for (const id of jobItemIds(job)) {
     const item = twin.get(id);
     const meta = itemMeta(twin, id);

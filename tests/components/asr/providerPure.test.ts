@@ -1,7 +1,7 @@
 import { check, diff, jobFailureText, resourceIdOf } from "../../../components/asr/provider";
 import { verifyTestVms } from "../../../components/asr/verifier";
 import type { TestFailoverInputs } from "../../../components/drillTypes";
-import type { Job, ProtectedItem } from "../../../components/asr/types";
+import type { Job } from "../../../components/asr/types";
 
 const NET = "/subscriptions/s/resourceGroups/drill/providers/Microsoft.Network/virtualNetworks/drill-vnet";
 const PROD = "/subscriptions/s/resourceGroups/contoso-dr/providers/Microsoft.Network/virtualNetworks/contoso-recovery-vnet";
@@ -73,7 +73,6 @@ describe("diff (olds are old OUTPUTS)", () => {
 });
 
 describe("state helpers", () => {
-  const item = (tfs: string, ops: string[]): ProtectedItem => ({ id: ITEM, name: "dc01", properties: { testFailoverState: tfs, allowedOperations: ops, currentScenario: { scenarioName: "None", jobId: ".../replicationJobs/None" } } });
   it("ids are the scope's ARM ids", () => {
     expect(resourceIdOf(inputs())).toBe(ITEM);
     expect(resourceIdOf(inputs({ scope: { kind: "recoveryPlan", recoveryPlanName: "rp", recoveryPlanId: "/x/rp" } }))).toBe("/x/rp");

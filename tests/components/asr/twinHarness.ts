@@ -25,12 +25,12 @@ export interface RunningTwin {
 /** The Contoso twin; `edit` may change the parsed fixture first (e.g. mark an item unhealthy). */
 export async function startContosoTwin(speed = 300, edit?: (fixture: any) => void): Promise<RunningTwin> {
   // Required lazily so that the pure unit tests run even before the twin exists.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy (see above)
   const twinModule = require("../../../twin");
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "tfo-twin-"));
   let fixture: string | object = path.join(__dirname, "..", "..", "..", "twin", "fixtures", "contoso.yaml");
   if (edit) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, like the twin itself
     const parsed = require("../../../twin/fixtures/load").readFixture(fixture);
     edit(parsed);
     fixture = parsed;

@@ -66,7 +66,7 @@ describe("managed-disks-blocked-by-sse-replication-storage", () => {
     it("is advisory by default (SSE is always on today and supported for Hyper-V to Azure)", () => expect(policy.enforcementLevel).toBe("advisory"));
 
     it("policy/config/legacy-sse.json makes it mandatory, with the check on", () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- reads the shipped JSON pack config as the CLI would, at test time
         const config = require("../../../policy/config/legacy-sse.json");
         expect(config[policy.name]).toEqual({ enforcementLevel: "mandatory", sseBlocksManagedDisks: true });
         expect(Object.keys(config)).toEqual([policy.name]);
@@ -125,7 +125,7 @@ describe("managed-disks-prevent-failback", () => {
     });
 
     it("ships a pack config that makes it mandatory", () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- reads the shipped JSON pack config as the CLI would, at test time
         const config = require("../../../policy/config/failback-required.json");
         expect(config["managed-disks-prevent-failback"]).toEqual({ enforcementLevel: "mandatory", failbackRequired: true });
     });

@@ -1,5 +1,7 @@
 // Bastion hosts, public IPs and compute usages on the twin (twin/arm/bastion.ts, twin/arm/usages.ts):
 // Azure Bastion's documented subnet and NSG requirements are refused as ARM refuses them.
+import * as fs from "fs";
+import * as path from "path";
 import type { TwinHandle } from "../../../twin/index";
 import { bastionSubnetSecurityRules } from "../../../components/bastionAccess";
 import { NET_API, SUB, client, startContoso } from "../helpers";
@@ -7,7 +9,7 @@ import { NET_API, SUB, client, startContoso } from "../helpers";
 let t: TwinHandle;
 let arm: ReturnType<typeof client>;
 beforeAll(async () => {
-  t = await startContoso({ fixture: { ...(await import("yaml")).parse(require("fs").readFileSync(require("path").join(__dirname, "../../../twin/fixtures/contoso.yaml"), "utf8")), computeQuota: { regionalVCpus: 12, families: { standardDSv3Family: 6 } } } });
+  t = await startContoso({ fixture: { ...(await import("yaml")).parse(fs.readFileSync(path.join(__dirname, "../../../twin/fixtures/contoso.yaml"), "utf8")), computeQuota: { regionalVCpus: 12, families: { standardDSv3Family: 6 } } } });
   arm = client(t);
 });
 afterAll(async () => t.stop());

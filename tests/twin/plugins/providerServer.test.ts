@@ -5,6 +5,7 @@ import * as path from "path";
 import { serviceImplementation, StandInProvider } from "../../../twin/plugins/common/providerServer";
 
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the generated stubs are resolved from inside @pulumi/pulumi, as the server under test loads them
 const fromSdk = (m: string) => require(require.resolve(m, { paths: [sdkDir] }));
 const provproto = fromSdk("@pulumi/pulumi/proto/provider_pb");
 const structproto = fromSdk("google-protobuf/google/protobuf/struct_pb");

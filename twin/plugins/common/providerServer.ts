@@ -12,6 +12,7 @@ type Obj = Record<string, any>;
 // The generated stubs and grpc-js come from inside @pulumi/pulumi (its own dependencies), so the
 // stand-in speaks exactly the protocol version of the SDK the program uses.
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved at run time from inside @pulumi/pulumi (see above), untyped
 const fromSdk = (m: string) => require(require.resolve(m, { paths: [sdkDir] }));
 const grpc = fromSdk("@grpc/grpc-js");
 const provproto = fromSdk("@pulumi/pulumi/proto/provider_pb");
