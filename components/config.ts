@@ -122,6 +122,11 @@ export type ItemRefConfig = z.infer<typeof itemRefSchema>;
 
 const scopeSchema = z.strictObject({
   recoveryPlan: nonEmpty("must be a recovery plan name").optional(),
+  /**
+   * Several recovery plans in one drill (a service spread over plans, each ≤ 100 items): one test
+   * failover per plan, all started after the directory copy, in parallel as the engine runs them.
+   */
+  recoveryPlans: z.array(nonEmpty("must be a recovery plan name")).min(1, { error: "must list at least one recovery plan" }).optional(),
   items: z.array(itemRefSchema).optional(),
   recoveryPointType: recoveryPointType.default("LatestProcessed"),
   /**
@@ -401,13 +406,23 @@ export function crossFieldProblems(raw: unknown): string[] {
   ];
 }
 
-/** Scope: exactly one of a recovery plan or a list of items, at least one item, none repeated. */
+/** Scope: exactly one of a recovery plan, a list of plans or a list of items, at least one item, none repeated. */
 function scopeProblems(scope: Rec): string[] {
   const problems: string[] = [];
-  const hasPlan = scope.recoveryPlan !== undefined;
+  const set = (["recoveryPlan", "recoveryPlans", "items"] as const).filter((k) => scope[k] !== undefined);
   const hasItems = scope.items !== undefined;
-  if (hasPlan && hasItems) problems.push(problem(["scope"], { recoveryPlan: scope.recoveryPlan, items: "..." }, "sets both recoveryPlan and items; only one of them may be set"));
-  if (!hasPlan && !hasItems) problems.push(problem(["scope"], scope, "must set recoveryPlan (one recovery plan) or items (protected items)"));
+  if (set.length > 1) {
+    const shown = Object.fromEntries(set.map((k) => [k, k === "items" ? "..." : scope[k]]));
+    problems.push(problem(["scope"], shown, `sets ${set.join(" and ")}; only one of recoveryPlan, recoveryPlans and items may be set`));
+  }
+  if (set.length === 0) problems.push(problem(["scope"], scope, "must set recoveryPlan (one recovery plan), recoveryPlans (several) or items (protected items)"));
+  const planNames = new Map<string, number>();
+  arr(scope.recoveryPlans).forEach((name, i) => {
+    if (typeof name !== "string") return;
+    const key = name.toLowerCase();
+    if (planNames.has(key)) problems.push(problem(["scope", "recoveryPlans", i], name, `repeats scope.recoveryPlans[${planNames.get(key)}]`));
+    else planNames.set(key, i);
+  });
   if (hasItems && Array.isArray(scope.items) && scope.items.length === 0) problems.push(problem(["scope", "items"], scope.items, "must list at least one protected item"));
   arr(scope.items).forEach((item, i) => {
     const r = rec(item);
@@ -679,11 +694,11 @@ export interface PlanMember {
  * Problems with a recovery plan's contents: at least one and at most 100 protected items (seed rule),
  * and no domain controller copy inside it (the DC is test-failed-over on its own, first).
  */
-export function recoveryPlanProblems(planName: string, members: PlanMember[], dcItems: ItemRefConfig[] = []): string[] {
+export function recoveryPlanProblems(planName: string, members: PlanMember[], dcItems: ItemRefConfig[] = [], planPath: ConfigPath = ["scope", "recoveryPlan"]): string[] {
   const problems: string[] = [];
-  if (members.length === 0) problems.push(problem(["scope", "recoveryPlan"], planName, "holds no protected items; a drill needs at least one item in scope"));
+  if (members.length === 0) problems.push(problem(planPath, planName, "holds no protected items; a drill needs at least one item in scope"));
   if (members.length > MAX_RECOVERY_PLAN_ITEMS) {
-    problems.push(problem(["scope", "recoveryPlan"], planName, `holds ${members.length} protected items; a recovery plan holds at most ${MAX_RECOVERY_PLAN_ITEMS}`));
+    problems.push(problem(planPath, planName, `holds ${members.length} protected items; a recovery plan holds at most ${MAX_RECOVERY_PLAN_ITEMS}`));
   }
   const memberKeys = new Map<string, string>();
   for (const m of members) {

@@ -150,7 +150,8 @@ export const SESSION_FLAGS = {
 } as const;
 
 /** Strict parseArgs with our UsageError (its own messages name the flag). */
-export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T) {
+// The return type is spelled out: with declarations on, tsc cannot name util's unexported option types.
+export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>> {
   try {
     return parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>({ args: argv, options, strict: true, allowPositionals: false });
   } catch (err) {
