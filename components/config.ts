@@ -31,6 +31,8 @@ export const CONFIG_KEYS = {
   storage: "object",
   evidence: "object",
   expected: "object",
+  expectedRules: "object",
+  expectedFile: "string",
   rtoTargetMinutes: "number",
   notes: "string",
   timeouts: "object",
@@ -248,6 +250,28 @@ const expectedSchema = z.strictObject({
   inGuestChecks: z.array(inGuestCheckSchema).optional(),
 });
 
+/**
+ * Expectations for every VM whose friendly name matches `match` (`*` any run of characters, `?` one;
+ * case-insensitive): how a 1,000-VM drill expects the same in-guest check of every VM without a
+ * 1,000-entry list in stack config. No `ip`: an address is per VM (the provider already checks each test
+ * VM against its item's replication settings).
+ */
+const expectedRuleSchema = z.strictObject({
+  match: nonEmpty('must be a friendly-name pattern ("*" any characters, "?" one), e.g. "APP*"'),
+  size: text(VM_SIZE, 'is not an Azure VM size (e.g. "Standard_D2s_v3")').optional(),
+  nicCount: z
+    .number()
+    .int({ error: "is not a whole number" })
+    .min(1, { error: "must be between 1 and 8" })
+    .max(8, { error: "must be between 1 and 8" })
+    .optional(),
+  inGuestChecks: z.array(inGuestCheckSchema).optional(),
+});
+export type ExpectedRuleConfig = z.infer<typeof expectedRuleSchema>;
+
+/** The `expected` list alone: what an `expectedFile` holds, validated by the same schema as `expected`. */
+export const expectedListSchema = z.array(expectedSchema);
+
 const timeoutsSchema = z.strictObject({
   testFailoverMinutes: wholeMinutes(24 * 60).default(120),
   cleanupMinutes: wholeMinutes(24 * 60).default(60),
@@ -264,6 +288,12 @@ const drillConfigSchema = z.strictObject({
   storage: storageSchema,
   evidence: evidenceSchema.optional(),
   expected: z.array(expectedSchema).default([]),
+  expectedRules: z.array(expectedRuleSchema).default([]),
+  /**
+   * A JSON or YAML file (path relative to the Pulumi project directory) holding more `expected` entries:
+   * stack config travels to the program in one environment variable of at most 128 KiB, a file does not.
+   */
+  expectedFile: nonEmpty("must be the path of a JSON or YAML file holding a list of expected results").optional(),
   rtoTargetMinutes: wholeMinutes(7 * 24 * 60).optional(),
   notes: z
     .string()
@@ -649,6 +679,11 @@ export function resolveArmConfig(raw: unknown, env: Record<string, string | unde
 export interface ParseOptions {
   /** Environment variables consulted for overrides (default: none, to keep parsing pure). */
   env?: Record<string, string | undefined>;
+  /**
+   * Reads `expectedFile` (its text, or throws): given by the program (relative to the project directory).
+   * Without it a config that names an expectedFile is a problem, so parsing stays pure.
+   */
+  readFile?: (file: string) => string;
 }
 
 /** Every problem in a raw drill config (keys without the namespace), or [] when it is valid. */
@@ -663,8 +698,45 @@ export function parseDrillConfig(raw: unknown, options: ParseOptions = {}): Dril
   return config;
 }
 
-function parse(raw: unknown, options: ParseOptions): { config?: DrillConfig; problems: string[] } {
-  if (rec(raw) === undefined) return { problems: [problem([], raw, "is not an object of failover-drill:* settings")] };
+/** The expected entries of `expectedFile`, as `expected` entries, or the problems (each naming the file). */
+function expectedFromFile(file: string, options: ParseOptions): { entries: unknown[]; problems: string[] } {
+  const at = (why: string) => ({ entries: [], problems: [problem(["expectedFile"], file, why)] });
+  if (!options.readFile) return at("cannot be read here (no file reader was given to the config parser)");
+  let text: string;
+  try {
+    text = options.readFile(file);
+  } catch (err) {
+    return at(`cannot be read: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    doc = /\.json$/i.test(file) ? JSON.parse(text) : (require("yaml") as typeof import("yaml")).parse(text);
+  } catch (err) {
+    return at(`is not valid ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const list = Array.isArray(doc) ? doc : rec(doc)?.expected;
+  if (!Array.isArray(list)) return at('must hold a list of expected results (or an object with an "expected" list)');
+  const result = expectedListSchema.safeParse(list);
+  if (result.success) return { entries: list, problems: [] };
+  // Paths inside the file: failover-drill:expectedFile(<file>)[3].size.
+  const problems = result.error.issues.flatMap((issue) =>
+    zodIssueProblems({ ...issue, path: ["expected", ...issue.path] } as z.core.$ZodIssue, { expected: list }).map((m) => m.replace(`${CONFIG_NAMESPACE}:expected`, `${CONFIG_NAMESPACE}:expectedFile(${file})`)),
+  );
+  return { entries: [], problems };
+}
+
+function parse(input: unknown, options: ParseOptions): { config?: DrillConfig; problems: string[] } {
+  if (rec(input) === undefined) return { problems: [problem([], input, "is not an object of failover-drill:* settings")] };
+  // expectedFile's entries join `expected`, so the same schema and cross-field checks judge them.
+  let raw = input;
+  const fileProblems: string[] = [];
+  const file = rec(input)!.expectedFile;
+  if (typeof file === "string" && file.trim() !== "") {
+    const loaded = expectedFromFile(file, options);
+    fileProblems.push(...loaded.problems);
+    if (loaded.problems.length === 0) raw = { ...rec(input)!, expected: [...arr(rec(input)!.expected), ...loaded.entries] };
+  }
   const result = drillConfigSchema.safeParse(raw);
   const problems: string[] = [];
   if (!result.success) for (const issue of result.error.issues) problems.push(...zodIssueProblems(issue, raw));
@@ -676,7 +748,7 @@ function parse(raw: unknown, options: ParseOptions): { config?: DrillConfig; pro
     problems.push(...r.problems);
     arm = r.arm;
   }
-  const unique = [...new Set(problems)];
+  const unique = [...new Set([...fileProblems, ...problems])];
   if (unique.length > 0 || !result.success || !arm) return { problems: unique };
   return { config: { ...result.data, arm }, problems: [] };
 }

@@ -99,7 +99,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     const parent = this;
     // Every azure-native resource and invoke goes through this provider, pinned to the vault's subscription.
     const azure = subscriptionProvider(`${name}-vault-subscription`, cfg.vault.subscriptionId, { parent });
-    const { applications, directoryCopy: dcItems } = await resolveDrillScope(cfg, vaultReaders(cfg, azure));
+    const { applications, directoryCopy: dcItems, expected } = await resolveDrillScope(cfg, vaultReaders(cfg, azure));
     const applicationItems = applications.flatMap((a) => a.items);
     const dcRefs = cfg.directoryCopy?.items ?? [];
 
@@ -147,7 +147,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     let directoryCopy: DirectoryServicesCopy | undefined;
     if (cfg.directoryCopy) {
       const domainControllers: DomainControllerItem[] = dcItems.map((dc, i) => {
-        const { friendlyName: _name, ip: _ip, ...rest } = cfg.expected.find((e) => e.friendlyName.toLowerCase() === dc.ref.friendlyName.toLowerCase()) ?? { friendlyName: "" };
+        const { friendlyName: _name, ip: _ip, ...rest } = expected.find((e) => e.friendlyName.toLowerCase() === dc.ref.friendlyName.toLowerCase()) ?? { friendlyName: "" };
         return { ref: dc.ref, snapshot: dc.snapshot, testIp: cfg.directoryCopy!.items[i].testIp, expected: rest };
       });
       directoryCopy = new DirectoryServicesCopy(`${name}-directory-copy`, {
@@ -166,7 +166,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     // One test failover per recovery plan (or one for scope.items), each after the DC copy and in
     // parallel with the others (the engine runs independent resources concurrently). One plan keeps the
     // name `<drill>-application`, so an existing stack's resource is not replaced.
-    const applicationExpected = cfg.expected.filter((e) => !isDc(e.friendlyName));
+    const applicationExpected = expected.filter((e) => !isDc(e.friendlyName));
     const testFailovers = applications.map((a) => {
       const tfoName = applications.length === 1 ? `${name}-application` : `${name}-application-${a.scope.kind === "recoveryPlan" ? a.scope.recoveryPlanName : "items"}`;
       const inScope = new Set(a.items.map((i) => i.ref.friendlyName.toLowerCase()));

@@ -21,6 +21,7 @@ import {
 } from "./itemSettings";
 import { itemReadiness } from "./testFailoverReadiness";
 import { VaultItemCatalog } from "./vaultItemCatalog";
+import { effectiveExpectations, unmatchedRuleProblems } from "./expectedRules";
 
 export interface ResolvedItem {
   ref: ProtectedItemRef;
@@ -40,6 +41,8 @@ export interface ResolvedDrillScope {
   /** One per configured recovery plan (scope.recoveryPlan or scope.recoveryPlans), or one for scope.items. */
   applications: ResolvedApplication[];
   directoryCopy: ResolvedItem[];
+  /** What each VM is verified against: `expectedRules` and `expected` (with expectedFile's) combined. */
+  expected: ExpectedVmResult[];
 }
 
 /** Readers that also list what azure-native has no invoke for: protected items, recovery plans, jobs. */
@@ -243,9 +246,11 @@ export async function resolveDrillScope(cfg: DrillConfig, readers: VaultReaders)
   const problems = [
     ...duplicateItemProblems(applicationItems, directoryCopy),
     ...unknownExpectationProblems(cfg.expected, all),
+    ...unmatchedRuleProblems(cfg.expectedRules, all.map((i) => i.ref.friendlyName)),
     ...unknownAllowUnhealthyProblems(cfg.scope.allowUnhealthy ?? [], all),
   ];
   if (problems.length > 0) throw new DrillConfigError(problems);
   await addReadiness(cfg, all, readers);
-  return { applications, directoryCopy };
+  const expected = effectiveExpectations([...new Set(all.map((i) => i.ref.friendlyName))], cfg.expectedRules, cfg.expected);
+  return { applications, directoryCopy, expected };
 }
