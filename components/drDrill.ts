@@ -56,7 +56,7 @@ export interface DrDrillOutputs {
   counts: { applicationItems: number; directoryCopyItems: number; testFailovers: number };
   /** One per application test failover (one per recovery plan, or one for scope.items), by resource name. */
   applicationTestFailovers: Record<string, TestFailoverResult>;
-  directoryCopyTestFailover: TestFailoverResult | undefined;
+  directoryCopyTestFailover?: TestFailoverResult;
 }
 
 /**
@@ -214,7 +214,8 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
         .apply((vs) => (vs.every((v) => v === "passed") ? "passed" : "failed")),
       counts: { applicationItems: applicationItems.length, directoryCopyItems: dcItems.length, testFailovers: testFailovers.length + (directoryCopy ? 1 : 0) },
       applicationTestFailovers: Object.fromEntries(testFailovers.map((t) => [t.name, drillResult(t.tfo)])),
-      directoryCopyTestFailover: directoryCopy ? drillResult(directoryCopy.testFailover) : undefined,
+      // Absent rather than undefined without a DC copy (Pulumi warns of an undefined stack output).
+      ...(directoryCopy ? { directoryCopyTestFailover: drillResult(directoryCopy.testFailover) } : {}),
     };
   }
 }

@@ -35,6 +35,17 @@ function recoveredAt(vm: RecordedVm): { at?: string; event: "verified" | "runnin
   return { at: vm.runningAt, event: "running" };
 }
 
+/**
+ * A group's label: "AD/DNS copy: DC01", "plan: Group 1: Start"; with several application test failovers
+ * (one per recovery plan) the plan is named, "plan rp-a: Group 1: Start", so the lanes stay apart.
+ */
+export function groupLabel(f: RecordedFailover, group: string, failovers: RecordedFailover[]): string {
+  if (f.outputs.role === "directory-copy") return `AD/DNS copy: ${group}`;
+  const several = failovers.filter((x) => x.outputs.role === "application").length > 1;
+  const scope = (f.outputs as { scope?: { kind: string; recoveryPlanName?: string } }).scope;
+  return several ? `plan ${scope?.kind === "recoveryPlan" ? scope.recoveryPlanName : f.name}: ${group}` : `plan: ${group}`;
+}
+
 export interface RtoFigures {
   achievedSeconds?: number;
   from?: string;
@@ -78,7 +89,7 @@ export function rtoFigures(failovers: RecordedFailover[], targetMinutes: number 
   });
   const perBootGroup = failovers.flatMap((f) =>
     (f.outputs.groupTimings ?? []).map((g) => ({
-      group: `${f.outputs.role === "directory-copy" ? "AD/DNS copy" : "plan"}: ${g.group}`,
+      group: groupLabel(f, g.group, failovers),
       seconds: g.seconds ?? secondsBetween(g.startTime, g.endTime),
       fromFirstTriggerSeconds: secondsBetween(t0, g.endTime),
     })),

@@ -12,7 +12,7 @@ import type { CleanupConfirmation } from "../lib/cleanupCheck";
 import type { DrillStack, PolicyEvent, PulumiStep } from "../lib/drillStack";
 import type { DrillStart } from "./drillStart";
 import { START_FILE } from "./drillStart";
-import { firstTrigger, rpoFigures, rtoFigures, secondsBetween, type RecordedVm } from "./drillMetrics";
+import { firstTrigger, groupLabel, rpoFigures, rtoFigures, secondsBetween, type RecordedVm } from "./drillMetrics";
 import { engineCauses } from "./engineCauses";
 import { healthCauses, type JobReadback } from "./evidenceReadback";
 import { buildFindings, followUp } from "./findings";
@@ -77,7 +77,6 @@ export function testFailoverLane(f: RecordedTestFailover): string {
   return scope?.kind === "recoveryPlan" ? `plan ${scope.recoveryPlanName}` : `items (${f.name})`;
 }
 
-const groupLane = (f: RecordedTestFailover, group: string) => `${f.outputs.role === "directory-copy" ? "AD/DNS copy" : "plan"}: ${group}`;
 
 /**
  * The group a VM is folded under: the first of its test failover's groups (in order, the plan's
@@ -100,7 +99,7 @@ function bars(ordered: RecordedTestFailover[], t0: string | undefined): Timeline
     for (const g of f.outputs.groupTimings ?? []) {
       const start = secondsBetween(t0, g.startTime);
       const end = secondsBetween(t0, g.endTime);
-      if (start !== undefined && end !== undefined) groups.push({ lane: groupLane(f, g.group), kind: "group", testFailover: f.name, start, end, passed: f.outputs.verdict === "passed" });
+      if (start !== undefined && end !== undefined) groups.push({ lane: groupLabel(f, g.group, ordered), kind: "group", testFailover: f.name, start, end, passed: f.outputs.verdict === "passed" });
     }
     const vms: TimelineBar[] = [];
     for (const vm of f.outputs.testVms ?? []) {
@@ -190,7 +189,7 @@ export function composeReport(parts: ReportParts): DrillReport {
   const stages = ordered.flatMap((f): DrillReport["timeline"]["stages"] => {
     const groups = f.outputs.groupTimings ?? [];
     if (groups.length) {
-      return groups.map((g) => ({ stage: `${f.outputs.role === "directory-copy" ? "AD/DNS copy" : "plan"}: ${g.group}`, role: f.outputs.role, jobId: f.outputs.jobIds?.length === 1 ? f.outputs.jobIds[0] : undefined, startedAt: g.startTime, endedAt: g.endTime, seconds: g.seconds }));
+      return groups.map((g) => ({ stage: groupLabel(f, g.group, ordered), role: f.outputs.role, jobId: f.outputs.jobIds?.length === 1 ? f.outputs.jobIds[0] : undefined, startedAt: g.startTime, endedAt: g.endTime, seconds: g.seconds }));
     }
     return (f.outputs.jobIds ?? []).map((jobId) => ({ stage: `${f.outputs.role} test failover`, role: f.outputs.role, jobId }));
   });

@@ -218,7 +218,7 @@ describe("a 1,000-VM drill report in headless chromium", () => {
     expect(scale).toBeCloseTo(Math.min(TIMELINE_PX_PER_SECOND_MAX, (900 - 200 - 20) / span), 6);
     const drawn = await page.$$eval("#timeline rect.bar", (rects) =>
       rects.map((r) => {
-        const own = (r as SVGRectElement).ownerSVGElement!.getBoundingClientRect();
+        const own = r.closest("svg")!.getBoundingClientRect();
         const b = r.getBoundingClientRect();
         return { key: `${r.getAttribute("data-test-failover")} ${r.getAttribute("data-lane")}`, width: b.width, x: b.x - own.x, visible: r.checkVisibility() };
       }),

@@ -32,7 +32,10 @@ describe("a 1,000-VM drill's report", () => {
     expect(kinds("group")).toHaveLength(1 + 10 * 5);
     expect(kinds("vm")).toHaveLength(1001);
     const vm26 = kinds("vm").find((b) => b.lane === "VM00026")!;
-    expect(vm26).toMatchObject({ testFailover: "drill-application-rp-synthetic-1", group: "plan: Group 2: Start" });
+    expect(vm26).toMatchObject({ testFailover: "drill-application-rp-synthetic-1", group: "plan rp-synthetic-1: Group 2: Start" });
+    // With several plans each group lane names its plan.
+    expect(new Set(kinds("group").map((b) => b.lane)).size).toBe(kinds("group").length);
+    expect(r.rto.perBootGroup.map((g) => g.group)).toContain("plan rp-synthetic-10: Group 4: Start");
     // A plan's all-VM Failover step folds no VM: each VM is under its boot group.
     expect(kinds("vm").some((b) => /Failover$/.test(b.group ?? ""))).toBe(false);
   });
