@@ -212,3 +212,27 @@ describe("resolveDrillScope: several recovery plans", () => {
     );
   });
 });
+
+describe("resolveDrillScope: expectations by pattern", () => {
+  it("expands expectedRules over the resolved VMs (the DC included), under each VM's own entry", async () => {
+    const cfg = config((raw) => {
+      raw.scope = { items: [{ friendlyName: "APP01" }, { friendlyName: "WEB01" }] };
+      raw.expectedRules = [{ match: "*01", nicCount: 1 }, { match: "WEB*", size: "Standard_B2s" }];
+      raw.expected = [{ friendlyName: "WEB01", size: "Standard_D2s_v3" }];
+    });
+    const r = await resolveDrillScope(cfg, readers());
+    expect(r.expected).toEqual([
+      { friendlyName: "APP01", nicCount: 1 },
+      { friendlyName: "WEB01", nicCount: 1, size: "Standard_D2s_v3" },
+      { friendlyName: "DC01", nicCount: 1 },
+    ]);
+  });
+
+  it("refuses a rule that matches no VM of the drill", async () => {
+    const cfg = config((raw) => {
+      raw.scope = { items: [{ friendlyName: "APP01" }] };
+      raw.expectedRules = [{ match: "SQL*", nicCount: 2 }];
+    });
+    await expect(resolveDrillScope(cfg, readers())).rejects.toThrow('failover-drill:expectedRules[0].match: "SQL*" matches no VM of this drill (APP01, DC01)');
+  });
+});
