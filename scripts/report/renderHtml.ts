@@ -4,7 +4,7 @@
 import { bastionConnectUrl } from "../../components/bastionAccess";
 import type { DrillReport } from "./reportSchema";
 import { RAN_BY_SOURCE, rpoLine, rtoLine } from "./renderMarkdown";
-import { fmtSeconds, renderTimelineSvg } from "./timelineSvg";
+import { fmtSeconds, renderTimelineSvg, TIMELINE_CSS } from "./timelineSvg";
 import { renderTrendSvg } from "./trend";
 
 const esc = (s: unknown) =>
@@ -146,6 +146,7 @@ export function renderHtml(r: DrillReport): string {
 <html lang="en"><head><meta charset="utf-8"><title>DR drill ${esc(r.drillId)}: ${esc(r.verdict)}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
+${TIMELINE_CSS}
 .timeline summary{list-style:none;cursor:pointer;position:relative}.timeline summary::-webkit-details-marker{display:none}.timeline summary::before{content:"▸";position:absolute;left:2px;top:3px;font-size:12px}.timeline details[open]>summary::before{content:"▾"}.timeline svg{display:block}details.fold>summary,details.names>summary{cursor:pointer;color:#2a4d8f}details.names{display:inline}
 .ok{color:#1e7b45}.ko{color:#b03020}.verdict{font-size:1.4rem}pre{background:#f6f6f6;padding:.5rem;white-space:pre-wrap}.blank{display:inline-block;min-width:20rem;border-bottom:1px solid #555}
 </style></head>

@@ -44,29 +44,37 @@ function axis(span: number, scale: number, t0: string | undefined): string {
   const step = tickStep(span);
   const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" class="axis" width="${TIMELINE_WIDTH}" height="${LANE}" role="img" aria-label="time since the first trigger">`];
   const clock = t0 ? ` (${esc(t0.slice(11, 19))} UTC)` : "";
-  parts.push(`<text x="${TIMELINE_LABEL_WIDTH - 8}" y="14" font-size="11" text-anchor="end">since first trigger${clock}</text>`);
+  parts.push(`<text x="${TIMELINE_LABEL_WIDTH - 8}" y="14" text-anchor="end">since first trigger${clock}</text>`);
   for (let t = 0; t <= span + 1e-9; t += step) {
     const x = TIMELINE_LABEL_WIDTH + t * scale;
-    parts.push(`<line class="tick" x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="16" y2="${LANE}" stroke="#555"/><text class="tick-label" x="${x.toFixed(2)}" y="12" font-size="10" text-anchor="middle" data-seconds="${t}">${esc(fmtElapsed(t))}</text>`);
+    parts.push(`<line class="tick" x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="16" y2="${LANE}"/><text class="tick-label" x="${x.toFixed(2)}" y="12" text-anchor="middle" data-seconds="${t}">${esc(fmtElapsed(t))}</text>`);
   }
   parts.push("</svg>");
   return parts.join("");
 }
 
 const CLASS: Record<TimelineBar["kind"], string> = { testFailover: "failover", group: "group", vm: "vm" };
-const FILL = (b: TimelineBar) => (b.kind === "testFailover" ? "#5b6f8f" : b.kind === "group" ? "#8a9bb5" : b.passed ? "#2e8b57" : "#c0392b");
 
+// A VM lane is drawn lean (its colour, font and the created tick come from the page's CSS, its test
+// failover from the enclosing <details data-test-failover>): 1,000 of them stay well under 1.5 MB.
 function barShapes(b: TimelineBar, y: number, scale: number, label: string): string {
   const x = TIMELINE_LABEL_WIDTH + b.start * scale;
   const w = Math.max(1, (b.end - b.start) * scale);
-  let out = `<text x="${TIMELINE_LABEL_WIDTH - 8}" y="${y + 13}" font-size="12" text-anchor="end">${label}</text>`;
-  out += `<rect class="bar ${CLASS[b.kind]}" x="${x.toFixed(2)}" y="${y + 2}" width="${w.toFixed(2)}" height="16" fill="${FILL(b)}" data-lane="${esc(b.lane)}"${b.testFailover ? ` data-test-failover="${esc(b.testFailover)}"` : ""} data-start-seconds="${b.start}" data-duration-seconds="${b.end - b.start}"><title>${esc(b.lane)}: ${esc(fmtSeconds(b.end - b.start))}</title></rect>`;
-  if (b.created !== undefined) {
-    const cx = (TIMELINE_LABEL_WIDTH + b.created * scale).toFixed(2);
-    out += `<line class="created" x1="${cx}" x2="${cx}" y1="${y}" y2="${y + 20}" stroke="#1b1b1b" stroke-width="2"/>`;
-  }
+  const vm = b.kind === "vm";
+  let out = `<text x="${TIMELINE_LABEL_WIDTH - 8}" y="${y + 13}" text-anchor="end">${label}</text>`;
+  const cls = `bar ${CLASS[b.kind]}${vm ? (b.passed ? " ok" : " ko") : ""}`;
+  const data = `data-lane="${esc(b.lane)}"${!vm && b.testFailover ? ` data-test-failover="${esc(b.testFailover)}"` : ""} data-start-seconds="${b.start}" data-duration-seconds="${b.end - b.start}"`;
+  out += vm
+    ? `<rect class="${cls}" x="${x.toFixed(2)}" y="${y + 2}" width="${w.toFixed(2)}" height="16" ${data}/>`
+    : `<rect class="${cls}" x="${x.toFixed(2)}" y="${y + 2}" width="${w.toFixed(2)}" height="16" ${data}><title>${esc(b.lane)}: ${esc(fmtSeconds(b.end - b.start))}</title></rect>`;
+  if (b.created !== undefined) out += `<line class="created" x1="${(TIMELINE_LABEL_WIDTH + b.created * scale).toFixed(2)}" x2="${(TIMELINE_LABEL_WIDTH + b.created * scale).toFixed(2)}" y1="${y}" y2="${y + 20}"/>`;
   return out;
 }
+
+/** The page CSS the timeline's lean shapes take their look from (renderHtml inlines it). */
+export const TIMELINE_CSS =
+  ".timeline text{font-size:12px}.timeline text.tick-label{font-size:10px}.timeline rect.failover{fill:#5b6f8f}.timeline rect.group{fill:#8a9bb5}" +
+  ".timeline rect.vm.ok{fill:#2e8b57}.timeline rect.vm.ko{fill:#c0392b}.timeline line.created{stroke:#1b1b1b;stroke-width:2}.timeline line.tick{stroke:#555}";
 
 /** One SVG holding `bars` as consecutive lanes. */
 function lanes(bars: TimelineBar[], scale: number, label: (b: TimelineBar) => string): string {
@@ -93,7 +101,7 @@ export function renderTimelineSvg(r: Pick<DrillReport, "timeline"> & { rto?: { f
     const vmsOf = (g: TimelineBar) => vms.filter((v) => v.group === g.lane);
     const loose = vms.filter((v) => !v.group || !groups.some((g) => g.lane === v.group));
     const count = `${vms.length} VM${vms.length === 1 ? "" : "s"}`;
-    out.push(`<details class="tfo"${groupCount <= OPEN_FAILOVERS_UP_TO_GROUPS ? " open" : ""}><summary>${lanes([f], scale, (b) => `${esc(short(b.lane, 20))} (${count})`)}</summary>`);
+    out.push(`<details class="tfo" data-test-failover="${esc(f.testFailover ?? "")}"${groupCount <= OPEN_FAILOVERS_UP_TO_GROUPS ? " open" : ""}><summary>${lanes([f], scale, (b) => `${esc(short(b.lane, 20))} (${count})`)}</summary>`);
     for (const g of groups) {
       const inside = vmsOf(g);
       if (inside.length === 0) {

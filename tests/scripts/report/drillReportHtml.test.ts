@@ -220,7 +220,8 @@ describe("a 1,000-VM drill report in headless chromium", () => {
       rects.map((r) => {
         const own = r.closest("svg")!.getBoundingClientRect();
         const b = r.getBoundingClientRect();
-        return { key: `${r.getAttribute("data-test-failover")} ${r.getAttribute("data-lane")}`, width: b.width, x: b.x - own.x, visible: r.checkVisibility() };
+        const tfo = r.closest("details.tfo")!.getAttribute("data-test-failover");
+        return { key: `${tfo} ${r.getAttribute("data-lane")}`, width: b.width, x: b.x - own.x, visible: r.checkVisibility() };
       }),
     );
     expect(drawn).toHaveLength(big.timeline.bars.length);
