@@ -443,7 +443,8 @@ function scopeProblems(scope: Rec): string[] {
   const hasItems = scope.items !== undefined;
   if (set.length > 1) {
     const shown = Object.fromEntries(set.map((k) => [k, k === "items" ? "..." : scope[k]]));
-    problems.push(problem(["scope"], shown, `sets ${set.join(" and ")}; only one of recoveryPlan, recoveryPlans and items may be set`));
+    const which = set.length === 2 ? `both ${set[0]} and ${set[1]}` : `${set.slice(0, -1).join(", ")} and ${set[set.length - 1]}`;
+    problems.push(problem(["scope"], shown, `sets ${which}; only one of recoveryPlan, recoveryPlans and items may be set`));
   }
   if (set.length === 0) problems.push(problem(["scope"], scope, "must set recoveryPlan (one recovery plan), recoveryPlans (several) or items (protected items)"));
   const planNames = new Map<string, number>();
