@@ -31,6 +31,8 @@ export const CONFIG_KEYS = {
   storage: "object",
   evidence: "object",
   expected: "object",
+  expectedRules: "object",
+  expectedFile: "string",
   rtoTargetMinutes: "number",
   notes: "string",
   timeouts: "object",
@@ -133,6 +135,11 @@ export type ItemRefConfig = z.infer<typeof itemRefSchema>;
 
 const scopeSchema = z.strictObject({
   recoveryPlan: nonEmpty("must be a recovery plan name").optional(),
+  /**
+   * Several recovery plans in one drill (a service spread over plans, each ≤ 100 items): one test
+   * failover per plan, all started after the directory copy, in parallel as the engine runs them.
+   */
+  recoveryPlans: z.array(nonEmpty("must be a recovery plan name")).min(1, { error: "must list at least one recovery plan" }).optional(),
   items: z.array(itemRefSchema).optional(),
   recoveryPointType: recoveryPointType.default("LatestProcessed"),
   /**
@@ -260,6 +267,28 @@ const expectedSchema = z.strictObject({
   inGuestChecks: z.array(inGuestCheckSchema).optional(),
 });
 
+/**
+ * Expectations for every VM whose friendly name matches `match` (`*` any run of characters, `?` one;
+ * case-insensitive): how a 1,000-VM drill expects the same in-guest check of every VM without a
+ * 1,000-entry list in stack config. No `ip`: an address is per VM (the provider already checks each test
+ * VM against its item's replication settings).
+ */
+const expectedRuleSchema = z.strictObject({
+  match: nonEmpty('must be a friendly-name pattern ("*" any characters, "?" one), e.g. "APP*"'),
+  size: text(VM_SIZE, 'is not an Azure VM size (e.g. "Standard_D2s_v3")').optional(),
+  nicCount: z
+    .number()
+    .int({ error: "is not a whole number" })
+    .min(1, { error: "must be between 1 and 8" })
+    .max(8, { error: "must be between 1 and 8" })
+    .optional(),
+  inGuestChecks: z.array(inGuestCheckSchema).optional(),
+});
+export type ExpectedRuleConfig = z.infer<typeof expectedRuleSchema>;
+
+/** The `expected` list alone: what an `expectedFile` holds, validated by the same schema as `expected`. */
+export const expectedListSchema = z.array(expectedSchema);
+
 const timeoutsSchema = z.strictObject({
   testFailoverMinutes: wholeMinutes(24 * 60).default(120),
   cleanupMinutes: wholeMinutes(24 * 60).default(60),
@@ -276,6 +305,12 @@ const drillConfigSchema = z.strictObject({
   storage: storageSchema,
   evidence: evidenceSchema.optional(),
   expected: z.array(expectedSchema).default([]),
+  expectedRules: z.array(expectedRuleSchema).default([]),
+  /**
+   * A JSON or YAML file (path relative to the Pulumi project directory) holding more `expected` entries:
+   * stack config travels to the program in one environment variable of at most 128 KiB, a file does not.
+   */
+  expectedFile: nonEmpty("must be the path of a JSON or YAML file holding a list of expected results").optional(),
   rtoTargetMinutes: wholeMinutes(7 * 24 * 60).optional(),
   notes: z
     .string()
@@ -428,13 +463,24 @@ export function crossFieldProblems(raw: unknown): string[] {
   ];
 }
 
-/** Scope: exactly one of a recovery plan or a list of items, at least one item, none repeated. */
+/** Scope: exactly one of a recovery plan, a list of plans or a list of items, at least one item, none repeated. */
 function scopeProblems(scope: Rec): string[] {
   const problems: string[] = [];
-  const hasPlan = scope.recoveryPlan !== undefined;
+  const set = (["recoveryPlan", "recoveryPlans", "items"] as const).filter((k) => scope[k] !== undefined);
   const hasItems = scope.items !== undefined;
-  if (hasPlan && hasItems) problems.push(problem(["scope"], { recoveryPlan: scope.recoveryPlan, items: "..." }, "sets both recoveryPlan and items; only one of them may be set"));
-  if (!hasPlan && !hasItems) problems.push(problem(["scope"], scope, "must set recoveryPlan (one recovery plan) or items (protected items)"));
+  if (set.length > 1) {
+    const shown = Object.fromEntries(set.map((k) => [k, k === "items" ? "..." : scope[k]]));
+    const which = set.length === 2 ? `both ${set[0]} and ${set[1]}` : `${set.slice(0, -1).join(", ")} and ${set[set.length - 1]}`;
+    problems.push(problem(["scope"], shown, `sets ${which}; only one of recoveryPlan, recoveryPlans and items may be set`));
+  }
+  if (set.length === 0) problems.push(problem(["scope"], scope, "must set recoveryPlan (one recovery plan), recoveryPlans (several) or items (protected items)"));
+  const planNames = new Map<string, number>();
+  arr(scope.recoveryPlans).forEach((name, i) => {
+    if (typeof name !== "string") return;
+    const key = name.toLowerCase();
+    if (planNames.has(key)) problems.push(problem(["scope", "recoveryPlans", i], name, `repeats scope.recoveryPlans[${planNames.get(key)}]`));
+    else planNames.set(key, i);
+  });
   if (hasItems && Array.isArray(scope.items) && scope.items.length === 0) problems.push(problem(["scope", "items"], scope.items, "must list at least one protected item"));
   arr(scope.items).forEach((item, i) => {
     const r = rec(item);
@@ -666,6 +712,11 @@ export interface ParseOptions {
    * (SECRET_CONFIG_KEYS) stored in plain text is a problem: it would sit readable in Pulumi.<stack>.yaml.
    */
   isSecret?: (key: string) => boolean;
+  /**
+   * Reads `expectedFile` (its text, or throws): given by the program (relative to the project directory).
+   * Without it a config that names an expectedFile is a problem, so parsing stays pure.
+   */
+  readFile?: (file: string) => string;
 }
 
 /** Every problem in a raw drill config (keys without the namespace), or [] when it is valid. */
@@ -680,8 +731,45 @@ export function parseDrillConfig(raw: unknown, options: ParseOptions = {}): Dril
   return config;
 }
 
-function parse(raw: unknown, options: ParseOptions): { config?: DrillConfig; problems: string[] } {
-  if (rec(raw) === undefined) return { problems: [problem([], raw, "is not an object of failover-drill:* settings")] };
+/** The expected entries of `expectedFile`, as `expected` entries, or the problems (each naming the file). */
+function expectedFromFile(file: string, options: ParseOptions): { entries: unknown[]; problems: string[] } {
+  const at = (why: string) => ({ entries: [], problems: [problem(["expectedFile"], file, why)] });
+  if (!options.readFile) return at("cannot be read here (no file reader was given to the config parser)");
+  let text: string;
+  try {
+    text = options.readFile(file);
+  } catch (err) {
+    return at(`cannot be read: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    doc = /\.json$/i.test(file) ? JSON.parse(text) : (require("yaml") as typeof import("yaml")).parse(text);
+  } catch (err) {
+    return at(`is not valid ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const list = Array.isArray(doc) ? doc : rec(doc)?.expected;
+  if (!Array.isArray(list)) return at('must hold a list of expected results (or an object with an "expected" list)');
+  const result = expectedListSchema.safeParse(list);
+  if (result.success) return { entries: list, problems: [] };
+  // Paths inside the file: failover-drill:expectedFile(<file>)[3].size.
+  const problems = result.error.issues.flatMap((issue) =>
+    zodIssueProblems({ ...issue, path: ["expected", ...issue.path] } as z.core.$ZodIssue, { expected: list }).map((m) => m.replace(`${CONFIG_NAMESPACE}:expected`, `${CONFIG_NAMESPACE}:expectedFile(${file})`)),
+  );
+  return { entries: [], problems };
+}
+
+function parse(input: unknown, options: ParseOptions): { config?: DrillConfig; problems: string[] } {
+  if (rec(input) === undefined) return { problems: [problem([], input, "is not an object of failover-drill:* settings")] };
+  // expectedFile's entries join `expected`, so the same schema and cross-field checks judge them.
+  let raw = input;
+  const fileProblems: string[] = [];
+  const file = rec(input)!.expectedFile;
+  if (typeof file === "string" && file.trim() !== "") {
+    const loaded = expectedFromFile(file, options);
+    fileProblems.push(...loaded.problems);
+    if (loaded.problems.length === 0) raw = { ...rec(input)!, expected: [...arr(rec(input)!.expected), ...loaded.entries] };
+  }
   const result = drillConfigSchema.safeParse(raw);
   const problems: string[] = [];
   if (!result.success) for (const issue of result.error.issues) problems.push(...zodIssueProblems(issue, raw));
@@ -698,7 +786,7 @@ function parse(raw: unknown, options: ParseOptions): { config?: DrillConfig; pro
     problems.push(...r.problems);
     arm = r.arm;
   }
-  const unique = [...new Set(problems)];
+  const unique = [...new Set([...fileProblems, ...problems])];
   if (unique.length > 0 || !result.success || !arm) return { problems: unique };
   return { config: { ...result.data, arm }, problems: [] };
 }
@@ -716,11 +804,11 @@ export interface PlanMember {
  * Problems with a recovery plan's contents: at least one and at most 100 protected items (seed rule),
  * and no domain controller copy inside it (the DC is test-failed-over on its own, first).
  */
-export function recoveryPlanProblems(planName: string, members: PlanMember[], dcItems: ItemRefConfig[] = []): string[] {
+export function recoveryPlanProblems(planName: string, members: PlanMember[], dcItems: ItemRefConfig[] = [], planPath: ConfigPath = ["scope", "recoveryPlan"]): string[] {
   const problems: string[] = [];
-  if (members.length === 0) problems.push(problem(["scope", "recoveryPlan"], planName, "holds no protected items; a drill needs at least one item in scope"));
+  if (members.length === 0) problems.push(problem(planPath, planName, "holds no protected items; a drill needs at least one item in scope"));
   if (members.length > MAX_RECOVERY_PLAN_ITEMS) {
-    problems.push(problem(["scope", "recoveryPlan"], planName, `holds ${members.length} protected items; a recovery plan holds at most ${MAX_RECOVERY_PLAN_ITEMS}`));
+    problems.push(problem(planPath, planName, `holds ${members.length} protected items; a recovery plan holds at most ${MAX_RECOVERY_PLAN_ITEMS}`));
   }
   const memberKeys = new Map<string, string>();
   for (const m of members) {

@@ -5,7 +5,6 @@
 // pieces (IsolatedTestNetwork, DrillStorage, DirectoryServicesCopy, TestFailover) itself.
 import * as pulumi from "@pulumi/pulumi";
 import { DrillConfigError, type DrillConfig } from "./config";
-import type { ItemSettingsSnapshot } from "./contract";
 import { DirectoryServicesCopy, DomainControllerItem } from "./directoryServicesCopy";
 import { resolveDrillScope, vaultReaders } from "./drillScope";
 import { DrillStorage } from "./drillStorage";
@@ -26,22 +25,24 @@ export type DrDrillArgs = DrillConfig;
 /** The config as the component holds it: the KEK certificate wrapped as a Pulumi secret. */
 type DeclaredArgs = Omit<DrillConfig, "kekCertificatePfx"> & { kekCertificatePfx?: pulumi.Output<string> };
 
-/** What a drill report needs of one test failover. */
+/**
+ * One test failover in the stack's outputs: its resource id, verdict and counts. Per-VM detail (test VMs,
+ * checks, item settings, failures) stays in the TestFailover resource's state, where the runner and the
+ * report read it (`stack.exportStack()`); as stack outputs, 1,000 VMs printed ~8,000 lines at every `up`.
+ */
 export function drillResult(tfo: TestFailover) {
-  return {
-    id: tfo.id,
-    verdict: tfo.verdict,
-    failures: tfo.failures,
-    jobIds: tfo.jobIds,
-    testVms: tfo.testVms,
-    groupTimings: tfo.groupTimings,
-    rtoAchievedSeconds: tfo.rtoAchievedSeconds,
-  };
+  return pulumi.all([tfo.id, tfo.verdict, tfo.testVms, tfo.failures]).apply(([id, verdict, testVms, failures]) => ({
+    id,
+    verdict,
+    testVms: (testVms ?? []).length,
+    failedTestVms: (testVms ?? []).filter((v) => !v.checks.every((c) => c.passed)).length,
+    failures: (failures ?? []).length,
+  }));
 }
 
-export type TestFailoverResult = ReturnType<typeof drillResult>;
+export type TestFailoverResult = pulumi.Output<{ id: string; verdict: "passed" | "failed"; testVms: number; failedTestVms: number; failures: number }>;
 
-/** The drill's outputs, by the names the drill runner and the report read from the stack. */
+/** The drill's outputs, by the names the drill runner and the report read from the stack: small at any size. */
 export interface DrDrillOutputs {
   drillId: string;
   armEndpoint: string;
@@ -53,9 +54,13 @@ export interface DrDrillOutputs {
   storageAccountId: pulumi.Output<string>;
   storageAccountName: pulumi.Output<string>;
   evidenceContainerUrl: pulumi.Output<string>;
-  itemSettings: ItemSettingsSnapshot[];
-  applicationTestFailover: TestFailoverResult;
-  directoryCopyTestFailover: TestFailoverResult | undefined;
+  /** "passed" when every test failover passed. */
+  verdict: pulumi.Output<"passed" | "failed">;
+  /** Items in scope (application and AD/DNS copy) and test failovers declared. */
+  counts: { applicationItems: number; directoryCopyItems: number; testFailovers: number };
+  /** One per application test failover (one per recovery plan, or one for scope.items), by resource name. */
+  applicationTestFailovers: Record<string, TestFailoverResult>;
+  directoryCopyTestFailover?: TestFailoverResult;
 }
 
 /**
@@ -105,11 +110,12 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     // Item reads, and every azure-native resource and invoke unless the test network has its own
     // subscription (below), go through this provider, pinned to the vault's subscription.
     const azure = subscriptionProvider(`${name}-vault-subscription`, cfg.vault.subscriptionId, { parent });
-    const { application, directoryCopy: dcItems } = await resolveDrillScope(cfg, vaultReaders(cfg, azure));
+    const { applications, directoryCopy: dcItems, expected } = await resolveDrillScope(cfg, vaultReaders(cfg, azure));
+    const applicationItems = applications.flatMap((a) => a.items);
     // The test network (and the drill storage in its resource group) may live in another subscription,
     // with its own explicit provider; items stay on the vault's.
     const networkSubscriptionId = cfg.testNetwork.subscriptionId ?? cfg.vault.subscriptionId;
-    const apart = testNetworkSubscriptionProblems(networkSubscriptionId, cfg.testNetwork.subscriptionId, [...application.items, ...dcItems].map((i) => i.snapshot));
+    const apart = testNetworkSubscriptionProblems(networkSubscriptionId, cfg.testNetwork.subscriptionId, [...applicationItems, ...dcItems].map((i) => i.snapshot));
     if (apart.length) throw new DrillConfigError(apart);
     const networkAzure =
       networkSubscriptionId.toLowerCase() === cfg.vault.subscriptionId.toLowerCase()
@@ -119,7 +125,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
 
     // The failure predictor's facts (quota, VMs in the recovery resource groups, IPs taken in the test
     // network), read before anything is declared; the policy pack turns them into findings.
-    const snapshots = [...application.items, ...dcItems].map((i) => i.snapshot);
+    const snapshots = [...applicationItems, ...dcItems].map((i) => i.snapshot);
     const facts = await readRecoveryRegionFacts(recoveryRegionArmReader(cfg.arm), {
       // Where the test VMs land (quota, SKUs, VMs in the recovery resource groups): the items' recovery
       // subscription, which the check above made the test network's.
@@ -147,7 +153,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
       allowList: cfg.testNetwork.allowList,
       access: cfg.testNetwork.access,
       dnsServers: dcIps,
-      items: [...application.items, ...dcItems].map((i) => i.snapshot),
+      items: [...applicationItems, ...dcItems].map((i) => i.snapshot),
       tags,
     }, { parent, providers: [networkAzure] });
     const testSubnets = cfg.testNetwork.subnets.map((s) => ({ name: s.name, addressPrefix: s.prefix }));
@@ -163,7 +169,7 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     let directoryCopy: DirectoryServicesCopy | undefined;
     if (cfg.directoryCopy) {
       const domainControllers: DomainControllerItem[] = dcItems.map((dc, i) => {
-        const { friendlyName: _name, ip: _ip, ...rest } = cfg.expected.find((e) => e.friendlyName.toLowerCase() === dc.ref.friendlyName.toLowerCase()) ?? { friendlyName: "" };
+        const { friendlyName: _name, ip: _ip, ...rest } = expected.find((e) => e.friendlyName.toLowerCase() === dc.ref.friendlyName.toLowerCase()) ?? { friendlyName: "" };
         return { ref: dc.ref, snapshot: dc.snapshot, testIp: cfg.directoryCopy!.items[i].testIp, expected: rest };
       });
       directoryCopy = new DirectoryServicesCopy(`${name}-directory-copy`, {
@@ -180,28 +186,38 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
       }, { parent });
     }
 
-    const testFailover = new TestFailover(
-      `${name}-application`,
-      {
-        drillId: cfg.drill.id,
-        role: "application",
-        vault: cfg.vault,
-        arm: cfg.arm,
-        scope: application.scope,
-        testNetworkId: network.vnetId,
-        testSubnets,
-        failoverDirection: "PrimaryToRecovery",
-        recoveryPointType: cfg.scope.recoveryPointType,
-        items: application.items.map((i) => i.snapshot),
-        expected: cfg.expected.filter((e) => !isDc(e.friendlyName)),
-        notes: cfg.notes,
-        timeouts: cfg.timeouts,
-        ...(cfg.rtoTargetMinutes !== undefined ? { rtoTargetMinutes: cfg.rtoTargetMinutes } : {}),
-        ...(kek !== undefined ? { kekCertificatePfx: kek } : {}),
-      },
-      // The DC copy comes up first and is cleaned up last (Microsoft's test-failover guidance).
-      { parent, dependsOn: directoryCopy ? [directoryCopy.testFailover] : [] },
-    );
+    // One test failover per recovery plan (or one for scope.items), each after the DC copy and in
+    // parallel with the others (the engine runs independent resources concurrently). One plan keeps the
+    // name `<drill>-application`, so an existing stack's resource is not replaced.
+    const applicationExpected = expected.filter((e) => !isDc(e.friendlyName));
+    const testFailovers = applications.map((a) => {
+      const tfoName = applications.length === 1 ? `${name}-application` : `${name}-application-${a.scope.kind === "recoveryPlan" ? a.scope.recoveryPlanName : "items"}`;
+      const inScope = new Set(a.items.map((i) => i.ref.friendlyName.toLowerCase()));
+      const tfo = new TestFailover(
+        tfoName,
+        {
+          drillId: cfg.drill.id,
+          role: "application",
+          vault: cfg.vault,
+          arm: cfg.arm,
+          scope: a.scope,
+          testNetworkId: network.vnetId,
+          testSubnets,
+          failoverDirection: "PrimaryToRecovery",
+          recoveryPointType: cfg.scope.recoveryPointType,
+          items: a.items.map((i) => i.snapshot),
+          // Each plan's test failover carries only its own VMs' expectations.
+          expected: applications.length === 1 ? applicationExpected : applicationExpected.filter((e) => inScope.has(e.friendlyName.toLowerCase())),
+          notes: cfg.notes,
+          timeouts: cfg.timeouts,
+          ...(cfg.rtoTargetMinutes !== undefined ? { rtoTargetMinutes: cfg.rtoTargetMinutes } : {}),
+          ...(kek !== undefined ? { kekCertificatePfx: kek } : {}),
+        },
+        // The DC copy comes up first and is cleaned up last (Microsoft's test-failover guidance).
+        { parent, dependsOn: directoryCopy ? [directoryCopy.testFailover] : [] },
+      );
+      return { name: tfoName, tfo };
+    });
 
     // Declared last so that a refusal above declares nothing; stack policies read it wherever it is.
     new RecoveryRegionFacts(`${name}-recovery-region`, facts, { parent });
@@ -217,9 +233,13 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
       storageAccountId: storage.accountId,
       storageAccountName: storage.accountName,
       evidenceContainerUrl: storage.containerUrl,
-      itemSettings: [...dcItems, ...application.items].map((i) => i.snapshot),
-      applicationTestFailover: drillResult(testFailover),
-      directoryCopyTestFailover: directoryCopy ? drillResult(directoryCopy.testFailover) : undefined,
+      verdict: pulumi
+        .all([...testFailovers.map((t) => t.tfo.verdict), ...(directoryCopy ? [directoryCopy.testFailover.verdict] : [])])
+        .apply((vs) => (vs.every((v) => v === "passed") ? "passed" : "failed")),
+      counts: { applicationItems: applicationItems.length, directoryCopyItems: dcItems.length, testFailovers: testFailovers.length + (directoryCopy ? 1 : 0) },
+      applicationTestFailovers: Object.fromEntries(testFailovers.map((t) => [t.name, drillResult(t.tfo)])),
+      // Absent rather than undefined without a DC copy (Pulumi warns of an undefined stack output).
+      ...(directoryCopy ? { directoryCopyTestFailover: drillResult(directoryCopy.testFailover) } : {}),
     };
   }
 }

@@ -5,7 +5,7 @@
 // problem is a DrillConfigError naming the config path, before anything is declared.
 import type * as pulumi from "@pulumi/pulumi";
 import type { DrillConfig, ItemRefConfig } from "./config";
-import { DrillConfigError, formatPath, problem, recoveryPlanProblems } from "./config";
+import { DrillConfigError, formatPath, problem, recoveryPlanProblems, type ConfigPath } from "./config";
 import type { DrillScope, ExpectedVmResult, ItemSettingsSnapshot, ProtectedItemRef } from "./contract";
 import { API_VERSIONS, parseProtectedItemId, recoveryPlanMemberIds, vaultPath, virtualNetworkId } from "./contract";
 import { SiteRecoveryDrillClient } from "./asr/asrClient";
@@ -20,6 +20,8 @@ import {
   toProtectedItemRef,
 } from "./itemSettings";
 import { itemReadiness } from "./testFailoverReadiness";
+import { VaultItemCatalog } from "./vaultItemCatalog";
+import { effectiveExpectations, unmatchedRuleProblems } from "./expectedRules";
 
 export interface ResolvedItem {
   ref: ProtectedItemRef;
@@ -29,9 +31,18 @@ export interface ResolvedItem {
   item: ProtectedItemLike;
 }
 
+/** One application test failover: a recovery plan's members, or the configured items. */
+export interface ResolvedApplication {
+  scope: DrillScope;
+  items: ResolvedItem[];
+}
+
 export interface ResolvedDrillScope {
-  application: { scope: DrillScope; items: ResolvedItem[] };
+  /** One per configured recovery plan (scope.recoveryPlan or scope.recoveryPlans), or one for scope.items. */
+  applications: ResolvedApplication[];
   directoryCopy: ResolvedItem[];
+  /** What each VM is verified against: `expectedRules` and `expected` (with expectedFile's) combined. */
+  expected: ExpectedVmResult[];
 }
 
 /** Readers that also list what azure-native has no invoke for: protected items, recovery plans, jobs. */
@@ -49,7 +60,9 @@ export function vaultReaders(cfg: DrillConfig, provider?: pulumi.ProviderResourc
   const asr = () => (client ??= new SiteRecoveryDrillClient(cfg.vault, { ...cfg.arm }));
   return {
     ...azureNativeReaders(provider),
-    listProtectedItems: async () => (await asr().listProtectedItems()).map((i) => ({ id: i.id, name: i.name, properties: { friendlyName: i.properties?.friendlyName } })),
+    // The whole item bodies: the vault-wide list returns what a GET of each item returns (azure-sdk-for-net
+    // SessionRecords/ASRTests/ListAllProtectedItem.json), so the program reads every item from it.
+    listProtectedItems: async () => (await asr().listProtectedItems()) as ProtectedItemLike[],
     listJobs: () => asr().listJobs(),
     listRecoveryPlans: () => asr().arm.listAll<{ name: string }>(`${vaultPath(cfg.vault)}/replicationRecoveryPlans`, { "api-version": API_VERSIONS.asr }),
   };
@@ -63,7 +76,7 @@ interface LocatedItem {
 }
 
 /** Locates configured item references (by fabric/container/name, or by friendly name in the vault's list). */
-async function locateItems(cfg: DrillConfig, refs: ItemRefConfig[], path: (string | number)[], readers: ItemSettingsReaders): Promise<LocatedItem[]> {
+async function locateItems(cfg: DrillConfig, refs: ItemRefConfig[], path: (string | number)[], catalog: VaultItemCatalog): Promise<LocatedItem[]> {
   let listed: ProtectedItemRef[] | undefined;
   const problems: string[] = [];
   const located: LocatedItem[] = [];
@@ -73,11 +86,11 @@ async function locateItems(cfg: DrillConfig, refs: ItemRefConfig[], path: (strin
       located.push({ fabricName: ref.fabricName, protectionContainerName: ref.protectionContainerName, name: ref.name, path: formatPath(itemPath) });
       continue;
     }
-    if (!readers.listProtectedItems) {
+    if (!catalog.canList) {
       problems.push(problem(itemPath, ref, "cannot be found by friendly name alone here; add fabricName, protectionContainerName and name"));
       continue;
     }
-    listed ??= (await readers.listProtectedItems()).map(toProtectedItemRef);
+    listed ??= (await catalog.list()).map(toProtectedItemRef);
     const matches = listed.filter((c) => c.friendlyName.toLowerCase() === ref.friendlyName!.toLowerCase());
     if (matches.length !== 1) {
       const known = listed.map((c) => c.friendlyName).sort().join(", ");
@@ -95,8 +108,8 @@ async function locateItems(cfg: DrillConfig, refs: ItemRefConfig[], path: (strin
   return located;
 }
 
-async function readLocated(cfg: DrillConfig, located: LocatedItem[], readers: ItemSettingsReaders): Promise<ResolvedItem[]> {
-  return Promise.all(located.map(async (l) => ({ ...(await readItemSettings(cfg.vault, l, readers, l.path)), configPath: l.path })));
+async function readLocated(cfg: DrillConfig, located: LocatedItem[], readers: ItemSettingsReaders, catalog: VaultItemCatalog): Promise<ResolvedItem[]> {
+  return Promise.all(located.map(async (l) => ({ ...(await readItemSettings(cfg.vault, l, readers, l.path, catalog)), configPath: l.path })));
 }
 
 /**
@@ -104,41 +117,58 @@ async function readLocated(cfg: DrillConfig, located: LocatedItem[], readers: It
  * name, the problem lists the plans it holds (the invoke's own error is SDK plumbing); any other failure
  * is passed on as it is.
  */
-export async function readConfiguredPlan(cfg: DrillConfig, planName: string, readers: VaultReaders): Promise<RecoveryPlanLike> {
+export async function readConfiguredPlan(cfg: DrillConfig, planName: string, readers: VaultReaders, planPath: ConfigPath = ["scope", "recoveryPlan"]): Promise<RecoveryPlanLike> {
   try {
     return await readers.getRecoveryPlan({ resourceGroupName: cfg.vault.resourceGroup, resourceName: cfg.vault.name, recoveryPlanName: planName });
   } catch (err) {
     const plans = readers.listRecoveryPlans ? await readers.listRecoveryPlans().catch(() => undefined) : undefined;
     if (plans && !plans.some((p) => p.name.toLowerCase() === planName.toLowerCase())) {
       const held = plans.map((p) => p.name).sort().join(", ");
-      throw new DrillConfigError([problem(["scope", "recoveryPlan"], planName, `is not a recovery plan of vault ${cfg.vault.name} (it holds: ${held || "none"})`)]);
+      throw new DrillConfigError([problem(planPath, planName, `is not a recovery plan of vault ${cfg.vault.name} (it holds: ${held || "none"})`)]);
     }
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`failover-drill:scope.recoveryPlan: reading recovery plan ${JSON.stringify(planName)} in vault ${cfg.vault.name} failed: ${why}`, { cause: err });
+    throw new Error(`${formatPath(planPath)}: reading recovery plan ${JSON.stringify(planName)} in vault ${cfg.vault.name} failed: ${why}`, { cause: err });
   }
 }
 
-async function resolveApplicationScope(cfg: DrillConfig, readers: VaultReaders): Promise<ResolvedDrillScope["application"]> {
-  if (cfg.scope.recoveryPlan === undefined) {
-    const items = await readLocated(cfg, await locateItems(cfg, cfg.scope.items ?? [], ["scope", "items"], readers), readers);
-    return { scope: { kind: "protectedItems", items: items.map((i) => i.ref) }, items };
-  }
-  const planName = cfg.scope.recoveryPlan;
-  const plan = await readConfiguredPlan(cfg, planName, readers);
-  const ids = recoveryPlanMemberIds(plan);
+/** The configured recovery plans with the config path of each: scope.recoveryPlan, or scope.recoveryPlans[i]. */
+export function configuredPlans(cfg: DrillConfig): { name: string; path: ConfigPath }[] {
+  if (cfg.scope.recoveryPlan !== undefined) return [{ name: cfg.scope.recoveryPlan, path: ["scope", "recoveryPlan"] }];
+  return (cfg.scope.recoveryPlans ?? []).map((name, i) => ({ name, path: ["scope", "recoveryPlans", i] }));
+}
+
+async function resolvePlan(cfg: DrillConfig, plan: { name: string; path: ConfigPath }, readers: VaultReaders, catalog: VaultItemCatalog): Promise<ResolvedApplication> {
+  const planName = plan.name;
+  const read = await readConfiguredPlan(cfg, planName, readers, plan.path);
+  const ids = recoveryPlanMemberIds(read);
   // Size first (no need to read 101 items to refuse them), then the DC overlap with friendly names.
-  const sizeProblems = recoveryPlanProblems(planName, ids.map((id) => ({ id })));
+  const sizeProblems = recoveryPlanProblems(planName, ids.map((id) => ({ id })), [], plan.path);
   if (sizeProblems.length > 0) throw new DrillConfigError(sizeProblems);
-  const configPath = `${formatPath(["scope", "recoveryPlan"])} (${planName})`;
+  const configPath = `${formatPath(plan.path)} (${planName})`;
   const located = ids.map((id) => {
     const parts = parseProtectedItemId(id);
     if (!parts) throw new Error(`${configPath}: recovery plan ${planName} lists ${JSON.stringify(id)}, which is not a protected item id`);
     return { ...parts, path: configPath };
   });
-  const items = await readLocated(cfg, located, readers);
-  const overlap = recoveryPlanProblems(planName, items.map((it) => ({ id: it.ref.id, friendlyName: it.ref.friendlyName })), cfg.directoryCopy?.items ?? []);
+  const items = await readLocated(cfg, located, readers, catalog);
+  const overlap = recoveryPlanProblems(planName, items.map((it) => ({ id: it.ref.id, friendlyName: it.ref.friendlyName })), cfg.directoryCopy?.items ?? [], plan.path);
   if (overlap.length > 0) throw new DrillConfigError(overlap);
-  return { scope: { kind: "recoveryPlan", recoveryPlanName: planName, recoveryPlanId: plan.id }, items };
+  return { scope: { kind: "recoveryPlan", recoveryPlanName: planName, recoveryPlanId: read.id }, items };
+}
+
+async function resolveApplicationScopes(cfg: DrillConfig, readers: VaultReaders, catalog: VaultItemCatalog): Promise<ResolvedApplication[]> {
+  const plans = configuredPlans(cfg);
+  if (plans.length === 0) {
+    const items = await readLocated(cfg, await locateItems(cfg, cfg.scope.items ?? [], ["scope", "items"], catalog), readers, catalog);
+    return [{ scope: { kind: "protectedItems", items: items.map((i) => i.ref) }, items }];
+  }
+  // Every plan's problems at once (an unknown plan and a plan of 101 items are both reported).
+  const settled = await Promise.allSettled(plans.map((p) => resolvePlan(cfg, p, readers, catalog)));
+  const problems = settled.flatMap((r) => (r.status === "rejected" && r.reason instanceof DrillConfigError ? r.reason.problems : []));
+  const other = settled.find((r): r is PromiseRejectedResult => r.status === "rejected" && !(r.reason instanceof DrillConfigError));
+  if (other) throw other.reason;
+  if (problems.length > 0) throw new DrillConfigError(problems);
+  return settled.map((r) => (r as PromiseFulfilledResult<ResolvedApplication>).value);
 }
 
 /**
@@ -201,18 +231,26 @@ async function addReadiness(cfg: DrillConfig, items: ResolvedItem[], readers: It
   }
 }
 
-/** Resolves the whole scope or throws a DrillConfigError listing every problem found. */
+/**
+ * Resolves the whole scope or throws a DrillConfigError listing every problem found. The vault's item
+ * list is read once for all of it (one request per page) and each distinct availability set and
+ * replication storage account once.
+ */
 export async function resolveDrillScope(cfg: DrillConfig, readers: VaultReaders): Promise<ResolvedDrillScope> {
-  const application = await resolveApplicationScope(cfg, readers);
+  const catalog = new VaultItemCatalog(readers);
+  const applications = await resolveApplicationScopes(cfg, readers, catalog);
   const dcRefs = cfg.directoryCopy?.items ?? [];
-  const directoryCopy = dcRefs.length > 0 ? await readLocated(cfg, await locateItems(cfg, dcRefs, ["directoryCopy", "items"], readers), readers) : [];
-  const all = [...application.items, ...directoryCopy];
+  const directoryCopy = dcRefs.length > 0 ? await readLocated(cfg, await locateItems(cfg, dcRefs, ["directoryCopy", "items"], catalog), readers, catalog) : [];
+  const applicationItems = applications.flatMap((a) => a.items);
+  const all = [...applicationItems, ...directoryCopy];
   const problems = [
-    ...duplicateItemProblems(application.items, directoryCopy),
+    ...duplicateItemProblems(applicationItems, directoryCopy),
     ...unknownExpectationProblems(cfg.expected, all),
+    ...unmatchedRuleProblems(cfg.expectedRules, all.map((i) => i.ref.friendlyName)),
     ...unknownAllowUnhealthyProblems(cfg.scope.allowUnhealthy ?? [], all),
   ];
   if (problems.length > 0) throw new DrillConfigError(problems);
   await addReadiness(cfg, all, readers);
-  return { application, directoryCopy };
+  const expected = effectiveExpectations([...new Set(all.map((i) => i.ref.friendlyName))], cfg.expectedRules, cfg.expected);
+  return { applications, directoryCopy, expected };
 }

@@ -9,6 +9,7 @@ import type { ItemRefConfig } from "./config";
 import type { Job } from "./asr/types";
 import { parseArmId, parseProtectedItemId, recoveryPlanMemberIds } from "./contract";
 import { maxNicsForSize } from "./vmSizes";
+import type { VaultItemCatalog } from "./vaultItemCatalog";
 
 // The slices of the invoke results this module reads (structurally compatible with azure-native's
 // GetReplicationProtectedItemResult, GetReplicationRecoveryPlanResult, GetAvailabilitySetResult and
@@ -158,8 +159,10 @@ export interface ItemSettingsReaders {
   getAvailabilitySet(args: { resourceGroupName: string; availabilitySetName: string }): Promise<AvailabilitySetLike>;
   getStorageAccount(args: { resourceGroupName: string; accountName: string }): Promise<StorageAccountLike>;
   /**
-   * Lists the vault's protected items, to resolve items configured by friendly name only (azure-native
-   * has no list invoke for them). Optional: without it, such items are an error naming the config path.
+   * Lists the vault's protected items (every page), to resolve items configured by friendly name only
+   * (azure-native has no list invoke for them) and to read every item in scope from one list instead of
+   * one GET each. Optional: without it, items are read one by one and items named by friendly name alone
+   * are an error naming the config path.
    */
   listProtectedItems?(): Promise<ProtectedItemLike[]>;
   /**
@@ -195,44 +198,47 @@ function describeError(err: unknown): string {
 
 /**
  * Reads one protected item and what its settings point at (availability set sku, replication storage
- * encryption) into a snapshot. `configPath` names the config entry in error messages.
+ * encryption) into a snapshot. `configPath` names the config entry in error messages. With a catalog,
+ * the item comes from the vault's list when the list holds it and each availability set and storage
+ * account is read once per catalog (components/vaultItemCatalog.ts); otherwise each is its own read.
  */
 export async function readItemSettings(
   vault: VaultRef,
   item: { fabricName: string; protectionContainerName: string; name: string },
   readers: ItemSettingsReaders,
   configPath: string,
+  catalog?: VaultItemCatalog,
 ): Promise<{ ref: ProtectedItemRef; snapshot: ItemSettingsSnapshot; item: ProtectedItemLike }> {
   let raw: ProtectedItemLike;
   try {
-    raw = await readers.getProtectedItem({
-      resourceGroupName: vault.resourceGroup,
-      resourceName: vault.name,
-      fabricName: item.fabricName,
-      protectionContainerName: item.protectionContainerName,
-      replicatedProtectedItemName: item.name,
-    });
+    raw =
+      (await catalog?.find(item)) ??
+      (await readers.getProtectedItem({
+        resourceGroupName: vault.resourceGroup,
+        resourceName: vault.name,
+        fabricName: item.fabricName,
+        protectionContainerName: item.protectionContainerName,
+        replicatedProtectedItemName: item.name,
+      }));
   } catch (err) {
     throw new Error(`${configPath}: reading protected item ${item.fabricName}/${item.protectionContainerName}/${item.name} in vault ${vault.name} failed: ${describeError(err)}`, { cause: err });
   }
   const details = (raw.properties?.providerSpecificDetails ?? {}) as ProviderDetailsLike;
   const extras: SnapshotExtras = {};
   const avSet = parseArmId(details.recoveryAvailabilitySetId);
-  if (avSet) {
-    const set = await readers
-      .getAvailabilitySet({ resourceGroupName: avSet.resourceGroup, availabilitySetName: avSet.segments[avSet.segments.length - 1][1] })
-      .catch((err) => {
-        throw new Error(`${configPath}: reading availability set ${details.recoveryAvailabilitySetId} of ${raw.properties?.friendlyName ?? item.name} failed: ${describeError(err)}`);
-      });
+  if (avSet && details.recoveryAvailabilitySetId) {
+    const readSet = () => readers.getAvailabilitySet({ resourceGroupName: avSet.resourceGroup, availabilitySetName: avSet.segments[avSet.segments.length - 1][1] });
+    const set = await (catalog ? catalog.availabilitySet(details.recoveryAvailabilitySetId, readSet) : readSet()).catch((err) => {
+      throw new Error(`${configPath}: reading availability set ${details.recoveryAvailabilitySetId} of ${raw.properties?.friendlyName ?? item.name} failed: ${describeError(err)}`);
+    });
     if (set.sku?.name) extras.availabilitySetSku = set.sku.name;
   }
   const account = parseArmId(details.recoveryAzureStorageAccount);
-  if (account) {
-    const sa = await readers
-      .getStorageAccount({ resourceGroupName: account.resourceGroup, accountName: account.segments[account.segments.length - 1][1] })
-      .catch((err) => {
-        throw new Error(`${configPath}: reading replication storage account ${details.recoveryAzureStorageAccount} of ${raw.properties?.friendlyName ?? item.name} failed: ${describeError(err)}`);
-      });
+  if (account && details.recoveryAzureStorageAccount) {
+    const readAccount = () => readers.getStorageAccount({ resourceGroupName: account.resourceGroup, accountName: account.segments[account.segments.length - 1][1] });
+    const sa = await (catalog ? catalog.storageAccount(details.recoveryAzureStorageAccount, readAccount) : readAccount()).catch((err) => {
+      throw new Error(`${configPath}: reading replication storage account ${details.recoveryAzureStorageAccount} of ${raw.properties?.friendlyName ?? item.name} failed: ${describeError(err)}`);
+    });
     extras.replicationStorageSseEnabled = storageSseEnabled(sa);
   }
   return { ref: toProtectedItemRef(raw), snapshot: toItemSettingsSnapshot(raw, extras), item: raw };

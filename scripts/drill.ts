@@ -86,8 +86,8 @@ The drill: policy gate -> up -> report -> evidence -> destroy -> cleanup confirm
                             embedded Azure twin)
   --keep                    leave the drill up after the report (clean up later with --cleanup)
   --cleanup                 only destroy a kept drill and confirm the cleanup
-  --scope plan:NAME | items:A,B
-                            drill another recovery plan or these protected items instead
+  --scope plan:NAME | plans:A,B | items:A,B
+                            drill another recovery plan, these recovery plans or these protected items instead
   --policy-pack-config FILE policy pack config (repeatable), e.g. policy/config/legacy-sse.json
   --state DIR               drill state (default .state/drill)
   --fixture FILE            estate of a local twin stack (default twin/fixtures/contoso.yaml)
@@ -118,9 +118,10 @@ function existingFile(flag: string, v: string): string {
 }
 
 export function parseScope(s: string): ScopeOverride {
-  const m = /^(plan|items):(.+)$/.exec(s);
-  if (!m) throw new UsageError(`--scope ${s}: expected plan:<recovery plan name> or items:<friendly name>[,<friendly name>...]`);
+  const m = /^(plan|plans|items):(.+)$/.exec(s);
+  if (!m) throw new UsageError(`--scope ${s}: expected plan:<recovery plan name>, plans:<plan>,<plan>... or items:<friendly name>[,<friendly name>...]`);
   if (m[1] === "plan") return { recoveryPlan: m[2] };
+  if (m[1] === "plans") return { recoveryPlans: m[2].split(",").map((n) => n.trim()).filter(Boolean) };
   return { items: m[2].split(",").map((n) => n.trim()).filter(Boolean).map((friendlyName) => ({ friendlyName })) };
 }
 

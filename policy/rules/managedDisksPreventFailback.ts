@@ -47,14 +47,12 @@ export const managedDisksPreventFailback: ResourceValidationPolicy = {
     },
 };
 
-/** Names shown in one finding; the rest are counted. */
-export const MAX_NAMED_ITEMS = 20;
-
 function migrationOnlyViolation(resourceName: string, items: string[], failbackRequired: boolean): string {
     const location =
         items.length === 1
             ? where(resourceName, items[0])
-            : `${where(resourceName)}, items ${list(items.slice(0, MAX_NAMED_ITEMS))}${items.length > MAX_NAMED_ITEMS ? ` and ${items.length - MAX_NAMED_ITEMS} more` : ""}`;
+            : // Every VM is named (an auditor needs the whole list); the drill report folds long lists.
+              `${where(resourceName)}, items ${list(items)}`;
     const subject = items.length === 1 ? "this VM is" : `these ${items.length} VMs are`;
     const problem = failbackRequired
         ? 'useManagedDisks is "true" but failback to Hyper-V is required (policy config failbackRequired: true), and failback is not supported for VMs with managed disks'

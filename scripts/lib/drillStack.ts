@@ -8,6 +8,7 @@ import { CommandError, LocalWorkspace, PulumiCommand, Stack, type EngineEvent } 
 import { ROOT, TOOLS_BIN } from "./checkout";
 import { firstLine, StartupError } from "./runnerErrors";
 import { staleLocks } from "./staleLocks";
+import { ProgressFolder } from "./progressFolder";
 
 /** One policy result from the engine's event stream. */
 export interface PolicyEvent {
@@ -189,7 +190,9 @@ export class DrillStack {
   }
 
   private async operate(kind: "preview" | "up" | "destroy", options: OperationOptions): Promise<OperationResult> {
-    const events = new EventCollector(options.progress ? (line) => process.stdout.write(`${line}\n`) : undefined);
+    // Per-VM progress lines are folded by kind (scripts/lib/progressFolder.ts): 1,000 VMs stay readable.
+    const folder = options.progress ? new ProgressFolder((line) => process.stdout.write(`${line}\n`)) : undefined;
+    const events = new EventCollector(folder ? (line) => folder.line(line) : undefined);
     let output = "";
     const common = {
       configFile: this.opts.configFile,
@@ -210,6 +213,8 @@ export class DrillStack {
       if (!(err instanceof CommandError)) throw err;
       ok = false;
       if (!output) output = err.message;
+    } finally {
+      folder?.flush();
     }
     return { ok, output, errors: events.errors, policies: events.policies, steps: events.steps };
   }

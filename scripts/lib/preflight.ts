@@ -13,6 +13,7 @@ import { ROOT } from "./checkout";
 import { STAND_IN_PLUGINS, type DrillWorld } from "./drillWorld";
 import { BadInputError } from "./runnerErrors";
 import type { StackConfig } from "./stackConfig";
+import { stackConfigFitsTheEnvironment } from "./configSize";
 
 export interface PreflightContext {
   stack: string;
@@ -99,7 +100,7 @@ export const credentialFound: PreflightCheck = async (ctx) => {
   }
 };
 
-export const DEFAULT_CHECKS: PreflightCheck[] = [pluginsMatchTheStack, credentialFound];
+export const DEFAULT_CHECKS: PreflightCheck[] = [pluginsMatchTheStack, credentialFound, stackConfigFitsTheEnvironment];
 
 /** Runs every check; all problems at once, as one BadInputError. */
 export async function runPreflight(ctx: PreflightContext, checks: PreflightCheck[] = DEFAULT_CHECKS): Promise<void> {

@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { patternMatches } from "../../components/expectedRules";
 import { ARM_ENDPOINT_ENV, parseEvidenceConfig, resolveArmConfig } from "../../components/config";
 import type { ArmConnection, VaultRef } from "../../components/drillTypes";
 import { ROOT } from "./checkout";
@@ -12,7 +13,7 @@ import { BadInputError } from "./runnerErrors";
 
 export { ARM_ENDPOINT_ENV };
 
-export type ScopeOverride = { recoveryPlan: string } | { items: { friendlyName: string }[] };
+export type ScopeOverride = { recoveryPlan: string } | { recoveryPlans: string[] } | { items: { friendlyName: string }[] };
 
 export interface StackConfig {
   stack: string;
@@ -112,6 +113,12 @@ export function deriveStackConfig(opts: { stack: string; stateDir: string; scope
       const keep = new Set([...opts.scope.items.map((i) => i.friendlyName.toLowerCase()), ...dcItems]);
       const expected = (config["failover-drill:expected"] ?? []) as { friendlyName: string }[];
       doc.setIn(["config", "failover-drill:expected"], doc.createNode(expected.filter((e) => keep.has(e.friendlyName.toLowerCase()))));
+      // Likewise rules whose pattern matches none of the narrowed items (and no DC).
+      const rules = config["failover-drill:expectedRules"] as { match?: string }[] | undefined;
+      if (Array.isArray(rules)) {
+        const kept = rules.filter((r) => typeof r?.match !== "string" || [...keep].some((name) => patternMatches(r.match!, name)));
+        doc.setIn(["config", "failover-drill:expectedRules"], doc.createNode(kept));
+      }
     }
   }
   fs.mkdirSync(opts.stateDir, { recursive: true });

@@ -35,6 +35,17 @@ function recoveredAt(vm: RecordedVm): { at?: string; event: "verified" | "runnin
   return { at: vm.runningAt, event: "running" };
 }
 
+/**
+ * A group's label: "AD/DNS copy: DC01", "plan: Group 1: Start"; with several application test failovers
+ * (one per recovery plan) the plan is named, "plan rp-a: Group 1: Start", so the lanes stay apart.
+ */
+export function groupLabel(f: RecordedFailover, group: string, failovers: RecordedFailover[]): string {
+  if (f.outputs.role === "directory-copy") return `AD/DNS copy: ${group}`;
+  const several = failovers.filter((x) => x.outputs.role === "application").length > 1;
+  const scope = (f.outputs as { scope?: { kind: string; recoveryPlanName?: string } }).scope;
+  return several ? `plan ${scope?.kind === "recoveryPlan" ? scope.recoveryPlanName : f.name}: ${group}` : `plan: ${group}`;
+}
+
 export interface RtoFigures {
   achievedSeconds?: number;
   from?: string;
@@ -78,7 +89,7 @@ export function rtoFigures(failovers: RecordedFailover[], targetMinutes: number 
   });
   const perBootGroup = failovers.flatMap((f) =>
     (f.outputs.groupTimings ?? []).map((g) => ({
-      group: `${f.outputs.role === "directory-copy" ? "AD/DNS copy" : "plan"}: ${g.group}`,
+      group: groupLabel(f, g.group, failovers),
       seconds: g.seconds ?? secondsBetween(g.startTime, g.endTime),
       fromFirstTriggerSeconds: secondsBetween(t0, g.endTime),
     })),
@@ -114,15 +125,20 @@ export interface RpoFigures {
 
 /** RPO per item from the recovery point each test failover used (keyed by lower-case friendly name). */
 export function rpoFigures(failovers: RecordedFailover[], points: Map<string, UsedRecoveryPoint>, targetMinutes: number | undefined): RpoFigures {
-  const gaps: string[] = [];
+  // One deviation per reason, naming its items (a 1,000-VM drill would otherwise list 1,000 lines).
+  const unmeasured = new Map<string, string[]>();
   const perItem = failovers.flatMap((f) =>
     (f.outputs.testVms ?? []).map((vm) => {
       const point = points.get(vm.friendlyName.toLowerCase());
       const seconds = secondsBetween(point?.time, vm.triggeredAt);
-      if (seconds === undefined) gaps.push(`RPO of ${vm.friendlyName} not measured: ${point?.time ? "no trigger time" : "the recovery point used is unknown"}`);
+      if (seconds === undefined) {
+        const why = point?.time ? "no trigger time" : "the recovery point used is unknown";
+        unmeasured.set(why, [...(unmeasured.get(why) ?? []), vm.friendlyName]);
+      }
       return { friendlyName: vm.friendlyName, triggeredAt: vm.triggeredAt, recoveryPointTime: point?.time, seconds };
     }),
   );
+  const gaps = [...unmeasured].map(([why, names]) => (names.length === 1 ? `RPO of ${names[0]} not measured: ${why}` : `RPO of ${names.length} items not measured: ${why} (${names.join(", ")})`));
   const measured = perItem.filter((p) => p.seconds !== undefined);
   const worst = measured.sort((a, b) => (b.seconds as number) - (a.seconds as number))[0];
   const worstSeconds = measured.length === perItem.length ? worst?.seconds : undefined;

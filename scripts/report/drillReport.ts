@@ -12,7 +12,7 @@ import type { CleanupConfirmation } from "../lib/cleanupCheck";
 import type { DrillStack, PolicyEvent, PulumiStep } from "../lib/drillStack";
 import type { DrillStart } from "./drillStart";
 import { START_FILE } from "./drillStart";
-import { firstTrigger, rpoFigures, rtoFigures, secondsBetween, type RecordedVm } from "./drillMetrics";
+import { firstTrigger, groupLabel, rpoFigures, rtoFigures, secondsBetween, type RecordedVm } from "./drillMetrics";
 import { engineCauses } from "./engineCauses";
 import { healthCauses, type JobReadback } from "./evidenceReadback";
 import { buildFindings, followUp } from "./findings";
@@ -70,23 +70,56 @@ function describeScope(o: Pick<TestFailoverOutputs, "scope">): string {
   return o.scope.kind === "recoveryPlan" ? `recovery plan ${o.scope.recoveryPlanName}` : `protected items ${o.scope.items.map((i) => i.friendlyName).join(", ")}`;
 }
 
+/** The timeline lane of a test failover: what it tested, in the words of the report. */
+export function testFailoverLane(f: RecordedTestFailover): string {
+  const scope = f.outputs.scope;
+  if (f.outputs.role === "directory-copy") return "AD/DNS copy";
+  return scope?.kind === "recoveryPlan" ? `plan ${scope.recoveryPlanName}` : `items (${f.name})`;
+}
+
+
+/**
+ * The group a VM is folded under: the first of its test failover's groups (in order, the plan's
+ * all-VM "Failover" step aside) that ends at or after the VM is running — a boot group ends once its
+ * VMs booted. Display only (the job's tasks name no membership the report keeps); none → the failover.
+ */
+function groupOf(vmEnd: number, groups: { lane: string; end: number }[]): string | undefined {
+  const boot = groups.filter((g) => !/:\s*Group:\s*Failover$/i.test(g.lane));
+  return boot.find((g) => g.end >= vmEnd - 0.001)?.lane ?? boot[boot.length - 1]?.lane;
+}
+
+/**
+ * Timeline bars: per test failover one bar over all it did, its groups, and its VMs (each with the group
+ * it is folded under), seconds from the drill's first trigger. report.html draws exactly these.
+ */
 function bars(ordered: RecordedTestFailover[], t0: string | undefined): TimelineBar[] {
   const out: TimelineBar[] = [];
   for (const f of ordered) {
+    const groups: TimelineBar[] = [];
     for (const g of f.outputs.groupTimings ?? []) {
       const start = secondsBetween(t0, g.startTime);
       const end = secondsBetween(t0, g.endTime);
-      if (start !== undefined && end !== undefined) {
-        out.push({ lane: `${f.outputs.role === "directory-copy" ? "AD/DNS copy" : "plan"}: ${g.group}`, kind: "group", start, end, passed: f.outputs.verdict === "passed" });
-      }
+      if (start !== undefined && end !== undefined) groups.push({ lane: groupLabel(f, g.group, ordered), kind: "group", testFailover: f.name, start, end, passed: f.outputs.verdict === "passed" });
     }
+    const vms: TimelineBar[] = [];
     for (const vm of f.outputs.testVms ?? []) {
       const start = secondsBetween(t0, vm.triggeredAt);
       const end = secondsBetween(t0, vm.runningAt);
-      if (start !== undefined && end !== undefined) {
-        out.push({ lane: vm.friendlyName, kind: "vm", start, end, created: secondsBetween(t0, vm.createdAt), passed: vm.checks.every((c) => c.passed) });
-      }
+      if (start === undefined || end === undefined) continue;
+      const group = groupOf(end, groups);
+      vms.push({ lane: vm.friendlyName, kind: "vm", testFailover: f.name, ...(group ? { group } : {}), start, end, created: secondsBetween(t0, vm.createdAt), passed: vm.checks.every((c) => c.passed) });
     }
+    const all = [...groups, ...vms];
+    if (all.length === 0) continue;
+    out.push({
+      lane: testFailoverLane(f),
+      kind: "testFailover",
+      testFailover: f.name,
+      start: Math.min(...all.map((b) => b.start)),
+      end: Math.max(...all.map((b) => b.end)),
+      passed: f.outputs.verdict === "passed",
+    });
+    out.push(...groups, ...vms);
   }
   return out;
 }
@@ -106,9 +139,11 @@ export function composeReport(parts: ReportParts): DrillReport {
     (f.outputs.items ?? []).map((i) => ({ friendlyName: i.friendlyName, protectedItemId: i.protectedItemId, role: f.outputs.role })),
   );
   const cfg = start.configuredScope;
+  const plans = ordered.flatMap((f) => (f.outputs.role === "application" && f.outputs.scope?.kind === "recoveryPlan" ? [f.outputs.scope.recoveryPlanName] : []));
   const scope = {
-    kind: app?.outputs.scope?.kind ?? (cfg.recoveryPlan ? "recoveryPlan" : cfg.items ? "protectedItems" : "unknown"),
+    kind: app?.outputs.scope?.kind ?? (cfg.recoveryPlan || cfg.recoveryPlans ? "recoveryPlan" : cfg.items ? "protectedItems" : "unknown"),
     recoveryPlan: app?.outputs.scope?.kind === "recoveryPlan" ? app.outputs.scope.recoveryPlanName : cfg.recoveryPlan,
+    ...(plans.length > 1 ? { recoveryPlans: plans } : cfg.recoveryPlans && cfg.recoveryPlans.length > 1 && plans.length === 0 ? { recoveryPlans: cfg.recoveryPlans } : {}),
     items: items.length
       ? items
       : [...cfg.directoryCopy.map((friendlyName) => ({ friendlyName, role: "directory-copy" as const })), ...(cfg.items ?? []).map((friendlyName) => ({ friendlyName, role: "application" as const }))],
@@ -154,7 +189,7 @@ export function composeReport(parts: ReportParts): DrillReport {
   const stages = ordered.flatMap((f): DrillReport["timeline"]["stages"] => {
     const groups = f.outputs.groupTimings ?? [];
     if (groups.length) {
-      return groups.map((g) => ({ stage: `${f.outputs.role === "directory-copy" ? "AD/DNS copy" : "plan"}: ${g.group}`, role: f.outputs.role, jobId: f.outputs.jobIds?.length === 1 ? f.outputs.jobIds[0] : undefined, startedAt: g.startTime, endedAt: g.endTime, seconds: g.seconds }));
+      return groups.map((g) => ({ stage: groupLabel(f, g.group, ordered), role: f.outputs.role, jobId: f.outputs.jobIds?.length === 1 ? f.outputs.jobIds[0] : undefined, startedAt: g.startTime, endedAt: g.endTime, seconds: g.seconds }));
     }
     return (f.outputs.jobIds ?? []).map((jobId) => ({ stage: `${f.outputs.role} test failover`, role: f.outputs.role, jobId }));
   });

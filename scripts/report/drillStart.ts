@@ -19,7 +19,7 @@ export interface DrillStart {
   startedAt: string;
   targets: { rtoMinutes?: number; rpoMinutes?: number; recordedAt: string };
   /** The scope as configured (the resolved one comes from the TestFailover resources). */
-  configuredScope: { recoveryPlan?: string; items?: string[]; directoryCopy: string[] };
+  configuredScope: { recoveryPlan?: string; recoveryPlans?: string[]; items?: string[]; directoryCopy: string[] };
   evidence?: EvidenceConfig;
   trigger: Trigger;
   ranBy: RanBy;
@@ -51,7 +51,7 @@ export function readDrillStart(input: { configFile: string; stack: string; root:
   const at = (input.now ?? new Date()).toISOString();
   const evidence = parseEvidenceConfig(config["failover-drill:evidence"]);
   if (evidence.problems.length) throw new Error(`The drill configuration has ${evidence.problems.length} problem(s) (fix them in Pulumi.${input.stack}.yaml):\n  - ${evidence.problems.join("\n  - ")}`);
-  const scope = (config["failover-drill:scope"] ?? {}) as { recoveryPlan?: string; items?: Item[] };
+  const scope = (config["failover-drill:scope"] ?? {}) as { recoveryPlan?: string; recoveryPlans?: string[]; items?: Item[] };
   const drill = (config["failover-drill:drill"] ?? {}) as { id?: string; owner?: string };
   return {
     drillId: String(drill.id ?? "unknown-drill"),
@@ -61,6 +61,7 @@ export function readDrillStart(input: { configFile: string; stack: string; root:
     targets: { rtoMinutes: num(config["failover-drill:rtoTargetMinutes"]), rpoMinutes: evidence.evidence?.rpoTargetMinutes, recordedAt: at },
     configuredScope: {
       recoveryPlan: scope.recoveryPlan,
+      ...(scope.recoveryPlans ? { recoveryPlans: scope.recoveryPlans } : {}),
       items: scope.items?.map(itemName),
       directoryCopy: ((config["failover-drill:directoryCopy"]?.items ?? []) as Item[]).map(itemName),
     },

@@ -48,6 +48,7 @@ const scopeItem = z.strictObject({
 const scope = z.strictObject({
   kind: z.enum(["recoveryPlan", "protectedItems", "unknown"]),
   recoveryPlan: z.string().optional(),
+  recoveryPlans: z.array(z.string()).optional().describe("every recovery plan of the drill, when it has several (scope.recoveryPlans)"),
   items: z.array(scopeItem),
   businessService: z.string().optional(),
   tier: z.string().optional(),
@@ -108,7 +109,9 @@ const timelineVm = z.strictObject({
 
 export const timelineBarSchema = z.strictObject({
   lane: z.string(),
-  kind: z.enum(["group", "vm"]),
+  kind: z.enum(["testFailover", "group", "vm"]).describe("a whole test failover, one of its groups (boot groups of a plan, or an item's job), or one VM"),
+  testFailover: z.string().optional().describe("the TestFailover resource the bar belongs to (its name in the stack)"),
+  group: z.string().optional().describe("VMs: the lane of the group the VM is folded under in report.html"),
   start: z.number().describe("seconds from the drill's first trigger"),
   end: z.number(),
   created: z.number().optional().describe("VMs: when the VM was created, seconds from the first trigger"),

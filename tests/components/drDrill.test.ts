@@ -14,14 +14,14 @@ const items = Object.fromEntries(
     { guid: "guid-web01", friendlyName: "WEB01", subnet: "snet-web" },
   ].map((f) => [f.guid, protectedItem(f)]),
 );
-const plan = recoveryPlan("rp-contoso-tier1", [["guid-sql01"], ["guid-app01"]]);
-// The failure predictor's reads (quota, recovery resource groups, test subnet IPs): an empty region.
+const plans = [recoveryPlan("rp-contoso-tier1", [["guid-sql01"], ["guid-app01"]]), recoveryPlan("rp-web", [["guid-web01"]])];
+// The failure predictor reads the recovery region through the drill's ARM client; here: an empty region.
 jest.mock("../../components/recoveryRegionArm", () => ({
   recoveryRegionArmReader: () => ({ listAll: async () => [], tryGet: async () => undefined }),
 }));
 jest.mock("../../components/asr/asrClient", () => ({
   SiteRecoveryDrillClient: class {
-    arm = { listAll: async () => [{ name: "rp-contoso-tier1" }] };
+    arm = { listAll: async () => plans.map((p) => ({ name: p.name })) };
     async listJobs() {
       return [];
     }
@@ -32,7 +32,11 @@ jest.mock("../../components/asr/asrClient", () => ({
 }));
 
 function invoke(token: string, inputs: Record<string, any>): Record<string, any> {
-  if (token.endsWith(":getReplicationRecoveryPlan")) return plan;
+  if (token.endsWith(":getReplicationRecoveryPlan")) {
+    const plan = plans.find((p) => p.name === inputs.recoveryPlanName);
+    if (!plan) throw new Error(`ResourceNotFound ${inputs.recoveryPlanName}`);
+    return plan;
+  }
   if (token.endsWith(":getReplicationProtectedItem")) return items[inputs.replicatedProtectedItemName];
   if (token.endsWith(":getAvailabilitySet")) return { sku: { name: "Aligned" } };
   if (token.endsWith(":getStorageAccount")) return { encryption: { services: { blob: { enabled: false } } } };
@@ -85,4 +89,27 @@ it("a refused scope rejects the drill's outputs with the config path and declare
   await expect(drill.outputs).rejects.toThrow(/failover-drill:scope\.items\[0\]: .*NOPE01.*matches no protected item in vault contoso-asr-vault/);
   await settle();
   expect(harness.resources.filter((r) => !r.type.startsWith("pulumi:providers:")).map((r) => r.type)).toEqual(["failover-drill:index:DrDrill"]);
+});
+
+it("several recovery plans: one application test failover per plan, each after the DC copy, each with its own items and expectations", async () => {
+  harness.resources.length = 0;
+  const raw = validRawConfig();
+  raw.drill = { ...raw.drill, id: "contoso-two-plans" };
+  raw.scope = { recoveryPlans: ["rp-contoso-tier1", "rp-web"] };
+  raw.expected = [{ friendlyName: "APP01", size: "Standard_D2s_v3" }, { friendlyName: "WEB01" }];
+  const drill = new DrDrill("multi", parseDrillConfig(raw));
+  const outputs = await drill.outputs;
+  await settle();
+  const tfos = harness.byType(TEST_FAILOVER_TYPE).filter((r) => r.inputs.drillId === "contoso-two-plans");
+  const dc = tfos.find((t) => t.inputs.role === "directory-copy")!;
+  const apps = tfos.filter((t) => t.inputs.role === "application").sort((a, b) => a.name.localeCompare(b.name));
+  expect(apps.map((t) => [t.name, t.inputs.scope.recoveryPlanName, t.inputs.items.map((i: any) => i.friendlyName), t.inputs.expected.map((e: any) => e.friendlyName)])).toEqual([
+    ["multi-application-rp-contoso-tier1", "rp-contoso-tier1", ["SQL01", "APP01"], ["APP01"]],
+    ["multi-application-rp-web", "rp-web", ["WEB01"], ["WEB01"]],
+  ]);
+  for (const a of apps) expect(a.dependencies).toContain(dc.urn);
+  // Independent of each other: neither waits for the other plan.
+  expect(apps[1].dependencies).not.toContain(apps[0].urn);
+  expect(outputs.counts).toEqual({ applicationItems: 3, directoryCopyItems: 1, testFailovers: 3 });
+  expect(Object.keys(outputs.applicationTestFailovers)).toEqual(["multi-application-rp-contoso-tier1", "multi-application-rp-web"]);
 });

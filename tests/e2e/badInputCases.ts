@@ -85,6 +85,8 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   { name: "drill missing", config: del("drill"), expect: /failover-drill:drill: missing/ },
   // scope
   { name: "scope sets both recoveryPlan and items", config: set("scope", ["items"], [{ friendlyName: "APP01" }]), expect: /failover-drill:scope: .*sets both/ },
+  { name: "scope.recoveryPlans names a plan the vault does not hold", config: set("scope", [], { recoveryPlans: ["rp-contoso-tier1", "rp-nope"] }), expect: /failover-drill:scope\.recoveryPlans\[1\]: "rp-nope" is not a recovery plan of vault contoso-asr-vault/ },
+  { name: "scope.recoveryPlans lists a plan twice", config: set("scope", [], { recoveryPlans: ["rp-contoso-tier1", "RP-CONTOSO-TIER1"] }), expect: /failover-drill:scope\.recoveryPlans\[1\]: "RP-CONTOSO-TIER1" repeats scope\.recoveryPlans\[0\]/ },
   { name: "scope sets neither", config: set("scope", [], { recoveryPointType: "LatestProcessed" }), expect: /failover-drill:scope: .*must set recoveryPlan/ },
   { name: "scope.items empty", config: set("scope", [], { items: [] }), expect: path_("failover-drill:scope.items") },
   { name: "scope.items[0] with only fabricName", config: set("scope", [], { items: [{ fabricName: "f" }] }), expect: path_("failover-drill:scope.items[0]") },
@@ -128,6 +130,9 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   { name: "expected nicCount 9", config: set("expected", [0, "nicCount"], 9), expect: path_("failover-drill:expected[0].nicCount") },
   { name: "expected size not an Azure size", config: set("expected", [0, "size"], "D2s_v3"), expect: path_("failover-drill:expected[0].size") },
   { name: "expected ip not an address", config: set("expected", [1, "ip"], "10.10.2.999"), expect: path_("failover-drill:expected[1].ip") },
+  { name: "expectedRules pattern matching no VM of the drill", config: set("expectedRules", [], [{ match: "ZZZ*", nicCount: 1 }]), expect: /failover-drill:expectedRules\[0\]\.match: "ZZZ\*" matches no VM of this drill/ },
+  { name: "expectedRules with a per-VM ip", config: set("expectedRules", [], [{ match: "APP*", ip: "10.10.2.10" }]), expect: path_("failover-drill:expectedRules[0].ip") },
+  { name: "expectedFile that does not exist", config: set("expectedFile", [], "no-such-expected.yaml"), expect: /failover-drill:expectedFile: "no-such-expected\.yaml" cannot be read/ },
   { name: "expected item not in the drill", config: (c) => void c[K("expected")].push({ friendlyName: "ZZZ01" }), expect: /failover-drill:expected\[4\]\.friendlyName.*ZZZ01.*not an item of this drill/ },
   { name: "notes over 1024 characters say their length (issue 16)", config: set("notes", [], "n".repeat(1025)), expect: /failover-drill:notes: "n+\.\.\. is 1025 characters long; .*at most 1024/ },
   { name: "rtoTargetMinutes not a number", config: set("rtoTargetMinutes", [], "soon"), expect: path_("failover-drill:rtoTargetMinutes") },

@@ -44,15 +44,16 @@ describe("parseDrillArgs", () => {
     expect(() => parseDrillArgs(["--trigger", "whenever"])).toThrow(/--trigger whenever: expected manual, scheduled or change/);
   });
 
-  it("reads --scope plan:<name> and --scope items:<a,b>", () => {
+  it("reads --scope plan:<name>, --scope plans:<a,b> and --scope items:<a,b>", () => {
     expect(parseDrillArgs(["--scope", "plan:rp-x"]).scope).toEqual({ recoveryPlan: "rp-x" });
+    expect(parseDrillArgs(["--scope", "plans:rp-x, rp-y"]).scope).toEqual({ recoveryPlans: ["rp-x", "rp-y"] });
     expect(parseDrillArgs(["--scope", "items:APP01, WEB01"]).scope).toEqual({
       items: [{ friendlyName: "APP01" }, { friendlyName: "WEB01" }],
     });
   });
 
   it.each([
-    [["--scope", "vm:APP01"], /--scope vm:APP01: expected plan:<recovery plan name> or items:/],
+    [["--scope", "vm:APP01"], /--scope vm:APP01: expected plan:<recovery plan name>, plans:<plan>,<plan>\.\.\. or items:/],
     [["--speed", "0"], /--speed 0: expected a positive number/],
     [["--speed"], /--speed .*argument missing/],
     [["--port", "70000"], /--port 70000: expected a TCP port/],
@@ -115,6 +116,23 @@ describe("deriveStackConfig", () => {
       const rest = (c: Record<string, unknown>) => ({ ...c, "failover-drill:scope": undefined, "failover-drill:expected": undefined });
       expect(rest(doc.config)).toEqual(rest(original.config));
     } finally {
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it("narrowed to items, keeps only the expectedRules that match a VM still in the drill (an unmatched rule is refused)", () => {
+    const stack = `drill-rules-${process.pid}`;
+    const source = path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`);
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-config-"));
+    try {
+      const original = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.test.yaml"), "utf8"));
+      original.config["failover-drill:expectedRules"] = [{ match: "APP*", nicCount: 1 }, { match: "SQL*", nicCount: 2 }, { match: "DC*", nicCount: 1 }];
+      fs.writeFileSync(source, YAML.stringify(original));
+      const { file } = deriveStackConfig({ ...parseDrillArgs(["--stack", stack, "--scope", "items:APP01"]), stateDir });
+      const doc = YAML.parse(fs.readFileSync(file, "utf8"));
+      expect(doc.config["failover-drill:expectedRules"].map((r: { match: string }) => r.match)).toEqual(["APP*", "DC*"]);
+    } finally {
+      fs.rmSync(source, { force: true });
       fs.rmSync(stateDir, { recursive: true, force: true });
     }
   });

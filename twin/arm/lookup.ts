@@ -32,15 +32,19 @@ export function sameId(a: unknown, b: unknown): boolean {
   return typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
 }
 
-/** Paged list body: {value, nextLink} with `$skiptoken` as the offset. */
-export function page<T>(items: T[], ctx: { baseUrl: string; path: string; query: URLSearchParams }, size: number) {
-  const start = Math.max(0, Number(ctx.query.get("$skiptoken") ?? ctx.query.get("$skipToken") ?? 0) || 0);
+/**
+ * Paged list body: {value, nextLink}; the nextLink carries the offset in `tokenParam` (`$skiptoken` for
+ * ARM lists; Site Recovery's protected-item lists name it `skipToken`, as the service's nextLink does).
+ */
+export function page<T>(items: T[], ctx: { baseUrl: string; path: string; query: URLSearchParams }, size: number, tokenParam = "$skiptoken") {
+  const start = Math.max(0, Number(ctx.query.get(tokenParam) ?? ctx.query.get("$skiptoken") ?? ctx.query.get("$skipToken") ?? 0) || 0);
   const value = items.slice(start, start + size);
   const body: { value: T[]; nextLink?: string } = { value };
   if (start + size < items.length) {
     const q = new URLSearchParams(ctx.query);
     q.delete("$skipToken");
-    q.set("$skiptoken", String(start + size));
+    q.delete("$skiptoken");
+    q.set(tokenParam, String(start + size));
     body.nextLink = `${ctx.baseUrl}${ctx.path}?${q.toString()}`;
   }
   return body;

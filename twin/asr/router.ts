@@ -47,8 +47,9 @@ export function routeAsr(twin: Twin, ctx: RequestCtx, p: ArmPath): Reply {
     if (!r || r.type !== type) throw notFoundAsr(type.split("/").pop() ?? "", p.names[p.names.length - 1]);
     return r;
   };
+  // Protected-item lists page with `skipToken` in the nextLink (SDK recording ListAllProtectedItem.json).
   const listUnder = (parentId: string, type: string) =>
-    page(twin.ofType(type).filter((r) => r.id.toLowerCase().startsWith(parentId.toLowerCase() + "/")), ctx, size);
+    page(twin.ofType(type).filter((r) => r.id.toLowerCase().startsWith(parentId.toLowerCase() + "/")), ctx, size, type === T.item ? "skipToken" : "$skiptoken");
 
   switch (sub) {
     case "":

@@ -90,4 +90,11 @@ describe("directory-copy-first", () => {
         const run = await assertHasViolation(policy, args(stack), /"apps".*does not depend on the directory copy "dc-copy".*dependsOn/);
         expect(run.violations[0].urn).toMatch(/::apps$/);
     });
+    it("several application test failovers (one per recovery plan): each must depend on the copy, and only the one that does not is named", async () => {
+        const apps = preview().find((s) => s.name === "apps")!;
+        const second = { ...apps, name: "apps-rp-web", props: { ...apps.props, scope: { kind: "recoveryPlan", recoveryPlanName: "rp-web" } } };
+        await assertNoViolations(policy, args([...preview(), second]));
+        const run = await assertHasViolation(policy, args([...preview(), { ...second, dependsOn: [] }]), /"apps-rp-web".*does not depend on the directory copy "dc-copy"/);
+        expect(run.violations.map((v) => v.urn)).toEqual([expect.stringMatching(/::apps-rp-web$/)]);
+    });
 });

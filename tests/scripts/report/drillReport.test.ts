@@ -249,7 +249,7 @@ describe("renderings and manifest", () => {
     const r = composeReport(parts());
     const svg = renderTimelineSvg(r);
     const scale = Number(/data-px-per-second="([\d.]+)"/.exec(svg)![1]);
-    const bars = [...svg.matchAll(/<rect class="bar [a-z]+" x="[\d.]+" y="\d+" width="([\d.]+)"[^>]*data-lane="([^"]+)"[^>]*data-duration-seconds="([\d.]+)"/g)];
+    const bars = [...svg.matchAll(/<rect class="bar [a-z ]+" x="[\d.]+" y="\d+" width="([\d.]+)"[^>]*data-lane="([^"]+)"[^>]*data-duration-seconds="([\d.]+)"/g)];
     expect(bars).toHaveLength(r.timeline.bars.length);
     for (const [, width, , duration] of bars) expect(Number(width)).toBeCloseTo(Math.max(1, Number(duration) * scale), 1);
     const html = renderHtml(r);

@@ -9,10 +9,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { renderHtml, TIMELINE_PX_PER_SECOND_MAX, type DrillReport } from "../../../scripts/report/drillReport";
+import { composeReport, renderHtml, TIMELINE_PX_PER_SECOND_MAX, type DrillReport } from "../../../scripts/report/drillReport";
 import { validateReport } from "../../../scripts/report/reportSchema";
 import { TREND_CHART } from "../../../scripts/report/trend";
 import { chromiumArgs, ensureChromium, freshUserDataDir } from "./chromium";
+import { largeDrill, startRecord } from "./reportFixtures";
 
 const report: DrillReport = validateReport(JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "contoso-tier1.report.json"), "utf8")));
 
@@ -146,5 +147,93 @@ describe("drill report HTML in headless chromium", () => {
     expect(blanks).toHaveLength(5);
     for (const b of blanks) expect(b).toEqual({ text: "", width: expect.any(Number) });
     for (const b of blanks) expect(b.width).toBeGreaterThan(100);
+  });
+});
+
+// A generated 1,000-VM drill (10 plans × 100 VMs in boot groups of 25, plus the AD/DNS copy, 7 checks per
+// VM): the page renders without console errors, opens at one lane per test failover, and once every
+// <details> is opened each bar — test failover, group, VM — is as wide as its duration in report.json
+// times the one scale, at its start on the shared axis.
+describe("a 1,000-VM drill report in headless chromium", () => {
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  let htmlFile: string;
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+  const big: DrillReport = composeReport({
+    start: { ...startRecord(), configuredScope: { recoveryPlans: Array.from({ length: 10 }, (_, i) => `rp-synthetic-${i + 1}`), directoryCopy: ["DC01"] } },
+    failovers: largeDrill({ plans: 10, perPlan: 100, checks: 7, failing: ["VM00042"] }),
+    policies: [],
+    upSucceeded: true,
+    upOutput: "",
+  });
+  const html = renderHtml(big);
+
+  beforeAll(async () => {
+    const executablePath = ensureChromium();
+    userDataDir = freshUserDataDir();
+    const args = chromiumArgs(userDataDir).filter((a) => !a.startsWith("--user-data-dir"));
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath, args, headless: true, viewport: { width: 1280, height: 1000 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
+    page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    page.on("request", (r) => requests.push(r.url()));
+    htmlFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "failover-drill-report-1000-")), "report.html");
+    fs.writeFileSync(htmlFile, html);
+    await page.goto(`file://${htmlFile}`, { waitUntil: "load" });
+  }, 900_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+    if (htmlFile) fs.rmSync(path.dirname(htmlFile), { recursive: true, force: true });
+  });
+
+  it("is under 1.5 MB, renders the verdict and one row per VM, without console errors or requests", async () => {
+    expect(Buffer.byteLength(html)).toBeLessThan(1.5 * 1024 * 1024);
+    expect((await page.textContent("#verdict"))?.trim()).toBe("FAILED");
+    expect(await page.locator("#vms tbody tr").count()).toBe(1001);
+    expect(await page.locator("#vms").textContent()).toContain("6/7 ✘");
+    expect(consoleErrors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
+  });
+
+  it("opens at one lane per test failover; VM lanes are folded until a group is opened", async () => {
+    // checkVisibility: false inside a closed <details> (its content is not rendered).
+    const visible = async (sel: string) => page.$$eval(sel, (els) => els.filter((e) => e.checkVisibility()).length);
+    expect(await visible("#timeline rect.bar.failover")).toBe(11);
+    expect(await visible("#timeline rect.bar.vm")).toBe(0);
+    // The axis ticks every minute over the ~6-minute drill, labelled in minutes.
+    const ticks = await page.$$eval("#timeline text.tick-label", (ts) => ts.map((t) => t.textContent));
+    expect(ticks.slice(0, 3)).toEqual(["0 s", "1 min", "2 min"]);
+  });
+
+  it("with every group opened, each bar is duration × px-per-second wide at its start, as report.json says", async () => {
+    await page.$$eval("#timeline details", (ds) => ds.forEach((d) => d.setAttribute("open", "")));
+    const scale = Number(await page.getAttribute("#timeline", "data-px-per-second"));
+    const span = Math.max(...big.timeline.bars.map((b) => b.end));
+    expect(scale).toBeCloseTo(Math.min(TIMELINE_PX_PER_SECOND_MAX, (900 - 200 - 20) / span), 6);
+    const drawn = await page.$$eval("#timeline rect.bar", (rects) =>
+      rects.map((r) => {
+        const own = r.closest("svg")!.getBoundingClientRect();
+        const b = r.getBoundingClientRect();
+        const tfo = r.closest("details.tfo")!.getAttribute("data-test-failover");
+        return { key: `${tfo} ${r.getAttribute("data-lane")}`, width: b.width, x: b.x - own.x, visible: r.checkVisibility() };
+      }),
+    );
+    expect(drawn).toHaveLength(big.timeline.bars.length);
+    expect(drawn.every((d) => d.visible)).toBe(true);
+    // Group lanes repeat across plans ("plan: Group 1: Start"): a bar is its test failover and lane.
+    const byKey = new Map(drawn.map((d) => [d.key, d]));
+    expect(byKey.size).toBe(big.timeline.bars.length);
+    for (const bar of big.timeline.bars) {
+      const d = byKey.get(`${bar.testFailover} ${bar.lane}`)!;
+      expect(Math.abs(d.width - Math.max(1, (bar.end - bar.start) * scale))).toBeLessThan(0.5);
+      expect(Math.abs(d.x - (200 + bar.start * scale))).toBeLessThan(0.5);
+    }
+    expect(consoleErrors).toEqual([]);
   });
 });

@@ -78,3 +78,42 @@ export function startRecord(targets: { rtoMinutes?: number; rpoMinutes?: number 
     toolVersion: "0.1.0",
   };
 }
+
+/**
+ * A generated drill at scale: the AD/DNS copy, then `plans` recovery plans of `perPlan` VMs in boot
+ * groups of 25 (as twin/fixtures/generate.ts builds them), every VM with `checks` checks and a verified
+ * time; `failing` VMs fail one check. Times follow the twin's plan job shape (a Failover step, then one
+ * Start step per boot group), seconds from T0.
+ */
+export function largeDrill(opts: { plans: number; perPlan: number; checks: number; failing?: string[] }): RecordedTestFailover[] {
+  const failing = new Set(opts.failing ?? []);
+  const dcVm = vm("DC01", 0, 70, 71, { verified: 95 });
+  const dc: RecordedTestFailover = {
+    name: "drill-directory-copy-tfo",
+    outputs: failover("directory-copy", [dcVm], { groupTimings: [{ group: "DC01", startTime: at(0), endTime: at(70), seconds: 70 }] }),
+  };
+  const apps = Array.from({ length: opts.plans }, (_, p): RecordedTestFailover => {
+    const start = 100 + p * 3;
+    const failoverEnd = start + 70;
+    const groups = Math.ceil(opts.perPlan / 25);
+    const groupTimings = [{ group: "Group: Failover", startTime: at(start), endTime: at(failoverEnd), seconds: 70 }];
+    for (let g = 0; g < groups; g++) groupTimings.push({ group: `Group ${g + 1}: Start`, startTime: at(failoverEnd + g * 40), endTime: at(failoverEnd + (g + 1) * 40), seconds: 40 });
+    const vms = Array.from({ length: opts.perPlan }, (_, i) => {
+      const name = `VM${String(p * opts.perPlan + i + 1).padStart(5, "0")}`;
+      const g = Math.floor(i / 25);
+      const running = failoverEnd + g * 40 + 20 + (i % 25);
+      const v = vm(name, start, failoverEnd, running, { verified: running + 15 });
+      v.checks = Array.from({ length: opts.checks }, (_, c) => ({ name: c === 0 ? "size" : `check-${c}`, passed: !(c === opts.checks - 1 && failing.has(name)), detail: c === opts.checks - 1 && failing.has(name) ? "expected output to contain synthetic.local" : "ok" }));
+      if (failing.has(name)) delete v.verifiedAt;
+      return v;
+    });
+    const name = `drill-application-rp-synthetic-${p + 1}`;
+    const outputs = failover("application", vms, {
+      scope: { kind: "recoveryPlan", recoveryPlanName: `rp-synthetic-${p + 1}`, recoveryPlanId: `rp-${p + 1}` },
+      groupTimings,
+      jobIds: [`job-plan-${p + 1}`],
+    });
+    return { name, outputs };
+  });
+  return [dc, ...apps];
+}
