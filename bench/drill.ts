@@ -1,5 +1,9 @@
 // `npm run bench`: how a drill scales and what it costs, against the twin with generated estates.
 //
+//  0. CLI drills (bench/cliDrill.ts): the real runner end to end (`node dist/scripts/drill.js --fixture
+//     <generated>`) at 4, 100 and 1,000 VMs, each with a DC copy first and one in-guest check per VM, one
+//     after another: wall time per phase, ARM requests by kind, peak RSS of every drill process, output
+//     lines, report size, and each figure as a ratio of the 4-VM drill's.
 //  1. Scale: recovery plans of 1, 10, 50 and 100 VMs, and 10 plans x 10 VMs. Each is run twice on a fresh
 //     twin process: by the TestFailover provider (components/asr, create then delete, every plan's resource
 //     concurrently as the engine would), and by the baseline a user would write with the official SDK
@@ -17,12 +21,12 @@
 //     (bench/twin.ts).
 //
 // Results: bench/results/<date>.json and .md; bench/README.md links the latest.
-// Options (env): BENCH_ONLY=scale,preview,twin  BENCH_CASES=0,1 (scale case indexes)  BENCH_PREVIEW_RUNS=3  BENCH_PREVIEW_RUNS_1000=1  BENCH_SPEED=30
+// Options (env): BENCH_ONLY=cli,scale,preview,twin  BENCH_CLI=4,100,1000 (CLI drill sizes)  BENCH_CLI_SPEED=60
+//   BENCH_CASES=0,1 (scale case indexes)  BENCH_PREVIEW_RUNS=3  BENCH_PREVIEW_RUNS_1000=1  BENCH_SPEED=30  BENCH_KEEP=1
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { toItemSettingsSnapshot, toProtectedItemRef } from "../components/itemSettings";
 import type { TestFailoverInputs } from "../components/drillTypes";
 import { PulumiStack, pulumiEnv, ROOT } from "../scripts/lib/pulumiCli";
@@ -33,11 +37,25 @@ import {
   requestLog, startBenchTwin, TOKEN, vaultPath, type LogEntry,
 } from "./lib";
 import type { WorkerResult, WorkerSpec } from "./worker";
+import { runCliDrill, PHASES, type CliCase, type CliDrillResult } from "./cliDrill";
+import { previewStackConfig } from "./stackConfig";
 
 const SPEED = Number(process.env.BENCH_SPEED ?? 30);
-const ONLY = new Set((process.env.BENCH_ONLY ?? "scale,preview,twin").split(","));
+const SECTIONS = ["cli", "scale", "preview", "twin"];
+const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(",")).split(","));
+const CLI_SPEED = Number(process.env.BENCH_CLI_SPEED ?? 60);
 const PREVIEW_RUNS = Number(process.env.BENCH_PREVIEW_RUNS ?? 3);
 const RETRY_AFTER_SECONDS = 30;
+
+/**
+ * The program targets one recovery plan (scope.recoveryPlan) or a list of protected items (scope.items),
+ * never several plans: 1,000 VMs (10 plans x 100 in the estate) can only be one drill as scope.items.
+ */
+const CLI_CASES: Record<string, CliCase> = {
+  "4": { name: "4 VMs + DC", vms: 4, plans: 1, scope: "plan" },
+  "100": { name: "100 VMs + DC", vms: 100, plans: 1, scope: "plan" },
+  "1000": { name: "1,000 VMs + DC", vms: 1000, plans: 10, scope: "items" },
+};
 
 interface ScaleCase {
   name: string;
@@ -203,28 +221,6 @@ interface PreviewResult {
   ok: boolean;
 }
 
-function benchStackConfig(fixture: Fixture, scope: Record<string, unknown>, file: string): void {
-  const salt = /^encryptionsalt:.*$/m.exec(fs.readFileSync(path.join(ROOT, "Pulumi.test.yaml"), "utf8"))?.[0];
-  const net = fixture.networks![0];
-  const config = {
-    "failover-drill:vault": { subscriptionId: fixture.subscriptionId, resourceGroup: fixture.vault.resourceGroup, name: fixture.vault.name },
-    "failover-drill:arm": { credentialMode: "twin" },
-    "failover-drill:location": fixture.location ?? "westeurope",
-    "failover-drill:drill": { id: "bench-preview", owner: "bench@failover-drill.example", expiry: "2030-12-31" },
-    "failover-drill:scope": scope,
-    "failover-drill:testNetwork": {
-      resourceGroup: "synthetic-drill-rg",
-      vnetName: "synthetic-drill-vnet",
-      addressSpace: net.addressPrefixes[0],
-      subnets: Object.entries(net.subnets ?? {}).map(([name, prefix]) => ({ name, prefix })),
-    },
-    "failover-drill:storage": { accountNamePrefix: "benchdrill", container: "drill-evidence" },
-    "failover-drill:notes": "bench preview",
-  };
-  // Quoted strings: a bare 2030-12-31 would reach Pulumi as a YAML timestamp.
-  fs.writeFileSync(file, `${salt ?? ""}\n${YAML.stringify({ config }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" })}`);
-}
-
 async function runPreview(items: number): Promise<PreviewResult> {
   const plans = Math.ceil(items / 100);
   const fixture = generateEstate({ items, plans, itemsPerPlan: Math.min(100, items) });
@@ -236,7 +232,7 @@ async function runPreview(items: number): Promise<PreviewResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "failover-drill-bench-preview-"));
   try {
     const configFile = path.join(dir, "Pulumi.test.yaml");
-    benchStackConfig(fixture, scope, configFile);
+    fs.writeFileSync(configFile, previewStackConfig(fixture, scope));
     fs.mkdirSync(path.join(dir, "backend"));
     const env = pulumiEnv({ backendDir: path.join(dir, "backend"), extraPath: [path.join(ROOT, "twin", "plugins", "bin")], base: { ...process.env, PULUMI_BACKEND_URL: undefined } });
     env.FAILOVER_DRILL_ARM_ENDPOINT = bt.url;
@@ -279,7 +275,7 @@ async function runPreview(items: number): Promise<PreviewResult> {
     const mp = median(withPack);
     return {
       items,
-      scope: items <= 100 ? "recoveryPlan rp-synthetic-1 (100 items)" : `items (${items} protected items)`,
+      scope: items <= 100 ? `recoveryPlan rp-synthetic-1 (${items} items)` : `items (${items} protected items)`,
       withoutPackSeconds: without,
       withPackSeconds: withPack,
       medianWithout: mw,
@@ -305,6 +301,7 @@ function markdown(r: any): string {
   const out: string[] = [];
   out.push(`# Drill benchmark — ${r.date}`, "");
   out.push(`Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGB} GB, Node ${r.machine.node}. Twin speed ×${r.speed} (Retry-After 30 s → 1 wall s, so polling cadence in virtual time equals speed 1).`, "");
+  if (r.cli?.length) out.push(...cliMarkdown(r.cli as CliDrillResult[]));
   if (r.scale?.length) {
     out.push("## ARM requests per drill (create + delete), by kind", "");
     out.push("| Estate | Tool: reads / writes / polls = total | SDK baseline: reads / writes / polls = total | Tool ÷ SDK | Tool create-only | Latency max (s, virtual) | Peak RSS provider / twin (MB) | SDK client RSS (MB) | OK |");
@@ -342,7 +339,7 @@ function markdown(r: any): string {
     out.push(`${r.twin.getsPerSecond} GETs/s at concurrency ${r.twin.concurrency}, p50 ${r.twin.p50ms} ms, p99 ${r.twin.p99ms} ms; RSS with the estate ${r.twin.rssMB} MB (after the run ${r.twin.rssAfterRunMB} MB).`, "");
   }
   if (r.goals) {
-    out.push("## Goals (issue 9)", "");
+    out.push("## Goals (issues 9 and 19)", "");
     for (const g of r.goals) out.push(`- ${g.met ? "met" : "NOT met"}: ${g.goal} — ${g.figure}`);
     out.push("");
   }
@@ -356,6 +353,17 @@ async function main(): Promise<void> {
     speed: SPEED,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
   };
+  if (ONLY.has("cli")) {
+    result.cli = [];
+    for (const key of (process.env.BENCH_CLI ?? "4,100,1000").split(",")) {
+      const c = CLI_CASES[key.trim()];
+      if (!c) throw new Error(`BENCH_CLI: unknown case ${key}; expected some of ${Object.keys(CLI_CASES).join(", ")}`);
+      log(`cli drill: ${c.name} (${c.scope === "plan" ? "one recovery plan" : "scope.items"}, speed x${CLI_SPEED})`);
+      const r = await runCliDrill(c, CLI_SPEED, log);
+      log(`  ${r.passed ? "passed" : "NOT passed"} in ${fmt(r.wallSeconds.total)} s; ${r.requests.total} requests (${r.requests.beyondRunCommand} beyond Run Command); peak RSS ${r.memory.peakTotalMB} MB; ${r.outputLines.total} lines; report.html ${r.report.htmlBytes ?? "-"} B`);
+      result.cli.push(r);
+    }
+  }
   if (ONLY.has("scale")) {
     result.scale = [];
     const pick = process.env.BENCH_CASES ? process.env.BENCH_CASES.split(",").map(Number) : SCALE.map((_, i) => i);
@@ -377,7 +385,7 @@ async function main(): Promise<void> {
   }
   if (ONLY.has("preview")) {
     result.preview = [];
-    for (const n of [100, 1000]) {
+    for (const n of [4, 100, 1000]) {
       log(`preview: ${n} items`);
       const p = await runPreview(n);
       log(`  without ${p.withoutPackSeconds.join(", ")} s; with pack ${p.withPackSeconds.join(", ")} s; adds ${p.packAddsSeconds} s`);
@@ -396,7 +404,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   // A partial run (BENCH_ONLY) updates its sections of the same day's results.
   const file = path.join(dir, `${date}.json`);
-  const merged = fs.existsSync(file) && ONLY.size < 3 ? { ...JSON.parse(fs.readFileSync(file, "utf8")), ...result } : result;
+  const merged = fs.existsSync(file) && ONLY.size < SECTIONS.length ? { ...JSON.parse(fs.readFileSync(file, "utf8")), ...result } : result;
   merged.goals = goals(merged);
   fs.writeFileSync(file, JSON.stringify(merged, null, 2));
   const md = markdown(merged);
@@ -406,8 +414,60 @@ async function main(): Promise<void> {
   log(`results: bench/results/${date}.json, .md (and LATEST.md)`);
 }
 
+function cliMarkdown(runs: CliDrillResult[]): string[] {
+  const out: string[] = [];
+  const base = runs.find((x) => x.vms === 4);
+  const kb = (b: number | undefined) => (b === undefined ? "-" : fmt(b / 1024, 0));
+  out.push(`## End-to-end CLI drills (\`node dist/scripts/drill.js --fixture <generated>\`, speed ×${runs[0].speed})`, "");
+  out.push("Each drill: the DC copy first, then the scope; every VM expected with size, IP, NIC count and one in-guest check (Run Command). One run, one drill at a time.", "");
+  out.push("| Drill | Scope | Passed | Total (s) | Longest silence in `up` (s) | Output lines (in `up`) | ARM requests | beyond Run Command (per VM) | Peak RSS / PSS, all drill processes (MB) | report.html / .json (KB) |");
+  out.push("|---|---|---|---|---|---|---|---|---|---|");
+  for (const x of runs) {
+    out.push(
+      `| ${x.name} | ${x.scopeDescription} | ${x.passed ? "yes" : `NO (exit ${x.exitCode})`} | ${fmt(x.wallSeconds.total)} | ${fmt(x.longestSilenceInUpSeconds)} | ${x.outputLines.total} (${x.outputLines.up}) | ${x.requests.total}${x.requests.missed ? ` (+${x.requests.missed} not seen)` : ""} | ${x.requests.beyondRunCommand} (${fmt(x.requests.beyondRunCommandPerVm, 2)}) | ${x.memory.peakTotalMB} / ${x.memory.peakTotalPssMB} | ${kb(x.report.htmlBytes)} / ${kb(x.report.jsonBytes)} |`,
+    );
+  }
+  out.push("");
+  out.push("Wall seconds per phase (from the runner's banners and Pulumi's `Duration:` lines as they arrived):", "");
+  out.push(`| Drill | ${PHASES.join(" | ")} |`, `|---|${PHASES.map(() => "---").join("|")}|`);
+  for (const x of runs) out.push(`| ${x.name} | ${PHASES.map((p) => fmt(x.wallSeconds.phases[p])).join(" | ")} |`);
+  out.push("");
+  out.push("ARM requests per phase:", "");
+  out.push(`| Drill | ${PHASES.join(" | ")} |`, `|---|${PHASES.map(() => "---").join("|")}|`);
+  for (const x of runs) out.push(`| ${x.name} | ${PHASES.map((p) => x.requests.byPhase[p] ?? 0).join(" | ")} |`);
+  out.push("");
+  if (base) {
+    const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || !b ? "-" : fmt(a / b, 2));
+    out.push("Ratios to the 4-VM drill:", "");
+    out.push("| Drill | Total wall | `up` wall | ARM requests | beyond Run Command | beyond Run Command per added VM | Peak RSS | Output lines | report.html |");
+    out.push("|---|---|---|---|---|---|---|---|---|");
+    for (const x of runs) {
+      out.push(
+        `| ${x.name} | ${ratio(x.wallSeconds.total, base.wallSeconds.total)} | ${ratio(x.wallSeconds.phases.up, base.wallSeconds.phases.up)} | ${ratio(x.requests.total, base.requests.total)} | ${ratio(x.requests.beyondRunCommand, base.requests.beyondRunCommand)} | ${x.vms > base.vms ? fmt((x.requests.beyondRunCommand - base.requests.beyondRunCommand) / (x.vms - base.vms), 2) : "-"} | ${ratio(x.memory.peakTotalMB, base.memory.peakTotalMB)} | ${ratio(x.outputLines.total, base.outputLines.total)} | ${ratio(x.report.htmlBytes, base.report.htmlBytes)} |`,
+      );
+    }
+    out.push("");
+  }
+  const kinds = [...new Set(runs.flatMap((x) => Object.keys(x.requests.byKind)))];
+  const last = runs[runs.length - 1];
+  kinds.sort((a, b) => (last.requests.byKind[b] ?? 0) - (last.requests.byKind[a] ?? 0) || a.localeCompare(b));
+  out.push("ARM requests by kind (the twin's request log):", "");
+  out.push(`| Kind | ${runs.map((x) => x.name).join(" | ")} |`, `|---|${runs.map(() => "---").join("|")}|`);
+  for (const k of kinds) out.push(`| \`${k}\` | ${runs.map((x) => x.requests.byKind[k] ?? 0).join(" | ")} |`);
+  out.push("");
+  const labels = [...new Set(runs.flatMap((x) => x.memory.byLabel.map((l) => l.label)))];
+  out.push("Peak RSS per process (VmHWM, MB; the largest process of each kind, and how many there were):", "");
+  out.push(`| Process | ${runs.map((x) => x.name).join(" | ")} |`, `|---|${runs.map(() => "---").join("|")}|`);
+  for (const l of labels) {
+    out.push(`| ${l} | ${runs.map((x) => { const g = x.memory.byLabel.find((b) => b.label === l); return g ? `${g.maxPeakMB} (${g.processes})` : "-"; }).join(" | ")} |`);
+  }
+  out.push("");
+  return out;
+}
+
 function goals(r: any): { goal: string; figure: string; met: boolean }[] {
   const out: { goal: string; figure: string; met: boolean }[] = [];
+  out.push(...cliGoals(r.cli as CliDrillResult[] | undefined, r.preview as PreviewResult[] | undefined));
   const big = (r.scale as ScaleResult[] | undefined)?.find((s) => s.items === 100 && s.plans === 1);
   if (big) {
     out.push({ goal: "ARM requests for a 100-VM plan drill ≤ 1/5 of the SDK baseline", figure: `${big.provider.requests.drill.total} vs ${big.sdk.requests.drill.total} (ratio ${big.ratio.requests})`, met: big.ratio.requests <= 0.2 });
@@ -421,6 +481,49 @@ function goals(r: any): { goal: string; figure: string; met: boolean }[] {
   if (p1000) out.push({ goal: "preview with the pack for 1,000 items < 2 s over preview without it", figure: `+${fmt(p1000.packAddsSeconds, 2)} s (${fmt(p1000.medianWith, 2)} vs ${fmt(p1000.medianWithout, 2)} s)`, met: p1000.packAddsSeconds < 2 });
   if (r.twin) out.push({ goal: "twin ≥ 2,000 GETs/s (p99 < 10 ms)", figure: `${r.twin.getsPerSecond} GETs/s, p99 ${r.twin.p99ms} ms`, met: r.twin.getsPerSecond >= 2000 && Number(r.twin.p99ms) < 10 });
   return out;
+}
+
+/** Issue 19's goals, figures from this run's CLI drills and previews. */
+function cliGoals(cli: CliDrillResult[] | undefined, preview: PreviewResult[] | undefined): { goal: string; figure: string; met: boolean }[] {
+  const out: { goal: string; figure: string; met: boolean }[] = [];
+  const at = (vms: number) => cli?.find((x) => x.vms === vms && x.passed);
+  const base = at(4);
+  for (const [vms, limit] of [[100, 1.25], [1000, 2.5]] as const) {
+    const x = at(vms);
+    if (base && x) {
+      const q = x.wallSeconds.total / base.wallSeconds.total;
+      out.push({ goal: `(issue 19) wall time of the ${vms}-VM drill ≤ ${limit} × the 4-VM drill`, figure: `${fmt(x.wallSeconds.total)} s vs ${fmt(base.wallSeconds.total)} s (${fmt(q, 2)}×)`, met: q <= limit });
+    }
+  }
+  // Per VM = what each VM beyond the 4-VM drill adds: the fixed cost (network, storage, the DC copy's
+  // own traffic) is in both drills.
+  for (const vms of [100, 1000]) {
+    const x = at(vms);
+    if (!base || !x) continue;
+    const perVm = (x.requests.beyondRunCommand - base.requests.beyondRunCommand) / (vms - 4);
+    out.push({
+      goal: `(issue 19) ARM requests beyond Run Command ≤ 1 per VM per drill (${x.name}, each VM over the 4-VM drill's)`,
+      figure: `${x.requests.beyondRunCommand} vs ${base.requests.beyondRunCommand}: ${fmt(perVm, 2)} per added VM`,
+      met: perVm <= 1,
+    });
+  }
+  const big = at(1000);
+  if (big) {
+    out.push({ goal: "(issue 19) 1,000-VM drill: peak RSS of all drill processes together < 1.5 GB", figure: `RSS ${big.memory.peakTotalMB} MB (PSS ${big.memory.peakTotalPssMB} MB)`, met: big.memory.peakTotalMB < 1536 });
+    out.push({ goal: "(issue 19) 1,000-VM drill: console output < 2,000 lines", figure: `${big.outputLines.total} lines`, met: big.outputLines.total < 2000 });
+    out.push({ goal: "(issue 19) 1,000-VM drill: report.html < 1.5 MB", figure: `${kb1(big.report.htmlBytes)} KB`, met: (big.report.htmlBytes ?? Infinity) < 1.5 * 2 ** 20 });
+  }
+  const p4 = preview?.find((p) => p.items === 4);
+  const p1000 = preview?.find((p) => p.items === 1000);
+  if (p4 && p1000) {
+    const q = p1000.medianWith / p4.medianWith;
+    out.push({ goal: "(issue 19) `pulumi preview` (with the pack) of a 1,000-item drill ≤ 1.5 × that of a 4-item drill", figure: `${fmt(p1000.medianWith, 2)} s vs ${fmt(p4.medianWith, 2)} s (${fmt(q, 2)}×)`, met: q <= 1.5 });
+  }
+  return out;
+}
+
+function kb1(b: number | undefined): string {
+  return b === undefined ? "-" : fmt(b / 1024, 0);
 }
 
 main().catch((err) => {
