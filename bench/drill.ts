@@ -1,9 +1,9 @@
 // `npm run bench`: how a drill scales and what it costs, against the twin with generated estates.
 //
-//  0. CLI drills (bench/cliDrill.ts): the real runner end to end (`node dist/scripts/drill.js --fixture
-//     <generated>`) at 4, 100 and 1,000 VMs, each with a DC copy first and one in-guest check per VM, one
-//     after another: wall time per phase, ARM requests by kind, peak RSS of every drill process, output
-//     lines, report size, and each figure as a ratio of the 4-VM drill's.
+//  0. CLI drills (bench/cliDrill.ts, run last: the longest section): the real runner end to end (`node
+//     dist/scripts/drill.js --fixture <generated>`) at 4, 100 and 1,000 VMs, each with a DC copy first and
+//     one in-guest check per VM, one after another: wall time per phase, ARM requests by kind, peak RSS of
+//     every drill process, output lines, report size, and each figure as a ratio of the 4-VM drill's.
 //  1. Scale: recovery plans of 1, 10, 50 and 100 VMs, and 10 plans x 10 VMs. Each is run twice on a fresh
 //     twin process: by the TestFailover provider (components/asr, create then delete, every plan's resource
 //     concurrently as the engine would), and by the baseline a user would write with the official SDK
@@ -353,17 +353,21 @@ async function main(): Promise<void> {
     speed: SPEED,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
   };
-  if (ONLY.has("cli")) {
-    result.cli = [];
-    for (const key of (process.env.BENCH_CLI ?? "4,100,1000").split(",")) {
-      const c = CLI_CASES[key.trim()];
-      if (!c) throw new Error(`BENCH_CLI: unknown case ${key}; expected some of ${Object.keys(CLI_CASES).join(", ")}`);
-      log(`cli drill: ${c.name} (${c.scope === "plan" ? "one recovery plan" : "scope.items"}, speed x${CLI_SPEED})`);
-      const r = await runCliDrill(c, CLI_SPEED, log);
-      log(`  ${r.passed ? "passed" : "NOT passed"} in ${fmt(r.wallSeconds.total)} s; ${r.requests.total} requests (${r.requests.beyondRunCommand} beyond Run Command); peak RSS ${r.memory.peakTotalMB} MB; ${r.outputLines.total} lines; report.html ${r.report.htmlBytes ?? "-"} B`);
-      result.cli.push(r);
-    }
-  }
+  const dir = path.join(ROOT, "bench", "results");
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${date}.json`);
+  // A partial run (BENCH_ONLY) updates its sections of the same day's results.
+  const previous = fs.existsSync(file) && ONLY.size < SECTIONS.length ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  // Saved after every section (and every CLI drill): a long run cut short keeps what it measured.
+  const save = (): string => {
+    const merged = { ...previous, ...result };
+    merged.goals = goals(merged);
+    fs.writeFileSync(file, JSON.stringify(merged, null, 2));
+    const md = markdown(merged);
+    fs.writeFileSync(path.join(dir, `${date}.md`), md);
+    fs.writeFileSync(path.join(dir, "LATEST.md"), md);
+    return md;
+  };
   if (ONLY.has("scale")) {
     result.scale = [];
     const pick = process.env.BENCH_CASES ? process.env.BENCH_CASES.split(",").map(Number) : SCALE.map((_, i) => i);
@@ -381,6 +385,7 @@ async function main(): Promise<void> {
         sdk,
         ratio: { requests: ratio(provider.requests.drill.total, sdk.requests.drill.total), polls: ratio(provider.requests.drill.polls, sdk.requests.drill.polls), reads: ratio(provider.requests.drill.reads, sdk.requests.drill.reads) },
       } satisfies ScaleResult);
+      save();
     }
   }
   if (ONLY.has("preview")) {
@@ -390,6 +395,7 @@ async function main(): Promise<void> {
       const p = await runPreview(n);
       log(`  without ${p.withoutPackSeconds.join(", ")} s; with pack ${p.withPackSeconds.join(", ")} s; adds ${p.packAddsSeconds} s`);
       result.preview.push(p);
+      save();
     }
   }
   if (ONLY.has("twin")) {
@@ -397,19 +403,22 @@ async function main(): Promise<void> {
     const r = await runNode(["--expose-gc", path.join(ROOT, "dist", "bench", "twin.js")]);
     if (r.code === 0) result.twin = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
     else log(`bench/twin.js failed: ${r.stderr}`);
+    save();
   }
-  result.goals = goals(result);
-
-  const dir = path.join(ROOT, "bench", "results");
-  fs.mkdirSync(dir, { recursive: true });
-  // A partial run (BENCH_ONLY) updates its sections of the same day's results.
-  const file = path.join(dir, `${date}.json`);
-  const merged = fs.existsSync(file) && ONLY.size < SECTIONS.length ? { ...JSON.parse(fs.readFileSync(file, "utf8")), ...result } : result;
-  merged.goals = goals(merged);
-  fs.writeFileSync(file, JSON.stringify(merged, null, 2));
-  const md = markdown(merged);
-  fs.writeFileSync(path.join(dir, `${date}.md`), md);
-  fs.writeFileSync(path.join(dir, "LATEST.md"), md);
+  // The CLI drills last: the 1,000-VM one is the longest part of the run.
+  if (ONLY.has("cli")) {
+    result.cli = [];
+    for (const key of (process.env.BENCH_CLI ?? "4,100,1000").split(",")) {
+      const c = CLI_CASES[key.trim()];
+      if (!c) throw new Error(`BENCH_CLI: unknown case ${key}; expected some of ${Object.keys(CLI_CASES).join(", ")}`);
+      log(`cli drill: ${c.name} (${c.scope === "plan" ? "one recovery plan" : "scope.items"}, speed x${CLI_SPEED})`);
+      const r = await runCliDrill(c, CLI_SPEED, log);
+      log(`  ${r.passed ? "passed" : "NOT passed"} in ${fmt(r.wallSeconds.total)} s; ${r.requests.total} requests (${r.requests.beyondRunCommand} beyond Run Command); peak RSS ${r.memory.peakTotalMB} MB; ${r.outputLines.total} lines; report.html ${r.report.htmlBytes ?? "-"} B`);
+      result.cli.push(r);
+      save();
+    }
+  }
+  const md = save();
   log(`\n${md}`);
   log(`results: bench/results/${date}.json, .md (and LATEST.md)`);
 }
