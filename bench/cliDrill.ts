@@ -14,6 +14,7 @@ import { generateEstate } from "../twin/fixtures/generate";
 import { countByKind, type LogEntry } from "./lib";
 import { sampleProcessTree, type TreeMemory } from "./processTree";
 import { requestKind, isRunCommandRequest } from "./requestKinds";
+import * as YAML from "yaml";
 import { cliDrillStackConfig, type BenchScope } from "./stackConfig";
 
 export interface CliCase {
@@ -26,6 +27,36 @@ export interface CliCase {
    * listing every application VM (the only way the program accepts more than one plan's worth of VMs).
    */
   scope: "plan" | "items";
+  /** "every VM": size, IP, NIC count and one in-guest check per VM; "DC only": the applications expect nothing. */
+  expectations: "every VM" | "DC only";
+}
+
+/**
+ * Linux's limit on one environment string (MAX_ARG_STRLEN, 32 pages). The Node.js SDK reads the whole stack
+ * config from one variable, PULUMI_CONFIG (@pulumi/pulumi runtime/config.js, `configEnvKey`), so a larger
+ * config cannot start the program: exec fails with "argument list too long".
+ */
+export const MAX_ENV_STRING_BYTES = 131_072;
+
+export interface PreparedCliDrill {
+  fixture: ReturnType<typeof generateEstate>;
+  scope: BenchScope;
+  drillId: string;
+  configText: string;
+  /** Size of the PULUMI_CONFIG=… string the language host would pass the program. */
+  pulumiConfigBytes: number;
+}
+
+export function prepareCliDrill(c: CliCase): PreparedCliDrill {
+  const fixture = generateEstate({ items: c.vms, plans: c.plans, itemsPerPlan: Math.min(100, Math.ceil(c.vms / c.plans)), domainController: true });
+  const scope: BenchScope =
+    c.scope === "plan" ? { recoveryPlan: "rp-synthetic-1" } : { items: (fixture.recoveryPlans ?? []).flatMap((p) => p.bootGroups.flat()).map((friendlyName) => ({ friendlyName })) };
+  const drillId = `bench-cli-${c.vms}`;
+  const configText = cliDrillStackConfig(fixture, drillId, scope, { applicationExpectations: c.expectations === "every VM" });
+  // As the engine hands config to the language host: every key with its value as a string (objects as JSON).
+  const config = (YAML.parse(configText) as { config: Record<string, unknown> }).config;
+  const flat = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  return { fixture, scope, drillId, configText, pulumiConfigBytes: Buffer.byteLength(`PULUMI_CONFIG=${JSON.stringify(flat)}`) + 1 };
 }
 
 export const PHASES = ["setup", "twin start", "policy gate", "up", "report + evidence", "destroy", "confirmation", "shutdown"] as const;
@@ -44,6 +75,7 @@ const PHASE_STARTS: [Exclude<Phase, "setup">, RegExp][] = [
 
 export interface CliDrillResult extends CliCase {
   scopeDescription: string;
+  pulumiConfigBytes: number;
   speed: number;
   exitCode: number;
   passed: boolean;
@@ -126,13 +158,10 @@ async function fetchLog(twinUrl: string, since: number): Promise<LogEntry[]> {
   return ((await r.json()) as { value: LogEntry[] }).value;
 }
 
-export async function runCliDrill(c: CliCase, speed: number, log: (line: string) => void): Promise<CliDrillResult> {
-  const fixture = generateEstate({ items: c.vms, plans: c.plans, itemsPerPlan: Math.min(100, Math.ceil(c.vms / c.plans)), domainController: true });
-  const scope: BenchScope =
-    c.scope === "plan" ? { recoveryPlan: "rp-synthetic-1" } : { items: (fixture.recoveryPlans ?? []).flatMap((p) => p.bootGroups.flat()).map((friendlyName) => ({ friendlyName })) };
+export async function runCliDrill(c: CliCase, speed: number, log: (line: string) => void, prepared = prepareCliDrill(c)): Promise<CliDrillResult> {
+  const { fixture, scope, drillId } = prepared;
   const scopeDescription = c.scope === "plan" ? `recovery plan rp-synthetic-1 (${fixture.recoveryPlans![0].bootGroups.flat().length} VMs)` : `scope.items (${"items" in scope ? scope.items.length : 0} protected items)`;
-  const drillId = `bench-cli-${c.vms}`;
-  const stack = `bench-cli-${c.vms}`;
+  const stack = drillId;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `failover-drill-bench-cli-${c.vms}-`));
   // The runner reads Pulumi.<stack>.yaml from the checkout (it has no --config flag): a generated one
   // lives there for the run only (git-ignored as /Pulumi.bench-*.yaml).
@@ -140,7 +169,7 @@ export async function runCliDrill(c: CliCase, speed: number, log: (line: string)
   const fixtureFile = path.join(dir, "fixture.json");
   const logFile = path.join(dir, "drill.log");
   fs.writeFileSync(fixtureFile, JSON.stringify(fixture));
-  fs.writeFileSync(configFile, cliDrillStackConfig(fixture, drillId, scope));
+  fs.writeFileSync(configFile, prepared.configText);
   fs.mkdirSync(path.join(dir, "backend"));
   const port = await freePort();
   const args = [
@@ -249,6 +278,7 @@ export async function runCliDrill(c: CliCase, speed: number, log: (line: string)
     return {
       ...c,
       scopeDescription,
+      pulumiConfigBytes: prepared.pulumiConfigBytes,
       speed,
       exitCode,
       passed,

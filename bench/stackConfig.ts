@@ -47,9 +47,10 @@ export function previewStackConfig(fixture: Fixture, scope: BenchScope): string 
 /**
  * A full drill: the DC copy (GENERATED_DC) first, then the scope, every VM of the estate expected with its
  * size, static IP, one NIC and one in-guest check (the DC's AD DS/DNS check, the applications' resolve-domain
- * check through the copy). The estate must be generated with `domainController: true`.
+ * check through the copy); with `applicationExpectations: false` only the DC is expected. The estate must be
+ * generated with `domainController: true`.
  */
-export function cliDrillStackConfig(fixture: Fixture, drillId: string, scope: BenchScope): string {
+export function cliDrillStackConfig(fixture: Fixture, drillId: string, scope: BenchScope, o: { applicationExpectations?: boolean } = {}): string {
   const dc = (fixture.items ?? []).find((i) => i.name === GENERATED_DC.name);
   if (!dc) throw new Error(`cliDrillStackConfig: the estate has no ${GENERATED_DC.name}; generate it with domainController: true`);
   const inScope =
@@ -58,7 +59,7 @@ export function cliDrillStackConfig(fixture: Fixture, drillId: string, scope: Be
       : new Set(scope.items.map((i) => i.friendlyName));
   if (inScope.size === 0) throw new Error(`cliDrillStackConfig: scope ${JSON.stringify(scope).slice(0, 200)} names nothing in the estate`);
   const expected = (fixture.items ?? [])
-    .filter((i) => i.name === dc.name || inScope.has(i.name))
+    .filter((i) => i.name === dc.name || (o.applicationExpectations !== false && inScope.has(i.name)))
     .map((i) => ({
       friendlyName: i.name,
       size: i.size,

@@ -1,5 +1,5 @@
 // Phase boundaries of a CLI drill, read from the runner's output as it arrives.
-import { phaseStarts } from "../../bench/cliDrill";
+import { MAX_ENV_STRING_BYTES, phaseStarts, prepareCliDrill } from "../../bench/cliDrill";
 
 const at = (s: number, text: string) => ({ atMs: s * 1000, text });
 
@@ -40,4 +40,11 @@ test("a phase that never came does not hide later ones, and a Duration line out 
   ];
   expect(phaseStarts(lines, 0).map((p) => p.phase)).toEqual(["setup", "twin start", "policy gate", "up", "destroy", "confirmation"]);
   expect(phaseStarts(lines, 0).find((p) => p.phase === "up")?.atMs).toBe(10_000);
+});
+
+test("the config size the program would get in PULUMI_CONFIG: 1,000 VMs with a check each is over Linux's limit, without is not", () => {
+  const c = { name: "x", plans: 10, scope: "items" as const };
+  expect(prepareCliDrill({ ...c, vms: 1000, expectations: "every VM" }).pulumiConfigBytes).toBeGreaterThan(MAX_ENV_STRING_BYTES);
+  expect(prepareCliDrill({ ...c, vms: 1000, expectations: "DC only" }).pulumiConfigBytes).toBeLessThan(MAX_ENV_STRING_BYTES);
+  expect(prepareCliDrill({ name: "y", vms: 100, plans: 1, scope: "plan", expectations: "every VM" }).pulumiConfigBytes).toBeLessThan(MAX_ENV_STRING_BYTES);
 });

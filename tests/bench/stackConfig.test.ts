@@ -37,3 +37,9 @@ test("refuses an estate without the DC and a scope that names nothing", () => {
   expect(() => cliDrillStackConfig(generateEstate({ items: 4, plans: 1 }), "x", { recoveryPlan: "rp-synthetic-1" })).toThrow(/no DC01; generate it with domainController: true/);
   expect(() => cliDrillStackConfig(generateEstate({ items: 4, plans: 1, domainController: true }), "x", { recoveryPlan: "rp-none" })).toThrow(/names nothing/);
 });
+
+test("without application expectations only the DC is expected", () => {
+  const fx = generateEstate({ items: 4, plans: 1, domainController: true });
+  const cfg = programConfig(cliDrillStackConfig(fx, "x", { recoveryPlan: "rp-synthetic-1" }, { applicationExpectations: false }));
+  expect(cfg.expected.map((e) => e.friendlyName)).toEqual([GENERATED_DC.name]);
+});
