@@ -2,34 +2,19 @@
 // ASR test failover of the applications (a recovery plan or protected items). `pulumi destroy` runs the
 // test failover cleanups in reverse: applications first, the domain controller copy last.
 import * as pulumi from "@pulumi/pulumi";
-import {
-  CONFIG_NAMESPACE,
-  DrillConfig,
-  DrillConfigError,
-  formatPath,
-  ItemRefConfig,
-  parseDrillConfig,
-  problem,
-  readRawDrillConfig,
-  recoveryPlanProblems,
-} from "./components/config";
+import { CONFIG_NAMESPACE, DrillConfig, parseDrillConfig, readRawDrillConfig } from "./components/config";
 import { DirectoryServicesCopy, DomainControllerItem } from "./components/directoryServicesCopy";
-import type { DrillScope, ExpectedVmResult, ItemSettingsSnapshot, ProtectedItemRef } from "./components/drillTypes";
+import { resolveDrillScope, vaultReaders, VaultReaders } from "./components/drillScope";
 import { DrillStorage } from "./components/drillStorage";
 import { IsolatedTestNetwork } from "./components/isolatedTestNetwork";
-import {
-  azureNativeReaders,
-  ItemSettingsReaders,
-  matchItemRef,
-  parseProtectedItemId,
-  readItemSettings,
-  readRecoveryPlan,
-  recoveryPlanMemberIds,
-  toProtectedItemRef,
-} from "./components/itemSettings";
+import { virtualNetworkId } from "./components/contract";
 import { drillTags } from "./components/naming";
+import { readRecoveryRegionFacts } from "./components/recoveryRegionFacts";
+import { RecoveryRegionFacts } from "./components/recoveryRegionFactsResource";
+import { recoveryRegionArmReader } from "./components/recoveryRegionArm";
 import { TestFailover } from "./components/testFailover";
 import { asReportedError } from "./components/userError";
+import { subscriptionProvider } from "./components/azureProvider";
 
 // Config is read once, at the top: a bad config stops the program before anything is declared.
 const stackConfig = new pulumi.Config(CONFIG_NAMESPACE);
@@ -40,100 +25,6 @@ const config = (() => {
     throw asReportedError(err);
   }
 })();
-
-interface ResolvedItem {
-  ref: ProtectedItemRef;
-  snapshot: ItemSettingsSnapshot;
-}
-
-/** Lists protected items through the drill's own read-only ASR client (friendly-name lookups only). */
-function withProtectedItemList(readers: ItemSettingsReaders, cfg: DrillConfig): ItemSettingsReaders {
-  return {
-    ...readers,
-    listProtectedItems: async () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { SiteRecoveryDrillClient } = require("./components/asr/asrClient") as typeof import("./components/asr/asrClient");
-      const client = new SiteRecoveryDrillClient(cfg.vault, { endpoint: cfg.arm.endpoint, credentialMode: cfg.arm.credentialMode });
-      const items = await client.listProtectedItems();
-      return items.map((i) => ({ id: i.id, name: i.name, properties: { friendlyName: i.properties?.friendlyName } }));
-    },
-  };
-}
-
-/** Resolves configured item references (by fabric/container/name, or friendly name) and reads their settings. */
-async function resolveItems(cfg: DrillConfig, refs: ItemRefConfig[], path: (string | number)[], readers: ItemSettingsReaders): Promise<ResolvedItem[]> {
-  let listed: ProtectedItemRef[] | undefined;
-  const problems: string[] = [];
-  const located: { fabricName: string; protectionContainerName: string; name: string; path: string }[] = [];
-  for (const [i, ref] of refs.entries()) {
-    const itemPath = [...path, i];
-    if (ref.fabricName && ref.protectionContainerName && ref.name) {
-      located.push({ fabricName: ref.fabricName, protectionContainerName: ref.protectionContainerName, name: ref.name, path: formatPath(itemPath) });
-      continue;
-    }
-    if (!readers.listProtectedItems) {
-      problems.push(problem(itemPath, ref, "cannot be found by friendly name alone here; add fabricName, protectionContainerName and name"));
-      continue;
-    }
-    listed ??= (await readers.listProtectedItems()).map(toProtectedItemRef);
-    const matches = listed.filter((c) => c.friendlyName.toLowerCase() === ref.friendlyName!.toLowerCase());
-    if (matches.length !== 1) {
-      const known = listed.map((c) => c.friendlyName).sort().join(", ");
-      problems.push(
-        problem(itemPath, ref, matches.length === 0
-          ? `matches no protected item in vault ${cfg.vault.name} (it holds: ${known || "none"})`
-          : `matches ${matches.length} protected items in vault ${cfg.vault.name}; add fabricName, protectionContainerName and name`),
-      );
-      continue;
-    }
-    const found = matchItemRef(ref, matches)!;
-    located.push({ fabricName: found.fabricName, protectionContainerName: found.protectionContainerName, name: found.name, path: formatPath(itemPath) });
-  }
-  if (problems.length > 0) throw new DrillConfigError(problems);
-  return Promise.all(located.map((item) => readItemSettings(cfg.vault, item, readers, item.path)));
-}
-
-async function resolveScope(cfg: DrillConfig, readers: ItemSettingsReaders): Promise<{ scope: DrillScope; items: ResolvedItem[] }> {
-  if (cfg.scope.recoveryPlan !== undefined) {
-    const planName = cfg.scope.recoveryPlan;
-    const plan = await readRecoveryPlan(cfg.vault, planName, readers);
-    const ids = recoveryPlanMemberIds(plan);
-    // Size first (no need to read 101 items to refuse them), then the DC overlap with friendly names.
-    const sizeProblems = recoveryPlanProblems(planName, ids.map((id) => ({ id })));
-    if (sizeProblems.length > 0) throw new DrillConfigError(sizeProblems);
-    const items = await Promise.all(
-      ids.map((id) => {
-        const parts = parseProtectedItemId(id);
-        if (!parts) throw new Error(`failover-drill:scope.recoveryPlan: recovery plan ${planName} lists ${JSON.stringify(id)}, which is not a protected item id`);
-        return readItemSettings(cfg.vault, parts, readers, `failover-drill:scope.recoveryPlan (${planName})`);
-      }),
-    );
-    const overlap = recoveryPlanProblems(planName, items.map((it) => ({ id: it.ref.id, friendlyName: it.ref.friendlyName })), cfg.directoryCopy?.items ?? []);
-    if (overlap.length > 0) throw new DrillConfigError(overlap);
-    return { scope: { kind: "recoveryPlan", recoveryPlanName: planName, recoveryPlanId: plan.id }, items };
-  }
-  const items = await resolveItems(cfg, cfg.scope.items ?? [], ["scope", "items"], readers);
-  return { scope: { kind: "protectedItems", items: items.map((i) => i.ref) }, items };
-}
-
-/** A DC resolved to the same protected item as an application item (e.g. one by name, one by id). */
-function dcOverlapProblems(dcs: ResolvedItem[], apps: ResolvedItem[]): string[] {
-  const appIds = new Map(apps.map((a) => [a.ref.id.toLowerCase(), a.ref.friendlyName]));
-  return dcs.flatMap((dc, i) =>
-    appIds.has(dc.ref.id.toLowerCase())
-      ? [problem(["directoryCopy", "items", i], dc.ref.friendlyName, "is also in the application scope; the directory copy is test-failed-over on its own, first, and cleaned up last")]
-      : [],
-  );
-}
-
-/** Expected results whose friendly name is no item of the drill. */
-function unknownExpectationProblems(expected: ExpectedVmResult[], known: ResolvedItem[]): string[] {
-  const names = new Set(known.map((k) => k.ref.friendlyName.toLowerCase()));
-  const all = known.map((k) => k.ref.friendlyName).join(", ");
-  return expected.flatMap((e, i) =>
-    names.has(e.friendlyName.toLowerCase()) ? [] : [problem(["expected", i, "friendlyName"], e.friendlyName, `is not an item of this drill (${all})`)],
-  );
-}
 
 /** What a drill report needs of one test failover. */
 function drillResult(tfo: TestFailover) {
@@ -148,13 +39,21 @@ function drillResult(tfo: TestFailover) {
   };
 }
 
-async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
-  const application = await resolveScope(cfg, readers);
+async function runDrill(cfg: DrillConfig, readers: VaultReaders, azure: pulumi.ProviderResource) {
+  const { application, directoryCopy: dcItems } = await resolveDrillScope(cfg, readers);
   const dcRefs = cfg.directoryCopy?.items ?? [];
-  const dcItems = dcRefs.length > 0 ? await resolveItems(cfg, dcRefs, ["directoryCopy", "items"], readers) : [];
-  const consistency = [...dcOverlapProblems(dcItems, application.items), ...unknownExpectationProblems(cfg.expected, [...application.items, ...dcItems])];
-  if (consistency.length > 0) throw new DrillConfigError(consistency);
 
+  // The failure predictor's facts (quota, VMs in the recovery resource groups, IPs taken in the test
+  // network), read before anything is declared; the policy pack turns them into findings.
+  const snapshots = [...application.items, ...dcItems].map((i) => i.snapshot);
+  const facts = await readRecoveryRegionFacts(recoveryRegionArmReader(cfg.arm), {
+    subscriptionId: cfg.vault.subscriptionId,
+    location: cfg.location,
+    sizes: snapshots.map((s) => s.recoveryVmSize).filter((s) => s !== ""),
+    recoveryResourceGroups: snapshots.flatMap((s) => /\/resourceGroups\/([^/]+)/i.exec(s.recoveryResourceGroupId ?? "")?.[1] ?? []),
+    testVnetId: virtualNetworkId(cfg.vault.subscriptionId, (cfg.testNetwork.resourceGroup ?? cfg.testNetwork.existingResourceGroup)!, cfg.testNetwork.vnetName),
+    testSubnets: cfg.testNetwork.subnets.map((s) => s.name),
+  });
   const tags = drillTags(cfg.drill);
   const dcIps = dcRefs.map((d) => d.testIp);
   const isDc = (name: string) => dcItems.some((d) => d.ref.friendlyName.toLowerCase() === name.toLowerCase());
@@ -168,10 +67,11 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
     addressSpace: cfg.testNetwork.addressSpace,
     subnets: cfg.testNetwork.subnets,
     allowList: cfg.testNetwork.allowList,
+    access: cfg.testNetwork.access,
     dnsServers: dcIps,
     items: [...application.items, ...dcItems].map((i) => i.snapshot),
     tags,
-  });
+  }, { providers: [azure] });
   const testSubnets = cfg.testNetwork.subnets.map((s) => ({ name: s.name, addressPrefix: s.prefix }));
 
   const storage = new DrillStorage("drill-storage", {
@@ -180,7 +80,7 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
     accountNamePrefix: cfg.storage.accountNamePrefix,
     containerName: cfg.storage.container,
     tags,
-  });
+  }, { providers: [azure] });
 
   let directoryCopy: DirectoryServicesCopy | undefined;
   if (cfg.directoryCopy) {
@@ -223,6 +123,9 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
     { dependsOn: directoryCopy ? [directoryCopy.testFailover] : [] },
   );
 
+  // Declared last so that a refusal above declares nothing; stack policies read it wherever it is.
+  new RecoveryRegionFacts("recovery-region", facts);
+
   return {
     drillId: cfg.drill.id,
     armEndpoint: cfg.arm.endpoint,
@@ -242,7 +145,9 @@ async function runDrill(cfg: DrillConfig, readers: ItemSettingsReaders) {
 
 export = async () => {
   try {
-    return await runDrill(config, withProtectedItemList(azureNativeReaders(), config));
+    // Every azure-native resource and invoke goes through this provider, pinned to the vault's subscription.
+    const azure = subscriptionProvider("vault-subscription", config.vault.subscriptionId);
+    return await runDrill(config, vaultReaders(config, azure), azure);
   } catch (err) {
     throw asReportedError(err);
   }

@@ -5,8 +5,9 @@
 // each as `failover-drill:<path>: <bad value as JSON> <expectation>`.
 
 import { z } from "zod";
-import { cidrContainsCidr, cidrsOverlap, parseCidr, parseIpv4, staticIpProblem } from "./ipv4";
+import { cidrContainsCidr, cidrsOverlap, parseCidr, parseIpv4, staticIpProblem } from "./contract";
 import { assignNsgPriorities, NSG_DENY_INTERNET_PRIORITY } from "./nsgRules";
+import { BASTION_SKUS, bastionAccessProblems } from "./bastionAccess";
 
 export const CONFIG_NAMESPACE = "failover-drill";
 /** Overrides `failover-drill:arm.endpoint` (the drill runner points the program at a twin with it). */
@@ -26,6 +27,7 @@ export const CONFIG_KEYS = {
   testNetwork: "object",
   directoryCopy: "object",
   storage: "object",
+  evidence: "object",
   expected: "object",
   rtoTargetMinutes: "number",
   notes: "string",
@@ -119,6 +121,11 @@ const scopeSchema = z.strictObject({
   recoveryPlan: nonEmpty("must be a recovery plan name").optional(),
   items: z.array(itemRefSchema).optional(),
   recoveryPointType: recoveryPointType.default("LatestProcessed"),
+  /**
+   * Friendly names of items whose critical health errors the drill accepts (the policy gate refuses an
+   * unhealthy item otherwise): for a drill that is meant to show what a broken item does.
+   */
+  allowUnhealthy: z.array(nonEmpty("must be the friendly name of an item of this drill")).default([]),
 });
 
 const subnetSchema = z.strictObject({
@@ -154,6 +161,18 @@ const testNetworkSchema = z.strictObject({
   addressSpace: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(z.string()).min(1, { error: "must list at least one IPv4 CIDR" })),
   subnets: z.array(subnetSchema).min(1, { error: "must list at least one subnet, named as in production" }),
   allowList: z.array(allowRuleSchema).default([]),
+  /** How people reach the test VMs (default: no way in). Only Azure Bastion keeps the network isolated. */
+  access: z
+    .strictObject({
+      bastion: z
+        .strictObject({
+          sku: z.enum(BASTION_SKUS),
+          /** The AzureBastionSubnet (/26 or larger); default: the first free /26 of addressSpace. */
+          subnetPrefix: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 const dcItemSchema = z.strictObject({
@@ -171,6 +190,35 @@ const storageSchema = z.strictObject({
   accountNamePrefix: text(STORAGE_PREFIX, "is not a storage account name prefix (3-16 lowercase letters and digits; 8 random characters are appended)"),
   container: text(CONTAINER_NAME, "is not a blob container name (3-63 lowercase letters, digits and single hyphens)").default("drill-evidence"),
 });
+
+// ---- evidence: the retained evidence store and what the drill report says about the service -------------
+// An existing storage account the drill never creates or deletes (the drill's own storage above is for
+// diagnostics and goes with `pulumi destroy`), the service the drill proves, and the RPO target and
+// trend settings only the report uses (rtoTargetMinutes stays top-level: the provider checks it too).
+const STORAGE_ACCOUNT_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/i;
+
+const evidenceSchema = z.strictObject({
+  storageAccountId: text(
+    STORAGE_ACCOUNT_ID,
+    "is not a storage account id (/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<3-24 lowercase letters and digits>)",
+  ),
+  container: text(CONTAINER_NAME, "is not a blob container name (3-63 lowercase letters, digits and single hyphens)").default("drill-evidence"),
+  /** The business service the drill proves, and its tier, as the auditor's register names them. */
+  businessService: nonEmpty("must name the business service the drill proves").max(256, { error: "must be at most 256 characters" }).optional(),
+  tier: nonEmpty("must name the service tier (e.g. tier-1)").max(64, { error: "must be at most 64 characters" }).optional(),
+  rpoTargetMinutes: wholeMinutes(7 * 24 * 60).optional(),
+  /** What is deliberately not tested, with why: listed in the report's scope. */
+  exclusions: z
+    .array(z.strictObject({ item: nonEmpty("must name the excluded item or system"), reason: nonEmpty("must say why it is not part of the drill") }))
+    .default([]),
+  trend: z
+    .strictObject({
+      drills: z.number().int({ error: "is not a whole number" }).min(1, { error: "must be between 1 and 50" }).max(50, { error: "must be between 1 and 50" }).default(8),
+      regressionMarginPercent: z.number().min(0, { error: "must be between 0 and 1000" }).max(1000, { error: "must be between 0 and 1000" }).default(25),
+    })
+    .default({ drills: 8, regressionMarginPercent: 25 }),
+});
+export type EvidenceConfig = z.infer<typeof evidenceSchema>;
 
 const inGuestCheckSchema = z.strictObject({
   name: nonEmpty("must name the check"),
@@ -206,9 +254,16 @@ const drillConfigSchema = z.strictObject({
   testNetwork: testNetworkSchema,
   directoryCopy: directoryCopySchema.optional(),
   storage: storageSchema,
+  evidence: evidenceSchema.optional(),
   expected: z.array(expectedSchema).default([]),
   rtoTargetMinutes: wholeMinutes(7 * 24 * 60).optional(),
-  notes: z.string().max(MAX_NOTES_LENGTH, { error: `is longer than ${MAX_NOTES_LENGTH} characters (the test failover cleanup comments limit)` }).default(""),
+  notes: z
+    .string()
+    .max(MAX_NOTES_LENGTH, {
+      error: (issue) =>
+        `is ${typeof issue.input === "string" ? issue.input.length : "more than " + MAX_NOTES_LENGTH} characters long; the notes become the test failover cleanup comments, which hold at most ${MAX_NOTES_LENGTH}`,
+    })
+    .default(""),
   timeouts: timeoutsSchema.default({ testFailoverMinutes: 120, cleanupMinutes: 60 }),
 });
 
@@ -222,6 +277,7 @@ export interface ResolvedArm {
 export type DrillConfig = Omit<ParsedConfig, "arm"> & { arm: ResolvedArm };
 export type DirectoryCopyConfig = NonNullable<DrillConfig["directoryCopy"]>;
 export type TestNetworkConfig = DrillConfig["testNetwork"];
+export type BastionAccessConfig = NonNullable<NonNullable<TestNetworkConfig["access"]>["bastion"]>;
 
 // ---------------------------------------------------------------------------------------------------
 // Problem formatting.
@@ -324,144 +380,167 @@ function asItemRef(v: unknown): ItemRefConfig {
   return { friendlyName: str(r.friendlyName), fabricName: str(r.fabricName), protectionContainerName: str(r.protectionContainerName), name: str(r.name) };
 }
 
+/** Every cross-field problem of a raw config, section by section (each function reads only what it needs). */
 export function crossFieldProblems(raw: unknown): string[] {
   const root = rec(raw) ?? {};
-  const problems: string[] = [];
-
-  // Scope: exactly one of a recovery plan or a list of items, and at least one item.
   const scope = rec(root.scope);
-  if (scope) {
-    const hasPlan = scope.recoveryPlan !== undefined;
-    const hasItems = scope.items !== undefined;
-    if (hasPlan && hasItems) problems.push(problem(["scope"], { recoveryPlan: scope.recoveryPlan, items: "..." }, "sets both recoveryPlan and items; only one of them may be set"));
-    if (!hasPlan && !hasItems) problems.push(problem(["scope"], scope, "must set recoveryPlan (one recovery plan) or items (protected items)"));
-    if (hasItems && Array.isArray(scope.items) && scope.items.length === 0) problems.push(problem(["scope", "items"], scope.items, "must list at least one protected item"));
-    arr(scope.items).forEach((item, i) => {
-      const r = rec(item);
-      if (r) problems.push(...itemRefProblems(r, ["scope", "items", i]));
-    });
-    const seen = new Map<string, number>();
-    arr(scope.items).forEach((item, i) => {
-      for (const key of itemRefKeys(asItemRef(item))) {
-        if (seen.has(key)) problems.push(problem(["scope", "items", i], item, `repeats scope.items[${seen.get(key)}]`));
-        else seen.set(key, i);
-      }
-    });
-  }
-
-  // Test network: resource group, address space, subnets.
   const tn = rec(root.testNetwork);
+  const dc = rec(root.directoryCopy);
+  const network = tn ? testNetworkProblems(tn) : { problems: [], subnetPrefixes: new Map<string, string>() };
+  return [
+    ...(scope ? scopeProblems(scope) : []),
+    ...network.problems,
+    ...(dc ? directoryCopyProblems(dc, tn, scope, network.subnetPrefixes) : []),
+    ...expectedProblems(arr(root.expected), dc, network.subnetPrefixes),
+  ];
+}
+
+/** Scope: exactly one of a recovery plan or a list of items, at least one item, none repeated. */
+function scopeProblems(scope: Rec): string[] {
+  const problems: string[] = [];
+  const hasPlan = scope.recoveryPlan !== undefined;
+  const hasItems = scope.items !== undefined;
+  if (hasPlan && hasItems) problems.push(problem(["scope"], { recoveryPlan: scope.recoveryPlan, items: "..." }, "sets both recoveryPlan and items; only one of them may be set"));
+  if (!hasPlan && !hasItems) problems.push(problem(["scope"], scope, "must set recoveryPlan (one recovery plan) or items (protected items)"));
+  if (hasItems && Array.isArray(scope.items) && scope.items.length === 0) problems.push(problem(["scope", "items"], scope.items, "must list at least one protected item"));
+  arr(scope.items).forEach((item, i) => {
+    const r = rec(item);
+    if (r) problems.push(...itemRefProblems(r, ["scope", "items", i]));
+  });
+  const seen = new Map<string, number>();
+  arr(scope.items).forEach((item, i) => {
+    for (const key of itemRefKeys(asItemRef(item))) {
+      if (seen.has(key)) problems.push(problem(["scope", "items", i], item, `repeats scope.items[${seen.get(key)}]`));
+      else seen.set(key, i);
+    }
+  });
+  return problems;
+}
+
+/** Test network: one resource group, address space and subnets that parse, nest and do not overlap, a sane allow-list. */
+function testNetworkProblems(tn: Rec): { problems: string[]; subnetPrefixes: Map<string, string> } {
+  const problems: string[] = [];
   const subnetPrefixes = new Map<string, string>();
   const subnetCidrs: ReturnType<typeof parseCidr>[] = [];
-  if (tn) {
-    if (tn.resourceGroup !== undefined && tn.existingResourceGroup !== undefined) {
-      problems.push(problem(["testNetwork"], { resourceGroup: tn.resourceGroup, existingResourceGroup: tn.existingResourceGroup }, "sets both resourceGroup and existingResourceGroup; only one of them may be set"));
-    }
-    if (tn.resourceGroup === undefined && tn.existingResourceGroup === undefined) {
-      problems.push(problem(["testNetwork", "resourceGroup"], undefined, "expected the test network's resource group (or existingResourceGroup)"));
-    }
-    const space = typeof tn.addressSpace === "string" ? [tn.addressSpace] : arr(tn.addressSpace);
-    const spaceCidrs = space.map((s, i) => {
-      const c = typeof s === "string" ? parseCidr(s) : undefined;
-      const p: ConfigPath = typeof tn.addressSpace === "string" ? ["testNetwork", "addressSpace"] : ["testNetwork", "addressSpace", i];
-      if (!c) problems.push(problem(p, s, "is not an IPv4 CIDR (network address/prefix length, e.g. \"10.10.0.0/16\")"));
-      return c;
-    });
-    spaceCidrs.forEach((a, i) => {
-      spaceCidrs.forEach((b, j) => {
-        if (a && b && j > i && cidrsOverlap(a, b)) problems.push(problem(["testNetwork", "addressSpace", j], b.text, `overlaps testNetwork.addressSpace[${i}] ${a.text}`));
-      });
-    });
-    const names = new Map<string, number>();
-    arr(tn.subnets).forEach((s, i) => {
-      const r = rec(s);
-      if (!r) return;
-      const name = str(r.name);
-      if (name !== undefined) {
-        const lower = name.toLowerCase();
-        if (names.has(lower)) problems.push(problem(["testNetwork", "subnets", i, "name"], name, `repeats testNetwork.subnets[${names.get(lower)}].name`));
-        else names.set(lower, i);
-        if (lower === "gatewaysubnet") problems.push(problem(["testNetwork", "subnets", i, "name"], name, "is a gateway subnet; the isolated test network has no gateway"));
-      }
-      if (r.prefix === undefined) return;
-      const c = typeof r.prefix === "string" ? parseCidr(r.prefix) : undefined;
-      subnetCidrs[i] = c;
-      if (!c) {
-        problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, "is not an IPv4 CIDR"));
-        return;
-      }
-      if (name !== undefined) subnetPrefixes.set(name, c.text);
-      if (c.prefixLength > 29) problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, "is smaller than /29, the smallest subnet Azure allows"));
-      const parsedSpace = spaceCidrs.filter((x): x is NonNullable<typeof x> => x !== undefined);
-      if (parsedSpace.length === spaceCidrs.length && parsedSpace.length > 0 && !parsedSpace.some((sp) => cidrContainsCidr(sp, c))) {
-        problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, `is not inside the address space ${parsedSpace.map((x) => x.text).join(", ")}`));
-      }
-      subnetCidrs.forEach((other, j) => {
-        if (other && j < i && cidrsOverlap(other, c)) problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, `overlaps testNetwork.subnets[${j}].prefix ${other.text}`));
-      });
-    });
-
-    // Allow-list: never the whole Internet; priorities unique per direction and below the deny rules.
-    const rules = arr(tn.allowList);
-    rules.forEach((rule, i) => {
-      const r = rec(rule);
-      const addr = str(r?.remoteAddress);
-      if (addr === undefined) return;
-      const whole = ["*", "internet", "any", "0.0.0.0/0"].includes(addr.trim().toLowerCase());
-      if (whole) problems.push(problem(["testNetwork", "allowList", i, "remoteAddress"], addr, "opens the test network to the whole Internet; allow-list entries must name specific addresses"));
-      else if (/^[\d.]+(\/\d+)?$/.test(addr)) {
-        const ok = addr.includes("/") ? parseCidr(addr) !== undefined : parseIpv4(addr) !== undefined;
-        if (!ok) problems.push(problem(["testNetwork", "allowList", i, "remoteAddress"], addr, "is not an IPv4 address or CIDR"));
-      }
-    });
-    const assigned = assignNsgPriorities(
-      rules.map((rule) => {
-        const r = rec(rule) ?? {};
-        return { direction: str(r.direction) === "Outbound" ? "Outbound" : "Inbound", priority: typeof r.priority === "number" ? r.priority : undefined };
-      }),
-    );
-    assigned.duplicates.forEach(({ index, other, priority }) =>
-      problems.push(problem(["testNetwork", "allowList", index, "priority"], priority, `is already used by testNetwork.allowList[${other}] in the same direction`)),
-    );
-    assigned.overflow.forEach(({ index, priority }) =>
-      problems.push(problem(["testNetwork", "allowList", index], rules[index], `would get priority ${priority}, at or above the Internet deny rules (${NSG_DENY_INTERNET_PRIORITY}); give fewer rules or explicit priorities`)),
-    );
+  if (tn.resourceGroup !== undefined && tn.existingResourceGroup !== undefined) {
+    problems.push(problem(["testNetwork"], { resourceGroup: tn.resourceGroup, existingResourceGroup: tn.existingResourceGroup }, "sets both resourceGroup and existingResourceGroup; only one of them may be set"));
   }
-
-  // Directory copy: subnet exists, IPs inside it and usable, unique; no DC in the application scope.
-  const dc = rec(root.directoryCopy);
-  if (dc) {
-    const subnetName = str(dc.subnet);
-    const subnetPrefix = subnetName === undefined ? undefined : [...subnetPrefixes.entries()].find(([n]) => n.toLowerCase() === subnetName.toLowerCase())?.[1];
-    const subnetListed = arr(tn?.subnets).some((s) => str(rec(s)?.name)?.toLowerCase() === subnetName?.toLowerCase());
-    if (tn && subnetName !== undefined && !subnetListed) {
-      const known = arr(tn.subnets).map((s) => str(rec(s)?.name)).filter(Boolean);
-      problems.push(problem(["directoryCopy", "subnet"], subnetName, `is not one of the test network's subnets (${known.join(", ")})`));
+  if (tn.resourceGroup === undefined && tn.existingResourceGroup === undefined) {
+    problems.push(problem(["testNetwork", "resourceGroup"], undefined, "expected the test network's resource group (or existingResourceGroup)"));
+  }
+  const space = typeof tn.addressSpace === "string" ? [tn.addressSpace] : arr(tn.addressSpace);
+  const spaceCidrs = space.map((s, i) => {
+    const c = typeof s === "string" ? parseCidr(s) : undefined;
+    const p: ConfigPath = typeof tn.addressSpace === "string" ? ["testNetwork", "addressSpace"] : ["testNetwork", "addressSpace", i];
+    if (!c) problems.push(problem(p, s, "is not an IPv4 CIDR (network address/prefix length, e.g. \"10.10.0.0/16\")"));
+    return c;
+  });
+  spaceCidrs.forEach((a, i) => {
+    spaceCidrs.forEach((b, j) => {
+      if (a && b && j > i && cidrsOverlap(a, b)) problems.push(problem(["testNetwork", "addressSpace", j], b.text, `overlaps testNetwork.addressSpace[${i}] ${a.text}`));
+    });
+  });
+  const names = new Map<string, number>();
+  arr(tn.subnets).forEach((s, i) => {
+    const r = rec(s);
+    if (!r) return;
+    const name = str(r.name);
+    if (name !== undefined) {
+      const lower = name.toLowerCase();
+      if (names.has(lower)) problems.push(problem(["testNetwork", "subnets", i, "name"], name, `repeats testNetwork.subnets[${names.get(lower)}].name`));
+      else names.set(lower, i);
+      if (lower === "gatewaysubnet") problems.push(problem(["testNetwork", "subnets", i, "name"], name, "is a gateway subnet; the isolated test network has no gateway"));
     }
-    const ips = new Map<string, number>();
-    const scopeKeys = new Set(arr(scope?.items).flatMap((it) => itemRefKeys(asItemRef(it))));
-    arr(dc.items).forEach((item, i) => {
-      const r = rec(item);
-      if (!r) return;
-      problems.push(...itemRefProblems(r, ["directoryCopy", "items", i]));
-      const ip = r.testIp;
-      if (typeof ip === "string") {
-        if (parseIpv4(ip) === undefined) problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, "is not an IPv4 address"));
-        else if (subnetPrefix !== undefined) {
-          const why = staticIpProblem(subnetPrefix, ip);
-          if (why) problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, `cannot be used in subnet ${subnetName}: ${why}`));
+    if (r.prefix === undefined) return;
+    const c = typeof r.prefix === "string" ? parseCidr(r.prefix) : undefined;
+    subnetCidrs[i] = c;
+    if (!c) {
+      problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, "is not an IPv4 CIDR"));
+      return;
+    }
+    if (name !== undefined) subnetPrefixes.set(name, c.text);
+    if (c.prefixLength > 29) problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, "is smaller than /29, the smallest subnet Azure allows"));
+    const parsedSpace = spaceCidrs.filter((x): x is NonNullable<typeof x> => x !== undefined);
+    if (parsedSpace.length === spaceCidrs.length && parsedSpace.length > 0 && !parsedSpace.some((sp) => cidrContainsCidr(sp, c))) {
+      problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, `is not inside the address space ${parsedSpace.map((x) => x.text).join(", ")}`));
+    }
+    subnetCidrs.forEach((other, j) => {
+      if (other && j < i && cidrsOverlap(other, c)) problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, `overlaps testNetwork.subnets[${j}].prefix ${other.text}`));
+    });
+  });
+
+  problems.push(...allowListProblems(arr(tn.allowList)));
+  return { problems, subnetPrefixes };
+}
+
+/** Allow-list: never the whole Internet; priorities unique per direction and below the deny rules. */
+function allowListProblems(rules: unknown[]): string[] {
+  const problems: string[] = [];
+  rules.forEach((rule, i) => {
+    const r = rec(rule);
+    const addr = str(r?.remoteAddress);
+    if (addr === undefined) return;
+    const whole = ["*", "internet", "any", "0.0.0.0/0"].includes(addr.trim().toLowerCase());
+    if (whole) problems.push(problem(["testNetwork", "allowList", i, "remoteAddress"], addr, "opens the test network to the whole Internet; allow-list entries must name specific addresses"));
+    else if (/^[\d.]+(\/\d+)?$/.test(addr)) {
+      const ok = addr.includes("/") ? parseCidr(addr) !== undefined : parseIpv4(addr) !== undefined;
+      if (!ok) problems.push(problem(["testNetwork", "allowList", i, "remoteAddress"], addr, "is not an IPv4 address or CIDR"));
+    }
+  });
+  const assigned = assignNsgPriorities(
+    rules.map((rule) => {
+      const r = rec(rule) ?? {};
+      return { direction: str(r.direction) === "Outbound" ? "Outbound" : "Inbound", priority: typeof r.priority === "number" ? r.priority : undefined };
+    }),
+  );
+  assigned.duplicates.forEach(({ index, other, priority }) =>
+    problems.push(problem(["testNetwork", "allowList", index, "priority"], priority, `is already used by testNetwork.allowList[${other}] in the same direction`)),
+  );
+  assigned.overflow.forEach(({ index, priority }) =>
+    problems.push(problem(["testNetwork", "allowList", index], rules[index], `would get priority ${priority}, at or above the Internet deny rules (${NSG_DENY_INTERNET_PRIORITY}); give fewer rules or explicit priorities`)),
+  );
+  return problems;
+}
+
+/** Directory copy: its subnet exists, its IPs are usable there (they become the DNS servers) and unique; no DC in scope.items. */
+function directoryCopyProblems(dc: Rec, tn: Rec | undefined, scope: Rec | undefined, subnetPrefixes: Map<string, string>): string[] {
+  const problems: string[] = [];
+  const subnetName = str(dc.subnet);
+  const subnetPrefix = subnetName === undefined ? undefined : [...subnetPrefixes.entries()].find(([n]) => n.toLowerCase() === subnetName.toLowerCase())?.[1];
+  const subnetListed = arr(tn?.subnets).some((s) => str(rec(s)?.name)?.toLowerCase() === subnetName?.toLowerCase());
+  if (tn && subnetName !== undefined && !subnetListed) {
+    const known = arr(tn.subnets).map((s) => str(rec(s)?.name)).filter(Boolean);
+    problems.push(problem(["directoryCopy", "subnet"], subnetName, `is not one of the test network's subnets (${known.join(", ")})`));
+  }
+  const ips = new Map<string, number>();
+  const scopeKeys = new Set(arr(scope?.items).flatMap((it) => itemRefKeys(asItemRef(it))));
+  arr(dc.items).forEach((item, i) => {
+    const r = rec(item);
+    if (!r) return;
+    problems.push(...itemRefProblems(r, ["directoryCopy", "items", i]));
+    const ip = r.testIp;
+    if (typeof ip === "string") {
+      if (parseIpv4(ip) === undefined) problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, "is not an IPv4 address"));
+      else if (subnetPrefix !== undefined) {
+        const why = staticIpProblem(subnetPrefix, ip);
+        if (why) {
+          problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, `cannot be used in subnet ${subnetName} ${subnetPrefix}: ${why}. It becomes the test network's DNS server, so it must be a usable address of directoryCopy.subnet`));
         }
-        if (ips.has(ip)) problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, `repeats directoryCopy.items[${ips.get(ip)}].testIp`));
-        else ips.set(ip, i);
       }
-      const overlap = itemRefKeys(asItemRef(r)).find((k) => scopeKeys.has(k));
-      if (overlap) problems.push(problem(["directoryCopy", "items", i], r, "is also in scope.items; the directory copy is test-failed-over on its own, first, and cleaned up last"));
-    });
-  }
+      if (ips.has(ip)) problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, `repeats directoryCopy.items[${ips.get(ip)}].testIp`));
+      else ips.set(ip, i);
+    }
+    const overlap = itemRefKeys(asItemRef(r)).find((k) => scopeKeys.has(k));
+    if (overlap) problems.push(problem(["directoryCopy", "items", i], r, "is also in scope.items; the directory copy is test-failed-over on its own, first, and cleaned up last"));
+  });
+  return problems;
+}
 
-  // Expected results: one per item, IPs usable in some test subnet.
+/** Expected results: one per item, IPs usable in some test subnet and equal to the DC copy's testIp for a DC. */
+function expectedProblems(expected: unknown[], dc: Rec | undefined, subnetPrefixes: Map<string, string>): string[] {
+  const problems: string[] = [];
   const expectedNames = new Map<string, number>();
-  arr(root.expected).forEach((e, i) => {
+  expected.forEach((e, i) => {
     const r = rec(e);
     if (!r) return;
     const fn = str(r.friendlyName);
@@ -486,7 +565,6 @@ export function crossFieldProblems(raw: unknown): string[] {
       problems.push(problem(["expected", i, "ip"], ip, `differs from the directory copy's testIp ${dcItem.testIp} for ${fn}`));
     }
   });
-
   return problems;
 }
 
@@ -546,6 +624,7 @@ function parse(raw: unknown, options: ParseOptions): { config?: DrillConfig; pro
   const problems: string[] = [];
   if (!result.success) for (const issue of result.error.issues) problems.push(...zodIssueProblems(issue, raw));
   problems.push(...crossFieldProblems(raw));
+  for (const p of bastionAccessProblems(rec(raw)?.testNetwork)) problems.push(problem(["testNetwork", ...p.path], p.value, p.expectation));
   let arm: ResolvedArm | undefined;
   if (result.success) {
     const r = resolveArm(result.data.arm, options.env ?? {});
@@ -615,4 +694,17 @@ export function readRawDrillConfig(get: (key: string) => string | undefined): Re
     }
   }
   return raw;
+}
+
+/**
+ * The `failover-drill:evidence` section alone (the drill runner reads it before anything runs, to
+ * preflight the evidence store): the typed section, or every problem with its config path.
+ */
+export function parseEvidenceConfig(raw: unknown): { evidence?: EvidenceConfig; problems: string[] } {
+  if (raw === undefined) return { problems: [] };
+  const result = evidenceSchema.safeParse(raw);
+  if (result.success) return { evidence: result.data, problems: [] };
+  const root = { evidence: raw };
+  const problems = result.error.issues.flatMap((issue) => zodIssueProblems({ ...issue, path: ["evidence", ...issue.path] } as z.core.$ZodIssue, root));
+  return { problems: [...new Set(problems)] };
 }

@@ -2,7 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import { isolationSecurityRules, type AllowRule } from "./nsgRules";
-import { nsgName, sameArmId, virtualNetworkId } from "./naming";
+import { BASTION_SUBNET_NAME, bastionNeedsSubnet, bastionSubnetPrefix, bastionTargetRules, type BastionSku } from "./bastionAccess";
+import { BastionHost, bastionSubnetNsg } from "./bastion";
+import { sameArmId, virtualNetworkId } from "./contract";
+import { nsgName } from "./naming";
 
 /** What the isolation check needs of each in-scope item (an ItemSettingsSnapshot fits). */
 export interface ItemRecoveryNetwork {
@@ -43,6 +46,8 @@ export interface IsolatedTestNetworkArgs {
   dnsServers?: string[];
   /** In-scope items; the network is refused when it is one of their production recovery networks. */
   items?: ItemRecoveryNetwork[];
+  /** A way in for people: Azure Bastion (default none). */
+  access?: { bastion?: { sku: BastionSku; subnetPrefix?: string } };
   tags?: Record<string, string>;
 }
 
@@ -54,7 +59,8 @@ export interface TestSubnet {
 /**
  * The isolated network test VMs fail over into: a VNet with the production subnet names, an NSG on every
  * subnet that denies the Internet both ways except the allow-list, no peerings and no gateway, and DNS
- * pointing at the copy of Active Directory/DNS when there is one.
+ * pointing at the copy of Active Directory/DNS when there is one. With `access.bastion`, an Azure Bastion
+ * (bastion.ts) and RDP/SSH into the test subnets from its subnet only.
  */
 export class IsolatedTestNetwork extends pulumi.ComponentResource {
   readonly resourceGroupName: pulumi.Output<string>;
@@ -66,6 +72,10 @@ export class IsolatedTestNetwork extends pulumi.ComponentResource {
   readonly networkSecurityGroupIds: Record<string, pulumi.Output<string>>;
   /** The ARM id the VNet has (computed from config, so it is known in preview). */
   readonly expectedVnetId: string;
+  /** The Bastion host, when `access.bastion` is set. */
+  readonly bastion?: BastionHost;
+  /** The AzureBastionSubnet prefix, when the SKU has one. */
+  readonly bastionSubnetPrefix?: string;
 
   constructor(name: string, args: IsolatedTestNetworkArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("failover-drill:drill:IsolatedTestNetwork", name, {}, opts);
@@ -91,7 +101,13 @@ export class IsolatedTestNetwork extends pulumi.ComponentResource {
       resourceGroupName = pulumi.output(args.existingResourceGroupName!);
     }
 
-    const securityRules = isolationSecurityRules(args.allowList ?? []);
+    // With a Bastion in its own subnet, every test subnet lets RDP/SSH in from that subnet only.
+    const bastion = args.access?.bastion;
+    const bastionPrefix =
+      bastion && bastionNeedsSubnet(bastion.sku)
+        ? bastionSubnetPrefix(args.addressSpace, args.subnets.map((s) => s.prefix), bastion.subnetPrefix)
+        : undefined;
+    const securityRules = isolationSecurityRules([...(args.allowList ?? []), ...(bastionPrefix ? bastionTargetRules(bastionPrefix) : [])]);
     const nsgs = args.subnets.map(
       (subnet) =>
         new network.NetworkSecurityGroup(
@@ -107,6 +123,10 @@ export class IsolatedTestNetwork extends pulumi.ComponentResource {
         ),
     );
 
+    const bastionNsg = bastionPrefix
+      ? bastionSubnetNsg(`${name}-${BASTION_SUBNET_NAME}-nsg`, { resourceGroupName, location: args.location, vnetName: args.vnetName, tags: args.tags }, { parent: this })
+      : undefined;
+
     const vnet = new network.VirtualNetwork(
       `${name}-vnet`,
       {
@@ -115,16 +135,28 @@ export class IsolatedTestNetwork extends pulumi.ComponentResource {
         location: args.location,
         addressSpace: { addressPrefixes: args.addressSpace },
         // Inline subnets, each with its NSG: no peerings and no gateway subnet, ever.
-        subnets: args.subnets.map((subnet, i) => ({
-          name: subnet.name,
-          addressPrefix: subnet.prefix,
-          networkSecurityGroup: { id: nsgs[i].id },
-        })),
+        subnets: [
+          ...args.subnets.map((subnet, i) => ({
+            name: subnet.name,
+            addressPrefix: subnet.prefix,
+            networkSecurityGroup: { id: nsgs[i].id },
+          })),
+          ...(bastionPrefix && bastionNsg ? [{ name: BASTION_SUBNET_NAME, addressPrefix: bastionPrefix, networkSecurityGroup: { id: bastionNsg.id } }] : []),
+        ],
         ...(args.dnsServers && args.dnsServers.length > 0 ? { dhcpOptions: { dnsServers: args.dnsServers } } : {}),
         tags: args.tags,
       },
       { parent: this },
     );
+
+    if (bastion) {
+      this.bastion = new BastionHost(
+        `${name}-bastion`,
+        { sku: bastion.sku, resourceGroupName, location: args.location, vnetName: args.vnetName, vnetId: vnet.id, tags: args.tags },
+        { parent: this },
+      );
+      this.bastionSubnetPrefix = bastionPrefix;
+    }
 
     this.resourceGroupName = resourceGroupName;
     this.vnetId = vnet.id;
@@ -140,6 +172,7 @@ export class IsolatedTestNetwork extends pulumi.ComponentResource {
       vnetName: this.vnetName,
       subnets: this.subnets,
       networkSecurityGroupIds: this.networkSecurityGroupIds,
+      bastionHostId: this.bastion?.bastionHostId,
     });
   }
 }

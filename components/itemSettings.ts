@@ -3,9 +3,11 @@
 // plain ItemSettingsSnapshot of drillTypes.ts. The mapping functions are pure and tested on their own;
 // the invokes are injected (`ItemSettingsReaders`) so tests and other callers can substitute them.
 
-import type { ItemSettingsSnapshot, NicSnapshot, ProtectedItemRef, VaultRef } from "./drillTypes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ItemSettingsSnapshot, NicSnapshot, ProtectedItemRef, VaultRef } from "./contract";
 import type { ItemRefConfig } from "./config";
-import { parseArmId } from "./naming";
+import type { Job } from "./asr/types";
+import { parseArmId, parseProtectedItemId, recoveryPlanMemberIds } from "./contract";
 import { maxNicsForSize } from "./vmSizes";
 
 // The slices of the invoke results this module reads (structurally compatible with azure-native's
@@ -17,6 +19,7 @@ export interface IpConfigLike {
   recoveryStaticIPAddress?: string;
   tfoSubnetName?: string;
   tfoStaticIPAddress?: string;
+  tfoPublicIPAddressId?: string;
 }
 export interface VmNicLike {
   nicId?: string;
@@ -35,6 +38,8 @@ export interface ProviderDetailsLike {
   recoveryAzureStorageAccount?: string;
   selectedRecoveryAzureNetworkId?: string;
   recoveryAzureResourceGroupId?: string;
+  /** Data encryption of the replicated VM ("Disabled" in recordings; "Enabled" needs the KEK certificate). */
+  encryption?: string;
 }
 export interface ProtectedItemLike {
   id: string;
@@ -43,6 +48,10 @@ export interface ProtectedItemLike {
     friendlyName?: string;
     protectionState?: string;
     providerSpecificDetails?: unknown;
+    // Read by the preview-time readiness check (testFailoverReadiness.ts).
+    allowedOperations?: string[] | null;
+    testFailoverState?: string | null;
+    healthErrors?: { errorCode?: string | null; errorLevel?: string | null; errorMessage?: string | null; summaryMessage?: string | null; recommendedAction?: string | null }[] | null;
   };
 }
 export interface RecoveryPlanLike {
@@ -57,44 +66,8 @@ export interface StorageAccountLike {
   encryption?: { services?: { blob?: { enabled?: boolean } } };
 }
 
-const ITEM_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.RecoveryServices\/vaults\/([^/]+)\/replicationFabrics\/([^/]+)\/replicationProtectionContainers\/([^/]+)\/replicationProtectedItems\/([^/]+)\/?$/i;
-
-export interface ProtectedItemIdParts {
-  subscriptionId: string;
-  resourceGroup: string;
-  vaultName: string;
-  fabricName: string;
-  protectionContainerName: string;
-  name: string;
-}
-
-/** Splits a replicated protected item's ARM id; undefined when it is not one. */
-export function parseProtectedItemId(id: string | undefined): ProtectedItemIdParts | undefined {
-  const m = id ? ITEM_ID.exec(id) : null;
-  if (!m) return undefined;
-  return { subscriptionId: m[1], resourceGroup: m[2], vaultName: m[3], fabricName: m[4], protectionContainerName: m[5], name: m[6] };
-}
-
-export function protectedItemId(vault: VaultRef, fabricName: string, protectionContainerName: string, name: string): string {
-  return (
-    `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.name}` +
-    `/replicationFabrics/${fabricName}/replicationProtectionContainers/${protectionContainerName}/replicationProtectedItems/${name}`
-  );
-}
-
-/** The protected item ids of a recovery plan in group order (Shutdown/Failover/Boot groups), each once. */
-export function recoveryPlanMemberIds(plan: RecoveryPlanLike): string[] {
-  const seen = new Set<string>();
-  const ids: string[] = [];
-  for (const group of plan.properties?.groups ?? []) {
-    for (const item of group.replicationProtectedItems ?? []) {
-      if (!item.id || seen.has(item.id.toLowerCase())) continue;
-      seen.add(item.id.toLowerCase());
-      ids.push(item.id);
-    }
-  }
-  return ids;
-}
+// Re-exported for the program and its tests: the contract owns the id grammar and plan membership.
+export { parseProtectedItemId, recoveryPlanMemberIds };
 
 export function toProtectedItemRef(item: ProtectedItemLike): ProtectedItemRef {
   const parts = parseProtectedItemId(item.id);
@@ -120,6 +93,7 @@ function toNicSnapshots(details: ProviderDetailsLike): NicSnapshot[] {
     if (subnet) snapshot.recoverySubnetName = subnet;
     if (ip.recoveryStaticIPAddress) snapshot.recoveryStaticIp = ip.recoveryStaticIPAddress;
     if (ip.tfoStaticIPAddress) snapshot.tfoStaticIp = ip.tfoStaticIPAddress;
+    if (ip.tfoPublicIPAddressId) snapshot.tfoPublicIpAddressId = ip.tfoPublicIPAddressId;
     return snapshot;
   });
 }
@@ -154,6 +128,7 @@ export function toItemSettingsSnapshot(item: ProtectedItemLike, extras: Snapshot
   if (details.recoveryAzureStorageAccount) snapshot.replicationStorageAccountId = details.recoveryAzureStorageAccount;
   if (productionNetwork) snapshot.productionRecoveryNetworkId = productionNetwork;
   if (details.recoveryAzureResourceGroupId) snapshot.recoveryResourceGroupId = details.recoveryAzureResourceGroupId;
+  if (details.encryption) snapshot.dataEncryption = details.encryption;
   return snapshot;
 }
 
@@ -187,33 +162,34 @@ export interface ItemSettingsReaders {
    * has no list invoke for them). Optional: without it, such items are an error naming the config path.
    */
   listProtectedItems?(): Promise<ProtectedItemLike[]>;
+  /**
+   * The vault's job list (azure-native has no invoke for it either): read once at preview so an item
+   * already in someone's test failover or cleanup is refused before anything is written. Optional:
+   * without it only the item's own state (allowedOperations) decides.
+   */
+  listJobs?(): Promise<Job[]>;
 }
 
-/** The azure-native 3.28.0 invokes (loaded lazily so pure callers never import the SDK). */
-export function azureNativeReaders(): ItemSettingsReaders {
+/**
+ * The azure-native 3.28.0 invokes (loaded lazily so pure callers never import the SDK), each through
+ * `provider` — the drill's provider pinned to the vault's subscription — when given.
+ */
+export function azureNativeReaders(provider?: pulumi.ProviderResource): ItemSettingsReaders {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const recoveryservices = require("@pulumi/azure-native/recoveryservices") as typeof import("@pulumi/azure-native/recoveryservices");
   const compute = require("@pulumi/azure-native/compute") as typeof import("@pulumi/azure-native/compute");
   const storage = require("@pulumi/azure-native/storage") as typeof import("@pulumi/azure-native/storage");
+  const opts: pulumi.InvokeOptions = provider ? { provider } : {};
   return {
-    getProtectedItem: (args) => recoveryservices.getReplicationProtectedItem(args),
-    getRecoveryPlan: (args) => recoveryservices.getReplicationRecoveryPlan(args),
-    getAvailabilitySet: (args) => compute.getAvailabilitySet(args),
-    getStorageAccount: (args) => storage.getStorageAccount(args),
+    getProtectedItem: (args) => recoveryservices.getReplicationProtectedItem(args, opts),
+    getRecoveryPlan: (args) => recoveryservices.getReplicationRecoveryPlan(args, opts),
+    getAvailabilitySet: (args) => compute.getAvailabilitySet(args, opts),
+    getStorageAccount: (args) => storage.getStorageAccount(args, opts),
   };
 }
 
 function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Reads a recovery plan; the error names the plan, the vault and the config key. */
-export async function readRecoveryPlan(vault: VaultRef, planName: string, readers: ItemSettingsReaders): Promise<RecoveryPlanLike> {
-  try {
-    return await readers.getRecoveryPlan({ resourceGroupName: vault.resourceGroup, resourceName: vault.name, recoveryPlanName: planName });
-  } catch (err) {
-    throw new Error(`failover-drill:scope.recoveryPlan: reading recovery plan ${JSON.stringify(planName)} in vault ${vault.name} failed: ${describeError(err)}`);
-  }
 }
 
 /**
@@ -225,7 +201,7 @@ export async function readItemSettings(
   item: { fabricName: string; protectionContainerName: string; name: string },
   readers: ItemSettingsReaders,
   configPath: string,
-): Promise<{ ref: ProtectedItemRef; snapshot: ItemSettingsSnapshot }> {
+): Promise<{ ref: ProtectedItemRef; snapshot: ItemSettingsSnapshot; item: ProtectedItemLike }> {
   let raw: ProtectedItemLike;
   try {
     raw = await readers.getProtectedItem({
@@ -258,5 +234,5 @@ export async function readItemSettings(
       });
     extras.replicationStorageSseEnabled = storageSseEnabled(sa);
   }
-  return { ref: toProtectedItemRef(raw), snapshot: toItemSettingsSnapshot(raw, extras) };
+  return { ref: toProtectedItemRef(raw), snapshot: toItemSettingsSnapshot(raw, extras), item: raw };
 }

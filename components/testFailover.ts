@@ -1,53 +1,60 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TestFailoverInputs, TestFailoverOutputs } from "./drillTypes";
+import type * as ProviderModule from "./asr/providerEntry";
 
 /** TestFailover's arguments: the contract's inputs, each possibly an Output. */
 export type TestFailoverArgs = { [K in keyof TestFailoverInputs]: pulumi.Input<TestFailoverInputs[K]> };
 
+/** The implementation's surface, checked at compile time: a renamed export fails `tsc`, not a drill. */
+type ProviderImpl = Pick<typeof ProviderModule, "check" | "diff" | "create" | "read" | "update" | "delete">;
+
 // The provider object is serialized into state (`__provider`) and re-loaded later by the dynamic-provider
 // plugin with cwd = the program directory, possibly from a moved checkout and without ts-node. So it
-// captures nothing: each method requires the compiled implementation (dist/components/asr/provider.js,
+// captures nothing but this loader: it requires the compiled entry (dist/components/asr/providerEntry.js,
 // built by `npm run setup` / `tsc -p tsconfig.build.json`) relative to process.cwd() at call time.
 // All logic lives in components/asr/ (see its README).
+function loadProvider(): ProviderImpl {
+  const path: typeof import("path") = require("path");
+  const file = path.join(process.cwd(), "dist", "components", "asr", "providerEntry.js");
+  if (!require("fs").existsSync(file)) throw new Error(`failover-drill: ${file} not found; run \`npm run setup\` (tsc -p tsconfig.build.json) in the program directory first`);
+  return require(file) as ProviderImpl;
+}
+
+/** A test failover that started and then failed is recorded from the error's properties alone: the host
+ *  adds __provider to state only on success, and without it `pulumi destroy` cannot load this provider
+ *  to run the cleanup ("code must be a string, not undefined"). */
+function keepProvider(e: unknown, provider: unknown): never {
+  const err = e as { id?: string; properties?: Record<string, unknown> } | undefined;
+  if (err && err.id && err.properties) err.properties.__provider = provider;
+  throw e;
+}
+
 const testFailoverProvider: pulumi.dynamic.ResourceProvider = {
-  async check(olds: any, news: any) {
-    const path = require("path");
-    const file = path.join(process.cwd(), "dist", "components", "asr", "provider.js");
-    if (!require("fs").existsSync(file)) throw new Error(`failover-drill: ${file} not found; run \`npm run setup\` (tsc -p tsconfig.build.json) in the program directory first`);
-    return require(file).check(olds, news);
+  async check(olds, news) {
+    return loadProvider().check(olds, news);
   },
-  async diff(id: string, olds: any, news: any) {
-    const path = require("path");
-    return require(path.join(process.cwd(), "dist", "components", "asr", "provider.js")).diff(id, olds, news);
+  async diff(id, olds, news) {
+    return loadProvider().diff(id, olds, news);
   },
-  async create(inputs: any) {
-    const path = require("path");
+  async create(inputs) {
     try {
-      return await require(path.join(process.cwd(), "dist", "components", "asr", "provider.js")).create(inputs);
-    } catch (e: any) {
-      // A test failover that started and then failed is recorded from the error's properties alone: the
-      // host adds __provider to state only on success, and without it `pulumi destroy` cannot load this
-      // provider to run the cleanup ("code must be a string, not undefined").
-      if (e && e.id && e.properties) e.properties.__provider = inputs.__provider;
-      throw e;
+      return await loadProvider().create(inputs);
+    } catch (e) {
+      return keepProvider(e, inputs.__provider);
     }
   },
-  async read(id: string, props: any) {
-    const path = require("path");
-    return require(path.join(process.cwd(), "dist", "components", "asr", "provider.js")).read(id, props);
+  async read(id, props) {
+    return loadProvider().read(id, props);
   },
-  async update(id: string, olds: any, news: any) {
-    const path = require("path");
+  async update(id, olds, news) {
     try {
-      return await require(path.join(process.cwd(), "dist", "components", "asr", "provider.js")).update(id, olds, news);
-    } catch (e: any) {
-      if (e && e.id && e.properties) e.properties.__provider = news.__provider ?? olds.__provider; // as in create
-      throw e;
+      return await loadProvider().update(id, olds, news);
+    } catch (e) {
+      return keepProvider(e, news.__provider ?? olds.__provider);
     }
   },
-  async delete(id: string, props: any) {
-    const path = require("path");
-    return require(path.join(process.cwd(), "dist", "components", "asr", "provider.js")).delete(id, props);
+  async delete(id, props) {
+    return loadProvider().delete(id, props);
   },
 };
 

@@ -5,13 +5,17 @@
 //
 //   npm run drill -- [--keep] [--cleanup] [--fixture FILE] [--speed X] [--scope plan:<name>|items:<a,b>]
 //                    [--port N] [--state DIR] [--stack NAME]
+//                    [--trigger manual|scheduled|change] [--trigger-ref REF] [--evidence-dir DIR]
 //
 // Hidden (tests): --twin-faults FILE — a JSON fault or array of faults POSTed to the twin's /_twin/faults
 // right after it starts (twin/README.md, "Faults"); --reports DIR — write reports to DIR/<drill-id>
 // instead of reports/<drill-id>, so concurrent test drills never overwrite each other's report.
 //
-// The report is also uploaded as evidence (scripts/lib/evidence.ts): to Azurite in twin mode, to the
-// drill's storage account with DefaultAzureCredential when the stack's credential mode is `default`.
+// Evidence (scripts/lib/evidenceRun.ts; the calls below are marked `evidence:`): a start record and the
+// evidence store preflight before the gate, the report (schema v2) after up, uploaded before destroy and
+// again after the cleanup confirmation to the retained store failover-drill:evidence — served by Azurite
+// in twin mode (data in --evidence-dir, default .state/evidence-store, kept across drills).
+// --trigger (default manual) and --trigger-ref say why the drill ran (a schedule, a change ticket).
 //
 // Exit codes tell what went wrong (DrillExit below). The pieces (session, policy gate) are shared with
 // `npm run policy:check` (scripts/policyCheck.ts).
@@ -20,9 +24,13 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { ROOT, PulumiStack, pulumiEnv, type PolicyEvent } from "./lib/pulumiCli";
 import { startTwinProcess, type TwinProcess } from "./lib/twinProcess";
-import { buildDrillReport, writeDrillReport, type DrillReport } from "./report/drillReport";
 import { confirmNothingLeft, type CleanupConfirmation, type VaultRef } from "./lib/cleanupCheck";
-import { planEvidence, startAzurite, uploadEvidence, type AzuriteProcess, type EvidenceTarget } from "./lib/evidence";
+// evidence: report, retained store, trend
+import { DrillEvidence } from "./lib/evidenceRun";
+import { EvidenceStoreError, parseStorageAccountId, type EvidenceTarget } from "./lib/evidence";
+import { azuriteTarget, ensureAzuriteContainer, startAzurite, type AzuriteProcess } from "./lib/evidenceAzurite";
+import { armReader } from "./report/armReader";
+import type { Trigger } from "./report/drillIdentity";
 
 export enum DrillExit {
   Passed = 0,
@@ -31,6 +39,8 @@ export enum DrillExit {
   FailoverFailed = 11,
   VerificationFailed = 12,
   CleanupFailed = 13,
+  /** evidence: the retained evidence store is missing, unreadable or not writable (nothing was run). */
+  EvidenceUnavailable = 14,
 }
 
 export interface DrillOptions {
@@ -46,6 +56,10 @@ export interface DrillOptions {
   twinFaults?: string;
   /** Where reports/<drill-id>/ go (default <checkout>/reports). */
   reportsDir: string;
+  /** evidence: why the drill runs (--trigger, --trigger-ref). */
+  trigger: Trigger;
+  /** evidence: Azurite's data folder in twin mode (outside the drill state: it keeps every drill's evidence). */
+  evidenceDir?: string;
 }
 
 export const TWIN_TOKEN = "failover-drill-twin";
@@ -62,6 +76,7 @@ export function parseDrillArgs(argv: string[]): DrillOptions {
     stateDir: path.join(ROOT, ".state", "drill"),
     stack: "test",
     reportsDir: path.join(ROOT, "reports"),
+    trigger: { kind: "manual" },
   };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
@@ -102,6 +117,19 @@ export function parseDrillArgs(argv: string[]): DrillOptions {
       case "--reports":
         opts.reportsDir = path.resolve(value(i++, a));
         break;
+      // evidence: trigger and the twin-mode evidence store folder
+      case "--trigger": {
+        const kind = value(i++, a);
+        if (kind !== "manual" && kind !== "scheduled" && kind !== "change") throw new UsageError(`--trigger ${kind}: expected manual, scheduled or change`);
+        opts.trigger = { ...opts.trigger, kind };
+        break;
+      }
+      case "--trigger-ref":
+        opts.trigger = { ...opts.trigger, reference: value(i++, a) };
+        break;
+      case "--evidence-dir":
+        opts.evidenceDir = path.resolve(value(i++, a));
+        break;
       case "--twin-faults":
         opts.twinFaults = path.resolve(value(i++, a));
         if (!fs.existsSync(opts.twinFaults)) throw new UsageError(`--twin-faults ${opts.twinFaults}: no such file`);
@@ -129,7 +157,7 @@ export class UsageError extends Error {}
 /** Stack config for this run: Pulumi.<stack>.yaml with the --scope override, written beside the state. */
 export function deriveStackConfig(
   opts: Pick<DrillOptions, "stack" | "stateDir" | "scope">,
-): { file: string; vault: VaultRef; evidenceContainer: string; credentialMode: string } {
+): { file: string; vault: VaultRef; evidence?: { storageAccountId?: string; container?: string }; credentialMode: string } {
   const source = path.join(ROOT, `Pulumi.${opts.stack}.yaml`);
   // Edit the document rather than re-serialising a parsed object: that would drop quotes (a quoted
   // "2030-12-31" written bare becomes a YAML timestamp for Pulumi) and the comments.
@@ -158,7 +186,7 @@ export function deriveStackConfig(
   return {
     file: target,
     vault: cfg["failover-drill:vault"] as VaultRef,
-    evidenceContainer: String(cfg["failover-drill:storage"]?.container ?? "drill-evidence"),
+    evidence: cfg["failover-drill:evidence"],
     credentialMode: String(cfg["failover-drill:arm"]?.credentialMode ?? "twin"),
   };
 }
@@ -270,7 +298,41 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
   const { stack, twin, config } = session;
   let azurite: AzuriteProcess | undefined;
   try {
-    if (opts.cleanup) return await destroyAndConfirm(stack, twin, config.vault, undefined, opts.reportsDir);
+    const evidenceOptions = (target?: EvidenceTarget) => ({
+      root: ROOT,
+      stack: opts.stack,
+      configFile: config.file,
+      reportsDir: opts.reportsDir,
+      trigger: opts.trigger,
+      vault: config.vault,
+      arm: armReader(twin.url, async () => TWIN_TOKEN),
+      target,
+      log: (line: string) => process.stdout.write(`${line}\n`),
+    });
+    if (opts.cleanup) {
+      // evidence: a drill kept up with --keep gets its cleanup confirmation in its own evidence; a store
+      // problem never stops a cleanup.
+      let kept: DrillEvidence | undefined;
+      try {
+        const store = await evidenceStore(opts, session);
+        azurite = store.azurite;
+        kept = await DrillEvidence.resume(evidenceOptions(store.target), { stack });
+      } catch (err) {
+        process.stdout.write(`the kept drill's evidence is not updated: ${(err as Error).message}\n`);
+      }
+      return await destroyAndConfirm(stack, twin, config.vault, kept);
+    }
+
+    // evidence: start record, evidence store preflight and trend, before anything is triggered.
+    let evidence: DrillEvidence;
+    try {
+      const store = await evidenceStore(opts, session);
+      azurite = store.azurite;
+      evidence = await DrillEvidence.begin(evidenceOptions(store.target));
+    } catch (err) {
+      process.stdout.write(`\nThe drill cannot keep its evidence; nothing was triggered:\n  ${(err as Error).message}\n`);
+      return err instanceof EvidenceStoreError ? DrillExit.EvidenceUnavailable : DrillExit.FailoverFailed;
+    }
 
     const gate = await runPolicyGate(stack);
     if (gate.mandatory.length > 0) {
@@ -284,21 +346,17 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
 
     banner("drill: pulumi up --policy-pack policy");
     const up = await stack.pulumi(["up", "--yes", "--skip-preview", "--policy-pack", path.join(ROOT, "policy")], { stream: true });
-    const report = await buildDrillReport({ stack, policies: gate.policies, upSucceeded: up.code === 0, upOutput: up.output });
+    // evidence: the report, written and uploaded before destroy (readback of ARM while the drill is up).
+    const dir = await evidence.afterUp({ stack, policies: gate.policies, upSucceeded: up.code === 0, upOutput: up.output });
+    process.stdout.write(`\nreport: ${path.relative(ROOT, dir)}\n`);
+    const report = evidence.report!;
     let exit = up.code === 0 ? (report.verdict === "passed" ? DrillExit.Passed : DrillExit.VerificationFailed) : classifyUpFailure(up.output);
-
-    // Evidence before destroy: in Azure the evidence container is destroyed with the drill.
-    const evidence = await evidenceTarget(opts, session);
-    azurite = evidence.azurite;
-    await publishReport(report, evidence.target, opts.reportsDir);
 
     if (opts.keep) {
       process.stdout.write(`\nThe drill is left up (--keep). Clean it up with: npm run drill -- --cleanup\n`);
       return exit;
     }
-    const cleanupExit = await destroyAndConfirm(stack, twin, config.vault, report, opts.reportsDir);
-    // Azurite outlives the drill: the evidence there also carries the cleanup confirmation.
-    if (evidence.target?.kind === "azurite") await publishReport(report, evidence.target, opts.reportsDir);
+    const cleanupExit = await destroyAndConfirm(stack, twin, config.vault, evidence);
     if (exit === DrillExit.Passed && cleanupExit !== DrillExit.Passed) exit = cleanupExit;
     banner(exit === DrillExit.Passed ? "drill PASSED" : `drill FAILED (exit ${exit}: ${DrillExit[exit]})`);
     return exit;
@@ -309,49 +367,28 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
 }
 
 /**
- * Where the evidence goes: Azurite (started here, data in <state>/azurite) when the stack runs on the
- * twin; the drill's storage account (stack output storageAccountName) with credential mode `default`.
+ * evidence: the retained store of failover-drill:evidence. In twin mode (where the twin is started) Azurite
+ * serves the configured account name from --evidence-dir (default .state/evidence-store, beside and
+ * outside the drill state, so the history stays across drills); on Azure, the account's blob endpoint
+ * with DefaultAzureCredential (public cloud suffix).
  */
-async function evidenceTarget(opts: DrillOptions, session: DrillSession): Promise<{ target?: EvidenceTarget; azurite?: AzuriteProcess }> {
-  const container = session.config.evidenceContainer;
-  try {
-    if (session.config.credentialMode === "default") {
-      const accountName = (await session.stack.outputs()).storageAccountName;
-      if (typeof accountName !== "string" || !accountName) {
-        process.stdout.write("no evidence upload: the stack has no storageAccountName output (did `pulumi up` create the drill storage?)\n");
-        return {};
-      }
-      return { target: { kind: "azure", accountName, container } };
-    }
-    const log = fs.createWriteStream(path.join(opts.stateDir, "azurite.log"), { flags: "a" });
-    const azurite = await startAzurite({ location: path.join(opts.stateDir, "azurite"), logFile: log });
-    process.stdout.write(`Azurite (evidence store) at ${azurite.blobEndpoint}\n`);
-    return { target: { kind: "azurite", blobEndpoint: azurite.blobEndpoint, container }, azurite };
-  } catch (err) {
-    process.stdout.write(`no evidence upload: ${(err as Error).message}\n`);
-    return {};
+async function evidenceStore(opts: DrillOptions, session: DrillSession): Promise<{ target?: EvidenceTarget; azurite?: AzuriteProcess }> {
+  const cfg = session.config.evidence;
+  if (!cfg?.storageAccountId) return {};
+  const account = parseStorageAccountId(cfg.storageAccountId);
+  const container = cfg.container ?? "drill-evidence";
+  if (session.config.credentialMode === "default") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
+    return { target: { store: "azure", accountId: cfg.storageAccountId, accountName: account.accountName, container, blobEndpoint: `https://${account.accountName}.blob.core.windows.net`, credential: new DefaultAzureCredential() } };
   }
-}
-
-/** Writes reports/<drill-id>/ and uploads it; an upload failure is recorded in the report, not fatal. */
-async function publishReport(report: DrillReport, target: EvidenceTarget | undefined, reportsDir: string): Promise<void> {
-  if (!target) {
-    process.stdout.write(`\nreport: ${path.relative(ROOT, writeDrillReport(report, ROOT, reportsDir))}\n`);
-    return;
-  }
-  const first = report.evidence === undefined;
-  report.evidence = report.evidence ?? planEvidence(target, report.drillId, report.generatedAt);
-  const dir = writeDrillReport(report, ROOT, reportsDir);
-  if (first) process.stdout.write(`\nreport: ${path.relative(ROOT, dir)}\n`);
-  try {
-    report.evidence = await uploadEvidence(target, report.evidence, dir);
-    writeDrillReport(report, ROOT, reportsDir);
-    process.stdout.write(`evidence uploaded to ${report.evidence.store}: ${report.evidence.blobs.map((b) => b.url).join(", ")}\n`);
-  } catch (err) {
-    report.evidence = { ...report.evidence, error: `upload failed: ${(err as Error).message}` };
-    writeDrillReport(report, ROOT, reportsDir);
-    process.stdout.write(`evidence upload FAILED: ${(err as Error).message} (the report is in ${path.relative(ROOT, dir)})\n`);
-  }
+  const location = opts.evidenceDir ?? path.join(path.dirname(opts.stateDir), "evidence-store");
+  const log = fs.createWriteStream(path.join(opts.stateDir, "azurite.log"), { flags: "a" });
+  const azurite = await startAzurite({ location, accounts: [account.accountName], logFile: log });
+  process.stdout.write(`Azurite (evidence store ${account.accountName}, data in ${path.relative(ROOT, location) || location}) at ${azurite.endpoint}\n`);
+  const target = azuriteTarget(azurite, cfg.storageAccountId, account.accountName, container);
+  await ensureAzuriteContainer(target);
+  return { target, azurite };
 }
 
 /**
@@ -367,24 +404,15 @@ async function saveRequestLog(twin: TwinProcess, file: string): Promise<void> {
   }
 }
 
-async function destroyAndConfirm(
-  stack: PulumiStack,
-  twin: TwinProcess,
-  vault: VaultRef,
-  report: DrillReport | undefined,
-  reportsDir: string,
-): Promise<DrillExit> {
+async function destroyAndConfirm(stack: PulumiStack, twin: TwinProcess, vault: VaultRef, evidence: DrillEvidence | undefined): Promise<DrillExit> {
   banner("cleanup: pulumi destroy");
   const destroy = await stack.pulumi(["destroy", "--yes", "--skip-preview"], { stream: true });
   const confirmation: CleanupConfirmation = await confirmNothingLeft(twin.url, TWIN_TOKEN, vault, destroy.code === 0);
-  if (report) {
-    report.cleanup = confirmation;
-    const dir = writeDrillReport(report, ROOT, reportsDir);
-    process.stdout.write(`\nreport: ${path.relative(ROOT, dir)}\n`);
-  }
+  // evidence: the report again, with the cleanup confirmation, written and uploaded.
+  if (evidence) process.stdout.write(`\nreport: ${path.relative(ROOT, await evidence.afterCleanup(confirmation))}\n`);
   process.stdout.write(
     confirmation.clean
-      ? `cleanup confirmed: no test VM, NIC or disk left; every protected item back to testFailoverState None\n`
+      ? `cleanup confirmed: no test VM, NIC or disk left; every protected item free for a test failover again\n`
       : `cleanup NOT confirmed:\n  ${[...(destroy.code === 0 ? [] : ["pulumi destroy failed"]), ...confirmation.leftovers].join("\n  ")}\n`,
   );
   return confirmation.clean && destroy.code === 0 ? DrillExit.Passed : DrillExit.CleanupFailed;

@@ -7,7 +7,10 @@
 //   3. the Pulumi CLI v3.248.0 and a Node.js language host in .tools/bin, chosen in this order:
 //      (a) a `pulumi` v3.248.0 already on PATH, (b) built from Go modules through the wrapper module
 //      scripts/pulumi-cli when Go and its module proxy are reachable, (c) otherwise a fast, actionable error;
-//      plus `pulumi-resource-pulumi-nodejs` (shipped inside @pulumi/pulumi) beside it for dynamic providers.
+//      plus `pulumi-resource-pulumi-nodejs` (shipped inside @pulumi/pulumi) beside it for dynamic providers;
+//   4. actionlint (the GitHub Actions workflow checker the workflow tests run) in .tools/bin: an
+//      actionlint of the pinned version on PATH, else built from the Go module github.com/rhysd/actionlint
+//      through the wrapper module scripts/actionlint (go.mod/go.sum pin the version), else a warning.
 // Flags: --quiet (only errors), --no-cli (skip step 3, for `npm run twin`), --cli-only (only step 3).
 "use strict";
 const fs = require("fs");
@@ -268,6 +271,41 @@ async function ensureCli() {
   );
 }
 
+// ---- 4. actionlint -----------------------------------------------------------------------------------
+
+const ACTIONLINT_VERSION = "v1.7.12";
+
+function actionlintVersionOf(bin) {
+  const r = spawnSync(bin, ["-version"], { encoding: "utf8", timeout: 20_000 });
+  return r.status === 0 ? r.stdout.split("\n")[0].trim() : undefined;
+}
+
+/** actionlint in .tools/bin: already there, linked from PATH, or built from the pinned Go module. */
+function ensureActionlint() {
+  const target = path.join(TOOLS_BIN, "actionlint");
+  if (actionlintVersionOf(target) === ACTIONLINT_VERSION) return "present";
+  fs.mkdirSync(TOOLS_BIN, { recursive: true });
+  const onPath = which("actionlint", TOOLS_BIN);
+  if (onPath && actionlintVersionOf(onPath) === ACTIONLINT_VERSION) {
+    linkInto(fs.realpathSync(onPath), "actionlint");
+    return `linked from ${onPath}`;
+  }
+  if (spawnSync("go", ["version"], { encoding: "utf8" }).status !== 0) {
+    // Only the workflow tests need it: the drill and the other suites run without it.
+    log(`warning: actionlint ${ACTIONLINT_VERSION} is not available (no Go toolchain to build it); tests/examples/githubActions.test.ts will fail`);
+    return "missing";
+  }
+  log(`building actionlint ${ACTIONLINT_VERSION} from Go modules ...`);
+  // The version comes from the module's build info (`go build` of a pinned dependency records it).
+  run("go", ["build", "-trimpath", "-ldflags", "-s -w", "-o", TOOLS_BIN + path.sep, "github.com/rhysd/actionlint/cmd/actionlint"], {
+    cwd: path.join(ROOT, "scripts", "actionlint"),
+    env: { ...process.env, CGO_ENABLED: "0" },
+  });
+  const v = actionlintVersionOf(target);
+  if (v !== ACTIONLINT_VERSION) throw new SetupError(`the built actionlint reports ${v}, expected ${ACTIONLINT_VERSION}`);
+  return "built from Go modules";
+}
+
 async function main() {
   if (!cliOnly) {
     ensureNpmDeps(ROOT);
@@ -277,6 +315,10 @@ async function main() {
   if (wantCli) {
     const how = await ensureCli();
     if (how !== "present") log(`pulumi ${PULUMI_VERSION}: ${how}`);
+  }
+  if (!cliOnly) {
+    const how = ensureActionlint();
+    if (how !== "present" && how !== "missing") log(`actionlint ${ACTIONLINT_VERSION}: ${how}`);
   }
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }

@@ -4,30 +4,9 @@
 import type { Twin } from "./twin";
 import type { ArmResource } from "./store";
 import { randomUUID } from "node:crypto";
+import type { FaultKind, FaultSpec } from "./faultSpec";
 
-export type FaultKind = "429" | "500" | "503" | "reset" | "latency" | "jobFailsAtTask" | "cleanupFailsOnce";
-
-export interface FaultSpec {
-  id: string;
-  kind: FaultKind;
-  /** HTTP method to match (any when absent). */
-  method?: string;
-  /** Regex tested against the request path (case-insensitive); any when absent. */
-  path?: string;
-  /** How many times it fires (unlimited when absent and probability is set; 1 by default). */
-  count?: number;
-  /** Chance (0–1) per matching request. */
-  probability?: number;
-  /** 429: Retry-After seconds (header as sent). */
-  retryAfter?: number;
-  /** latency: added milliseconds (wall). */
-  ms?: number;
-  /** jobFailsAtTask / cleanupFailsOnce: protected item friendly name or name (GUID) or id. */
-  item?: string;
-  /** jobFailsAtTask: task name, e.g. VmTfoPrepareTestVm. */
-  task?: string;
-  fired: number;
-}
+export type { FaultKind, FaultSpec };
 
 const KINDS: FaultKind[] = ["429", "500", "503", "reset", "latency", "jobFailsAtTask", "cleanupFailsOnce"];
 

@@ -1,5 +1,7 @@
-// Shapes shared by the router and the resource handlers.
-import type { Json } from "./store";
+// Shapes and route helpers shared by the ARM and ASR routers and the resource handlers (here, not in
+// either router, so that neither router imports the other's helpers back).
+import type { Json } from "./json";
+import { ArmError, badRequest } from "./errors";
 
 export interface Reply {
   status: number;
@@ -20,3 +22,18 @@ export interface RequestCtx {
 }
 
 export const json = (status: number, body: Json, headers?: Record<string, string>): Reply => ({ status, body, headers });
+
+export function noProvider(type: string, ctx: RequestCtx): ArmError {
+  return badRequest(
+    "NoRegisteredProviderFound",
+    `No registered resource provider found for location 'westeurope' and API version '${ctx.apiVersion}' for type '${type}'.`,
+  );
+}
+
+export function methodNotAllowed(ctx: RequestCtx): ArmError {
+  return new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${ctx.method}'.`);
+}
+
+export function requireMethod(ctx: RequestCtx, methods: string[]): void {
+  if (!methods.includes(ctx.method)) throw methodNotAllowed(ctx);
+}

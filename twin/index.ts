@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { Twin } from "./twin";
+import { TWIN_SCHEDULERS } from "./schedulers";
 import { RequestLog } from "./requestLog";
 import { createTwinServer } from "./server";
 import { TwinAdminClient } from "./adminClient";
@@ -35,7 +36,7 @@ export interface TwinHandle {
 }
 
 export async function startTwin(opts: TwinStartOptions = {}): Promise<TwinHandle> {
-  const twin = new Twin({ stateDir: opts.stateDir, speed: opts.speed });
+  const twin = new Twin({ stateDir: opts.stateDir, speed: opts.speed, schedulers: TWIN_SCHEDULERS });
   if (opts.fixture !== undefined) {
     if (twin.hasPersistedState) twin.fixtureSource = opts.fixture;
     else loadFixture(twin, opts.fixture);

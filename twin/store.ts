@@ -3,11 +3,12 @@
 // (temp file + fsync + rename) before any mutating response is sent, so `kill -9` loses nothing.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { FaultSpec } from "./faults";
+import type { FaultSpec } from "./faultSpec";
 import type { FixtureSettings } from "./fixtures/types";
 import type { JobRecord } from "./asr/jobTypes";
+import type { Json } from "./json";
 
-export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type { Json };
 
 export interface ArmResource {
   id: string;
@@ -50,8 +51,8 @@ export interface ResourceMeta {
   activeJob?: string;
   /** Protected items: ARM ids of the test VM, NICs and disks the last test failover created. */
   testResources?: string[];
-  /** Protected items: virtual time at which MarkedForDeletion returns to None. */
-  tfoResetAtMs?: number;
+  /** Protected items (fixture `vmAgent: false`) and their test VMs: no Azure VM agent in the guest. */
+  noVmAgent?: boolean;
   /** Protected items: comments of the last test failover cleanup. */
   cleanupComments?: string;
 }

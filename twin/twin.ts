@@ -1,15 +1,23 @@
 // The twin's in-process core: state + virtual clock + persistence + the scheduler that moves
 // long-running work (ARM operations, ASR jobs) forward on virtual time. Handlers mutate
-// `state` and call `commit()`; nothing is acknowledged before it is on disk.
+// `state` and call `commit()`; nothing is acknowledged before it is on disk. The kinds of work are
+// injected (schedulers.ts), so this core imports none of the ARM or ASR handlers that use it.
 import { randomUUID } from "node:crypto";
 import { VirtualClock } from "./clock";
 import { ArmResource, StateFile, TwinState, emptyState, key } from "./store";
-import { completeDueOperations, nextOperationDue } from "./arm/operations";
-import { advanceJobs, nextJobDue } from "./asr/engine";
+
+/** One kind of long-running work that moves on virtual time (ARM operations, ASR jobs). */
+export interface Scheduler {
+  /** Completes/advances everything due at virtual `now`; true when the state changed. */
+  advance(twin: Twin, now: number): boolean;
+  /** Virtual time of its next due work, undefined when idle. */
+  nextDue(twin: Twin): number | undefined;
+}
 
 export interface TwinOptions {
   stateDir?: string;
   speed?: number;
+  schedulers: Scheduler[];
 }
 
 export class Twin {
@@ -20,8 +28,10 @@ export class Twin {
   private stopped = false;
   /** Last fixture loaded (for /_twin/reset). Not persisted: reset after restart empties the estate. */
   fixtureSource?: unknown;
+  private readonly schedulers: Scheduler[];
 
-  constructor(opts: TwinOptions = {}) {
+  constructor(opts: TwinOptions) {
+    this.schedulers = opts.schedulers;
     this.file = opts.stateDir ? new StateFile(opts.stateDir) : undefined;
     const loaded = this.file?.load();
     this.state = loaded ?? emptyState(Date.now());
@@ -88,9 +98,9 @@ export class Twin {
     const now = this.now();
     // Fast path for the common GET: nothing is due yet, so there is nothing to scan.
     if (now < this.nextDue) return;
-    const a = completeDueOperations(this, now);
-    const b = advanceJobs(this, now);
-    if (a || b) this.commit();
+    // Every scheduler runs (no short-circuit): each one's due work is done in this tick.
+    const changed = this.schedulers.map((s) => s.advance(this, now)).some(Boolean);
+    if (changed) this.commit();
     else this.schedule();
   }
 
@@ -98,7 +108,7 @@ export class Twin {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const due = [nextOperationDue(this), nextJobDue(this)].filter((d): d is number => d !== undefined);
+    const due = this.schedulers.map((s) => s.nextDue(this)).filter((d): d is number => d !== undefined);
     this.nextDue = due.length === 0 ? Infinity : Math.min(...due);
     if (due.length === 0) return;
     const delay = Math.min(this.clock.wallDelayUntil(Math.min(...due)), 2 ** 31 - 1);

@@ -9,7 +9,8 @@
 //   when given). A GET is simply repeated. A POST is ambiguous — the service may have accepted it — so
 //   before repeating it the caller's `confirmAccepted` check runs (item/plan state, job list): a test
 //   failover is never started twice.
-import type { CredentialMode } from "../drillTypes";
+import type { CredentialMode } from "../contract";
+import { abortableSleep } from "../contract";
 import { assertAllowed } from "./allowlist";
 
 // Only types are imported at module scope; the runtime modules are required lazily so that nothing
@@ -106,21 +107,6 @@ export function retryAfterInMs(headers: Record<string, string> | undefined, now 
 
 const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
-function defaultSleep(ms: number, abortSignal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (abortSignal?.aborted) return reject(new Error("aborted"));
-    const t = setTimeout(() => {
-      abortSignal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new Error("aborted"));
-    };
-    abortSignal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 function armErrorDetail(body: unknown, fallback: string): { code?: string; message: string } {
   const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
   if (err && (err.code || err.message)) return { code: err.code, message: err.message ?? err.code ?? fallback };
@@ -166,7 +152,7 @@ export class ArmClient {
   }
 
   private get sleep() {
-    return this.opts.sleep ?? defaultSleep;
+    return this.opts.sleep ?? abortableSleep;
   }
 
   private build(): { pipeline: Pipeline; httpClient: HttpClient } {

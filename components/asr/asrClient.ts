@@ -1,14 +1,15 @@
 // Site Recovery (and the few Compute/Network reads) the drill needs, on ArmClient.
 // Why not @azure/arm-recoveryservices-siterecovery: see README.md in this folder.
-import type { RecoveryPointType, VaultRef } from "../drillTypes";
+import type { RecoveryPointType, VaultRef } from "../contract";
 import { ArmClient, ArmClientOptions, ArmResponse, retryAfterInMs } from "./armClient";
-import { idSegment, jobNameFromHeaders, lastSegment } from "./ids";
+import { API_VERSIONS, abortableSleep, idSegment, lastSegment, vaultPath } from "../contract";
+import { jobNameFromHeaders } from "./ids";
 import { JobPoller, pollJobsUntilDone } from "./jobFollower";
 import type { Job, NetworkInterface, ProtectedItem, RecoveryPlan, RecoveryPoint, RunCommandResult, VirtualMachine } from "./types";
 
-export const ASR_API_VERSION = "2025-08-01";
-export const COMPUTE_API_VERSION = "2024-07-01";
-export const NETWORK_API_VERSION = "2024-05-01";
+export const ASR_API_VERSION = API_VERSIONS.asr;
+export const COMPUTE_API_VERSION = API_VERSIONS.compute;
+export const NETWORK_API_VERSION = API_VERSIONS.network;
 
 export interface SiteRecoveryDrillClientOptions extends ArmClientOptions {
   /** Job poll interval when the service sends no Retry-After. Default 30000 ms (what ASR sends). */
@@ -31,19 +32,7 @@ export interface BeginTestFailoverOptions {
   findAcceptedJob?: () => Promise<string | undefined>;
 }
 
-export function vaultPath(v: VaultRef): string {
-  return `/subscriptions/${v.subscriptionId}/resourceGroups/${v.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${v.name}`;
-}
-
-function defaultSleep(ms: number, abortSignal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    abortSignal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(new Error("aborted"));
-    }, { once: true });
-  });
-}
+export { vaultPath };
 
 /** Path part of an ARM id (ids are absolute paths; ASR spells "/Subscriptions/"). */
 function armPath(id: string): string {
@@ -58,7 +47,7 @@ export class SiteRecoveryDrillClient {
   readonly log: (line: string) => void;
 
   constructor(readonly vault: VaultRef, options: SiteRecoveryDrillClientOptions) {
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? abortableSleep;
     this.log = options.log ?? (() => undefined);
     this.arm = new ArmClient({ ...options, sleep: this.sleep, onEvent: options.onEvent ?? this.log });
     this.vaultPath = vaultPath(vault);
@@ -217,6 +206,11 @@ export class SiteRecoveryDrillClient {
       if (nic) out.push(nic);
     }
     return out;
+  }
+
+  /** One VM's instance view (VirtualMachines_InstanceView): power state and the VM agent's status. */
+  getVirtualMachineInstanceView(vmId: string): Promise<NonNullable<VirtualMachine["properties"]>["instanceView"] | undefined> {
+    return this.arm.tryGet(`${armPath(vmId)}/instanceView`, { "api-version": COMPUTE_API_VERSION });
   }
 
   /** The item's recovery points (RecoveryPoints_ListByReplicationProtectedItems), every page. */

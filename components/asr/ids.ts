@@ -1,29 +1,5 @@
-// ARM id helpers. ASR returns ids with "/Subscriptions/" (capital S); ARM ids compare case-insensitively.
-
-export function sameArmId(a: string | undefined | null, b: string | undefined | null): boolean {
-  if (!a || !b) return false;
-  return a.replace(/\/+$/, "").toLowerCase() === b.replace(/\/+$/, "").toLowerCase();
-}
-
-/** The value after `/<segment>/` in an ARM id (case-insensitive), e.g. resourceGroups → "contoso-dr". */
-export function idSegment(id: string | undefined | null, segment: string): string | undefined {
-  if (!id) return undefined;
-  const parts = id.split("/");
-  for (let i = 0; i < parts.length - 1; i++) if (parts[i].toLowerCase() === segment.toLowerCase()) return parts[i + 1];
-  return undefined;
-}
-
-export function lastSegment(id: string): string {
-  return id.replace(/\/+$/, "").split("/").pop() ?? id;
-}
-
-/** True when `id` is `parentId` or lies under it. */
-export function isUnder(id: string | undefined | null, parentId: string): boolean {
-  if (!id) return false;
-  const a = id.toLowerCase();
-  const p = parentId.replace(/\/+$/, "").toLowerCase();
-  return a === p || a.startsWith(p + "/");
-}
+// ASR-specific id helpers (job names from LRO headers, sentinel timestamps). ARM ids: ../contract/armIds.ts.
+import { lastSegment } from "../contract";
 
 /** `{opId}` from the LRO headers of a 202 (x-ms-request-id = the job's ARM id; else Location/AAO). */
 export function jobNameFromHeaders(headers: Record<string, string>): string | undefined {

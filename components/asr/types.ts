@@ -43,6 +43,8 @@ export interface HyperVReplicaAzureDetails {
   useManagedDisks?: string | null;
   recoveryAvailabilitySetId?: string | null;
   vmNics?: VmNicDetails[] | null;
+  /** Data encryption ("Disabled" as recorded; "Enabled" needs primaryKekCertificatePfx at failover). */
+  encryption?: string | null;
 }
 
 export interface ProtectedItem {
@@ -142,7 +144,11 @@ export interface VirtualMachine {
   properties?: {
     hardwareProfile?: { vmSize?: string };
     networkProfile?: { networkInterfaces?: { id: string; properties?: { primary?: boolean } }[] };
-    instanceView?: { statuses?: { code?: string; displayStatus?: string; time?: string }[] };
+    instanceView?: {
+      statuses?: { code?: string; displayStatus?: string; time?: string }[];
+      /** The Azure VM agent in the guest (VirtualMachineAgentInstanceView); Run Command needs it Ready. */
+      vmAgent?: { vmAgentVersion?: string; statuses?: { code?: string; level?: string; displayStatus?: string; message?: string; time?: string }[] } | null;
+    };
     provisioningState?: string;
   };
 }

@@ -4,9 +4,10 @@
 // - "NIC count on the target = min(source NICs, max NICs of the target size)".
 // - "All NICs connect to the same network" — here: every NIC in the isolated test network.
 // - "a test failover may reuse the same address if it is free in the test network, else takes another free one".
-import type { ExpectedVmResult, ItemSettingsSnapshot, TestFailoverInputs, TestVmReport, VmCheckResult } from "../drillTypes";
-import { parseCidr, parseIpv4, staticIpProblem } from "../ipv4";
-import { idSegment, isUnder, realTime, sameArmId } from "./ids";
+import type { ExpectedVmResult, ItemSettingsSnapshot, TestFailoverInputs, TestVmReport, VmCheckResult } from "../contract";
+import { parseCidr, parseIpv4, staticIpProblem } from "../contract";
+import { idSegment, isUnder, sameArmId } from "../contract";
+import { realTime } from "./ids";
 import { flattenTasks } from "./jobFollower";
 import type { AsrTask, Job, NetworkInterface, ProtectedItem, VirtualMachine } from "./types";
 
@@ -134,6 +135,14 @@ export function expectedNicCountOf(snapshot: ItemSettingsSnapshot, expected?: Ex
   return snapshot.targetSizeMaxNics ? Math.min(source, snapshot.targetSizeMaxNics) : source;
 }
 
+/** Who holds a NIC: the drill item whose test VM it belongs to (by friendly name), else that VM, else the NIC. */
+function holderLabel(nic: NetworkInterface, v: VerifyInput): string {
+  const vmName = nic.properties?.virtualMachine?.id?.split("/").pop();
+  if (!vmName) return nic.name;
+  const item = v.inputs.items.find((s) => testVmNameOf(s, v.liveItems.get(s.protectedItemId.toLowerCase()), v.jobs).toLowerCase() === vmName.toLowerCase());
+  return item?.friendlyName ?? vmName;
+}
+
 function check(name: string, passed: boolean, detail: string): VmCheckResult {
   return { name, passed, detail };
 }
@@ -198,7 +207,8 @@ export function verifyTestVms(v: VerifyInput): VerifyResult {
       const prefix = inputs.testSubnets.find((s) => s.name.toLowerCase() === subnetName?.toLowerCase())?.addressPrefix;
       const unusable = prefix ? staticIpProblem(prefix, wantIp) : undefined;
       if (gotIp === wantIp) checks.push(check("ip", true, `${gotIp}`));
-      else if (holder) checks.push(check("ip", true, `${gotIp ?? "(none)"}: ${wantIp} was not free in the test network (held by ${holder.name}), so another free address is correct`));
+      // ASR rightly takes another free address, but whatever is wired to the expected one breaks: a finding.
+      else if (holder) checks.push(check("ip", false, `expected ${wantIp} (taken by ${holderLabel(holder, v)}), got ${gotIp ?? "(none)"}`));
       else if (unusable) checks.push(check("ip", true, `${gotIp ?? "(none)"}: ${wantIp} cannot be used in subnet ${subnetName} (${unusable})`));
       else checks.push(check("ip", false, `${gotIp ?? "(none)"} (expected ${wantIp}, which was free in the test network)`));
     } else if (gotIp) {

@@ -1,7 +1,7 @@
 // The directory copy: the TestFailover(s) with role "directory-copy" and the test IP(s) of the DC/DNS
 // VMs, which the test network's DNS servers must point to.
 import { PolicyResource } from "@pulumi/policy";
-import { formatIpv4 } from "../../components/ipv4";
+import { formatIpv4 } from "failover-drill-contract";
 import { isTestFailover, testSubnetsOf } from "./testFailover";
 import { ipClaimsOf } from "./testIps";
 import { PreviewReader } from "./unknowns";

@@ -1,10 +1,9 @@
 // Finding the drill's TestFailover dynamic resources and reading the settings the rules check.
-import type { ItemSettingsSnapshot, NicSnapshot, TestFailoverInputs } from "../../components/drillTypes";
-import { TEST_FAILOVER_TYPE } from "../../components/drillTypes";
-import { parseCidr, Cidr } from "../../components/ipv4";
+import type { ItemSettingsSnapshot, NicSnapshot, TestFailoverInputs } from "failover-drill-contract";
+import { Cidr, idSegment, lastSegment, parseCidr, sameArmId, TEST_FAILOVER_TYPE } from "failover-drill-contract";
 import { PreviewReader, asArray, asString } from "./unknowns";
 
-export { TEST_FAILOVER_TYPE };
+export { sameArmId, TEST_FAILOVER_TYPE };
 export type { ItemSettingsSnapshot, NicSnapshot, TestFailoverInputs };
 
 /**
@@ -93,16 +92,9 @@ export function configuredTestIp(nic: NicSnapshot): string | undefined {
     return ip ? ip : undefined;
 }
 
-/** Case-insensitive ARM id comparison (ARM ids are case-insensitive). */
-export function sameArmId(a: string | undefined, b: string | undefined): boolean {
-    return !!a && !!b && a.trim().replace(/\/+$/, "").toLowerCase() === b.trim().replace(/\/+$/, "").toLowerCase();
-}
-
 /** Splits an ARM id into resource group and resource name (the last segment). */
 export function armIdParts(id: string): { resourceGroup?: string; name?: string } {
-    const rg = /\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
-    const segments = id.replace(/\/+$/, "").split("/");
-    return { resourceGroup: rg, name: segments[segments.length - 1] || undefined };
+    return { resourceGroup: idSegment(id, "resourceGroups"), name: lastSegment(id) || undefined };
 }
 
 /** The items of a TestFailover, each with its display name; unknown items are skipped by the reader. */

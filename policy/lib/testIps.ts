@@ -1,6 +1,10 @@
 // The test IPs a TestFailover pins: each NIC's test failover IP (tfoStaticIPAddress) and each expected
 // VM's primary IP. Used by test-ip-valid (per resource) and test-ip-unique-across-drill (per stack).
-import { parseIpv4 } from "../../components/ipv4";
+// The stack rule also counts a NIC's own recovery IP (recoveryStaticIPAddress) when no test failover IP
+// is set and it lies in the test subnet: the seed rule says a test failover "may reuse the same address
+// if it is free in the test network, else takes another free one", so two VMs wanting one address means
+// one of them comes up elsewhere and whatever is wired to that address breaks.
+import { cidrContainsIp, parseIpv4 } from "failover-drill-contract";
 import {
     ExpectedVmResultLike,
     configuredTestIp,
@@ -19,7 +23,7 @@ export interface IpClaim {
     item: string;
     nic?: string;
     /** Where the address comes from: the item's NIC setting or the drill's expected result. */
-    source: "tfoStaticIp" | "expected";
+    source: "tfoStaticIp" | "expected" | "recoveryStaticIp";
     /** The test subnet the NIC lands in, when it can be resolved. */
     subnet?: TestSubnet;
     /** True when the NIC's recovery subnet name has no same-named subnet in the test network. */
@@ -32,6 +36,7 @@ export function ipClaimsOf(
     props: Record<string, any>,
     subnets: TestSubnet[] | undefined,
     read: <T>(f: () => T) => T | undefined,
+    options: { recoveryIps?: boolean } = {},
 ): IpClaim[] {
     const claims: IpClaim[] = [];
     const itemsByName = new Map<string, { name: string; primaryNicName?: string; recoverySubnetName?: string }>();
@@ -47,16 +52,21 @@ export function ipClaimsOf(
         nics.forEach((_, i) => {
             const claim = read((): IpClaim | undefined => {
                 const nic = nics[i];
-                const ip = configuredTestIp(nic);
-                if (!ip) return undefined;
                 const recoverySubnetName = asString(nic.recoverySubnetName);
                 const resolved = subnets ? resolveTestSubnet(subnets, recoverySubnetName) : undefined;
+                const tfoIp = configuredTestIp(nic);
+                const recoveryIp = asString(nic.recoveryStaticIp)?.trim();
+                const reused = !tfoIp && options.recoveryIps && recoveryIp ? parseIpv4(recoveryIp) : undefined;
+                // A recovery IP outside the NIC's test subnet is never reused, so it claims nothing there.
+                const reusable = reused !== undefined && resolved?.subnet.cidr !== undefined && cidrContainsIp(resolved.subnet.cidr, reused);
+                const ip = tfoIp ?? (reusable ? recoveryIp : undefined);
+                if (!ip) return undefined;
                 return {
                     ip,
                     value: parseIpv4(ip),
                     item: name,
                     nic: nicName(nic, i),
-                    source: "tfoStaticIp",
+                    source: tfoIp ? "tfoStaticIp" : "recoveryStaticIp",
                     subnet: resolved?.subnet,
                     subnetFallback: resolved ? !resolved.sameName : undefined,
                     recoverySubnetName,
@@ -97,11 +107,14 @@ export function ownerKey(claim: IpClaim): string {
 
 export function describeClaim(claim: IpClaim): string {
     const nic = claim.nic ? `, NIC "${claim.nic}"` : "";
-    const from = claim.source === "expected" ? "expected IP" : "test failover IP";
+    const from = { expected: "expected IP", tfoStaticIp: "test failover IP", recoveryStaticIp: "recovery IP, reused in the test network when free" }[claim.source];
     return `item "${claim.item}"${nic} (${from})`;
 }
 
 export function fixFor(claim: IpClaim): string {
+    if (claim.source === "recoveryStaticIp") {
+        return `set a test failover IP (or change the recovery IP) of NIC "${claim.nic}" in Replicated items > ${claim.item} > "Compute and Network" > Network properties`;
+    }
     return claim.source === "expected"
         ? `change failover-drill:expected[].ip for friendlyName "${claim.item}" (or failover-drill:directoryCopy.items[].testIp for a DC copy)`
         : `change the test failover IP of NIC "${claim.nic}" in Replicated items > ${claim.item} > "Compute and Network" > Network properties`;

@@ -5,7 +5,7 @@
 // Levels: one policy has one enforcement level, so the rule is two policies. This one is mandatory and
 // applies when a directory copy is declared; directory-copy-recommended (advisory) warns when none is.
 import { StackValidationPolicy } from "@pulumi/policy";
-import { parseIpv4, formatIpv4 } from "../../components/ipv4";
+import { parseIpv4, formatIpv4 } from "failover-drill-contract";
 import { list, violation } from "../lib/messages";
 import { directoryCopyIps, testFailoversByRole } from "../lib/directoryCopy";
 import { testVirtualNetworks } from "../lib/network";

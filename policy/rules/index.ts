@@ -7,6 +7,9 @@ import { dnsPointsToDirectoryCopy } from "./dnsPointsToDirectoryCopy";
 import { drillResourcesTagged } from "./drillResourcesTagged";
 import { drillStorageInfrastructureEncryption } from "./drillStorageInfrastructureEncryption";
 import { drillStorageSecure } from "./drillStorageSecure";
+import { itemAllowsTestFailover } from "./itemAllowsTestFailover";
+import { itemHealthy } from "./itemHealthy";
+import { itemNotInTestFailover } from "./itemNotInTestFailover";
 import { managedDisksBlockedBySseReplicationStorage } from "./managedDisksBlockedBySseReplicationStorage";
 import { managedDisksPreventFailback } from "./managedDisksPreventFailback";
 import { managedDisksRequireAlignedAvailabilitySet } from "./managedDisksRequireAlignedAvailabilitySet";
@@ -15,8 +18,15 @@ import { testIpUniqueAcrossDrill } from "./testIpUniqueAcrossDrill";
 import { testIpValid } from "./testIpValid";
 import { testNetworkIsolated } from "./testNetworkIsolated";
 import { vmNameValid } from "./vmNameValid";
+import { computeQuotaFitsDrill } from "./computeQuotaFitsDrill";
+import { testIpFreeInTestNetwork } from "./testIpFreeInTestNetwork";
+import { testVmNameFree } from "./testVmNameFree";
+import { testVmNoPublicIp } from "./testVmNoPublicIp";
 
 export const policies: Policies = [
+    itemAllowsTestFailover,
+    itemNotInTestFailover,
+    itemHealthy,
     managedDisksRequireAlignedAvailabilitySet,
     managedDisksBlockedBySseReplicationStorage,
     managedDisksPreventFailback,
@@ -31,4 +41,8 @@ export const policies: Policies = [
     drillStorageSecure,
     drillStorageInfrastructureEncryption,
     drillResourcesTagged,
+    testVmNoPublicIp,
+    computeQuotaFitsDrill,
+    testVmNameFree,
+    testIpFreeInTestNetwork,
 ];

@@ -8,7 +8,7 @@
 // Uniqueness across TestFailovers (the directory copy against the applications) needs every resource at
 // once: that is the stack policy test-ip-unique-across-drill.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { staticIpProblem, parseCidr, cidrContainsIp } from "../../components/ipv4";
+import { staticIpProblem, parseCidr, cidrContainsIp } from "failover-drill-contract";
 import { list, violation, where } from "../lib/messages";
 import { isTestFailover, testSubnetsOf } from "../lib/testFailover";
 import { describeClaim, fixFor, ipClaimsOf, IpClaim, ownerKey } from "../lib/testIps";

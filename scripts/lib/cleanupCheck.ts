@@ -1,5 +1,7 @@
 // After `pulumi destroy`: ask ARM (the twin, or Azure) whether anything of the drill is left — a protected
 // item still in a test-failover state, or a test VM, NIC or managed disk. Read-only GETs.
+import { itemPhase } from "../../components/asr/itemState";
+import type { Job, ProtectedItem } from "../../components/asr/types";
 export interface CleanupConfirmation {
   clean: boolean;
   destroySucceeded: boolean;
@@ -43,11 +45,13 @@ export async function confirmNothingLeft(
   const sub = `/subscriptions/${vault.subscriptionId}`;
   const vaultPath = `${sub}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${vault.name}`;
   try {
-    const items = await listAll(endpoint, token, `${vaultPath}/replicationProtectedItems?api-version=${API.asr}`);
+    const items = (await listAll(endpoint, token, `${vaultPath}/replicationProtectedItems?api-version=${API.asr}`)) as unknown as ProtectedItem[];
+    const jobs = (await listAll(endpoint, token, `${vaultPath}/replicationJobs?api-version=${API.asr}`)) as unknown as Job[];
     for (const item of items) {
-      const props = (item.properties ?? {}) as { friendlyName?: string; testFailoverState?: string };
-      if (props.testFailoverState && props.testFailoverState !== "None") {
-        leftovers.push(`protected item ${props.friendlyName ?? item.name}: testFailoverState ${props.testFailoverState}`);
+      // Idle by the one definition (components/asr/itemState.ts): a finished cleanup stays MarkedForDeletion.
+      const phase = itemPhase(item, jobs);
+      if (phase !== "idle" && phase !== "blocked") {
+        leftovers.push(`protected item ${item.properties?.friendlyName ?? item.name}: ${phase} (testFailoverState ${item.properties?.testFailoverState})`);
       }
     }
     const kinds: [string, string][] = [

@@ -1,40 +1,51 @@
-// Drill evidence: the report files uploaded to the drill's evidence container.
-// - Twin mode: Azurite (Microsoft's storage emulator) started by the drill runner on a free port, with its
-//   data under <state>/azurite, account devstoreaccount1 and its well-known key. Azurite is independent of
-//   the twin, so the evidence survives `pulumi destroy` and the twin's restarts.
-// - Real Azure (credential mode `default`): the drill's storage account (stack output `storageAccountName`)
-//   through DefaultAzureCredential. That account is destroyed with the drill: copy the evidence elsewhere
-//   (README, "Drill report and evidence") or keep the account.
-// Blobs are named <drill-id>/<timestamp>/report.{json,md,html}.
-import { spawn, type ChildProcess } from "child_process";
+// The retained evidence store: an existing storage account and container (failover-drill:evidence) that
+// the drill never creates or deletes. Each drill run's files go under <stack>/<drill-id>/<UTC time>/:
+// report.json, report.md, report.html, start.json, then manifest.sha256 (last, SHA-256 of the others).
+// - Real Azure: https://<account>.blob.<storage suffix> with the drill's Azure credential.
+// - Twin mode: Azurite (Microsoft's storage emulator) serves the same account name, started by the drill
+//   runner beside the twin with its data in a folder outside the drill's state, so it keeps the history
+//   across drills (scripts/lib/evidenceAzurite.ts).
+// The blob calls are the same in both: one ContainerClient.
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
-import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
+import type { TokenCredential } from "@azure/identity";
+import { ContainerClient, RestError, StorageSharedKeyCredential } from "@azure/storage-blob";
 
-/** Azurite's documented development account (public, well known; not a secret). */
-export const AZURITE_ACCOUNT = "devstoreaccount1";
-export const AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
-export const REPORT_FILES: { file: string; contentType: string }[] = [
+export const EVIDENCE_FILES: { file: string; contentType: string }[] = [
   { file: "report.json", contentType: "application/json; charset=utf-8" },
   { file: "report.md", contentType: "text/markdown; charset=utf-8" },
   { file: "report.html", contentType: "text/html; charset=utf-8" },
+  { file: "start.json", contentType: "application/json; charset=utf-8" },
+  // Last: a reader who finds the manifest finds every file it lists.
+  { file: "manifest.sha256", contentType: "text/plain; charset=utf-8" },
 ];
 
-export type EvidenceTarget =
-  | { kind: "azurite"; blobEndpoint: string; container: string }
-  | { kind: "azure"; accountName: string; container: string };
+export interface StorageAccountRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  accountName: string;
+}
 
-export interface EvidenceRecord {
-  /** Where the evidence went: Azurite (twin mode) or the drill's storage account (real Azure). */
+const ACCOUNT_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Storage\/storageAccounts\/([^/]+)$/i;
+
+export function parseStorageAccountId(id: string): StorageAccountRef {
+  const m = ACCOUNT_ID.exec(id);
+  if (!m) throw new Error(`failover-drill:evidence.storageAccountId: ${JSON.stringify(id)} is not a storage account id`);
+  return { subscriptionId: m[1], resourceGroup: m[2], accountName: m[3] };
+}
+
+/** Where the evidence goes. `blobEndpoint` is the account's blob endpoint (Azurite: http://127.0.0.1:<port>/<account>). */
+export interface EvidenceTarget {
   store: "azurite" | "azure";
+  accountId: string;
+  accountName: string;
   container: string;
-  /** <drill-id>/<timestamp>/ */
-  prefix: string;
-  blobs: { name: string; url: string }[];
-  uploadedAt?: string;
-  error?: string;
+  blobEndpoint: string;
+  credential: StorageSharedKeyCredential | TokenCredential;
+}
+
+export function containerClientOf(target: EvidenceTarget): ContainerClient {
+  return new ContainerClient(`${target.blobEndpoint.replace(/\/$/, "")}/${target.container}`, target.credential);
 }
 
 /** `2026-11-26T08:00:00.123Z` → `20261126T080000Z`: sortable, no characters that need escaping. */
@@ -42,116 +53,111 @@ export function evidenceTimestamp(iso: string): string {
   return iso.replace(/\.\d+Z$/, "Z").replace(/[-:]/g, "");
 }
 
-export function blobEndpointOf(target: EvidenceTarget): string {
-  return target.kind === "azurite" ? target.blobEndpoint.replace(/\/$/, "") : `https://${target.accountName}.blob.core.windows.net`;
+export interface EvidenceRecord {
+  store: "azurite" | "azure";
+  accountName?: string;
+  container: string;
+  /** <stack>/<drill-id>/<UTC time>/ */
+  prefix: string;
+  blobs: { name: string; url: string }[];
+  uploadedAt?: string;
+  error?: string;
+  preflight?: EvidencePreflight;
 }
 
-/** The blob names and URLs the report will have (known before the upload, so report.json can list them). */
-export function planEvidence(target: EvidenceTarget, drillId: string, generatedAt: string): EvidenceRecord {
-  const prefix = `${drillId}/${evidenceTimestamp(generatedAt)}/`;
-  const base = `${blobEndpointOf(target)}/${target.container}`;
+/** The blob names and URLs of one drill run (known before the upload, so report.json can list them). */
+export function planEvidence(target: Pick<EvidenceTarget, "store" | "accountName" | "container" | "blobEndpoint">, stack: string, drillId: string, startedAt: string): EvidenceRecord {
+  const prefix = `${stack}/${drillId}/${evidenceTimestamp(startedAt)}/`;
+  const base = `${target.blobEndpoint.replace(/\/$/, "")}/${target.container}`;
   return {
-    store: target.kind,
+    store: target.store,
+    accountName: target.accountName,
     container: target.container,
     prefix,
-    blobs: REPORT_FILES.map(({ file }) => ({ name: `${prefix}${file}`, url: `${base}/${prefix}${file}` })),
+    blobs: EVIDENCE_FILES.map(({ file }) => ({ name: `${prefix}${file}`, url: `${base}/${prefix}${file}` })),
   };
 }
 
-function serviceClient(target: EvidenceTarget): BlobServiceClient {
-  if (target.kind === "azurite") {
-    return new BlobServiceClient(blobEndpointOf(target), new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY));
-  }
-  // Loaded lazily: only the real-Azure path needs an identity.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
-  return new BlobServiceClient(blobEndpointOf(target), new DefaultAzureCredential());
-}
-
 /**
- * Uploads report.{json,md,html} from `reportDir` under the planned names (overwriting: a second upload
- * of the same drill run, after the cleanup confirmation, replaces the first). Throws on failure.
+ * Uploads the files of `reportDir` under the planned names, the manifest last (overwriting: the upload
+ * after the cleanup confirmation replaces the one before destroy). Files absent from reportDir are skipped.
+ * Throws on failure.
  */
-export async function uploadEvidence(target: EvidenceTarget, plan: EvidenceRecord, reportDir: string): Promise<EvidenceRecord> {
-  const container = serviceClient(target).getContainerClient(target.container);
-  // Twin mode creates the container; in Azure the drill's DrillStorage component declares it.
-  if (target.kind === "azurite") await container.createIfNotExists();
-  for (const { file, contentType } of REPORT_FILES) {
-    const body = fs.readFileSync(path.join(reportDir, file));
+export async function uploadEvidence(container: ContainerClient, plan: EvidenceRecord, reportDir: string): Promise<EvidenceRecord> {
+  const uploaded: { name: string; url: string }[] = [];
+  for (const { file, contentType } of EVIDENCE_FILES) {
+    const local = path.join(reportDir, file);
+    if (!fs.existsSync(local)) continue;
     const name = `${plan.prefix}${file}`;
-    await container.getBlockBlobClient(name).uploadData(body, { blobHTTPHeaders: { blobContentType: contentType } });
+    const blob = container.getBlockBlobClient(name);
+    await blob.uploadData(fs.readFileSync(local), { blobHTTPHeaders: { blobContentType: contentType } });
+    uploaded.push(plan.blobs.find((b) => b.name === name) ?? { name, url: blob.url });
   }
-  return { ...plan, uploadedAt: new Date().toISOString(), error: undefined };
+  return { ...plan, blobs: uploaded, uploadedAt: new Date().toISOString(), error: undefined };
 }
 
-/** Reads one evidence blob back (tests, and the README's "how to fetch the evidence"). */
-export async function downloadEvidence(target: EvidenceTarget, name: string): Promise<string> {
-  const blob = serviceClient(target).getContainerClient(target.container).getBlobClient(name);
-  const buf = await blob.downloadToBuffer();
-  return buf.toString("utf8");
+export async function downloadEvidence(container: ContainerClient, name: string): Promise<string> {
+  return (await container.getBlobClient(name).downloadToBuffer()).toString("utf8");
 }
 
-// ---- Azurite ----------------------------------------------------------------------------------------
+// ---- preflight ----------------------------------------------------------------------------------------
 
-export interface AzuriteProcess {
-  blobEndpoint: string;
-  port: number;
-  pid: number;
-  stop(): Promise<void>;
+export interface EvidencePreflight {
+  checkedAt: string;
+  writable: boolean;
+  /** Version-level immutability (WORM) on the container (x-ms-immutable-storage-with-versioning-enabled). */
+  versionLevelImmutability?: boolean;
+  hasImmutabilityPolicy?: boolean;
+  hasLegalHold?: boolean;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
+/** The evidence store cannot take this drill's evidence: the drill must not start. */
+export class EvidenceStoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EvidenceStoreError";
+  }
 }
 
-function azuriteBlobMain(): string {
-  const pkgFile = require.resolve("azurite/package.json");
-  const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { bin: Record<string, string> };
-  return path.join(path.dirname(pkgFile), pkg.bin["azurite-blob"]);
-}
+const restCode = (err: unknown) => (err instanceof RestError ? (err.code ?? String(err.statusCode ?? "")) : ((err as { code?: string }).code ?? ""));
+const restStatus = (err: unknown) => (err instanceof RestError ? err.statusCode : undefined);
+const shortMessage = (err: unknown) => String((err as Error).message ?? err).split("\n")[0].slice(0, 300);
 
 /**
- * Starts `azurite-blob` on a free 127.0.0.1 port with its data in `location` and waits until it answers.
- * Telemetry is disabled (the drill runs offline).
+ * Before anything runs: the account and container exist, the drill's identity can write there (a small
+ * probe blob under <stack>/_preflight/), and whether version-level immutability (WORM) is set (advisory).
+ * Throws an EvidenceStoreError naming the config path, the value and what to do.
  */
-export async function startAzurite(opts: { location: string; logFile?: NodeJS.WritableStream; startTimeoutMs?: number }): Promise<AzuriteProcess> {
-  fs.mkdirSync(opts.location, { recursive: true });
-  const port = await freePort();
-  const args = [azuriteBlobMain(), "--blobHost", "127.0.0.1", "--blobPort", String(port), "--location", opts.location, "--skipApiVersionCheck", "--silent", "--disableTelemetry"];
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout?.on("data", (d: Buffer) => opts.logFile?.write(d));
-  child.stderr?.on("data", (d: Buffer) => opts.logFile?.write(d));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const blobEndpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`azurite-blob exited (${child.exitCode ?? child.signalCode}) before answering on port ${port}`);
-    try {
-      // Any HTTP answer (even 403 for an unsigned request) means it listens.
-      await fetch(`${blobEndpoint}?comp=list`, { signal: AbortSignal.timeout(1000) });
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill("SIGKILL");
-        throw new Error(`azurite-blob did not answer on port ${port} within ${opts.startTimeoutMs ?? 20_000} ms`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
+export async function preflightEvidenceStore(container: ContainerClient, target: Pick<EvidenceTarget, "accountId" | "accountName" | "container">, probe: { stack: string; drillId: string; now?: Date }): Promise<EvidencePreflight> {
+  const account = `failover-drill:evidence.storageAccountId: ${JSON.stringify(target.accountId)}`;
+  const where = `failover-drill:evidence.container: ${JSON.stringify(target.container)}`;
+  let props;
+  try {
+    props = await container.getProperties();
+  } catch (err) {
+    const code = restCode(err);
+    const status = restStatus(err);
+    if (code === "ContainerNotFound") throw new EvidenceStoreError(`${where} does not exist in storage account ${target.accountName}; create it (the drill never creates or deletes its retained evidence store)`);
+    if (code === "ENOTFOUND" || code === "ResourceNotFound" || code === "AccountNotFound" || code === "InvalidResourceName" || status === 404 || code === "ECONNREFUSED") {
+      throw new EvidenceStoreError(`${account}: storage account ${target.accountName} was not found (${code || status}: ${shortMessage(err)}); it must be an existing account the drill does not own`);
     }
+    if (status === 403) throw new EvidenceStoreError(`${account}: the drill's identity cannot read container ${target.container} (${code}); it needs Microsoft.Storage/storageAccounts/blobServices/containers/read and the blob read/write data actions there, and no delete`);
+    throw new EvidenceStoreError(`${account}: the evidence store did not answer (${code || status || "error"}: ${shortMessage(err)})`);
+  }
+  const at = (probe.now ?? new Date()).toISOString();
+  try {
+    const body = `failover-drill preflight of drill ${probe.drillId} at ${at}\n`;
+    await container.getBlockBlobClient(`${probe.stack}/_preflight/${probe.drillId}-${evidenceTimestamp(at)}.txt`).uploadData(Buffer.from(body), { blobHTTPHeaders: { blobContentType: "text/plain; charset=utf-8" } });
+  } catch (err) {
+    throw new EvidenceStoreError(
+      `${where} in storage account ${target.accountName} is not writable for the drill's identity (${restCode(err) || restStatus(err)}: ${shortMessage(err)}); grant it blob write on the container (data action Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write), without delete`,
+    );
   }
   return {
-    blobEndpoint,
-    port,
-    pid: child.pid ?? -1,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
-    },
+    checkedAt: at,
+    writable: true,
+    versionLevelImmutability: props.isImmutableStorageWithVersioningEnabled === true,
+    hasImmutabilityPolicy: props.hasImmutabilityPolicy === true,
+    hasLegalHold: props.hasLegalHold === true,
   };
 }

@@ -1,117 +1,240 @@
-// The drill report an auditor asks for: what was tested, when each test VM ran, what was verified, what
-// the policy pack said, the notes, and proof of the cleanup. Built from the TestFailover resources'
-// recorded state (their outputs), so a drill that failed half-way still gets a report.
-// Three renderings: JSON (machine-readable), Markdown (PR comment / ticket), self-contained HTML with an
-// SVG timeline.
+// The drill report an auditor accepts (schema v2, scripts/report/reportSchema.ts): composed from the
+// start record (targets fixed before the run, identity, health before the run), the TestFailover
+// resources' recorded state (so a drill that failed half-way still gets a report), what ARM says after
+// `up` (recovery points used, failing tasks, isolation), the trend from the evidence store, the cleanup
+// confirmation and the evidence upload. composeReport is pure and is called again whenever a part
+// arrives (evidence, cleanup), so findings and verdict always match the parts.
+// Files: report.json, report.md, report.html (same data), start.json, then manifest.sha256 (last).
 import * as fs from "fs";
 import * as path from "path";
-import { TEST_FAILOVER_TYPE, type TestFailoverOutputs, type TestVmReport } from "../../components/drillTypes";
+import { TEST_FAILOVER_TYPE, type TestFailoverOutputs } from "../../components/drillTypes";
 import type { CleanupConfirmation } from "../lib/cleanupCheck";
-import type { EvidenceRecord } from "../lib/evidence";
 import type { PolicyEvent, PulumiStack } from "../lib/pulumiCli";
+import type { DrillStart } from "./drillStart";
+import { START_FILE } from "./drillStart";
+import { firstTrigger, rpoFigures, rtoFigures, secondsBetween, type RecordedVm } from "./drillMetrics";
+import { engineCauses } from "./engineCauses";
+import { healthCauses, type JobReadback } from "./evidenceReadback";
+import { buildFindings, followUp } from "./findings";
+import { renderHtml } from "./renderHtml";
+import { renderMarkdown } from "./renderMarkdown";
+import { MANIFEST_FILE, writeManifest } from "./manifest";
+import { REPORT_SCHEMA_VERSION, validateReport, type DrillReport, type Finding, type IsolationProof, type ReportCause, type ReportEvidence, type TimelineBar, type TrendEntry } from "./reportSchema";
+import { regressions } from "./trend";
 
-export interface TimelineBar {
-  lane: string;
-  kind: "group" | "vm";
-  /** Seconds from the drill's first trigger. */
-  start: number;
-  end: number;
-  /** For VMs: when the VM was created (seconds from the first trigger). */
-  created?: number;
-  passed: boolean;
-}
+export type { DrillReport, TimelineBar } from "./reportSchema";
+export { renderHtml } from "./renderHtml";
+export { renderMarkdown } from "./renderMarkdown";
+export { renderTimelineSvg, TIMELINE_PX_PER_SECOND_MAX } from "./timelineSvg";
 
-export interface ReportTestFailover {
+export const REPORT_FILES = ["report.json", "report.md", "report.html", START_FILE] as const;
+
+export interface RecordedTestFailover {
   name: string;
-  role: string;
-  scope: string;
-  jobIds: string[];
-  verdict: string;
-  failures: string[];
-  vms: TestVmReport[];
+  outputs: Omit<TestFailoverOutputs, "testVms"> & { testVms: RecordedVm[] };
 }
 
-export interface DrillReport {
-  drillId: string;
-  stack: string;
-  generatedAt: string;
-  verdict: "passed" | "failed";
-  upSucceeded: boolean;
-  upErrors: string[];
-  rtoTargetMinutes?: number;
-  rtoAchievedSeconds?: number;
-  testFailovers: ReportTestFailover[];
-  timeline: TimelineBar[];
+/** What the previous drill of this stack in the evidence store said, for the trend and the follow-up. */
+export interface TrendInput {
+  previous: TrendEntry[];
+  previousDrill?: { drillId: string; generatedAt: string; prefix?: string; findings: Finding[] };
+  error?: string;
+}
+
+export interface ReportParts {
+  start: DrillStart;
+  failovers: RecordedTestFailover[];
   policies: PolicyEvent[];
-  notes: string;
+  upSucceeded: boolean;
+  /** The engine's text output of `pulumi up` (every line of each error goes to `causes`). */
+  upOutput: string;
+  pulumiUpdateId?: string;
+  jobs?: JobReadback;
+  isolation?: IsolationProof;
+  /** The drill's Azure Bastion (testNetwork.access.bastion), read from the stack state. */
+  bastion?: BastionInReport;
+  trend?: TrendInput;
   cleanup?: CleanupConfirmation;
-  /** Where report.{json,md,html} were uploaded (Azurite in twin mode, the drill storage account in Azure). */
-  evidence?: EvidenceRecord;
-}
-
-function seconds(from: string | undefined, to: string | undefined): number | undefined {
-  if (!from || !to) return undefined;
-  const d = (Date.parse(to) - Date.parse(from)) / 1000;
-  return Number.isFinite(d) ? d : undefined;
-}
-
-function describeScope(o: TestFailoverOutputs): string {
-  if (!o.scope) return "unknown";
-  return o.scope.kind === "recoveryPlan"
-    ? `recovery plan ${o.scope.recoveryPlanName}`
-    : `protected items ${o.scope.items.map((i) => i.friendlyName).join(", ")}`;
-}
-
-/** Pure: the report from the TestFailover outputs found in state. */
-export function reportFromOutputs(input: {
-  stack: string;
-  failovers: { name: string; outputs: TestFailoverOutputs }[];
-  policies: PolicyEvent[];
-  upSucceeded: boolean;
-  upErrors: string[];
+  evidence?: ReportEvidence;
+  /** Extra deviations the runner knows of (kept up with --keep, a readback that failed). */
+  deviations?: string[];
+  /** Causes a kept drill's first run recorded (its engine output is gone when --cleanup reports). */
+  earlierCauses?: ReportCause[];
   now?: Date;
-}): DrillReport {
-  const ordered = [...input.failovers].sort((a, b) => (a.outputs.role === "directory-copy" ? -1 : 0) - (b.outputs.role === "directory-copy" ? -1 : 0));
-  const triggers = ordered
-    .flatMap((f) => [...(f.outputs.testVms ?? []).map((v) => v.triggeredAt), ...(f.outputs.groupTimings ?? []).map((g) => g.startTime)])
-    .filter((t): t is string => Boolean(t))
-    .sort();
-  const t0 = triggers[0];
-  const timeline: TimelineBar[] = [];
+}
+
+function describeScope(o: Pick<TestFailoverOutputs, "scope">): string {
+  if (!o.scope) return "unknown";
+  return o.scope.kind === "recoveryPlan" ? `recovery plan ${o.scope.recoveryPlanName}` : `protected items ${o.scope.items.map((i) => i.friendlyName).join(", ")}`;
+}
+
+function bars(ordered: RecordedTestFailover[], t0: string | undefined): TimelineBar[] {
+  const out: TimelineBar[] = [];
   for (const f of ordered) {
     for (const g of f.outputs.groupTimings ?? []) {
-      const start = seconds(t0, g.startTime);
-      const end = seconds(t0, g.endTime);
+      const start = secondsBetween(t0, g.startTime);
+      const end = secondsBetween(t0, g.endTime);
       if (start !== undefined && end !== undefined) {
-        timeline.push({ lane: `${f.outputs.role === "directory-copy" ? "AD/DNS copy" : "plan"}: ${g.group}`, kind: "group", start, end, passed: f.outputs.verdict === "passed" });
+        out.push({ lane: `${f.outputs.role === "directory-copy" ? "AD/DNS copy" : "plan"}: ${g.group}`, kind: "group", start, end, passed: f.outputs.verdict === "passed" });
       }
     }
     for (const vm of f.outputs.testVms ?? []) {
-      const start = seconds(t0, vm.triggeredAt);
-      const end = seconds(t0, vm.runningAt);
+      const start = secondsBetween(t0, vm.triggeredAt);
+      const end = secondsBetween(t0, vm.runningAt);
       if (start !== undefined && end !== undefined) {
-        timeline.push({
-          lane: vm.friendlyName,
-          kind: "vm",
-          start,
-          end,
-          created: seconds(t0, vm.createdAt),
-          passed: vm.checks.every((c) => c.passed),
-        });
+        out.push({ lane: vm.friendlyName, kind: "vm", start, end, created: secondsBetween(t0, vm.createdAt), passed: vm.checks.every((c) => c.passed) });
       }
     }
   }
-  const app = ordered.find((f) => f.outputs.role === "application") ?? ordered[ordered.length - 1];
-  const failed = !input.upSucceeded || ordered.length === 0 || ordered.some((f) => f.outputs.verdict !== "passed");
-  return {
-    drillId: app?.outputs.drillId ?? "unknown-drill",
-    stack: input.stack,
-    generatedAt: (input.now ?? new Date()).toISOString(),
-    verdict: failed ? "failed" : "passed",
-    upSucceeded: input.upSucceeded,
-    upErrors: input.upErrors,
-    rtoTargetMinutes: app?.outputs.rtoTargetMinutes,
-    rtoAchievedSeconds: app?.outputs.rtoAchievedSeconds,
+  return out;
+}
+
+const mentions = (message: string, name: string) => new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "i").test(message);
+
+/** Pure: the report from its parts, validated against the schema. */
+export function composeReport(parts: ReportParts): DrillReport {
+  const { start } = parts;
+  const ordered = [...parts.failovers].sort((a, b) => (a.outputs.role === "directory-copy" ? -1 : 0) - (b.outputs.role === "directory-copy" ? -1 : 0));
+  const t0 = firstTrigger(ordered);
+  const deviations = [...(parts.deviations ?? [])];
+
+  // Scope: the resolved items of each test failover, else the configured scope.
+  const app = ordered.find((f) => f.outputs.role === "application");
+  const items = ordered.flatMap((f) =>
+    (f.outputs.items ?? []).map((i) => ({ friendlyName: i.friendlyName, protectedItemId: i.protectedItemId, role: f.outputs.role })),
+  );
+  const cfg = start.configuredScope;
+  const scope = {
+    kind: app?.outputs.scope?.kind ?? (cfg.recoveryPlan ? "recoveryPlan" : cfg.items ? "protectedItems" : "unknown"),
+    recoveryPlan: app?.outputs.scope?.kind === "recoveryPlan" ? app.outputs.scope.recoveryPlanName : cfg.recoveryPlan,
+    items: items.length
+      ? items
+      : [...cfg.directoryCopy.map((friendlyName) => ({ friendlyName, role: "directory-copy" as const })), ...(cfg.items ?? []).map((friendlyName) => ({ friendlyName, role: "application" as const }))],
+    businessService: start.evidence?.businessService,
+    tier: start.evidence?.tier,
+    exclusions: start.evidence?.exclusions ?? [],
+  } as DrillReport["scope"];
+
+  // Targets: from the start record only.
+  if (start.targets.rtoMinutes === undefined) deviations.push("no RTO target configured (failover-drill:rtoTargetMinutes)");
+  if (start.targets.rpoMinutes === undefined) deviations.push("no RPO target configured (failover-drill:evidence.rpoTargetMinutes)");
+  const recordedRto = app?.outputs.rtoTargetMinutes;
+  if (recordedRto !== undefined && start.targets.rtoMinutes !== undefined && recordedRto !== start.targets.rtoMinutes) {
+    deviations.push(`the run recorded an RTO target of ${recordedRto} min; the report uses ${start.targets.rtoMinutes} min, fixed at ${start.targets.recordedAt}`);
+  }
+
+  const rto = rtoFigures(ordered, start.targets.rtoMinutes);
+  const points = parts.jobs?.points ?? new Map();
+  const rpo = rpoFigures(ordered, points, start.targets.rpoMinutes);
+  deviations.push(...rto.gaps, ...rpo.gaps, ...(parts.jobs?.gaps ?? []));
+  if (start.healthError) deviations.push(`replication health before the run could not be read: ${start.healthError}`);
+
+  // Preconditions per item in scope.
+  const healthBy = new Map((start.health ?? []).map((h) => [h.friendlyName.toLowerCase(), h]));
+  const preconditions = scope.items.map((i) => {
+    const h = healthBy.get(i.friendlyName.toLowerCase());
+    const point = points.get(i.friendlyName.toLowerCase());
+    return {
+      friendlyName: i.friendlyName,
+      protectedItemId: i.protectedItemId ?? h?.protectedItemId,
+      replicationHealth: h?.replicationHealth,
+      failoverHealth: h?.failoverHealth,
+      healthErrors: h?.healthErrors ?? [],
+      healthReadAt: h?.healthReadAt,
+      recoveryPoint: point ? { ...point } : undefined,
+      policies: parts.policies.filter((p) => mentions(p.message, i.friendlyName)).map((p) => ({ policyName: p.policyName, enforcementLevel: p.enforcementLevel, message: p.message })),
+    };
+  });
+  const inScopeHealth = preconditions.flatMap((p) => (healthBy.get(p.friendlyName.toLowerCase()) ? [healthBy.get(p.friendlyName.toLowerCase())!] : []));
+
+  // Timeline.
+  const jobOf = parts.jobs?.jobOfItem ?? new Map<string, string>();
+  const stages = ordered.flatMap((f): DrillReport["timeline"]["stages"] => {
+    const groups = f.outputs.groupTimings ?? [];
+    if (groups.length) {
+      return groups.map((g) => ({ stage: `${f.outputs.role === "directory-copy" ? "AD/DNS copy" : "plan"}: ${g.group}`, role: f.outputs.role, jobId: f.outputs.jobIds?.length === 1 ? f.outputs.jobIds[0] : undefined, startedAt: g.startTime, endedAt: g.endTime, seconds: g.seconds }));
+    }
+    return (f.outputs.jobIds ?? []).map((jobId) => ({ stage: `${f.outputs.role} test failover`, role: f.outputs.role, jobId }));
+  });
+  const vms = ordered.flatMap((f) =>
+    (f.outputs.testVms ?? []).map((v) => ({
+      friendlyName: v.friendlyName,
+      role: f.outputs.role,
+      jobId: jobOf.get(v.friendlyName.toLowerCase()) ?? (f.outputs.jobIds?.length === 1 ? f.outputs.jobIds[0] : undefined),
+      triggeredAt: v.triggeredAt,
+      createdAt: v.createdAt,
+      runningAt: v.runningAt,
+      verifiedAt: v.verifiedAt,
+    })),
+  );
+
+  // Causes: engine errors (every line), failing tasks, health errors of the items in scope.
+  const causes = [...(parts.earlierCauses ?? []), ...engineCauses(parts.upOutput), ...(parts.jobs?.causes ?? []), ...healthCauses(inScopeHealth)];
+
+  const failed = !parts.upSucceeded || ordered.length === 0 || ordered.some((f) => f.outputs.verdict !== "passed") || rto.met === false || rpo.met === false;
+  const verdict: "passed" | "failed" = failed ? "failed" : "passed";
+  const generatedAt = (parts.now ?? new Date()).toISOString();
+
+  // Trend: the previous drills, then this one.
+  const margin = start.evidence?.trend.regressionMarginPercent ?? 25;
+  const current: TrendEntry = {
+    drillId: start.drillId,
+    generatedAt: start.startedAt,
+    verdict,
+    rtoSeconds: rto.achievedSeconds,
+    rpoSeconds: rpo.worstSeconds,
+    rtoTargetMinutes: start.targets.rtoMinutes,
+    rpoTargetMinutes: start.targets.rpoMinutes,
+    prefix: parts.evidence?.prefix,
+    current: true,
+  };
+  const trendDrills = [...(parts.trend?.previous ?? []), current];
+  if (parts.trend?.error) deviations.push(`trend: ${parts.trend.error}`);
+
+  const checks = ordered.flatMap((f) => (f.outputs.testVms ?? []).flatMap((v) => v.checks.map((c) => ({ friendlyName: v.friendlyName, ...c }))));
+  const findings = buildFindings({
+    owner: start.owner,
+    checks,
+    policies: parts.policies,
+    rto,
+    rpo,
+    regressions: regressions(trendDrills, margin),
+    marginPercent: margin,
+    causes,
+    isolation: parts.isolation,
+    evidence: { configured: start.evidence !== undefined, versionLevelImmutability: parts.evidence?.preflight?.versionLevelImmutability, error: parts.evidence?.error },
+    unhealthy: inScopeHealth.filter((h) => h.healthErrors.length).map((h) => ({ friendlyName: h.friendlyName, codes: h.healthErrors.map((e) => e.code) })),
+  });
+  if (!parts.isolation) deviations.push("isolation proof not read (the test network was not up)");
+  if (!parts.cleanup) deviations.push("cleanup not run yet (the drill was kept up, or the report was written before destroy)");
+
+  return validateReport({
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    drillId: start.drillId,
+    stack: start.stack,
+    startedAt: start.startedAt,
+    generatedAt,
+    verdict,
+    upSucceeded: parts.upSucceeded,
+    identity: {
+      drillId: start.drillId,
+      stack: start.stack,
+      gitCommit: start.gitCommit,
+      gitDirty: start.gitDirty,
+      pulumiUpdateId: parts.pulumiUpdateId,
+      toolVersion: start.toolVersion,
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      trigger: start.trigger,
+      ranBy: start.ranBy,
+    },
+    scope,
+    targets: start.targets,
+    preconditions,
+    timeline: { stages, vms, bars: bars(ordered, t0) },
+    rto: { achievedSeconds: rto.achievedSeconds, from: rto.from, to: rto.to, toEvent: rto.toEvent, targetMinutes: rto.targetMinutes, met: rto.met, perTestFailover: rto.perTestFailover, perBootGroup: rto.perBootGroup },
+    rpo: { worstSeconds: rpo.worstSeconds, worstItem: rpo.worstItem, targetMinutes: rpo.targetMinutes, met: rpo.met, perItem: rpo.perItem },
+    isolation: parts.isolation,
+    ...(parts.bastion ? { bastion: parts.bastion } : {}),
     testFailovers: ordered.map((f) => ({
       name: f.name,
       role: f.outputs.role,
@@ -121,173 +244,55 @@ export function reportFromOutputs(input: {
       failures: f.outputs.failures ?? [],
       vms: f.outputs.testVms ?? [],
     })),
-    timeline,
-    policies: input.policies,
-    notes: app?.outputs.notes ?? "",
-  };
-}
-
-/** Reads the TestFailover resources from the stack's state and builds the report. */
-export async function buildDrillReport(input: {
-  stack: PulumiStack;
-  policies: PolicyEvent[];
-  upSucceeded: boolean;
-  upOutput: string;
-}): Promise<DrillReport> {
-  const resources = await input.stack.resources();
-  const failovers = resources
-    .filter((r) => r.type === TEST_FAILOVER_TYPE && r.outputs)
-    .map((r) => ({ name: r.urn.split("::").pop() ?? r.urn, outputs: r.outputs as unknown as TestFailoverOutputs }));
-  const upErrors = input.upOutput
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => /^error:/.test(l));
-  return reportFromOutputs({ stack: input.stack.opts.stack, failovers, policies: input.policies, upSucceeded: input.upSucceeded, upErrors });
-}
-
-// ---- renderings ------------------------------------------------------------------------------------
-
-const esc = (s: unknown) =>
-  String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
-const mdCell = (s: unknown) => String(s ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
-const fmtSeconds = (s: number | undefined) => (s === undefined ? "—" : s >= 120 ? `${(s / 60).toFixed(1)} min` : `${Math.round(s)} s`);
-
-function rtoLine(r: DrillReport): string {
-  if (r.rtoAchievedSeconds === undefined) return "RTO achieved: not measured";
-  const target = r.rtoTargetMinutes === undefined ? "" : ` against a target of ${r.rtoTargetMinutes} min (${r.rtoAchievedSeconds <= r.rtoTargetMinutes * 60 ? "met" : "MISSED"})`;
-  return `RTO achieved: ${fmtSeconds(r.rtoAchievedSeconds)}${target}`;
-}
-
-export function renderMarkdown(r: DrillReport): string {
-  const lines: string[] = [];
-  lines.push(`# DR drill ${r.drillId}: ${r.verdict.toUpperCase()}`, "");
-  lines.push(`Stack \`${r.stack}\`, generated ${r.generatedAt}. ${rtoLine(r)}.`, "");
-  for (const f of r.testFailovers) {
-    lines.push(`## ${f.role === "directory-copy" ? "AD/DNS copy" : "Application"} test failover: ${f.scope} — ${f.verdict}`, "");
-    lines.push(`Jobs: ${f.jobIds.map((j) => `\`${j.split("/").pop()}\``).join(", ") || "none"}`, "");
-    lines.push("| VM | test VM | size | power | IPs | NICs | to running | checks |", "|---|---|---|---|---|---|---|---|");
-    for (const vm of f.vms) {
-      const checks = vm.checks.map((c) => `${c.passed ? "✅" : "❌"} ${c.name}${c.passed ? "" : `: ${c.detail}`}`).join("<br>");
-      lines.push(
-        `| ${mdCell(vm.friendlyName)} | ${mdCell(vm.testVmName)} | ${mdCell(vm.size)} | ${mdCell(vm.powerState)} | ${mdCell(vm.ips.join(", "))} | ${vm.nicCount} | ${fmtSeconds(vm.secondsToRunning)} | ${checks} |`,
-      );
-    }
-    if (f.failures.length) lines.push("", "Failures:", ...f.failures.map((x) => `- ${x}`));
-    lines.push("");
-  }
-  lines.push("## Policy results", "");
-  if (r.policies.length === 0) lines.push("No findings.");
-  for (const p of r.policies) lines.push(`- **${p.enforcementLevel}** \`${p.policyName}\`: ${mdCell(p.message)}`);
-  lines.push("", "## Notes", "", r.notes || "(none)", "");
-  lines.push("## Cleanup", "");
-  if (!r.cleanup) lines.push("Not run yet (the drill was kept up with --keep).");
-  else if (r.cleanup.clean) lines.push(`Confirmed at ${r.cleanup.checkedAt}: no test VM, NIC or disk left; every protected item back to testFailoverState None.`);
-  else lines.push(`NOT confirmed at ${r.cleanup.checkedAt}:`, ...r.cleanup.leftovers.map((x) => `- ${x}`));
-  if (r.evidence) {
-    lines.push("", "## Evidence", "");
-    if (r.evidence.error) lines.push(`Not uploaded to ${r.evidence.store} container \`${r.evidence.container}\`: ${mdCell(r.evidence.error)}`);
-    else lines.push(`Uploaded to ${r.evidence.store} container \`${r.evidence.container}\` under \`${r.evidence.prefix}\`:`, ...r.evidence.blobs.map((b) => `- ${b.url}`));
-  }
-  if (r.upErrors.length) lines.push("", "## Errors", "", ...r.upErrors.map((e) => `- ${mdCell(e)}`));
-  return lines.join("\n") + "\n";
-}
-
-export const TIMELINE_PX_PER_SECOND_MAX = 4;
-
-/** The SVG timeline: one lane per group and per VM; a bar from trigger to running, a tick at "created". */
-export function renderTimelineSvg(r: DrillReport): string {
-  const bars = r.timeline;
-  const span = Math.max(1, ...bars.map((b) => b.end));
-  const width = 900;
-  const labelWidth = 200;
-  const scale = Math.min(TIMELINE_PX_PER_SECOND_MAX, (width - labelWidth - 20) / span); // px per second
-  const laneHeight = 26;
-  const height = 40 + bars.length * laneHeight;
-  const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" id="timeline" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" data-px-per-second="${scale}" role="img" aria-label="Drill timeline">`,
-  );
-  parts.push(`<text x="${labelWidth}" y="14" font-size="11">0 s</text><text x="${labelWidth + span * scale}" y="14" font-size="11" text-anchor="end">${esc(fmtSeconds(span))}</text>`);
-  bars.forEach((b, i) => {
-    const y = 24 + i * laneHeight;
-    const x = labelWidth + b.start * scale;
-    const w = Math.max(1, (b.end - b.start) * scale);
-    const fill = b.kind === "group" ? "#8a9bb5" : b.passed ? "#2e8b57" : "#c0392b";
-    parts.push(`<text x="${labelWidth - 8}" y="${y + 14}" font-size="12" text-anchor="end">${esc(b.lane)}</text>`);
-    parts.push(
-      `<rect class="bar ${b.kind}" x="${x.toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="18" fill="${fill}" data-lane="${esc(b.lane)}" data-start-seconds="${b.start}" data-duration-seconds="${b.end - b.start}"><title>${esc(b.lane)}: ${esc(fmtSeconds(b.end - b.start))}</title></rect>`,
-    );
-    if (b.created !== undefined) {
-      const cx = labelWidth + b.created * scale;
-      parts.push(`<line class="created" x1="${cx.toFixed(2)}" x2="${cx.toFixed(2)}" y1="${y - 2}" y2="${y + 20}" stroke="#1b1b1b" stroke-width="2"><title>VM created</title></line>`);
-    }
+    policies: parts.policies,
+    causes,
+    deviations: [...new Set(deviations)],
+    notes: app?.outputs.notes ?? ordered[0]?.outputs.notes ?? "",
+    findings,
+    previousFindings: parts.trend?.previousDrill
+      ? { drillId: parts.trend.previousDrill.drillId, generatedAt: parts.trend.previousDrill.generatedAt, prefix: parts.trend.previousDrill.prefix, findings: followUp(parts.trend.previousDrill.findings, findings) }
+      : undefined,
+    trend: { drills: trendDrills, regressionMarginPercent: margin },
+    cleanup: parts.cleanup,
+    evidence: parts.evidence,
+    signOff: { name: "", role: "", date: "", signature: "", comments: "" },
   });
-  parts.push("</svg>");
-  return parts.join("");
 }
 
-function evidenceHtml(r: DrillReport): string {
-  const e = r.evidence;
-  if (!e) return "";
-  const body = e.error
-    ? `<p class="ko">Not uploaded to ${esc(e.store)} container <code>${esc(e.container)}</code>: ${esc(e.error)}</p>`
-    : `<p>Uploaded to ${esc(e.store)} container <code>${esc(e.container)}</code> under <code>${esc(e.prefix)}</code>:</p><ul>${e.blobs.map((b) => `<li><code>${esc(b.url)}</code></li>`).join("")}</ul>`;
-  return `<h2>Evidence</h2>\n<div id="evidence">${body}</div>`;
+/** The TestFailover resources recorded in the stack's state. */
+export interface BastionInReport {
+  id: string;
+  name: string;
+  sku: string;
 }
 
-export function renderHtml(r: DrillReport): string {
-  const rows = r.testFailovers
-    .flatMap((f) =>
-      f.vms.map(
-        (vm) =>
-          `<tr><td>${esc(vm.friendlyName)}</td><td>${esc(f.role)}</td><td>${esc(vm.testVmName)}</td><td>${esc(vm.size)}</td><td>${esc(vm.powerState)}</td><td>${esc(vm.ips.join(", "))}</td><td>${vm.nicCount}</td><td>${esc(fmtSeconds(vm.secondsToRunning))}</td><td>${vm.checks
-            .map((c) => `<span class="${c.passed ? "ok" : "ko"}" title="${esc(c.detail)}">${c.passed ? "✔" : "✘"} ${esc(c.name)}</span>`)
-            .join("<br>")}</td></tr>`,
-      ),
-    )
-    .join("\n");
-  const policies = r.policies.length
-    ? `<ul>${r.policies.map((p) => `<li><b>${esc(p.enforcementLevel)}</b> <code>${esc(p.policyName)}</code>: ${esc(p.message)}</li>`).join("")}</ul>`
-    : "<p>No findings.</p>";
-  const cleanup = !r.cleanup
-    ? "<p>Not run yet (kept up with --keep).</p>"
-    : r.cleanup.clean
-      ? `<p class="ok" id="cleanup">Confirmed at ${esc(r.cleanup.checkedAt)}: nothing left.</p>`
-      : `<div class="ko" id="cleanup">NOT confirmed:<ul>${r.cleanup.leftovers.map((l) => `<li>${esc(l)}</li>`).join("")}</ul></div>`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>DR drill ${esc(r.drillId)}: ${esc(r.verdict)}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}
-.ok{color:#1e7b45}.ko{color:#b03020}.verdict{font-size:1.4rem}
-</style></head>
-<body>
-<h1>DR drill <code>${esc(r.drillId)}</code></h1>
-<p class="verdict ${r.verdict === "passed" ? "ok" : "ko"}" id="verdict">${esc(r.verdict.toUpperCase())}</p>
-<p>Stack <code>${esc(r.stack)}</code>, generated ${esc(r.generatedAt)}. ${esc(rtoLine(r))}.</p>
-<h2>Timeline</h2>
-${renderTimelineSvg(r)}
-<h2>Test VMs</h2>
-<table id="vms"><thead><tr><th>VM</th><th>role</th><th>test VM</th><th>size</th><th>power</th><th>IPs</th><th>NICs</th><th>to running</th><th>checks</th></tr></thead><tbody>
-${rows}
-</tbody></table>
-<h2>Policy results</h2>
-${policies}
-<h2>Notes</h2>
-<p id="notes">${esc(r.notes)}</p>
-<h2>Cleanup</h2>
-${cleanup}
-${evidenceHtml(r)}
-<script type="application/json" id="report-data">${JSON.stringify(r).replace(/</g, "\\u003c")}</script>
-</body></html>
-`;
+/** The drill's Bastion host in the stack state, if it has one. */
+export function bastionFromState(resources: { type: string; outputs?: Record<string, unknown> }[]): BastionInReport | undefined {
+  const r = resources.find((x) => x.type === "azure-native:network:BastionHost" && x.outputs);
+  if (!r?.outputs) return undefined;
+  const o = r.outputs as { id?: string; name?: string; sku?: { name?: string } };
+  return { id: String(o.id ?? ""), name: String(o.name ?? ""), sku: String(o.sku?.name ?? "") };
 }
 
-/** Writes <reportsDir>/<drill-id>/report.{json,md,html} (default <root>/reports); returns the folder. */
-export function writeDrillReport(r: DrillReport, root: string, reportsDir = path.join(root, "reports")): string {
+export async function recordedTestFailovers(stack: PulumiStack): Promise<RecordedTestFailover[]> {
+  const resources = await stack.resources();
+  return resources
+    .filter((r) => r.type === TEST_FAILOVER_TYPE && r.outputs)
+    .map((r) => ({ name: r.urn.split("::").pop() ?? r.urn, outputs: r.outputs as unknown as RecordedTestFailover["outputs"] }));
+}
+
+/**
+ * Writes <reportsDir>/<drill-id>/report.{json,md,html} and, last, manifest.sha256 over them and
+ * start.json (when present); returns the folder.
+ */
+export function writeDrillReport(r: DrillReport, reportsDir: string): string {
   const dir = path.join(reportsDir, r.drillId);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "report.json"), JSON.stringify(r, null, 2) + "\n");
   fs.writeFileSync(path.join(dir, "report.md"), renderMarkdown(r));
   fs.writeFileSync(path.join(dir, "report.html"), renderHtml(r));
+  writeManifest(dir, REPORT_FILES.filter((f) => fs.existsSync(path.join(dir, f))));
   return dir;
 }
+
+export { MANIFEST_FILE };

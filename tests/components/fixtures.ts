@@ -71,6 +71,10 @@ export function protectedItem(f: FakeItem) {
     properties: {
       friendlyName: f.friendlyName,
       protectionState: "Protected",
+      // What an idle protected Hyper-V item allows (twin/asr IDLE_OPERATIONS, from the SDK session records).
+      allowedOperations: ["PlannedFailover", "UnplannedFailover", "DisableProtection", "TestFailover"],
+      testFailoverState: "None",
+      healthErrors: [] as { errorCode: string; errorLevel: string; errorMessage: string; recommendedAction?: string }[],
       providerSpecificDetails: {
         instanceType: "HyperVReplicaAzure",
         recoveryAzureVmName: f.friendlyName,

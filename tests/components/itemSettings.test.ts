@@ -1,10 +1,7 @@
 import {
   ItemSettingsReaders,
   matchItemRef,
-  parseProtectedItemId,
-  protectedItemId,
   readItemSettings,
-  recoveryPlanMemberIds,
   storageSseEnabled,
   toItemSettingsSnapshot,
   toProtectedItemRef,
@@ -12,32 +9,6 @@ import {
 import { CONTAINER, FABRIC, PROD_VNET, SUB, itemId, protectedItem, recoveryPlan } from "./fixtures";
 
 const vault = { subscriptionId: SUB, resourceGroup: "contoso-dr", name: "contoso-asr-vault" };
-
-describe("protected item ids", () => {
-  it("splits an ASR id (capital S and all)", () => {
-    expect(parseProtectedItemId(itemId("guid-1"))).toEqual({
-      subscriptionId: SUB,
-      resourceGroup: "contoso-dr",
-      vaultName: "contoso-asr-vault",
-      fabricName: FABRIC,
-      protectionContainerName: CONTAINER,
-      name: "guid-1",
-    });
-    expect(parseProtectedItemId("/subscriptions/s/resourceGroups/rg")).toBeUndefined();
-  });
-
-  it("builds an id from its parts", () => {
-    expect(parseProtectedItemId(protectedItemId(vault, "f", "c", "n"))).toMatchObject({ fabricName: "f", protectionContainerName: "c", name: "n" });
-  });
-});
-
-describe("recoveryPlanMemberIds", () => {
-  it("lists the items in group order, each once", () => {
-    const plan = recoveryPlan("rp", [["sql"], ["app", "web", "sql"]]);
-    expect(recoveryPlanMemberIds(plan)).toEqual([itemId("sql"), itemId("app"), itemId("web")]);
-    expect(recoveryPlanMemberIds({ id: "x", name: "empty" })).toEqual([]);
-  });
-});
 
 describe("toItemSettingsSnapshot", () => {
   it("maps HyperVReplicaAzure details to the snapshot the policy pack checks", () => {

@@ -10,11 +10,13 @@ export interface Registered {
   parent: string;
   dependencies: string[];
   inputs: Record<string, any>;
+  /** The provider reference the resource was registered with ("<urn>::<id>"), empty for the default provider. */
+  provider: string;
 }
 
 export interface Harness {
   resources: Registered[];
-  invokes: { token: string; inputs: Record<string, any> }[];
+  invokes: { token: string; inputs: Record<string, any>; provider?: string }[];
   byType(type: string): Registered[];
   one(type: string, name?: string): Registered;
 }
@@ -65,7 +67,7 @@ export async function installMocks(invoke: (token: string, inputs: Record<string
         state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) },
       }),
       call: (args: pulumi.runtime.MockCallArgs) => {
-        invokes.push({ token: args.token, inputs: args.inputs });
+        invokes.push({ token: args.token, inputs: args.inputs, provider: args.provider });
         return invoke(args.token, args.inputs);
       },
     },
@@ -84,6 +86,7 @@ export async function installMocks(invoke: (token: string, inputs: Record<string
           urn: resp.getUrn(),
           parent: req.getParent(),
           dependencies: req.getDependenciesList(),
+          provider: req.getProvider(),
           inputs: pulumi.runtime.deserializeProperties(req.getObject()),
         });
       }

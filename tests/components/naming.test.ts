@@ -1,4 +1,4 @@
-import { armIdName, containerUrl, drillTags, nsgName, parseArmId, sameArmId, storageAccountName, virtualNetworkId } from "../../components/naming";
+import { containerUrl, drillTags, nsgName, storageAccountName } from "../../components/naming";
 import { expectedNicCount, knownSizes, maxNicsForSize } from "../../components/vmSizes";
 
 describe("naming", () => {
@@ -11,28 +11,6 @@ describe("naming", () => {
     const long = nsgName("v".repeat(60), "s".repeat(30));
     expect(long.length).toBeLessThanOrEqual(80);
     expect(long).toMatch(/^[a-z0-9]/);
-  });
-
-  it("computes a VNet's id before it exists", () => {
-    expect(virtualNetworkId("sub", "rg", "vnet")).toBe("/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet");
-  });
-
-  it("compares ARM ids case-insensitively, ignoring a trailing slash", () => {
-    expect(sameArmId("/Subscriptions/S/resourceGroups/RG/x", "/subscriptions/s/resourcegroups/rg/x/")).toBe(true);
-    expect(sameArmId("/subscriptions/s/a", "/subscriptions/s/b")).toBe(false);
-    expect(sameArmId(undefined, "/subscriptions/s/a")).toBe(false);
-  });
-
-  it("parses ARM ids", () => {
-    expect(parseArmId("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a")).toEqual({
-      subscriptionId: "s",
-      resourceGroup: "rg",
-      provider: "Microsoft.Network",
-      segments: [["virtualNetworks", "v"], ["subnets", "a"]],
-    });
-    expect(parseArmId("/subscriptions/s/resourceGroups/rg")).toBeUndefined();
-    expect(parseArmId("not an id")).toBeUndefined();
-    expect(armIdName("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/availabilitySets/as1")).toBe("as1");
   });
 
   it("builds a 3-24 character storage account name or says why not", () => {

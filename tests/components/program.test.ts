@@ -3,7 +3,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TEST_FAILOVER_TYPE } from "../../components/drillTypes";
 import { Harness, installMocks, settle } from "./mockHarness";
-import { CONTAINER, FABRIC, PROD_VNET, SUB, protectedItem, recoveryPlan, validRawConfig } from "./fixtures";
+import { CONTAINER, FABRIC, PROD_VNET, SUB, itemId, protectedItem, recoveryPlan, validRawConfig } from "./fixtures";
+
+// The failure predictor reads the recovery region through the drill's ARM client; here: an empty region.
+jest.mock("../../components/recoveryRegionArm", () => ({
+  recoveryRegionArmReader: () => ({ listAll: async () => [], tryGet: async () => undefined }),
+}));
 
 const SSE_ACCOUNT = `/subscriptions/${SUB}/resourceGroups/contoso-dr/providers/Microsoft.Storage/storageAccounts/contosoreplsse`;
 const PLAIN_ACCOUNT = `/subscriptions/${SUB}/resourceGroups/contoso-dr/providers/Microsoft.Storage/storageAccounts/contosorepl`;
@@ -15,6 +20,22 @@ function setItems(list: Parameters<typeof protectedItem>[0][]) {
   for (const f of list) items[f.guid] = protectedItem(f);
 }
 let plan = recoveryPlan("rp-contoso-tier1", [["guid-sql01"], ["guid-app01", "guid-web01"]]);
+/** The vault's job list and recovery plans as the drill's own ASR client reads them (no invoke exists). */
+let jobs: Record<string, any>[] = [];
+const vaultLists = { jobs: 0, protectedItems: 0 };
+jest.mock("../../components/asr/asrClient", () => ({
+  SiteRecoveryDrillClient: class {
+    arm = { listAll: async () => [{ name: plan.name }] };
+    async listJobs() {
+      vaultLists.jobs++;
+      return jobs;
+    }
+    async listProtectedItems() {
+      vaultLists.protectedItems++;
+      return Object.values(items);
+    }
+  },
+}));
 
 function invoke(token: string, inputs: Record<string, any>): Record<string, any> {
   switch (token) {
@@ -54,6 +75,9 @@ beforeAll(async () => {
 beforeEach(() => {
   harness.resources.length = 0;
   harness.invokes.length = 0;
+  jobs = [];
+  vaultLists.jobs = 0;
+  vaultLists.protectedItems = 0;
   plan = recoveryPlan("rp-contoso-tier1", [["guid-sql01"], ["guid-app01", "guid-web01"]]);
   setItems([
     { guid: "guid-dc01", friendlyName: "DC01", subnet: "snet-identity", staticIp: "10.10.1.4", managedDisks: false, storageAccount: PLAIN_ACCOUNT },
@@ -85,12 +109,25 @@ describe("the drill program", () => {
     expect(tokens).toContain("azure-native:storage:getStorageAccount");
   });
 
+  it("sends every azure-native resource and invoke through one provider pinned to the vault's subscription", () => {
+    const providers = harness.byType("pulumi:providers:azure-native");
+    expect(providers.map((p) => [p.name, p.inputs.subscriptionId])).toEqual([["vault-subscription", SUB]]);
+    const ref = `${providers[0].urn}::`;
+    const azureResources = harness.resources.filter((r) => r.type.startsWith("azure-native:"));
+    expect(azureResources.length).toBeGreaterThanOrEqual(4);
+    for (const r of azureResources) expect({ resource: `${r.type}/${r.name}`, provider: r.provider.startsWith(ref) }).toEqual({ resource: `${r.type}/${r.name}`, provider: true });
+    const azureInvokes = harness.invokes.filter((i) => i.token.startsWith("azure-native:"));
+    expect(azureInvokes.length).toBeGreaterThanOrEqual(6);
+    for (const i of azureInvokes) expect({ invoke: i.token, provider: (i.provider ?? "").startsWith(ref) }).toEqual({ invoke: i.token, provider: true });
+  });
+
   it("declares the network, storage, the directory copy and the application test failover", () => {
-    const top = harness.resources.filter((r) => r.parent === "" || r.parent.includes("pulumi:pulumi:Stack"));
+    const top = harness.resources.filter((r) => (r.parent === "" || r.parent.includes("pulumi:pulumi:Stack")) && !r.type.startsWith("pulumi:providers:"));
     expect(top.map((r) => `${r.type}/${r.name}`).sort()).toEqual([
       "failover-drill:drill:DirectoryServicesCopy/directory-copy",
       "failover-drill:drill:DrillStorage/drill-storage",
       "failover-drill:drill:IsolatedTestNetwork/test-network",
+      "failover-drill:drill:RecoveryRegionFacts/recovery-region",
       `${TEST_FAILOVER_TYPE}/application`,
     ]);
   });
@@ -178,5 +215,60 @@ describe("the drill program refuses at preview", () => {
   it("a protected item the vault does not hold, naming the config entry", async () => {
     plan = recoveryPlan("rp-contoso-tier1", [["guid-sql01", "guid-missing"]]);
     await expect(run()).rejects.toThrow(/failover-drill:scope\.recoveryPlan \(rp-contoso-tier1\): reading protected item .*guid-missing in vault contoso-asr-vault failed/);
+  });
+});
+
+describe("the drill program hands the policy gate each item's readiness", () => {
+  const testVnet = `/subscriptions/${SUB}/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/virtualNetworks/contoso-drill-vnet`;
+  const otherVnet = `/subscriptions/${SUB}/resourceGroups/someone-else/providers/Microsoft.Network/virtualNetworks/their-vnet`;
+  const appItems = () => Object.fromEntries(harness.one(TEST_FAILOVER_TYPE, "application").inputs.items.map((i: any) => [i.friendlyName, i]));
+
+  it("reads the vault's job list once and leaves healthy idle items without readiness facts", async () => {
+    await run();
+    expect(vaultLists.jobs).toBe(1);
+    for (const item of Object.values(appItems()) as any[]) expect(item.readiness).toBeUndefined();
+  });
+
+  it("an item in someone else's test failover: the phase and the job, with its start and network", async () => {
+    items["guid-app01"].properties.allowedOperations = ["TestFailoverCleanup"];
+    items["guid-app01"].properties.testFailoverState = "WaitingForCompletion";
+    jobs = [
+      {
+        id: "j1", name: "job-42",
+        properties: { scenarioName: "TestFailover", state: "Succeeded", startTime: "2030-01-02T03:04:05Z", targetObjectId: itemId("guid-app01"), targetObjectName: "guid-app01", customDetails: { instanceType: "TestFailoverJobDetails", networkName: otherVnet } },
+      },
+    ];
+    await run();
+    expect(appItems().APP01.readiness).toEqual({
+      phase: "waitingForCleanup",
+      allowedOperations: ["TestFailoverCleanup"],
+      testFailoverState: "WaitingForCompletion",
+      job: { name: "job-42", scenarioName: "TestFailover", state: "Succeeded", startTime: "2030-01-02T03:04:05Z", network: otherVnet },
+      criticalHealthErrors: [],
+      allowUnhealthy: false,
+    });
+    expect(appItems().SQL01.readiness).toBeUndefined();
+  });
+
+  it("an item in this drill's own test failover is left to the provider (it adopts it)", async () => {
+    items["guid-app01"].properties.allowedOperations = ["TestFailoverCleanup"];
+    items["guid-app01"].properties.testFailoverState = "WaitingForCompletion";
+    jobs = [{ id: "j1", name: "job-7", properties: { scenarioName: "TestFailover", state: "Succeeded", targetObjectId: itemId("guid-app01"), customDetails: { networkName: testVnet } } }];
+    await run();
+    expect(appItems().APP01.readiness).toBeUndefined();
+  });
+
+  it("an unhealthy item: its critical health errors, and whether scope.allowUnhealthy lists it", async () => {
+    items["guid-web01"].properties.healthErrors = [
+      { errorCode: "161003", errorLevel: "Error", errorMessage: "Target network settings are not configured for virtual machine 'WEB01'.", recommendedAction: "Configure the target network settings in Compute and Network." },
+      { errorCode: "150039", errorLevel: "Warning", errorMessage: "Replication is lagging." },
+    ];
+    await run();
+    expect(appItems().WEB01.readiness).toMatchObject({
+      phase: "idle",
+      criticalHealthErrors: [{ errorCode: "161003", errorLevel: "Error", errorMessage: expect.stringContaining("Target network settings"), recommendedAction: expect.stringContaining("Compute and Network") }],
+      allowUnhealthy: false,
+    });
+    expect(appItems().WEB01.readiness.criticalHealthErrors).toHaveLength(1);
   });
 });

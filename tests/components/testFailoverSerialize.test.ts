@@ -3,7 +3,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 
-it("the TestFailover provider serializes and requires only <cwd>/dist/components/asr/provider.js (plain node)", () => {
+it("the TestFailover provider serializes and requires only <cwd>/dist/components/asr/providerEntry.js, through one loader (plain node)", () => {
   const script = path.join(__dirname, "testFailoverSerialize.smoke.js");
   const r = spawnSync(process.execPath, [script], { encoding: "utf8", timeout: 50_000 });
   if (r.status !== 0) throw new Error(`smoke test failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);

@@ -3,7 +3,7 @@
 // the provider to run the cleanup.
 import * as path from "path";
 
-const IMPL = path.join(process.cwd(), "dist", "components", "asr", "provider.js");
+const IMPL = path.join(process.cwd(), "dist", "components", "asr", "providerEntry.js");
 
 describe("TestFailover provider wrapper", () => {
   beforeEach(() => jest.resetModules());

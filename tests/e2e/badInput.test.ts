@@ -15,7 +15,10 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PulumiStack, pulumiEnv, ROOT, type CommandResult } from "../../scripts/lib/pulumiCli";
-import { BAD_INPUT_CASES, OVERSIZED_PLAN, UNICODE_VM_ITEM, UNICODE_VM_NAME, type BadInputCase, type Config } from "./badInputCases";
+import {
+  BAD_INPUT_CASES, BUSY_ITEM, IP_TAKER_ITEM, NOT_ALLOWED_ITEM, OVERSIZED_PLAN, PULUMI_FAILED, UNHEALTHY_ITEM, UNICODE_VM_ITEM, UNICODE_VM_NAME,
+  type BadInputCase, type Config, type Estate,
+} from "./badInputCases";
 
 const TOKEN = "failover-drill-twin";
 const WORKERS = Number(process.env.BAD_INPUT_WORKERS ?? 2);
@@ -36,6 +39,10 @@ async function startSharedTwin(dir: string): Promise<{ url: string; stop(): Prom
   const fx = YAML.parse(fs.readFileSync(CONTOSO_YAML, "utf8"));
   const app = fx.items.find((i: { name: string }) => i.name === "APP01");
   fx.items.push({ ...app, name: UNICODE_VM_ITEM, recoveryVmName: UNICODE_VM_NAME, nics: [{ subnet: "snet-app", ip: "10.10.3.30" }] });
+  fx.items.push({ ...app, name: UNHEALTHY_ITEM, recoveryVmName: UNHEALTHY_ITEM, unhealthy: true, nics: [{ subnet: "snet-app", ip: "10.10.3.31" }] });
+  fx.items.push({ ...app, name: BUSY_ITEM, recoveryVmName: BUSY_ITEM, nics: [{ subnet: "snet-app", ip: "10.10.3.32" }] });
+  fx.items.push({ ...app, name: NOT_ALLOWED_ITEM, recoveryVmName: NOT_ALLOWED_ITEM, nics: [{ subnet: "snet-app", ip: "10.10.3.33" }] });
+  fx.items.push({ ...app, name: IP_TAKER_ITEM, recoveryVmName: IP_TAKER_ITEM, nics: [{ subnet: "snet-app", ip: "10.10.3.10" }] });
   const synthetic = Array.from({ length: 101 }, (_, i) => `SYN${String(i + 1).padStart(3, "0")}`);
   for (const name of synthetic) fx.items.push({ name, size: "Standard_B2s", nics: [{ subnet: "snet-app" }], disks: [{ sizeGB: 32 }] });
   const groups: string[][] = [];
@@ -43,7 +50,8 @@ async function startSharedTwin(dir: string): Promise<{ url: string; stop(): Prom
   fx.recoveryPlans.push({ name: OVERSIZED_PLAN, bootGroups: groups });
 
   const stateDir = path.join(dir, "twin");
-  const first = await startTwin({ port: 0, stateDir, fixture: fx, quiet: true });
+  const first = await startTwin({ port: 0, stateDir, fixture: fx, speed: 120, quiet: true });
+  await startSomeoneElsesTestFailover(first.url, fx, BUSY_ITEM);
   await first.stop();
   const file = path.join(stateDir, "twin-state.json");
   const state = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -55,12 +63,55 @@ async function startSharedTwin(dir: string): Promise<{ url: string; stop(): Prom
     if (typeof o.id === "string" && /replicationProtectedItems\//i.test(o.id) && o.properties?.friendlyName === synthetic[100]) extra = o;
     for (const v of Object.values(o)) walk(v);
   };
+  let notAllowed: any;
+  const findNotAllowed = (o: any) => {
+    if (!o || typeof o !== "object") return;
+    if (typeof o.id === "string" && /replicationProtectedItems\//i.test(o.id) && o.properties?.friendlyName === NOT_ALLOWED_ITEM) notAllowed = o;
+    for (const v of Object.values(o)) findNotAllowed(v);
+  };
   walk(state);
+  findNotAllowed(state);
   if (!plan || !extra) throw new Error(`${OVERSIZED_PLAN}: the plan or item 101 is not in the twin state`);
+  if (!notAllowed) throw new Error(`${NOT_ALLOWED_ITEM} is not in the twin state`);
+  notAllowed.properties.allowedOperations = ["DisableProtection"];
   const group = plan.properties.groups.find((g: any) => (g.replicationProtectedItems ?? []).length > 0);
   group.replicationProtectedItems.push({ id: extra.id, virtualMachineId: extra.properties?.providerSpecificDetails?.vmId ?? extra.name });
   fs.writeFileSync(file, JSON.stringify(state));
   return startTwin({ port: 0, stateDir, speed: 120, quiet: true });
+}
+
+const ASR = "api-version=2025-08-01";
+const vaultPathOf = (fx: any) => `/subscriptions/${fx.subscriptionId}/resourceGroups/${fx.vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${fx.vault.name}`;
+const auth = { Authorization: `Bearer ${TOKEN}` };
+
+async function listItems(url: string, fx: any): Promise<any[]> {
+  const res = await fetch(`${url}${vaultPathOf(fx)}/replicationProtectedItems?${ASR}`, { headers: auth });
+  return ((await res.json()) as { value: any[] }).value;
+}
+
+/** A test failover of `name` into contoso-hub-vnet, as another team would start it, followed until it waits for cleanup. */
+async function startSomeoneElsesTestFailover(url: string, fx: any, name: string): Promise<void> {
+  const item = (await listItems(url, fx)).find((i) => i.properties.friendlyName === name);
+  const networkId = `/subscriptions/${fx.subscriptionId}/resourceGroups/contoso-network/providers/Microsoft.Network/virtualNetworks/contoso-hub-vnet`;
+  const body = { properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId, providerSpecificDetails: { instanceType: "HyperVReplicaAzure" } } };
+  const res = await fetch(`${url}${item.id}/testFailover?${ASR}`, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  if (res.status !== 202) throw new Error(`testFailover of ${name}: HTTP ${res.status} ${await res.text()}`);
+  for (let i = 0; i < 240; i++) {
+    const now = (await listItems(url, fx)).find((x) => x.properties.friendlyName === name);
+    if (now.properties.testFailoverState === "WaitingForCompletion") return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`testFailover of ${name} did not reach WaitingForCompletion`);
+}
+
+async function readEstate(url: string): Promise<Estate> {
+  const fx = YAML.parse(fs.readFileSync(CONTOSO_YAML, "utf8"));
+  const items: Estate["items"] = {};
+  for (const i of await listItems(url, fx)) {
+    const m = /replicationFabrics\/([^/]+)\/replicationProtectionContainers\/([^/]+)\/replicationProtectedItems\/([^/]+)$/i.exec(i.id);
+    if (m) items[i.properties.friendlyName] = { fabricName: m[1], protectionContainerName: m[2], name: m[3] };
+  }
+  return { items };
 }
 
 interface LogEntry {
@@ -155,18 +206,18 @@ class Worker {
     return doc.checkpoint?.latest?.resources ?? [];
   }
 
-  async run(c: BadInputCase, twinUrl: string): Promise<Outcome> {
+  async run(c: BadInputCase, twinUrl: string, estate: Estate): Promise<Outcome> {
     const started = Date.now();
     const route = c.route ?? "up";
     const config = baseConfig();
-    c.config?.(config);
+    c.config?.(config, estate);
     writeConfig(this.stack.opts.configFile!, config);
     const stateBefore = new Set(this.stateResources().map((x) => x.urn));
     const before = await twinLog(twinUrl);
     const mark = before.length ? before[before.length - 1].seq : 0;
     const args =
       route === "gate"
-        ? ["preview", "--json", "--policy-pack", path.join(ROOT, "policy")]
+        ? ["preview", "--json", "--policy-pack", path.join(ROOT, "policy"), ...(c.policyPackConfig ? ["--policy-pack-config", path.join(ROOT, c.policyPackConfig)] : [])]
         : ["up", "--yes", "--skip-preview", "--json"];
     const base: Omit<Outcome, "code" | "matched" | "output" | "seconds"> = { name: c.name, route, writes: [], declared: [], inState: [], mandatory: [] };
     let r: CommandResult;
@@ -207,6 +258,7 @@ const selected = BAD_INPUT_CASES.filter((c) => !ONLY || c.name.includes(ONLY));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "failover-drill-badinput-"));
     twin = await startSharedTwin(dir);
     resourcesAtStart = await twinResources(twin.url);
+    const estate = await readEstate(twin.url);
     const workers: Worker[] = [];
     for (let i = 0; i < WORKERS; i++) {
       const w = new Worker(path.join(dir, `w${i}`), twin.url);
@@ -218,7 +270,7 @@ const selected = BAD_INPUT_CASES.filter((c) => !ONLY || c.name.includes(ONLY));
       workers.map(async (w) => {
         while (next < selected.length) {
           const c = selected[next++];
-          outcomes.set(c.name, await w.run(c, twin!.url));
+          outcomes.set(c.name, await w.run(c, twin!.url, estate));
         }
       }),
     );
@@ -253,14 +305,14 @@ const selected = BAD_INPUT_CASES.filter((c) => !ONLY || c.name.includes(ONLY));
     expect(o).toBeDefined();
     expect(o.error).toBeUndefined();
     const summary = {
-      failed: o.code !== 0,
+      exitCode: o.code,
       namesThePathOrCause: o.matched,
       writes: o.writes,
       declaredBeforeFailing: o.declared,
       leftInState: o.inState,
       refusedByTheGate: o.route === "gate" ? o.mandatory.length > 0 : true,
     };
-    const want = { failed: true, namesThePathOrCause: true, writes: [], declaredBeforeFailing: [], leftInState: [], refusedByTheGate: true };
+    const want = { exitCode: PULUMI_FAILED, namesThePathOrCause: true, writes: [], declaredBeforeFailing: [], leftInState: [], refusedByTheGate: true };
     if (o.route === "gate") {
       // The pack judges declared resources (nothing is triggered in a preview). That the events show them
       // also proves the "declared before failing" check of the "up" cases can see a declared resource.

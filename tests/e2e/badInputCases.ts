@@ -13,11 +13,25 @@
 // `quick` marks the cases `npm test` runs when BAD_INPUT=1 is not set (see badInput.test.ts).
 export type Config = Record<string, any>;
 
+/** What the shared twin holds, read once before the cases run: each item's fabric/container/name by friendly name. */
+export interface Estate {
+  items: Record<string, { fabricName: string; protectionContainerName: string; name: string }>;
+}
+
+/**
+ * The exit code of a refused case: the CLI's own failure code (`pulumi up`/`preview` exit 1 when the
+ * program throws or a mandatory policy fails). These cases drive the CLI directly, not the drill runner,
+ * whose DrillExit codes (scripts/drill.ts) the runner line owns.
+ */
+export const PULUMI_FAILED = 1;
+
 export interface BadInputCase {
   name: string;
-  config?: (c: Config) => void;
+  config?: (c: Config, estate: Estate) => void;
   env?: Record<string, string>;
   route?: "up" | "gate";
+  /** A policy pack config file (relative to the repository) passed with --policy-pack-config. */
+  policyPackConfig?: string;
   expect: RegExp;
 }
 
@@ -43,6 +57,15 @@ const path_ = (p: string) => new RegExp(p.replace(/[.[\]]/g, (m) => `\\${m}`));
 export const UNICODE_VM_ITEM = "APPX01";
 export const UNICODE_VM_NAME = "app-ä01";
 export const OVERSIZED_PLAN = "rp-over-100";
+/** Copies of APP01 the shared twin adds for the readiness cases (issue 16). */
+export const UNHEALTHY_ITEM = "APPU01";
+/** In a test failover someone else started (into contoso-hub-vnet), waiting for its cleanup. */
+export const BUSY_ITEM = "APPB01";
+/** allowedOperations without TestFailover. */
+export const NOT_ALLOWED_ITEM = "APPN01";
+/** A web VM whose recovery IP is APP01's 10.10.3.10. */
+export const IP_TAKER_ITEM = "WEBD01";
+const byId = (estate: Estate, friendlyName: string) => estate.items[friendlyName];
 
 export const BAD_INPUT_CASES: BadInputCase[] = [
   // vault
@@ -66,7 +89,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   { name: "scope.items empty", config: set("scope", [], { items: [] }), expect: path_("failover-drill:scope.items") },
   { name: "scope.items[0] with only fabricName", config: set("scope", [], { items: [{ fabricName: "f" }] }), expect: path_("failover-drill:scope.items[0]") },
   { name: "scope.recoveryPointType unknown", config: set("scope", ["recoveryPointType"], "Newest"), expect: path_("failover-drill:scope.recoveryPointType") },
-  { name: "scope.recoveryPlan unknown", config: set("scope", ["recoveryPlan"], "rp-does-not-exist"), expect: /failover-drill:scope\.recoveryPlan.*rp-does-not-exist/ },
+  { name: "scope.recoveryPlan unknown lists the vault's plans (issue 16)", config: set("scope", ["recoveryPlan"], "rp-does-not-exist"), expect: /failover-drill:scope\.recoveryPlan: "rp-does-not-exist" is not a recovery plan of vault contoso-asr-vault \(it holds: [^)\n]*rp-contoso-tier1/ },
   { name: "scope.items unknown item", config: set("scope", [], { items: [{ friendlyName: "NOPE01" }] }), expect: /failover-drill:scope\.items\[0\].*NOPE01.*matches no protected item/ },
   { name: "scope.items unicode name", config: set("scope", [], { items: [{ friendlyName: "ÄPP01" }] }), expect: /failover-drill:scope\.items\[0\].*matches no protected item/ },
   { name: "scope.items repeated", config: set("scope", [], { items: [{ friendlyName: "APP01" }, { friendlyName: "app01" }] }), expect: path_("failover-drill:scope.items[1]") },
@@ -98,7 +121,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   },
   // directory copy, storage, expected, notes, timeouts
   { name: "directoryCopy testIp not an address", config: set("directoryCopy", ["items", 0, "testIp"], "10.10.1.300"), expect: path_("failover-drill:directoryCopy.items[0].testIp") },
-  { name: "directoryCopy testIp outside its subnet", config: set("directoryCopy", ["items", 0, "testIp"], "10.10.3.4"), expect: path_("failover-drill:directoryCopy.items[0].testIp") },
+  { name: "directoryCopy testIp outside its subnet says it becomes the DNS server (issue 16)", config: set("directoryCopy", ["items", 0, "testIp"], "10.10.3.4"), expect: /failover-drill:directoryCopy\.items\[0\]\.testIp: "10\.10\.3\.4" cannot be used in subnet snet-identity 10\.10\.1\.0\/24: .*It becomes the test network's DNS server/ },
   { name: "directoryCopy subnet unknown", config: set("directoryCopy", ["subnet"], "snet-nope"), expect: path_("failover-drill:directoryCopy.subnet") },
   { name: "storage.accountNamePrefix with capitals", config: set("storage", ["accountNamePrefix"], "Contoso_Drill"), expect: path_("failover-drill:storage.accountNamePrefix") },
   { name: "storage.container with underscore", config: set("storage", ["container"], "Drill_Evidence"), expect: path_("failover-drill:storage.container") },
@@ -106,12 +129,47 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   { name: "expected size not an Azure size", config: set("expected", [0, "size"], "D2s_v3"), expect: path_("failover-drill:expected[0].size") },
   { name: "expected ip not an address", config: set("expected", [1, "ip"], "10.10.2.999"), expect: path_("failover-drill:expected[1].ip") },
   { name: "expected item not in the drill", config: (c) => void c[K("expected")].push({ friendlyName: "ZZZ01" }), expect: /failover-drill:expected\[4\]\.friendlyName.*ZZZ01.*not an item of this drill/ },
-  { name: "notes over 1024 characters", config: set("notes", [], "n".repeat(1025)), expect: /failover-drill:notes.*1024/ },
+  { name: "notes over 1024 characters say their length (issue 16)", config: set("notes", [], "n".repeat(1025)), expect: /failover-drill:notes: "n+\.\.\. is 1025 characters long; .*at most 1024/ },
   { name: "rtoTargetMinutes not a number", config: set("rtoTargetMinutes", [], "soon"), expect: path_("failover-drill:rtoTargetMinutes") },
   { name: "timeouts.testFailoverMinutes 0", config: set("timeouts", ["testFailoverMinutes"], 0), expect: path_("failover-drill:timeouts.testFailoverMinutes") },
   // fixtures the policy gate must refuse
   { name: "unicode recovery VM name (policy gate)", route: "gate", config: only([UNICODE_VM_ITEM]), expect: /\[mandatory\] vm-name-valid/ },
-  { name: "SSE replication storage with managed disks, FILE01 (policy gate)", route: "gate", config: only(["FILE01"]), expect: /managed-disks-blocked-by-sse-replication-storage/ },
+  // The SSE rule is advisory by default (today's support matrix lists SSE as supported); the seed's legacy
+  // profile makes it mandatory again.
+  {
+    name: "SSE replication storage with managed disks, FILE01, legacy SSE profile (policy gate)",
+    route: "gate",
+    policyPackConfig: "policy/config/legacy-sse.json",
+    config: only(["FILE01"]),
+    expect: /managed-disks-blocked-by-sse-replication-storage/,
+  },
+  // issue 16: the same VM twice under two spellings, found after resolution (by protected-item id)
+  {
+    name: "APP01 by friendly name and by full id (issue 16)",
+    config: (c, estate) => void (c[K("scope")] = { items: [{ friendlyName: "APP01" }, byId(estate, "APP01")], recoveryPointType: "LatestProcessed" }),
+    expect: /failover-drill:scope\.items\[1\]: "APP01" is the same protected item as failover-drill:scope\.items\[0\] \(APP01, \/[^)]+\); list each item once/,
+  },
+  {
+    name: "the DC copy by id and in the application scope by name (issue 16)",
+    config: (c, estate) => {
+      c[K("scope")] = { items: [{ friendlyName: "APP01" }, { friendlyName: "DC01" }], recoveryPointType: "LatestProcessed" };
+      c[K("directoryCopy")].items = [{ ...byId(estate, "DC01"), testIp: "10.10.1.4" }];
+    },
+    expect: /failover-drill:directoryCopy\.items\[0\]: "DC01" is the same protected item as failover-drill:scope\.items\[1\] \(DC01, [^)]+\), in the application scope/,
+  },
+  { name: "scope.allowUnhealthy naming no item of the drill (issue 16)", config: set("scope", ["allowUnhealthy"], ["APP99"]), expect: /failover-drill:scope\.allowUnhealthy\[0\]: "APP99" is not an item of this drill/ },
+  // issue 16: estate facts the policy gate refuses at preview, before anything is written
+  { name: "an unhealthy item (policy gate, issue 16)", route: "gate", config: only([UNHEALTHY_ITEM]), expect: new RegExp(`\\[mandatory\\] item-healthy: [\\s\\S]*?item "${UNHEALTHY_ITEM}": has 1 critical health error: 161003 \\(Error\\): Target network settings are not configured[^\\n]*Recommended action: Configure the target network settings`) },
+  { name: "an item in someone else's test failover (policy gate, issue 16)", route: "gate", config: only([BUSY_ITEM]), expect: new RegExp(`\\[mandatory\\] item-not-in-test-failover: [\\s\\S]*?item "${BUSY_ITEM}": is in a test failover that waits for its cleanup: job \\S+ \\(TestFailover, Succeeded, started [^,]+, into [^)]*contoso-hub-vnet`) },
+  { name: "an item whose allowedOperations lack TestFailover (policy gate, issue 16)", route: "gate", config: only([NOT_ALLOWED_ITEM]), expect: new RegExp(`\\[mandatory\\] item-allows-test-failover: [\\s\\S]*?item "${NOT_ALLOWED_ITEM}": allowedOperations \\["DisableProtection"\\] does not hold TestFailover`) },
+  {
+    name: "a recovery IP another drill VM expects (policy gate, issue 16)",
+    route: "gate",
+    config: (c) => {
+      only(["APP01", IP_TAKER_ITEM])(c);
+    },
+    expect: new RegExp(`\\[mandatory\\] test-ip-unique-across-drill: [\\s\\S]*?test IP 10\\.10\\.3\\.10 is wanted by more than one VM of the drill[^\\n]*"${IP_TAKER_ITEM}"[^\\n]*recovery IP`),
+  },
   // endpoint and credential
   { name: "unreachable ARM endpoint", env: { FAILOVER_DRILL_ARM_ENDPOINT: "http://127.0.0.1:9" }, expect: /ECONNREFUSED|127\.0\.0\.1:9/ },
   { name: "bad credential", env: { FAILOVER_DRILL_TWIN_TOKEN: "not-the-token" }, expect: /401|InvalidAuthenticationToken|AuthenticationFailed/ },

@@ -87,14 +87,18 @@ describe("npm run drill on the twin", () => {
     }
   });
 
-  it("blocks a drill with FILE01 (managed disks on SSE-encrypted replication storage) before any job starts", async () => {
+  it("FILE01 (managed disks on SSE-encrypted replication storage): an advisory in preview, then the seed's failure — exit 11, recorded, cleaned up", async () => {
+    // Advisory by default: SSE is always on today and supported for Hyper-V to Azure, so the rule only
+    // warns; the twin keeps the seed's behaviour and fails the test failover (policy/config/legacy-sse.json
+    // makes the rule mandatory again).
     const ws = drillWorkspace("policy");
     try {
       const r = await ws.run(["--scope", "items:FILE01"]);
-      expect(r.code).toBe(10);
-      expect(r.output).toMatch(/\[mandatory\] managed-disks-blocked-by-sse-replication-storage/);
-      expect(r.output).toContain("nothing was triggered");
-      expect(asrPosts(ws.requests())).toEqual([]);
+      expect(r.output).toMatch(/\[advisory\] managed-disks-blocked-by-sse-replication-storage/);
+      expect(r.code).toBe(11);
+      expect(r.output).toMatch(/ManagedDiskCreationNotSupportedWithSse/);
+      // DC01's copy and FILE01 start; FILE01's job fails before its test VM exists (nothing to clean), DC01 is cleaned up.
+      expect(asrPosts(ws.requests()).sort()).toEqual(["testFailover", "testFailover", "testFailoverCleanup"]);
     } finally {
       ws.dispose();
     }

@@ -39,7 +39,7 @@ function workspace(name: string) {
     if (r.code !== 0) throw new Error(r.output);
     return (JSON.parse(r.stdout) as { deployment: { resources?: { type: string }[] } }).deployment.resources ?? [];
   };
-  return { dir, port, env, state, drillArgs, run, report, stackResources, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { dir, port, env, state, reports, drillArgs, run, report, stackResources, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**
@@ -69,7 +69,8 @@ function runInOwnGroup(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number
 }
 
 interface TwinWorld {
-  items: { name: string; friendlyName: string; testFailoverState: string }[];
+  /** `free`: TestFailover allowed again — a finished cleanup leaves items MarkedForDeletion (itemState.ts). */
+  items: { name: string; friendlyName: string; testFailoverState: string; free: boolean }[];
   testVms: string[];
   testNics: string[];
   cleanupComments: string[];
@@ -85,6 +86,7 @@ async function twinWorld(stateDir: string): Promise<TwinWorld> {
       name: i.name as string,
       friendlyName: i.properties.friendlyName as string,
       testFailoverState: i.properties.testFailoverState as string,
+      free: ((i.properties.allowedOperations ?? []) as string[]).includes("TestFailover"),
     }));
     const testVms = (await get(`${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`)).value.map((v) => v.name as string).filter((n) => /-test$/.test(n));
     const testNics = (await get(`${SUB}/providers/Microsoft.Network/networkInterfaces?api-version=2024-05-01`)).value.map((v) => v.name as string).filter((n) => /-test/.test(n));
@@ -108,8 +110,9 @@ describe("drill lifecycle on the twin", () => {
       const keptReport = ws.report();
       expect(keptReport.verdict).toBe("passed");
       expect(keptReport.cleanup).toBeUndefined();
-      expect(keptReport.evidence).toMatchObject({ store: "azurite", container: "drill-evidence" });
-      expect(keptReport.evidence.blobs.map((b: { name: string }) => b.name.split("/").pop())).toEqual(["report.json", "report.md", "report.html"]);
+      expect(keptReport.evidence).toMatchObject({ store: "azurite", accountName: "contosoevidence", container: "drill-evidence" });
+      expect(keptReport.evidence.prefix).toMatch(/^test\/contoso-tier1\/\d{8}T\d{6}Z\/$/);
+      expect(keptReport.evidence.blobs.map((b: { name: string }) => b.name.split("/").pop())).toEqual(["report.json", "report.md", "report.html", "start.json", "manifest.sha256"]);
       expect(keptReport.evidence.error).toBeUndefined();
 
       const up = await twinWorld(path.join(ws.state, "twin"));
@@ -123,10 +126,17 @@ describe("drill lifecycle on the twin", () => {
       const cleanup = await ws.run(["--cleanup"]);
       expect(cleanup.output).toContain("cleanup confirmed");
       expect(cleanup.code).toBe(0);
+      // The kept drill's own evidence (same start, same blobs) now carries the cleanup confirmation.
+      const cleanedReport = ws.report();
+      expect(cleanedReport.startedAt).toBe(keptReport.startedAt);
+      expect(cleanedReport.evidence.prefix).toBe(keptReport.evidence.prefix);
+      expect(cleanedReport.cleanup).toMatchObject({ clean: true, leftovers: [] });
+      expect(cleanedReport.deviations.join("\n")).toContain("kept up with --keep; cleaned up by a later run");
+      expect(cleanedReport.testFailovers.length).toBe(2);
       const after = await twinWorld(path.join(ws.state, "twin"));
       expect(after.testVms).toEqual([]);
       expect(after.testNics).toEqual([]);
-      expect(after.items.filter((i) => i.testFailoverState !== "None")).toEqual([]);
+      expect(after.items.filter((i) => !i.free)).toEqual([]);
       expect(await ws.stackResources()).toEqual([]);
     } finally {
       ws.dispose();
@@ -149,27 +159,34 @@ describe("drill lifecycle on the twin", () => {
       expect(failed.verdict).toBe("failed");
       expect(failed.upSucceeded).toBe(false);
       expect(failed.cleanup).toMatchObject({ clean: true, leftovers: [] });
+      // The full cause in every report format: the failing task and its ASR error, and every line the engine printed.
+      const jobCause = failed.causes.find((c: { source: string }) => c.source === "job");
+      expect(jobCause.subject).toMatch(/task .*VmTfoPrepareTestVm/);
+      expect(jobCause.lines.join("\n")).toContain("TwinInjectedTaskFailure");
+      expect(failed.causes.some((c: { source: string; lines: string[] }) => c.source === "engine" && c.lines.length > 0)).toBe(true);
+      for (const ext of ["md", "html"]) expect(fs.readFileSync(path.join(ws.reports, "contoso-tier1", `report.${ext}`), "utf8")).toContain("TwinInjectedTaskFailure");
 
       const world = await twinWorld(path.join(ws.state, "twin"));
       expect(world.testVms).toEqual([]);
       expect(world.testNics).toEqual([]);
-      expect(world.items.filter((i) => i.testFailoverState !== "None")).toEqual([]);
+      expect(world.items.filter((i) => !i.free)).toEqual([]);
       expect(await ws.stackResources()).toEqual([]);
     } finally {
       ws.dispose();
     }
   });
 
-  it("npm run policy:check: the gate only — exits 10 on FILE01 with a Markdown summary, and starts no test failover", async () => {
+  it("npm run policy:check: the gate only — FILE01's SSE finding is advisory by default (exit 0, listed), and starts no test failover", async () => {
+    // With policy/config/legacy-sse.json (the runner's --policy-pack-config flag) the same gate exits 10.
     const ws = workspace("policycheck");
     try {
       const out = path.join(ws.dir, "policy-check.md");
       const r = await runInOwnGroup([POLICY_CHECK, "--scope", "items:FILE01", "--state", ws.state, "--out", out], ws.env, 300_000);
-      expect(r.code).toBe(10);
+      expect(r.code).toBe(0);
       const md = fs.readFileSync(out, "utf8");
       expect(md.startsWith("<!-- failover-drill:policy-check -->")).toBe(true);
-      expect(md).toContain("blocked by 1 mandatory finding");
-      expect(md).toContain("`managed-disks-blocked-by-sse-replication-storage`");
+      expect(md).toContain("Drill policy check passed");
+      expect(md).toMatch(/### Advisory[\s\S]*\| advisory \| `managed-disks-blocked-by-sse-replication-storage`/);
       const log = JSON.parse(fs.readFileSync(path.join(ws.state, "requests.json"), "utf8")) as { value: { method: string; path: string }[] };
       expect(log.value.filter((q) => q.method !== "GET")).toEqual([]);
       expect(await ws.stackResources()).toEqual([]);
@@ -208,7 +225,7 @@ describe("drill lifecycle on the twin", () => {
       await new Promise((r) => setTimeout(r, 500));
 
       const left = await twinWorld(path.join(ws.state, "twin"));
-      expect(left.items.filter((i) => i.testFailoverState !== "None").map((i) => i.friendlyName)).toContain("DC01");
+      expect(left.items.filter((i) => !i.free).map((i) => i.friendlyName)).toContain("DC01");
 
       const dry = await runCommand(process.execPath, [JANITOR, "--twin-state", path.join(ws.state, "twin"), "--dry-run", "--speed", "120"], { cwd: ROOT, env: ws.env, timeoutMs: 120_000 });
       expect(dry.code).toBe(0);
@@ -221,7 +238,7 @@ describe("drill lifecycle on the twin", () => {
       expect(j.code).toBe(0);
 
       const after = await twinWorld(path.join(ws.state, "twin"));
-      expect(after.items.filter((i) => i.testFailoverState !== "None")).toEqual([]);
+      expect(after.items.filter((i) => !i.free)).toEqual([]);
       expect(after.testVms).toEqual([]);
       expect(after.testNics).toEqual([]);
       const janitorNotes = after.cleanupComments.filter((c) => c.startsWith("failover-drill janitor: "));

@@ -1,6 +1,6 @@
 // The stand-in azure-native and random plugins under the real Pulumi engine against a running twin:
-// up creates what azure-native would send, a tag change updates in place, a path-parameter change
-// replaces, refresh notices a resource deleted behind Pulumi's back, ARM validation errors reach the
+// up creates what azure-native would send, a tag change updates in place, a rename of an explicitly
+// named resource replaces delete-first, refresh notices a resource deleted behind Pulumi's back, ARM validation errors reach the
 // `pulumi up` output with their code and message, and destroy leaves nothing in the twin.
 import { E2ETwin, PulumiWorkspace, startTwinForE2E, twinArm, twinModeEnv } from "./harness";
 
@@ -152,15 +152,18 @@ describe("stand-in azure-native and random plugins against the twin", () => {
     expect((await get(accountId, API.storage)).body.tags).toEqual({ purpose: "e2e", tag: "v2" });
   });
 
-  it("changing a path parameter replaces the resource (new one first, then the old one deleted)", async () => {
+  it("changing the name of an explicitly named resource replaces it delete-first, as azure-native 3.x does: an NSG in use cannot go", async () => {
+    // azure-native's Diff: deleteBeforeReplace unless the resource was randomly auto-named
+    // (provider.go `__createBeforeDelete`). The subnet still uses the NSG, so ARM refuses the delete.
     await setConfig("nsgName", "basics-nsg-2");
     const r = await up();
-    if (r.code !== 0) throw new Error(r.output);
-    expect(r.output).toMatch(/1 replaced/);
-    expect((await get(ids.nsg2, API.network)).status).toBe(200);
-    expect((await get(ids.nsg, API.network)).status).toBe(404);
-    const vnet = await get(ids.vnet, API.network);
-    expect(vnet.body.properties.subnets[0].properties.networkSecurityGroup.id.toLowerCase()).toBe(ids.nsg2.toLowerCase());
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/InUseNetworkSecurityGroupCannotBeDeleted/);
+    expect((await get(ids.nsg, API.network)).status).toBe(200);
+    expect((await get(ids.nsg2, API.network)).status).toBe(404);
+    await rmConfig("nsgName");
+    const back = await ws.pulumi(["preview", "--expect-no-changes"]);
+    if (back.code !== 0) throw new Error(back.output);
   });
 
   it("a resource deleted behind Pulumi's back is gone from state after pulumi refresh", async () => {

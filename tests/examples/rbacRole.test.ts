@@ -43,6 +43,16 @@ const NEEDED = [
   "Microsoft.Resources/subscriptions/resourceGroups/write",
   "Microsoft.Compute/virtualMachines/read",
   "Microsoft.Compute/virtualMachines/runCommand/action",
+  // Issue 18: Azure Bastion (testNetwork.access.bastion) and its public IP, and the failure predictor's reads.
+  "Microsoft.Network/bastionHosts/read",
+  "Microsoft.Network/bastionHosts/write",
+  "Microsoft.Network/bastionHosts/delete",
+  "Microsoft.Network/publicIPAddresses/read",
+  "Microsoft.Network/publicIPAddresses/write",
+  "Microsoft.Network/publicIPAddresses/delete",
+  "Microsoft.Network/publicIPAddresses/join/action",
+  "Microsoft.Compute/locations/usages/read",
+  "Microsoft.Compute/skus/read",
 ];
 
 /** Anything that fails over for real, commits, reprotects or changes replication. */
@@ -69,6 +79,11 @@ describe("examples/rbac/failover-drill-role.json", () => {
 
   it.each(NEEDED)("grants %s", (action) => {
     expect(actions).toContain(action.toLowerCase());
+  });
+
+  it("never lets the drill give a NIC a public IP or change ASR's network settings (Bastion is the only way in)", () => {
+    for (const a of ["Microsoft.Network/networkInterfaces/write", "Microsoft.Network/publicIPPrefixes/write", `${RPI}/write`]) expect(actions).not.toContain(a.toLowerCase());
+    expect(actions.filter((a) => a.startsWith("microsoft.network/bastionhosts/"))).toEqual(["microsoft.network/bastionhosts/read", "microsoft.network/bastionhosts/write", "microsoft.network/bastionhosts/delete"]);
   });
 
   it("grants nothing that can run a real failover, commit or reprotect", () => {

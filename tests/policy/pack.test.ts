@@ -5,8 +5,11 @@ import { policies } from "../../policy/rules";
 import { createResourceValidationArgs, runPolicy, UNKNOWN_STRING } from "./harness";
 
 const expectedLevels: Record<string, string> = {
+    "item-allows-test-failover": "mandatory",
+    "item-not-in-test-failover": "mandatory",
+    "item-healthy": "mandatory",
     "managed-disks-require-aligned-availability-set": "mandatory",
-    "managed-disks-blocked-by-sse-replication-storage": "mandatory",
+    "managed-disks-blocked-by-sse-replication-storage": "advisory",
     "managed-disks-prevent-failback": "advisory",
     "test-ip-valid": "mandatory",
     "test-ip-unique-across-drill": "mandatory",
@@ -19,8 +22,12 @@ const expectedLevels: Record<string, string> = {
     "drill-storage-secure": "mandatory",
     "drill-storage-infrastructure-encryption": "advisory",
     "drill-resources-tagged": "advisory",
+    "test-vm-no-public-ip": "mandatory",
+    "compute-quota-fits-drill": "mandatory",
+    "test-vm-name-free": "mandatory",
+    "test-ip-free-in-test-network": "mandatory",
 };
-const stackPolicies = ["test-ip-unique-across-drill", "test-network-isolated", "dns-points-to-directory-copy", "directory-copy-recommended", "directory-copy-first"];
+const stackPolicies = ["test-ip-unique-across-drill", "test-network-isolated", "dns-points-to-directory-copy", "directory-copy-recommended", "directory-copy-first", "compute-quota-fits-drill", "test-vm-name-free", "test-ip-free-in-test-network"];
 
 describe("failover-drill policy pack", () => {
     it("holds every rule once with its documented level", () => {

@@ -17,9 +17,20 @@ export async function startContoso(extra: Parameters<typeof startTwin>[0] = {}):
   return startTwin({ fixture: CONTOSO_FIXTURE, speed: 2000, quiet: true, ...extra });
 }
 
+/** The first value of a header list: the service sends x-ms-request-id twice ("id, id" on a client). */
+export function firstOf(header: string): string {
+  return header.split(",")[0].trim();
+}
+
+/** An absolute URL the twin returned (a regional host, as the real service names) sent to the twin itself, as DNS would. */
+export function onTwin(t: TwinHandle, url: string): string {
+  const u = new URL(url);
+  return `${t.url.replace(/\/$/, "")}${u.pathname}${u.search}`;
+}
+
 export function client(t: TwinHandle) {
   return async function arm(method: string, path: string, body?: unknown, apiVersion = ASR_API, headers: Record<string, string> = {}): Promise<Res> {
-    const url = path.startsWith("http") ? path : `${t.url}${path}${path.includes("?") ? "&" : "?"}api-version=${apiVersion}`;
+    const url = path.startsWith("http") ? onTwin(t, path) : `${t.url}${path}${path.includes("?") ? "&" : "?"}api-version=${apiVersion}`;
     const r = await fetch(url, {
       method,
       headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json", ...headers },
@@ -64,7 +75,8 @@ export function tfoBody(networkId = TEST_VNET) {
 }
 
 /** Polls the job (by x-ms-request-id) until terminal, skipping the Retry-After wait via the virtual clock. */
-export async function waitJob(t: TwinHandle, arm: ReturnType<typeof client>, jobId: string): Promise<any> {
+export async function waitJob(t: TwinHandle, arm: ReturnType<typeof client>, jobIdHeader: string): Promise<any> {
+  const jobId = firstOf(jobIdHeader);
   for (let i = 0; i < 500; i++) {
     const r = await arm("GET", jobId);
     const s = r.body?.properties?.state;

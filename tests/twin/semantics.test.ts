@@ -2,7 +2,7 @@
 import { TwinHandle, startTwin } from "../../twin/index";
 import { readFixture } from "../../twin/fixtures/load";
 import { CONTOSO_FIXTURE } from "../../twin/index";
-import { ASR_API, NET_API, SUB, TEST_VNET, VAULT, client, createTestNetwork, items, listVms, post, runCleanup, runTfo, startContoso, tfoBody, waitJob } from "./helpers";
+import { ASR_API, NET_API, SUB, TEST_VNET, VAULT, client, createTestNetwork, firstOf, items, listVms, post, runCleanup, runTfo, startContoso, tfoBody, waitJob } from "./helpers";
 
 let t: TwinHandle;
 let arm: ReturnType<typeof client>;
@@ -66,7 +66,7 @@ test("a second test failover is rejected while one is running and while one wait
   expect(waiting.body.error.code).toBe("OperationNotAllowedInCurrentState");
 });
 
-test("cleanup deletes the test VM, NICs and disks, records the comments, MarkedForDeletion then None", async () => {
+test("cleanup deletes the test VM, NICs and disks, records the comments; the item stays MarkedForDeletion with TestFailover allowed", async () => {
   await createTestNetwork(arm);
   const dc = (await items(arm)).DC01;
   await runTfo(t, arm, dc.id);
@@ -81,9 +81,11 @@ test("cleanup deletes the test VM, NICs and disks, records the comments, MarkedF
   let item = (await arm("GET", dc.id)).body;
   expect(item.properties.testFailoverState).toBe("MarkedForDeletion");
   expect(item.properties.allowedOperations).toContain("TestFailover");
-  await t.admin.advanceClock(120);
+  // No public source shows MarkedForDeletion returning to None (.NET ASRTests/TestFailoverCleanup.json).
+  await t.admin.advanceClock(24 * 3600);
   item = (await arm("GET", dc.id)).body;
-  expect(item.properties.testFailoverState).toBe("None");
+  expect(item.properties.testFailoverState).toBe("MarkedForDeletion");
+  expect(item.properties.allowedOperations).toContain("TestFailover");
 });
 
 test("cleanup comments over 1024 characters are rejected", async () => {
@@ -255,10 +257,23 @@ test("the first job GET right after the 202 is the NotStarted skeleton", async (
     await createTestNetwork(a);
     const dc = (await items(a)).DC01;
     const r = await post(a, `${dc.id}/testFailover`, tfoBody());
-    const job = (await a("GET", r.headers.get("x-ms-request-id") as string)).body;
-    expect(job.properties.state).toBe("NotStarted");
-    expect(job.properties.tasks).toEqual([]);
-    expect(job.properties.customDetails).toEqual({ instanceType: "AsrJobDetails", affectedObjectDetails: {} });
+    const job = (await a("GET", firstOf(r.headers.get("x-ms-request-id") as string))).body;
+    // As recorded (PowerShell B2A TestTFO, cleanup job f21f8bf1…): no scenario, no tasks, no startTime,
+    // allowedActions [], targetInstanceType already "ProtectionEntity".
+    expect(job.properties).toEqual({
+      activityId: expect.any(String),
+      scenarioName: null,
+      friendlyName: null,
+      state: "NotStarted",
+      stateDescription: "NotStarted",
+      tasks: [],
+      errors: [],
+      allowedActions: [],
+      targetObjectId: null,
+      targetObjectName: null,
+      targetInstanceType: "ProtectionEntity",
+      customDetails: { instanceType: "AsrJobDetails", affectedObjectDetails: {} },
+    });
   } finally {
     await slow.stop();
   }

@@ -238,7 +238,10 @@ export function instanceView(twin: Twin, vm: ArmResource): Json {
     computerName: vm.name,
     osName: "Windows Server 2019 Datacenter",
     osVersion: "10.0.17763",
-    vmAgent: { vmAgentVersion: "2.7.41491.1102", statuses: [{ code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Ready", message: "GuestAgent is running and processing the extensions.", time: iso(twin.now()) }] },
+    vmAgent: twin.state.meta[vm.id.toLowerCase()]?.noVmAgent
+      ? // A guest without the Azure VM agent (a Hyper-V VM nobody installed it in): as ARM shows an unresponsive agent.
+        { vmAgentVersion: "Unknown", statuses: [{ code: "ProvisioningState/Unavailable", level: "Warning", displayStatus: "Not Ready", message: "VM Agent is unresponsive.", time: iso(twin.now()) }] }
+      : { vmAgentVersion: "2.7.41491.1102", statuses: [{ code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Ready", message: "GuestAgent is running and processing the extensions.", time: iso(twin.now()) }] },
     disks: [],
     hyperVGeneration: "V1",
     statuses: [

@@ -3,10 +3,11 @@
 import type { Twin } from "../twin";
 import type { ArmResource, Json } from "../store";
 import { badRequest, conflict } from "../errors";
-import { cidrContainsCidr, cidrsOverlap, formatIpv4, parseCidr, parseIpv4, staticIpProblem, usableAddresses, isIpv4 } from "../../components/ipv4";
+import { cidrContainsCidr, cidrsOverlap, formatIpv4, parseCidr, parseIpv4, staticIpProblem, usableAddresses, isIpv4 } from "./ipv4";
 import type { PutArgs, ResourceKind } from "./kind";
 import { lookup, nameOf, parentIdOf, sameId } from "./lookup";
 import { randomUUID } from "node:crypto";
+import { checkBastionSubnetNsg } from "./bastion";
 
 const VNET = "Microsoft.Network/virtualNetworks";
 const NIC = "Microsoft.Network/networkInterfaces";
@@ -50,20 +51,50 @@ function validateSubnet(vnetName: string, addressSpace: string[], siblings: Json
   }
 }
 
+/** The first Microsoft.Network api-version whose VNet PUT leaves subnets alone when the body omits them. */
+export const KEEPS_OMITTED_SUBNETS_FROM = "2023-09-01";
+
+/** api-versions are ISO dates (optionally `-preview`), so they order as strings. */
+export function keepsOmittedSubnets(apiVersion: string): boolean {
+  return apiVersion.slice(0, 10) >= KEEPS_OMITTED_SUBNETS_FROM;
+}
+
+/** Everything a client may send back unchanged from a GET (read-only values the service recomputes). */
+const SUBNET_READ_ONLY = ["provisioningState", "ipConfigurations"];
+
+function sameSubnetSettings(a: Json | undefined, b: Json | undefined): boolean {
+  const strip = (p: Json | undefined) => Object.fromEntries(Object.entries(p ?? {}).filter(([k]) => !SUBNET_READ_ONLY.includes(k)));
+  return JSON.stringify(sortKeys(strip(a))) === JSON.stringify(sortKeys(strip(b)));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Json)[k])]));
+  return v;
+}
+
 function subnetResource(vnetId: string, s: Json, existing?: Json): ArmResource {
   const props = { ...(s.properties ?? {}) };
   return {
     name: s.name,
     id: existing?.id ?? `${vnetId}/subnets/${s.name}`,
-    etag: etag(),
+    // A subnet sent back unchanged inside a VNet PUT keeps its etag (chosen: not observed; see twin/README.md).
+    etag: existing && sameSubnetSettings(existing.properties, subnetDefaults(props)) ? existing.etag : etag(),
     type: `${VNET}/subnets`,
     properties: {
-      ...props,
+      ...subnetDefaults(props),
       provisioningState: "Succeeded",
       ipConfigurations: existing?.properties?.ipConfigurations ?? [],
-      privateEndpointNetworkPolicies: props.privateEndpointNetworkPolicies ?? "Disabled",
-      privateLinkServiceNetworkPolicies: props.privateLinkServiceNetworkPolicies ?? "Enabled",
     },
+  };
+}
+
+/** The settings a stored subnet has for these request properties (the service's defaults filled in). */
+function subnetDefaults(props: Json): Json {
+  return {
+    ...props,
+    privateEndpointNetworkPolicies: props.privateEndpointNetworkPolicies ?? "Disabled",
+    privateLinkServiceNetworkPolicies: props.privateLinkServiceNetworkPolicies ?? "Enabled",
   };
 }
 
@@ -89,7 +120,7 @@ export const virtualNetworkKind: ResourceKind = {
   deleteMode: "aao",
   seconds: 3,
   tracked: true,
-  build({ twin, id, name, body, existing }: PutArgs): ArmResource {
+  build({ twin, ctx, id, name, body, existing }: PutArgs): ArmResource {
     checkName(name, "virtual network");
     const props = body.properties ?? {};
     const prefixes: unknown = props.addressSpace?.addressPrefixes;
@@ -103,14 +134,16 @@ export const virtualNetworkKind: ResourceKind = {
     if (!Array.isArray(dns) || !dns.every((d) => typeof d === "string" && isIpv4(d))) {
       throw badRequest("InvalidRequestFormat", `dhcpOptions.dnsServers of virtual network '${name}' must be a list of IPv4 addresses.`);
     }
-    // A PUT without subnets replaces them with none, exactly as ARM does (so in-use ones block it).
-    const wanted: Json[] = Array.isArray(props.subnets) ? props.subnets : [];
     const old: Json[] = existing?.properties?.subnets ?? [];
+    // Omitted `subnets` keep the existing ones from api-version 2023-09-01 on; an explicit `[]` deletes
+    // them all (so in-use ones block it); before 2023-09-01 an omitted list meant none (twin/README.md).
+    const wanted: Json[] = Array.isArray(props.subnets) ? props.subnets : keepsOmittedSubnets(ctx.apiVersion) ? old : [];
     const subnets: ArmResource[] = [];
     for (const s of wanted) {
       if (!s || typeof s.name !== "string") throw badRequest("InvalidRequestFormat", "Every subnet needs a name.");
       validateSubnet(name, prefixes as string[], wanted, s.name, subnetPrefix(s));
       checkNsgRef(twin, s.properties?.networkSecurityGroup);
+      checkBastionSubnetNsg(twin, s.name, s.properties?.networkSecurityGroup);
       const prev = old.find((o) => o.name.toLowerCase() === s.name.toLowerCase());
       if (prev && inUse(prev) && subnetPrefix(prev) !== subnetPrefix(s)) {
         throw badRequest("InUsePrefixCannotBeDeleted", `IpPrefix ${subnetPrefix(prev)} on Subnet ${prev.name} has active allocations and cannot be deleted.`);
@@ -152,6 +185,7 @@ export const subnetKind: ResourceKind = {
     const vnet = parent as ArmResource;
     validateSubnet(vnet.name, vnet.properties.addressSpace.addressPrefixes, vnet.properties.subnets ?? [], name, subnetPrefix(body));
     checkNsgRef(twin, body.properties?.networkSecurityGroup);
+    checkBastionSubnetNsg(twin, name, body.properties?.networkSecurityGroup);
     if (existing && inUse(existing) && subnetPrefix(existing) !== subnetPrefix(body)) {
       throw badRequest("InUsePrefixCannotBeDeleted", `IpPrefix ${subnetPrefix(existing)} on Subnet ${existing.name} has active allocations and cannot be deleted.`);
     }
@@ -324,8 +358,7 @@ export function allocateIp(twin: Twin, subnet: Json, vnetId: string, requested: 
   if (requested) {
     const problem = staticIpProblem(prefix, requested);
     if (problem) {
-      const code = problem.includes("reserved") ? "PrivateIPAddressInReservedRange" : problem.includes("outside") ? "PrivateIPAddressNotInSubnet" : "InvalidPrivateIPAddress";
-      throw badRequest(code, `Private static IP address ${requested} does not belong to the range of subnet prefix ${prefix}: ${problem}.`);
+      throw badRequest(problem.code, `Private static IP address ${requested} does not belong to the range of subnet prefix ${prefix}: ${problem.detail}.`);
     }
     if (used.has(parseIpv4(requested) as number)) {
       throw badRequest("PrivateIPAddressInUse", `IP configuration uses the private IP address ${requested} which is already allocated to another resource in subnet ${subnet.name}.`);

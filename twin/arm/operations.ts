@@ -5,7 +5,9 @@ import { ArmOperation, key } from "../store";
 import { iso } from "../clock";
 import { ArmError } from "../errors";
 import type { Reply, RequestCtx } from "../http";
-import { completeAction } from "./actions";
+
+/** Completes a POST action (Run Command, power actions) once due; injected so this module does not import the handlers. */
+export type ActionCompleter = (twin: Twin, action: string, resourceId: string, params: unknown) => unknown;
 
 export interface StartOperation {
   kind: ArmOperation["kind"];
@@ -51,7 +53,7 @@ export function asyncHeaders(twin: Twin, ctx: RequestCtx, op: ArmOperation, retr
   return { "Azure-AsyncOperation": u.aao, Location: u.location, ...twin.retryAfter(retrySeconds) };
 }
 
-export function completeDueOperations(twin: Twin, now: number): boolean {
+export function completeDueOperations(twin: Twin, now: number, completeAction: ActionCompleter): boolean {
   let changed = false;
   const due = Object.values(twin.state.operations)
     .filter((o) => o.status === "InProgress" && o.doneAtMs <= now)
@@ -59,7 +61,7 @@ export function completeDueOperations(twin: Twin, now: number): boolean {
   for (const op of due) {
     changed = true;
     try {
-      finish(twin, op);
+      finish(twin, op, completeAction);
       op.status = "Succeeded";
     } catch (e) {
       op.status = "Failed";
@@ -73,7 +75,7 @@ export function completeDueOperations(twin: Twin, now: number): boolean {
   return changed;
 }
 
-function finish(twin: Twin, op: ArmOperation & { action?: string; params?: unknown }): void {
+function finish(twin: Twin, op: ArmOperation & { action?: string; params?: unknown }, completeAction: ActionCompleter): void {
   const res = twin.get(op.resourceId);
   if (op.kind === "put") {
     if (res?.properties) res.properties.provisioningState = "Succeeded";

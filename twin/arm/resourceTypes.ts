@@ -4,6 +4,7 @@ import type { KindEntry } from "./kind";
 import { nsgKind, networkInterfaceKind, peeringKind, securityRuleKind, subnetKind, virtualNetworkKind } from "./network";
 import { blobContainerKind, blobServiceKind, storageAccountKind } from "./storage";
 import { availabilitySetKind, diskKind, virtualMachineKind } from "./compute";
+import { bastionHostKind, publicIpKind } from "./bastion";
 
 const KINDS: KindEntry[] = [
   virtualNetworkKind,
@@ -18,6 +19,8 @@ const KINDS: KindEntry[] = [
   availabilitySetKind,
   diskKind,
   virtualMachineKind,
+  publicIpKind,
+  bastionHostKind,
 ];
 
 export const KIND_BY_KEY = new Map<string, KindEntry>(KINDS.map((k) => [k.type.toLowerCase(), k]));

@@ -3,13 +3,14 @@
 import type { Twin } from "../twin";
 import type { ArmResource, Json } from "../store";
 import { ArmError, badRequest, conflict, notFound, rgNotFound } from "../errors";
-import type { Reply, RequestCtx } from "../http";
+import { methodNotAllowed, noProvider, requireMethod, type Reply, type RequestCtx } from "../http";
 import { ArmPath, parseArmPath } from "./path";
 import { KIND_BY_KEY, isAsrNamespace } from "./resourceTypes";
 import { ResourceKind, isCustom } from "./kind";
 import { asyncHeaders, getOperationResult, getOperationStatus, startOperation } from "./operations";
 import { lookup, page, parentIdOf } from "./lookup";
 import { VM_SIZES, skuBody, vmSizeBody } from "./vmSizes";
+import { computeUsages } from "./usages";
 import { routeAsr } from "../asr/router";
 
 const RG_NAME = /^[-\w._()]{1,90}$/;
@@ -89,21 +90,6 @@ function kindFor(typeKey: string, ctx: RequestCtx, shown: string): ResourceKind 
   const k = KIND_BY_KEY.get(typeKey);
   if (!k || isCustom(k)) throw noProvider(shown, ctx);
   return k;
-}
-
-export function noProvider(type: string, ctx: RequestCtx): ArmError {
-  return badRequest(
-    "NoRegisteredProviderFound",
-    `No registered resource provider found for location 'westeurope' and API version '${ctx.apiVersion}' for type '${type}'.`,
-  );
-}
-
-export function methodNotAllowed(ctx: RequestCtx): ArmError {
-  return new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${ctx.method}'.`);
-}
-
-export function requireMethod(ctx: RequestCtx, methods: string[]): void {
-  if (!methods.includes(ctx.method)) throw methodNotAllowed(ctx);
 }
 
 function requireRg(twin: Twin, p: ArmPath): ArmResource {
@@ -336,6 +322,9 @@ function routeSubscriptionProvider(twin: Twin, ctx: RequestCtx, p: ArmPath, seg:
   }
   if (lower[0] === "microsoft.compute" && lower.length === 4 && lower[1] === "locations" && lower[3] === "vmsizes") {
     return { status: 200, body: { value: VM_SIZES.map(vmSizeBody) } };
+  }
+  if (lower[0] === "microsoft.compute" && lower.length === 4 && lower[1] === "locations" && lower[3] === "usages") {
+    return { status: 200, body: computeUsages(twin, p.subscriptionId, seg[2]) };
   }
   if (lower[0] === "microsoft.compute" && lower.length === 2 && lower[1] === "skus") {
     return { status: 200, body: { value: VM_SIZES.map((s) => skuBody(s, "westeurope")) } };

@@ -2,6 +2,8 @@
 // Microsoft.Compute (vmSizes, skus) and by ASR as targetComputeSizes (maxNicsCount). The NIC
 // limit decides "NIC count on the target = min(source NICs, max NICs of the target size)".
 
+import { vmFamilyOf } from "./vmFamilies";
+
 export interface VmSize {
   name: string;
   cores: number;
@@ -80,6 +82,7 @@ export function skuBody(s: VmSize, location: string) {
     name: s.name,
     tier: s.name.split("_")[0],
     size: s.name.split("_").slice(1).join("_"),
+    family: vmFamilyOf(s.name)?.family,
     locations: [location],
     capabilities: [
       { name: "vCPUs", value: String(s.cores) },

@@ -64,18 +64,6 @@ export function advanceJobs(twin: Twin, now: number): boolean {
     }
     if (advanceJob(twin, job, now)) changed = true;
   }
-  // MarkedForDeletion → None a little after a cleanup (seen as still MarkedForDeletion at +15 s).
-  for (const [k, meta] of Object.entries(twin.state.meta)) {
-    if (meta.tfoResetAtMs !== undefined && meta.tfoResetAtMs <= now) {
-      const item = twin.state.resources[k];
-      if (item?.properties?.testFailoverState === "MarkedForDeletion") {
-        item.properties.testFailoverState = "None";
-        item.properties.testFailoverStateDescription = "None";
-      }
-      delete meta.tfoResetAtMs;
-      changed = true;
-    }
-  }
   return changed;
 }
 
@@ -182,6 +170,5 @@ export function nextJobDue(twin: Twin): number | undefined {
       break;
     }
   }
-  for (const meta of Object.values(twin.state.meta)) consider(meta.tfoResetAtMs);
   return min;
 }

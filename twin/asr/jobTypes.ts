@@ -1,7 +1,7 @@
 // Persisted shape of an ASR job. A job is a list of stages run in order; each stage holds units
 // (one per protected item) that run in parallel; a unit is a sequence of tasks whose effects
 // (create the test VM, boot it, delete it…) apply when the task completes on virtual time.
-import type { Json } from "../store";
+import type { Json } from "../json";
 
 export interface TaskRecord {
   taskId: string;

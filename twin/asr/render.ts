@@ -28,6 +28,8 @@ function renderTask(t: TaskRecord, prefix = ""): Json {
     stateDescription: STATE_DESCRIPTION[t.state],
     taskType: "TaskDetails",
     customDetails: { instanceType: "TaskDetails" },
+    // null, not absent, on a VM job's tasks (PowerShell E2A/B2A TestTFO recordings).
+    groupTaskCustomDetails: null,
     errors: t.errors,
   };
 }
@@ -66,6 +68,8 @@ function renderStage(twin: Twin, s: StageRecord): Json {
 export function renderJob(twin: Twin, job: JobRecord): Json {
   const base = { id: job.id, name: job.name, type: "Microsoft.RecoveryServices/vaults/replicationJobs", location: null };
   if (job.state === "NotStarted") {
+    // The first GET right after the 202, exactly as recorded (PowerShell B2A TestTFO, cleanup job
+    // f21f8bf1…): no scenario, no tasks, allowedActions [], targetInstanceType already set, no startTime.
     return {
       ...base,
       properties: {
@@ -76,11 +80,10 @@ export function renderJob(twin: Twin, job: JobRecord): Json {
         stateDescription: "NotStarted",
         tasks: [],
         errors: [],
-        startTime: iso(job.createdMs),
-        allowedActions: ["Cancel"],
+        allowedActions: [],
         targetObjectId: null,
         targetObjectName: null,
-        targetInstanceType: null,
+        targetInstanceType: job.targetKind === "item" ? "ProtectionEntity" : "RecoveryPlan",
         customDetails: { instanceType: "AsrJobDetails", affectedObjectDetails: {} },
       },
     };
@@ -105,47 +108,76 @@ export function renderJob(twin: Twin, job: JobRecord): Json {
   return { ...base, properties: props };
 }
 
+/**
+ * affectedObjectDetails as recorded (camelCase keys; PowerShell E2A TestTFO for VMM, B2A TestTFO for a
+ * Hyper-V site): the item's VM, its cloud (VMM: the bare cloud GUID; site: cloud_<site GUID>) and fabric.
+ */
+function affectedObjects(twin: Twin, job: JobRecord): Record<string, string> {
+  const target = twin.get(job.targetId);
+  const item = job.targetKind === "item" ? target : undefined;
+  const container = item ? twin.get(item.id.split("/replicationProtectedItems/")[0]) : undefined;
+  const fabric = container ? twin.get(container.id.split("/replicationProtectionContainers/")[0]) : undefined;
+  const site = fabric?.properties?.customDetails?.instanceType === "HyperVSite";
+  const recoveryContainer = item?.properties?.recoveryContainerId ? twin.get(item.properties.recoveryContainerId) : undefined;
+  const out: Record<string, string> = {};
+  if (item) {
+    out.primaryVmId = item.name;
+    out.primaryVmName = item.properties.friendlyName ?? item.name;
+    out.recoveryVmId = "";
+    out.recoveryVmName = item.properties.providerSpecificDetails?.recoveryAzureVmName ?? item.properties.friendlyName ?? "";
+    out.protectionProfileId = guidFrom(item.properties.policyId ?? "");
+    out.primaryCloudId = container?.name ?? "";
+    out.primaryCloudName = container?.properties?.friendlyName ?? "";
+    out.recoveryCloudId = recoveryContainer?.name ?? "";
+    out.recoveryCloudName = "Microsoft Azure";
+    out.primaryVmmId = fabric?.properties?.internalIdentifier ?? "";
+    out.primaryVmmName = fabric?.properties?.friendlyName ?? "";
+    out.recoveryVmmId = guidFrom(`${twin.state.settings.cloudName ?? ""}-azure-vmm`);
+    out.recoveryVmmName = "Microsoft Azure";
+    out.primaryFabricProviderId = site ? "HyperVSite" : "VMM";
+    out.recoveryFabricProviderId = "Azure";
+  }
+  return out;
+}
+
 function customDetails(twin: Twin, job: JobRecord): Json {
-  // Key casing as in the 2026-02-01 ReplicationJobs_Get example.
-  const affected: Record<string, string> = {
-    PrimaryFabricProviderId: "VMM",
-    PrimaryVmmId: guidFrom(twin.state.settings.vmmServer ?? ""),
-    PrimaryVmmName: twin.state.settings.vmmServer ?? "",
-    PrimaryCloudName: twin.state.settings.cloudName ?? "",
-    RecoveryFabricProviderId: "Azure",
-    RecoveryVmmId: guidFrom(`${twin.state.settings.cloudName ?? ""}-azure`),
-    RecoveryCloudName: "Microsoft Azure",
-  };
+  const affected = affectedObjects(twin, job);
   if (job.scenario === "UpdateVmProperties") return { instanceType: "AsrJobDetails", affectedObjectDetails: affected };
   const network = job.networkId ? lookup(twin, job.networkId) : undefined;
   const units = job.stages[0]?.units ?? [];
+  const done = job.endMs !== undefined && job.state !== "InProgress";
+  // Empty while the job starts (PowerShell E2A TestTFO: [] at InProgress), filled per item once its test
+  // VM exists (B2A TestTFO final body); the cleanup job's stays empty (B2A TestTFO, cleanup f21f8bf1…).
+  const listed = job.scenario === "TestFailover" ? units.filter((u) => u.testVmName || (done && u.status === "succeeded")) : [];
   return {
     instanceType: "TestFailoverJobDetails",
-    affectedObjectDetails: affected,
     testFailoverStatus: job.scenario === "TestFailover" ? "Active" : null,
     comments: job.scenario === "TestFailoverCleanup" ? (job.comments ?? "") : null,
     networkName: network?.name ?? null,
     networkFriendlyName: network?.name ?? null,
     networkType: job.scenario === "TestFailover" ? (job.networkType ?? "VmNetworkAsInput") : null,
-    protectedItemDetails: units.map((u) => {
+    protectedItemDetails: listed.map((u) => {
       const item = twin.get(u.itemId);
       const vmName = u.testVmName ?? (item ? `${item.properties.providerSpecificDetails.recoveryAzureVmName}-test` : null);
       // The point the job used (recorded at the POST), else the latest: R3 saw recoveryPointTime
       // about 4 s before the job started when no recoveryPointId was sent.
       const chosen = item ? job.recoveryPoints?.[item.id.toLowerCase()] : undefined;
       const t = chosen?.timeMs ?? job.startMs - 4000;
+      const pointId = chosen?.id ?? (item ? latestPointId(item.id, job) : null);
       return {
         name: item?.name ?? null,
         friendlyName: item?.properties?.friendlyName ?? null,
         testVmName: vmName,
         testVmFriendlyName: vmName,
-        networkConnectionStatus: job.scenario === "TestFailover" && u.status === "succeeded" ? "Connected" : null,
+        networkConnectionStatus: u.status === "succeeded" ? "Connected" : null,
         networkFriendlyName: network?.name ?? null,
         subnet: u.subnet ?? null,
-        recoveryPointId: chosen?.id ?? (item ? latestPointId(item.id, job) : null),
+        // The recording shows the point's name (a bare GUID), not its ARM id.
+        recoveryPointId: pointId ? (pointId.split("/").pop() ?? pointId) : null,
         recoveryPointTime: iso(t),
       };
     }),
+    affectedObjectDetails: affected,
   };
 }
 

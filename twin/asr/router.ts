@@ -4,10 +4,9 @@
 import type { Twin } from "../twin";
 import type { ArmResource, Json } from "../store";
 import { ArmError, badRequest, conflict } from "../errors";
-import type { Reply, RequestCtx } from "../http";
+import { methodNotAllowed, noProvider, requireMethod, type Reply, type RequestCtx } from "../http";
 import type { ArmPath } from "../arm/path";
 import { asrApiVersionSupported } from "../arm/resourceTypes";
-import { methodNotAllowed, noProvider, requireMethod } from "../arm/router";
 import { page } from "../arm/lookup";
 import { VM_SIZES, findVmSize } from "../arm/vmSizes";
 import { VM_NAME } from "../arm/compute";
@@ -138,7 +137,8 @@ export function routeAsr(twin: Twin, ctx: RequestCtx, p: ArmPath): Reply {
       requireMethod(ctx, ["GET"]);
       const job = findJob(twin, p.names[1]);
       if (!job) throw notFoundAsr("replicationOperationStatus", p.names[1]);
-      return { status: 200, body: renderOperationStatus(job), headers: job.endMs === undefined ? twin.retryAfter(30) : {} };
+      // No Retry-After on these GETs, x-ms-request-id = the job's ARM id once (.NET ASRTests/TestFailover.json).
+      return { status: 200, body: renderOperationStatus(job), headers: { "x-ms-request-id": jobArmId(job) } };
     }
     default:
       throw noProvider(`vaults/${p.types.slice(1).join("/")}`, ctx);
@@ -218,16 +218,39 @@ function createJob(twin: Twin, vault: ArmResource, scenario: Scenario, target: A
   return job;
 }
 
-/** 202, empty body, Location + Azure-AsyncOperation + Retry-After: 30 + x-ms-request-id = job ARM id. */
+/**
+ * The regional ARM host the real service names in Location / Azure-AsyncOperation
+ * (`https://centraluseuap.management.azure.com/…` when called on management.azure.com — .NET
+ * ASRTests/TestFailover.json). A client must take only the job name from them, never follow them to
+ * another host; for a twin on 127.0.0.1 the regional host is `<region>.localhost` (an IP has no subdomain).
+ */
+export function regionalBaseUrl(baseUrl: string, region: string): string {
+  const u = new URL(baseUrl);
+  const host = /^[\d.]+$|^\[|^localhost$/i.test(u.hostname) ? "localhost" : u.hostname;
+  return `${u.protocol}//${region}.${host}${u.port ? `:${u.port}` : ""}`;
+}
+
+/** x-ms-request-id as recorded: the job's ARM id, listed twice (one header line, RFC 9110 list form). */
+function jobRequestId(job: JobRecord): Record<string, string> {
+  return { "x-ms-request-id": `${jobArmId(job)}, ${jobArmId(job)}` };
+}
+
+/** Recorded ids use "/Subscriptions/" with a capital S. */
+function jobArmId(job: JobRecord): string {
+  return job.id.replace(/^\/subscriptions\//i, "/Subscriptions/");
+}
+
+/** 202, empty body, regional Location + Azure-AsyncOperation, Retry-After: 30, x-ms-request-id twice. */
 function accepted(twin: Twin, ctx: RequestCtx, target: ArmResource, vault: ArmResource, job: JobRecord): Reply {
   const v = `api-version=${encodeURIComponent(ctx.apiVersion)}`;
+  const base = regionalBaseUrl(ctx.baseUrl, vault.location ?? "westeurope");
   return {
     status: 202,
     headers: {
-      Location: `${ctx.baseUrl}${target.id}/operationresults/${job.name}?${v}`,
-      "Azure-AsyncOperation": `${ctx.baseUrl}${vault.id}/replicationOperationStatus/${job.name}?${v}`,
+      Location: `${base}${target.id}/operationresults/${job.name}?${v}`,
+      "Azure-AsyncOperation": `${base}${vault.id}/replicationOperationStatus/${job.name}?${v}`,
       ...twin.retryAfter(30),
-      "x-ms-request-id": job.id,
+      ...jobRequestId(job),
     },
   };
 }
@@ -366,13 +389,17 @@ function updateItem(twin: Twin, ctx: RequestCtx, vault: ArmResource, item: ArmRe
 function operationResult(twin: Twin, ctx: RequestCtx, name: string): Reply {
   const job = findJob(twin, name);
   if (!job) throw notFoundAsr("operationresults", name);
-  if (job.endMs === undefined) return { status: 202, headers: { Location: `${ctx.baseUrl}${ctx.path}?${ctx.query.toString()}`, ...twin.retryAfter(30) } };
+  // While the job runs (not observed in public recordings — chosen): 202 with Location and Retry-After.
+  if (job.endMs === undefined) return { status: 202, headers: { Location: `${ctx.baseUrl}${ctx.path}?${ctx.query.toString()}`, ...twin.retryAfter(30), ...jobRequestId(job) } };
   if (job.state === "Failed") {
     const e = job.errors[0]?.serviceErrorDetails;
     throw new ArmError(400, e?.code ?? "JobFailed", e?.message ?? `The job ${job.name} failed.`);
   }
+  // The 200 after the job: the target's body, Azure-AsyncOperation and x-ms-request-id twice (recorded).
   const target = twin.get(job.targetId);
-  return { status: 200, body: target };
+  const vault = twin.get(job.vaultId);
+  const aao = `${regionalBaseUrl(ctx.baseUrl, vault?.location ?? "westeurope")}${job.vaultId}/replicationOperationStatus/${job.name}?${ctx.query.toString()}`;
+  return { status: 200, body: target, headers: { "Azure-AsyncOperation": aao, ...jobRequestId(job) } };
 }
 
 function targetComputeSizes(item: ArmResource): Json[] {

@@ -132,6 +132,7 @@ function prepareTestVm(twin: Twin, job: JobRecord, unit: UnitRecord, item: ArmRe
     m.createdFor = item.id;
     m.role = itemMeta(twin, item.id).role;
     m.sourceName = item.properties.friendlyName;
+    if (itemMeta(twin, item.id).noVmAgent) m.noVmAgent = true;
   };
   // NIC count on the target = min(source NICs, max NICs of the target size); primary first.
   const nics: Json[] = [...(d.vmNics ?? [])].filter((n: Json) => n.selectionType !== "NotSelected");
@@ -279,7 +280,6 @@ export function onJobAccepted(twin: Twin, job: JobRecord, itemIds: string[]): vo
     const item = twin.get(id);
     if (!item) continue;
     itemMeta(twin, id).activeJob = job.name;
-    delete itemMeta(twin, id).tfoResetAtMs;
     if (job.scenario === "TestFailover") setItem(item, "InProgress", "Test failover in progress", []);
     else if (job.scenario === "TestFailoverCleanup") setItem(item, "CleanupInProgress", "Cleaning up test environment", []);
     if (job.scenario !== "UpdateVmProperties") scenario(item, job.scenario, job.id, iso(job.createdMs));
@@ -304,11 +304,15 @@ export function onJobFinished(twin: Twin, job: JobRecord): void {
       if (created.length > 0) meta.testResources = [...(meta.testResources ?? []), ...created];
       if ((meta.testResources ?? []).length > 0) {
         // Test VM exists (even if a later plan group failed): wait for cleanup.
+        // As recorded after a finished test failover (.NET ASRTests/TestFailover.json, final operationresults):
+        // WaitingForCompletion, currentScenario None, protectionStateDescription still "Protected",
+        // vmNics[].tfoVMNetworkId still null — the job, not the item, records where the test VM went.
         setItem(item, "WaitingForCompletion", "Waiting for user input", ["DisableProtection", "TestFailoverCleanup"]);
-        item.properties.protectionStateDescription = "Cleanup test failover pending";
+        noScenario(item, job.vaultId);
         item.properties.failoverRecoveryPointId = job.recoveryPoints?.[id.toLowerCase()]?.id ?? latestPointId(item.id, job);
         if (!failed) {
-          item.properties.lastSuccessfulTestFailoverTime = end;
+          // The recording's lastSuccessfulTestFailoverTime equals the job's start (15:32:41.5515487Z), not its end.
+          item.properties.lastSuccessfulTestFailoverTime = iso(job.startMs);
           item.properties.healthErrors = (item.properties.healthErrors ?? []).filter((e: Json) => e.errorCode !== "161011");
           item.properties.failoverHealth = item.properties.healthErrors.length ? item.properties.failoverHealth : "Normal";
         }
@@ -319,11 +323,13 @@ export function onJobFinished(twin: Twin, job: JobRecord): void {
     } else if (job.scenario === "TestFailoverCleanup") {
       if (failed) {
         setItem(item, "WaitingForCompletion", "Waiting for user input", ["DisableProtection", "TestFailoverCleanup"]);
+        noScenario(item, job.vaultId);
       } else {
+        // MarkedForDeletion with TestFailover allowed again, indefinitely: no public source shows it
+        // returning to None (.NET ASRTests/TestFailoverCleanup.json; spec example TestFailoverCleanup).
         setItem(item, "MarkedForDeletion", "Cleaning up test environment", IDLE_OPERATIONS);
-        item.properties.protectionStateDescription = "Protected";
+        noScenario(item, job.vaultId);
         meta.cleanupComments = job.comments ?? "";
-        meta.tfoResetAtMs = (job.endMs ?? twin.now()) + 60_000;
       }
     }
   }

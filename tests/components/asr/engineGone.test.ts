@@ -8,10 +8,12 @@ import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
-const PROVIDER = path.join(ROOT, "dist", "components", "asr", "provider.js");
+// The entry the dynamic-provider host loads; provider.js itself (imported by scripts) has no side effect.
+const PROVIDER = path.join(ROOT, "dist", "components", "asr", "providerEntry.js");
+const PROVIDER_MODULE = path.join(ROOT, "dist", "components", "asr", "provider.js");
 
 /** A stand-in host at <tmp>/cmd/dynamic-provider/index.js with the real host's uncaught-error handling. */
-function hostScript(loadProvider: boolean): string {
+function hostScript(loadProvider: boolean, module = PROVIDER): string {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "engine-gone-")), "cmd", "dynamic-provider");
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "index.js");
@@ -28,7 +30,7 @@ const uncaughtHandler = (err) => {
 };
 process.on("uncaughtException", uncaughtHandler);
 process.on("unhandledRejection", uncaughtHandler);
-${loadProvider ? `require(${JSON.stringify(PROVIDER)});` : ""}
+${loadProvider ? `require(${JSON.stringify(module)});` : ""}
 // A create in progress: a log line per poll.
 console.log("ready");
 setInterval(() => console.log("[drill x application] polling job"), 20);
@@ -66,7 +68,11 @@ function exitsAfterPipesBreak(script: string, ms: number): Promise<boolean> {
     expect(await exitsAfterPipesBreak(hostScript(false), 3000)).toBe(false);
   });
 
-  it("with the provider loaded, the orphaned host exits", async () => {
+  it("with the provider entry loaded, the orphaned host exits", async () => {
     expect(await exitsAfterPipesBreak(hostScript(true), 5000)).toBe(true);
+  });
+
+  it("provider.js, which scripts import, installs nothing at load (the side effect lives only in the entry)", async () => {
+    expect(await exitsAfterPipesBreak(hostScript(true, PROVIDER_MODULE), 3000)).toBe(false);
   });
 });

@@ -42,6 +42,12 @@ describe("check", () => {
     expect(f.map((x) => x.property).sort()).toEqual(["failoverDirection", "notes", "testNetworkId"]);
     expect(f.find((x) => x.property === "testNetworkId")!.reason).toContain("production recovery network of DC01");
   });
+  it("refuses a data-encrypted item (its test failover needs the KEK certificate the drill does not send)", () => {
+    const base = inputs();
+    const f = check({}, { ...base, items: [{ ...base.items[0], dataEncryption: "Enabled" }] } as never).failures;
+    expect(f).toEqual([{ property: "items", reason: expect.stringMatching(/^DC01: providerSpecificDetails.encryption is "Enabled": .*primaryKekCertificatePfx.*failover-drill:scope/) }]);
+    expect(check({}, { ...base, items: [{ ...base.items[0], dataEncryption: "Disabled" }] } as never).failures).toEqual([]);
+  });
   it("ignores preview unknowns", () => {
     expect(check({}, inputs({ testNetworkId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }) as never).failures).toEqual([]);
   });
@@ -67,15 +73,13 @@ describe("diff (olds are old OUTPUTS)", () => {
 });
 
 describe("state helpers", () => {
-  const item = (tfs: string, scen = "None"): ProtectedItem => ({ id: ITEM, name: "dc01", properties: { testFailoverState: tfs, currentScenario: { scenarioName: scen, jobId: ".../replicationJobs/None" } } });
-  it("maps testFailoverState and currentScenario to phases", () => {
-    expect(itemPhase(item("None"))).toBe("idle");
-    expect(itemPhase(item("None", "TestFailover"))).toBe("idle"); // a finished job's scenario lingers
-    expect(itemPhase(item("WaitingForCompletion"))).toBe("waiting");
-    expect(itemPhase(item("MarkedForDeletion"))).toBe("cleaning");
-    expect(itemPhase(item("None", "TestFailoverCleanup"))).toBe("idle");
-    expect(itemPhase(item("CleanupInProgress", "TestFailoverCleanup"))).toBe("cleaning");
-    expect(itemPhase(item("InProgress", "TestFailover"))).toBe("running");
+  const item = (tfs: string, ops: string[]): ProtectedItem => ({ id: ITEM, name: "dc01", properties: { testFailoverState: tfs, allowedOperations: ops, currentScenario: { scenarioName: "None", jobId: ".../replicationJobs/None" } } });
+  it("transitional itemPhase (janitor): decided by allowedOperations; MarkedForDeletion with TestFailover allowed is idle", () => {
+    expect(itemPhase(item("None", ["PlannedFailover", "UnplannedFailover", "DisableProtection", "TestFailover"]))).toBe("idle");
+    expect(itemPhase(item("MarkedForDeletion", ["PlannedFailover", "UnplannedFailover", "DisableProtection", "TestFailover"]))).toBe("idle");
+    expect(itemPhase(item("WaitingForCompletion", ["DisableProtection", "TestFailoverCleanup"]))).toBe("waiting");
+    expect(itemPhase(item("CleanupInProgress", []))).toBe("cleaning");
+    expect(itemPhase(item("InProgress", []))).toBe("running");
   });
   it("ids are the scope's ARM ids", () => {
     expect(resourceIdOf(inputs())).toBe(ITEM);
@@ -119,10 +123,18 @@ describe("verifyTestVms", () => {
     const r = run([vm({ hardwareProfile: { vmSize: "Standard_B1s" }, instanceView: { statuses: [{ code: "PowerState/stopped" }] } })], [nic("10.10.1.9", undefined, PROD)]);
     expect(r.failures.map((f) => f.split(": ")[1])).toEqual(["running", "size", "test-network", "ip"]);
   });
-  it("accepts another address when the expected one was taken in the test network", () => {
+  it("reports an expected IP another NIC of the test network took as a finding, naming the holder", () => {
+    // Issue 16: ASR rightly gives the VM another free address, but whatever is wired to the expected one breaks.
     const r = run([vm()], [nic("10.10.1.5"), nic("10.10.1.4", "/subscriptions/s/resourceGroups/drill/providers/Microsoft.Network/networkInterfaces/squatter")]);
-    expect(r.failures).toEqual([]);
-    expect(r.testVms[0].checks.find((c) => c.name === "ip")!.detail).toContain("not free");
+    expect(r.failures).toEqual(["DC01 (DC01-test): ip: expected 10.10.1.4 (taken by squatter), got 10.10.1.5"]);
+  });
+  it("names the drill item whose test VM holds the expected IP", () => {
+    const app = { ...inputs().items[0], protectedItemId: `${ITEM}-app`, friendlyName: "APP01", recoveryVmName: "APP01" };
+    const appVmId = `${RG}/providers/Microsoft.Compute/virtualMachines/APP01-test`;
+    const holder = { ...nic("10.10.1.4", `${RG}/providers/Microsoft.Network/networkInterfaces/app-nic`), properties: { ...nic("10.10.1.4").properties, virtualMachine: { id: appVmId } } };
+    const jobs = [{ id: "j", name: "j", properties: { customDetails: { protectedItemDetails: [{ friendlyName: "APP01", testVmName: "APP01-test" }] } } }];
+    const r = verifyTestVms({ inputs: inputs({ items: [...inputs().items, app] }), liveItems: new Map(), vms: [vm()] as never, nics: [nic("10.10.1.5"), holder] as never, jobs: jobs as never });
+    expect(r.failures).toContain("DC01 (DC01-test): ip: expected 10.10.1.4 (taken by APP01), got 10.10.1.5");
   });
   it("reports a missing test VM", () => {
     expect(run([], [])).toMatchObject({ failures: ["DC01: test VM DC01-test not found in resource group contoso-recovery"] });

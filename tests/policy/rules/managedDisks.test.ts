@@ -63,7 +63,14 @@ describe("managed-disks-blocked-by-sse-replication-storage", () => {
     const policy = managedDisksBlockedBySseReplicationStorage;
     const sse = getHappyPathItem({ friendlyName: "FILE01", recoveryVmName: "FILE01", replicationStorageSseEnabled: true });
 
-    it("is mandatory", () => expect(policy.enforcementLevel).toBe("mandatory"));
+    it("is advisory by default (SSE is always on today and supported for Hyper-V to Azure)", () => expect(policy.enforcementLevel).toBe("advisory"));
+
+    it("policy/config/legacy-sse.json makes it mandatory, with the check on", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const config = require("../../../policy/config/legacy-sse.json");
+        expect(config[policy.name]).toEqual({ enforcementLevel: "mandatory", sseBlocksManagedDisks: true });
+        expect(Object.keys(config)).toEqual([policy.name]);
+    });
 
     it("passes managed disks on unencrypted replication storage, and unmanaged disks on SSE storage", async () => {
         await assertNoViolations(policy, tfo(policy, [getHappyPathItem(), { ...sse, useManagedDisks: "false", availabilitySetSku: "Classic" }]));
@@ -73,7 +80,7 @@ describe("managed-disks-blocked-by-sse-replication-storage", () => {
         await assertHasViolation(
             policy,
             tfo(policy, [getHappyPathItem(), sse]),
-            /item "FILE01".*contosoasrcache.*Storage Service Encryption.*"Use managed disks" to No/,
+            /item "FILE01".*contosoasrcache.*Storage Service Encryption.*Older Site Recovery releases.*before SSE was always on.*"Creating test virtual machine" task.*"Use managed disks" to No/,
         );
     });
 

@@ -120,9 +120,39 @@ describe("test-ip-unique-across-drill", () => {
             p.items[0].nics[0].recoverySubnetName = "identity";
             p.expected[0].ip = DC_IP;
         });
-        const run = await assertHasViolation(stackPolicy, createStackValidationArgs(stackPolicy, stack), /test IP 10\.50\.0\.4 is pinned by more than one test failover.*"dc-copy" item "DC01".*"apps" item "SQL01"/);
+        const run = await assertHasViolation(stackPolicy, createStackValidationArgs(stackPolicy, stack), /test IP 10\.50\.0\.4 is wanted by more than one VM of the drill.*"dc-copy" item "DC01".*"apps" item "SQL01"/);
         expect(run.violations).toHaveLength(1);
         expect(run.violations[0].urn).toMatch(/::apps$/);
+    });
+
+    it("fails an item whose own recovery IP is another VM's expected IP, within one test failover", async () => {
+        // The case: WEB01's recovery IP set to APP01's address; the test failover reuses a free
+        // recovery IP, so one of them comes up elsewhere.
+        const stack = withProps(getHappyPathStack(UNKNOWN_STRING), "apps", (p) => {
+            delete p.items[0].nics[0].tfoStaticIp;
+            p.items[0].nics[0].recoveryStaticIp = "10.50.1.11";
+            p.expected[0].ip = undefined;
+        });
+        const run = await assertHasViolation(
+            stackPolicy,
+            createStackValidationArgs(stackPolicy, stack),
+            /test IP 10\.50\.1\.11 is wanted by more than one VM of the drill: "apps" item "SQL01", NIC "Ethernet" \(recovery IP, reused in the test network when free\); "apps" item "APP01".*(test failover IP|expected IP)/,
+        );
+        expect(run.violations).toHaveLength(1);
+    });
+
+    it("lets a VM's expected IP be its own recovery IP, and ignores a recovery IP outside its test subnet", async () => {
+        const own = withProps(getHappyPathStack(UNKNOWN_STRING), "apps", (p) => {
+            delete p.items[0].nics[0].tfoStaticIp;
+            p.items[0].nics[0].recoveryStaticIp = "10.50.1.10";
+        });
+        await assertNoViolations(stackPolicy, createStackValidationArgs(stackPolicy, own));
+        const elsewhere = withProps(getHappyPathStack(UNKNOWN_STRING), "apps", (p) => {
+            delete p.items[0].nics[0].tfoStaticIp;
+            p.expected[0].ip = undefined;
+            p.items[0].nics[0].recoveryStaticIp = DC_IP; // in "identity", but the NIC lands in "app"
+        });
+        await assertNoViolations(stackPolicy, createStackValidationArgs(stackPolicy, elsewhere));
     });
 
     it("compares addresses, not spellings, and ignores resources that are not TestFailovers", async () => {

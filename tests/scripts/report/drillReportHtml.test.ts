@@ -1,16 +1,20 @@
 // The HTML drill report in a real browser (Debian's chromium, headless, via playwright-core): it renders,
-// logs no console error, loads nothing from the network, and every timeline bar is as wide as its
-// duration in report.json times the timeline's px-per-second.
-// The report is re-rendered from a recorded report.json of a full Contoso drill on the twin
-// (fixtures/contoso-tier1.report.json: real job timestamps, boot groups, evidence and cleanup).
+// logs no console error, loads nothing from the network, every timeline bar is as wide as its duration in
+// report.json times the timeline's px-per-second, and the trend chart puts each drill's RTO and RPO where
+// its value and the target put them.
+// The report is re-rendered from a recorded report.json (schema v2) of the second of two Contoso drills
+// on the twin (fixtures/contoso-tier1.report.json, kept by tests/e2e/drillEvidence.test.ts with
+// DRILL_EVIDENCE_FIXTURE: real job timestamps, boot groups, evidence, cleanup and a two-drill trend).
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { renderHtml, TIMELINE_PX_PER_SECOND_MAX, type DrillReport } from "../../../scripts/report/drillReport";
+import { validateReport } from "../../../scripts/report/reportSchema";
+import { TREND_CHART } from "../../../scripts/report/trend";
 import { chromiumArgs, ensureChromium, freshUserDataDir } from "./chromium";
 
-const report = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "contoso-tier1.report.json"), "utf8")) as DrillReport;
+const report: DrillReport = validateReport(JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "contoso-tier1.report.json"), "utf8")));
 
 describe("drill report HTML in headless chromium", () => {
   let context: BrowserContext;
@@ -60,7 +64,7 @@ describe("drill report HTML in headless chromium", () => {
   });
 
   it("draws one bar per timeline entry, each as wide as duration × px-per-second", async () => {
-    const span = Math.max(1, ...report.timeline.map((b) => b.end));
+    const span = Math.max(1, ...report.timeline.bars.map((b) => b.end));
     const expectedScale = Math.min(TIMELINE_PX_PER_SECOND_MAX, (900 - 200 - 20) / span);
     const svgScale = Number(await page.getAttribute("#timeline", "data-px-per-second"));
     expect(svgScale).toBeCloseTo(expectedScale, 6);
@@ -69,8 +73,8 @@ describe("drill report HTML in headless chromium", () => {
       rects.map((r) => ({ lane: r.getAttribute("data-lane"), width: r.getBoundingClientRect().width, x: r.getBoundingClientRect().x })),
     );
     const svgLeft = await page.$eval("#timeline", (s) => s.getBoundingClientRect().x);
-    expect(bars.map((b) => b.lane)).toEqual(report.timeline.map((b) => b.lane));
-    report.timeline.forEach((entry, i) => {
+    expect(bars.map((b) => b.lane)).toEqual(report.timeline.bars.map((b) => b.lane));
+    report.timeline.bars.forEach((entry, i) => {
       const duration = entry.end - entry.start;
       // Bars shorter than a pixel (a 0.2 s boot group) are drawn 1 px wide so they stay visible.
       const expected = Math.max(1, duration * expectedScale);
@@ -79,6 +83,68 @@ describe("drill report HTML in headless chromium", () => {
       expect(Math.abs(bars[i].x - svgLeft - (200 + entry.start * expectedScale))).toBeLessThan(0.5);
     });
     // The real drill's bars are not all clamped: most widths carry the duration.
-    expect(report.timeline.filter((b) => (b.end - b.start) * expectedScale > 1).length).toBeGreaterThanOrEqual(5);
+    expect(report.timeline.bars.filter((b) => (b.end - b.start) * expectedScale > 1).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("draws the trend: one point per drill and metric at its value, the current drill marked, the targets as lines", async () => {
+    const drills = report.trend.drills;
+    expect(drills.length).toBeGreaterThanOrEqual(2);
+    expect(drills.filter((d) => d.current)).toHaveLength(1);
+    const panels = await page.$$eval("#trend g.panel", (gs) =>
+      gs.map((g) => ({
+        metric: g.getAttribute("data-metric"),
+        maxMinutes: Number(g.getAttribute("data-max-minutes")),
+        x0: Number(g.getAttribute("data-x0")),
+        width: Number(g.getAttribute("data-width")),
+        top: Number(g.getAttribute("data-top")),
+        plotHeight: Number(g.getAttribute("data-plot-height")),
+      })),
+    );
+    expect(panels.map((p) => p.metric)).toEqual(["RTO", "RPO"]);
+    const svg = await page.$eval("#trend", (s) => ({ x: s.getBoundingClientRect().x, y: s.getBoundingClientRect().y, w: s.getBoundingClientRect().width }));
+    expect(svg.w).toBeCloseTo(TREND_CHART.width, 0);
+    const points = await page.$$eval("#trend circle.point", (cs) =>
+      cs.map((c) => {
+        const b = c.getBoundingClientRect();
+        return { metric: c.getAttribute("data-metric"), index: Number(c.getAttribute("data-index")), cx: b.x + b.width / 2, cy: b.y + b.height / 2, r: b.width / 2 };
+      }),
+    );
+    for (const panel of panels) {
+      const key = panel.metric === "RTO" ? "rtoSeconds" : "rpoSeconds";
+      const expected = drills.map((d, i) => ({ d, i })).filter(({ d }) => d[key] !== undefined);
+      const mine = points.filter((p) => p.metric === panel.metric);
+      expect(mine.map((p) => p.index)).toEqual(expected.map((e) => e.i));
+      // Every value fits the axis, and so does the target.
+      const target = drills[drills.length - 1][panel.metric === "RTO" ? "rtoTargetMinutes" : "rpoTargetMinutes"]!;
+      expect(panel.maxMinutes).toBeGreaterThanOrEqual(Math.max(target, ...expected.map((e) => e.d[key]! / 60)));
+      expected.forEach(({ d, i }, n) => {
+        const x = svg.x + panel.x0 + (drills.length <= 1 ? panel.width / 2 : (i / (drills.length - 1)) * panel.width);
+        const y = svg.y + panel.top + panel.plotHeight - (d[key]! / 60 / panel.maxMinutes) * panel.plotHeight;
+        expect(Math.abs(mine[n].cx - x)).toBeLessThan(0.5);
+        expect(Math.abs(mine[n].cy - y)).toBeLessThan(0.5);
+        // The current drill is drawn larger.
+        expect(mine[n].r).toBeCloseTo(d.current ? 6 : 4, 0);
+      });
+      const line = await page.$eval(`#trend line.target[data-metric="${panel.metric}"]`, (l) => ({ y: l.getBoundingClientRect().y, minutes: Number(l.getAttribute("data-target-minutes")) }));
+      expect(line.minutes).toBe(target);
+      expect(Math.abs(line.y - (svg.y + panel.top + panel.plotHeight - (target / panel.maxMinutes) * panel.plotHeight))).toBeLessThan(1);
+    }
+    // The table beside the chart lists the same drills.
+    expect(await page.locator("#trend-table tbody tr").count()).toBe(drills.length);
+    expect(consoleErrors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
+  });
+
+  it("shows the v2 evidence sections: identity, targets fixed before the run, isolation, findings, empty sign-off", async () => {
+    expect(await page.textContent("#identity")).toContain(report.identity.gitCommit);
+    expect(await page.textContent("#targets")).toContain(report.targets.recordedAt);
+    expect((await page.textContent("#dns-servers"))?.trim()).toBe(report.isolation!.dnsServers.join(", "));
+    expect((await page.textContent("#peerings"))?.trim()).toBe("none");
+    expect(await page.locator("#findings tbody tr").count()).toBe(report.findings.length);
+    expect(await page.locator("#preconditions tbody tr").count()).toBe(report.preconditions.length);
+    const blanks = await page.$$eval("#sign-off span.blank", (s) => s.map((x) => ({ text: x.textContent, width: x.getBoundingClientRect().width })));
+    expect(blanks).toHaveLength(5);
+    for (const b of blanks) expect(b).toEqual({ text: "", width: expect.any(Number) });
+    for (const b of blanks) expect(b.width).toBeGreaterThan(100);
   });
 });

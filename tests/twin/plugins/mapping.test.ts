@@ -2,7 +2,19 @@
 // decisions, check failures, secret handling and the type table itself.
 import * as fs from "fs";
 import * as path from "path";
-import { armErrorMessage, armPath, checkInputs, diffInputs, fromArmBody, pathParamsFromId, toArmBody } from "../../../twin/plugins/azure-native/mapping";
+import {
+  CREATE_BEFORE_DELETE,
+  armErrorMessage,
+  armPath,
+  checkInputs,
+  diffInputs,
+  fromArmBody,
+  pathParamsFromId,
+  previewOutputs,
+  setSubResources,
+  toArmBody,
+  unsetSubResources,
+} from "../../../twin/plugins/azure-native/mapping";
 import { INVOKES, INVOKE_BY_TOKEN, RESOURCE_BY_TOKEN, RESOURCE_TYPES, urnName, urnType } from "../../../twin/plugins/azure-native/types";
 import { annotateSecrets, isSecret, secret, secretKeys, SIG_KEY, SECRET_SIG, UNKNOWN, unwrapSecrets } from "../../../twin/plugins/common/secrets";
 
@@ -255,6 +267,17 @@ describe("check", () => {
     expect(sa.inputs.accountName).toMatch(/^[a-z0-9]{3,24}$/);
   });
 
+  it("with the engine's random seed the auto-name is the same in preview and up (azure-native NewUniqueName(randomSeed, …))", () => {
+    const vnet = spec("network:VirtualNetwork");
+    const seed = Uint8Array.from([1, 2, 3, 4]);
+    const a = checkInputs(vnet, "net", {}, { resourceGroupName: "rg" }, seed).inputs.virtualNetworkName;
+    const b = checkInputs(vnet, "net", {}, { resourceGroupName: "rg" }, seed).inputs.virtualNetworkName;
+    const c = checkInputs(vnet, "net", {}, { resourceGroupName: "rg" }, Uint8Array.from([9])).inputs.virtualNetworkName;
+    expect(a).toMatch(/^net[0-9a-f]{8}$/);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+  });
+
   it("unknown values in preview count as present", () => {
     expect(checkInputs(spec("storage:BlobContainer"), "c", {}, { accountName: UNKNOWN, resourceGroupName: "rg", containerName: "c" }).failures).toEqual([]);
   });
@@ -266,32 +289,69 @@ describe("diff", () => {
 
   it("equal inputs: no change (key order and undefined do not matter)", () => {
     const d = diffInputs(vnet, base, { addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, tags: { a: "1" }, location: "westeurope", virtualNetworkName: "v", resourceGroupName: "rg", dhcpOptions: undefined });
-    expect(d).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false, changed: [] });
+    expect(d).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false, changed: [], detailedDiff: {} });
   });
 
-  it("a tag or property change is an update in place", () => {
-    const d = diffInputs(vnet, base, { ...base, tags: { a: "2" } });
-    expect(d).toMatchObject({ changes: true, replaces: [], changed: ["tags"] });
+  it("a tag or property change is an update in place, with a detailed diff per property", () => {
+    expect(diffInputs(vnet, base, { ...base, tags: { a: "2" } })).toMatchObject({ changes: true, replaces: [], changed: ["tags"], detailedDiff: { tags: "update" } });
+    expect(diffInputs(vnet, base, { ...base, dhcpOptions: { dnsServers: ["10.0.0.4"] } }).detailedDiff).toEqual({ dhcpOptions: "add" });
+    const { tags: _t, ...noTags } = base;
+    expect(diffInputs(vnet, base, noTags).detailedDiff).toEqual({ tags: "delete" });
   });
 
-  it("a path parameter change is a replacement (create first: a different ARM id)", () => {
-    expect(diffInputs(vnet, base, { ...base, virtualNetworkName: "v2" })).toMatchObject({ changes: true, replaces: ["virtualNetworkName"], deleteBeforeReplace: false });
+  it("location compares without case and spaces (azure-native normalizedLocation)", () => {
+    expect(diffInputs(vnet, base, { ...base, location: "West Europe" }).changes).toBe(false);
   });
 
-  it("a location change keeps the ARM id, so the old one must go first", () => {
+  it("a path parameter or location change is a replacement; an explicitly named resource is deleted first (azure-native 3.x)", () => {
+    expect(diffInputs(vnet, base, { ...base, virtualNetworkName: "v2" })).toMatchObject({ changes: true, replaces: ["virtualNetworkName"], deleteBeforeReplace: true, detailedDiff: { virtualNetworkName: "update-replace" } });
     expect(diffInputs(vnet, base, { ...base, location: "northeurope" })).toMatchObject({ replaces: ["location"], deleteBeforeReplace: true });
-  });
-
-  it("storage account names are global: moving to another group with the same name deletes first", () => {
     const sa = spec("storage:StorageAccount");
     const old = { resourceGroupName: "rg1", accountName: "acct", kind: "StorageV2", sku: { name: "Standard_LRS" } };
-    expect(diffInputs(sa, old, { ...old, resourceGroupName: "rg2" })).toMatchObject({ replaces: ["resourceGroupName"], deleteBeforeReplace: true });
-    expect(diffInputs(sa, old, { ...old, accountName: "acct2" })).toMatchObject({ replaces: ["accountName"], deleteBeforeReplace: false });
+    expect(diffInputs(sa, old, { ...old, accountName: "acct2" })).toMatchObject({ replaces: ["accountName"], deleteBeforeReplace: true });
+  });
+
+  it("a randomly auto-named resource is replaced create-before-delete (__createBeforeDelete)", () => {
+    const named = checkInputs(vnet, "net", {}, { resourceGroupName: "rg" }).inputs;
+    expect(named[CREATE_BEFORE_DELETE]).toBe(true);
+    // The flag stays with the kept name, and is not sent to ARM.
+    expect(checkInputs(vnet, "net", named, { resourceGroupName: "rg2" }).inputs).toMatchObject({ virtualNetworkName: named.virtualNetworkName, [CREATE_BEFORE_DELETE]: true });
+    expect(toArmBody(vnet, named)).not.toHaveProperty(CREATE_BEFORE_DELETE);
+    expect(diffInputs(vnet, named, { ...named, resourceGroupName: "rg2" })).toMatchObject({ replaces: ["resourceGroupName"], deleteBeforeReplace: false, changed: ["resourceGroupName"] });
+    expect(checkInputs(vnet, "net", {}, { resourceGroupName: "rg", virtualNetworkName: "mine" }).inputs).not.toHaveProperty(CREATE_BEFORE_DELETE);
   });
 
   it("unknown values count as changes; secrets compare by value", () => {
-    expect(diffInputs(vnet, base, { ...base, virtualNetworkName: UNKNOWN })).toMatchObject({ replaces: ["virtualNetworkName"], deleteBeforeReplace: false });
+    expect(diffInputs(vnet, base, { ...base, virtualNetworkName: UNKNOWN })).toMatchObject({ replaces: ["virtualNetworkName"], deleteBeforeReplace: true });
     expect(diffInputs(vnet, { ...base, tags: secret({ a: "1" }) }, base).changes).toBe(false);
+  });
+});
+
+describe("sub-resources azure-native keeps", () => {
+  it("are exactly the array inputs the SDK documents as 'also available as standalone resources'", () => {
+    for (const t of RESOURCE_TYPES) {
+      const dts = fs.readFileSync(path.join(ROOT, t.apiVersionSource.replace(/\.js$/, ".d.ts")), "utf8");
+      const args = dts.slice(dts.indexOf("Args {"));
+      const marked = [...args.matchAll(/These are also available as standalone resources[^*]*\*\/\s*(\w+)\?:/g)].map((m) => m[1]).sort();
+      expect([t.token, [...(t.maintainSubResources ?? [])].sort()]).toEqual([t.token, marked]);
+    }
+  });
+
+  it("unset ones are found in the ARM body and filled in under properties", () => {
+    const vnet = spec("network:VirtualNetwork");
+    const body = toArmBody(vnet, { resourceGroupName: "rg", virtualNetworkName: "v", location: "l", subnets: [{ name: "a", addressPrefix: "10.0.0.0/24" }] });
+    expect(unsetSubResources(vnet, body)).toEqual(["virtualNetworkPeerings"]);
+    expect(setSubResources(vnet, body, ["virtualNetworkPeerings"], () => [])).toEqual({ location: "l", properties: { subnets: [{ name: "a", properties: { addressPrefix: "10.0.0.0/24" } }], virtualNetworkPeerings: [] } });
+    expect(unsetSubResources(spec("compute:AvailabilitySet"), {})).toEqual([]);
+  });
+});
+
+describe("preview outputs", () => {
+  it("are the inputs without path parameters, computed values unknown, name/location from the old state", () => {
+    const sa = spec("storage:StorageAccount");
+    const inputs = { resourceGroupName: "rg", accountName: "acct", location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" }, [CREATE_BEFORE_DELETE]: true };
+    expect(previewOutputs(sa, inputs)).toEqual({ location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" }, name: UNKNOWN, type: UNKNOWN, etag: UNKNOWN, provisioningState: UNKNOWN, azureApiVersion: "2024-01-01" });
+    expect(previewOutputs(sa, { ...inputs, location: UNKNOWN }, { name: "acct", location: "westeurope", primaryEndpoints: {} })).toMatchObject({ name: "acct", location: "westeurope" });
   });
 });
 

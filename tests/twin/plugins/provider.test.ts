@@ -1,8 +1,8 @@
 // The stand-in azure-native provider's CRUD engine and ARM client against a scripted fake ARM (no twin):
 // the exact requests sent, async operations, retries, 404 semantics, secrets, endpoint refusal.
 import { ArmClient, armOptionsFromEnv } from "../../../twin/plugins/azure-native/armClient";
-import { AzureNativeStandIn, INPUTS_KEY } from "../../../twin/plugins/azure-native/provider";
-import { isSecret, secret } from "../../../twin/plugins/common/secrets";
+import { AzureNativeStandIn, LEGACY_INPUTS_KEY } from "../../../twin/plugins/azure-native/provider";
+import { isSecret, secret, UNKNOWN } from "../../../twin/plugins/common/secrets";
 
 const SUB = "11111111-1111-1111-1111-111111111111";
 const EP = "http://127.0.0.1:9";
@@ -37,11 +37,12 @@ const VNET_ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Net
 describe("create", () => {
   it("PUTs the azure-native body with the api-version and bearer token, follows Azure-AsyncOperation with Retry-After, then GETs", async () => {
     let polls = 0;
+    let put = false;
     const stored = { id: VNET_ID, name: "v", type: "Microsoft.Network/virtualNetworks", location: "westeurope", properties: { provisioningState: "Succeeded", addressSpace: { addressPrefixes: ["10.0.0.0/16"] } } };
     const { provider, calls, sleeps } = fakeArm([
-      (c) => (c.method === "PUT" ? { status: 201, body: { ...stored, properties: { provisioningState: "Updating" } }, headers: { "Azure-AsyncOperation": `${EP}/subscriptions/${SUB}/providers/Microsoft.Network/locations/westeurope/operations/op1?api-version=2024-05-01`, "Retry-After": "2" } } : undefined),
+      (c) => (c.method === "PUT" && (put = true) ? { status: 201, body: { ...stored, properties: { provisioningState: "Updating" } }, headers: { "Azure-AsyncOperation": `${EP}/subscriptions/${SUB}/providers/Microsoft.Network/locations/westeurope/operations/op1?api-version=2024-05-01`, "Retry-After": "2" } } : undefined),
       (c) => (c.url.includes("/operations/op1") ? { status: 200, body: { status: ++polls < 2 ? "InProgress" : "Succeeded" }, headers: { "Retry-After": "1" } } : undefined),
-      (c) => (c.method === "GET" && c.url.includes("/virtualNetworks/v?") ? { status: 200, body: stored } : undefined),
+      (c) => (c.method === "GET" && put && c.url.includes("/virtualNetworks/v?") ? { status: 200, body: stored } : undefined),
     ]);
     const r = await provider.create(urn("azure-native:network:VirtualNetwork", "vnet"), {
       resourceGroupName: "rg",
@@ -49,26 +50,39 @@ describe("create", () => {
       location: "westeurope",
       addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
     });
-    expect(calls[0]).toEqual({
+    // Unset sub-resource arrays go out empty on create (azure-native's SetUnsetSubresourcePropertiesToDefaults).
+    // CanCreate first: a GET that must answer 404.
+    expect(calls[0]).toMatchObject({ method: "GET", url: `${EP}${VNET_ID}?api-version=2024-05-01` });
+    expect(calls[1]).toEqual({
       method: "PUT",
       url: `${EP}${VNET_ID}?api-version=2024-05-01`,
-      body: { location: "westeurope", properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16"] } } },
+      body: { location: "westeurope", properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, subnets: [], virtualNetworkPeerings: [] } },
       auth: "Bearer tok",
     });
-    expect(calls.map((c) => c.method)).toEqual(["PUT", "GET", "GET", "GET"]);
+    expect(calls.map((c) => c.method)).toEqual(["GET", "PUT", "GET", "GET", "GET"]);
     expect(sleeps).toEqual([2000, 1000]);
     expect(r.id).toBe(VNET_ID);
     expect(r.outs).toMatchObject({ name: "v", provisioningState: "Succeeded", addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, azureApiVersion: "2024-05-01" });
-    expect(isSecret(r.outs[INPUTS_KEY])).toBe(true);
+    // azure-native 3.x keeps no `__inputs` in the state: the engine sends the old inputs.
+    expect(r.outs[LEGACY_INPUTS_KEY]).toBeUndefined();
+  });
+
+  it("refuses to create a resource that already exists (azure-native's CanCreate), without a PUT", async () => {
+    const { provider, calls } = fakeArm([(c) => (c.method === "GET" ? { status: 200, body: { id: VNET_ID, name: "v", properties: {} } } : undefined)]);
+    await expect(provider.create(urn("azure-native:network:VirtualNetwork", "vnet"), { resourceGroupName: "rg", virtualNetworkName: "v", location: "westeurope" })).rejects.toThrow(
+      `cannot create already existing resource '${VNET_ID}'`,
+    );
+    expect(calls.map((c) => c.method)).toEqual(["GET"]);
   });
 
   it("unwraps secret inputs before sending and keeps those outputs secret", async () => {
+    let put = false;
     const { provider, calls } = fakeArm([
-      (c) => (c.method === "PUT" ? { status: 200, body: { id: VNET_ID, name: "v", tags: { k: "s" }, properties: {} } } : undefined),
-      (c) => (c.method === "GET" ? { status: 200, body: { id: VNET_ID, name: "v", tags: { k: "s" }, location: "westeurope", properties: { provisioningState: "Succeeded" } } } : undefined),
+      (c) => (c.method === "PUT" && (put = true) ? { status: 200, body: { id: VNET_ID, name: "v", tags: { k: "s" }, properties: {} } } : undefined),
+      (c) => (c.method === "GET" && put ? { status: 200, body: { id: VNET_ID, name: "v", tags: { k: "s" }, location: "westeurope", properties: { provisioningState: "Succeeded" } } } : undefined),
     ]);
     const r = await provider.create(urn("azure-native:network:VirtualNetwork", "vnet"), { resourceGroupName: "rg", virtualNetworkName: "v", location: "westeurope", tags: secret({ k: "s" }) });
-    expect(calls[0].body).toEqual({ location: "westeurope", tags: { k: "s" } });
+    expect(calls[1].body).toEqual({ location: "westeurope", tags: { k: "s" }, properties: { subnets: [], virtualNetworkPeerings: [] } });
     expect(isSecret(r.outs.tags)).toBe(true);
   });
 
@@ -91,14 +105,17 @@ describe("create", () => {
     ).rejects.toThrow(/StorageAccountAlreadyTaken: The storage account named x is already taken\./);
   });
 
-  it("takes the resource group's location when none is given", async () => {
+  it("check takes the resource group's location when none is given (old inputs first, unknown while the group is)", async () => {
     const { provider, calls } = fakeArm([
-      (c) => (c.method === "GET" && c.url.includes(`/resourceGroups/rg?`) ? { status: 200, body: { id: "/rg", name: "rg", location: "northeurope" } } : undefined),
-      (c) => (c.method === "PUT" ? { status: 200, body: {} } : undefined),
-      (c) => (c.method === "GET" ? { status: 200, body: { id: "/as", name: "as", location: "northeurope", properties: {} } } : undefined),
+      (c) => (c.method === "GET" && c.url.includes(`/resourceGroups/rg?api-version=2020-10-01`) ? { status: 200, body: { id: "/rg", name: "rg", location: "northeurope" } } : undefined),
     ]);
-    await provider.create(urn("azure-native:compute:AvailabilitySet", "as"), { resourceGroupName: "rg", availabilitySetName: "as" });
-    expect(calls.find((c) => c.method === "PUT")!.body).toEqual({ location: "northeurope" });
+    const u = urn("azure-native:compute:AvailabilitySet", "as");
+    expect((await provider.check(u, {}, { resourceGroupName: "rg", availabilitySetName: "as" })).inputs.location).toBe("northeurope");
+    expect((await provider.check(u, {}, { resourceGroupName: "rg", availabilitySetName: "as2" })).inputs.location).toBe("northeurope");
+    expect(calls).toHaveLength(1); // cached, as azure-native's rgLocationMap
+    expect((await provider.check(u, { location: "westeurope" }, { resourceGroupName: "rg", availabilitySetName: "as" })).inputs.location).toBe("westeurope");
+    expect((await provider.check(u, {}, { resourceGroupName: UNKNOWN, availabilitySetName: "as" })).inputs.location).toBe(UNKNOWN);
+    expect((await provider.check(u, {}, { resourceGroupName: "gone", availabilitySetName: "as" })).inputs.location).toBeUndefined();
   });
 
   it("refuses types it does not implement, naming the type table", async () => {
@@ -110,27 +127,59 @@ describe("create", () => {
 describe("read, update, delete", () => {
   it("read: 404 means gone (empty id)", async () => {
     const { provider } = fakeArm([]);
-    expect(await provider.read(VNET_ID, urn("azure-native:network:VirtualNetwork", "vnet"), {})).toEqual({ id: "", props: {} });
+    expect(await provider.read(VNET_ID, urn("azure-native:network:VirtualNetwork", "vnet"), {}, undefined)).toEqual({ id: "", props: {} });
   });
 
-  it("read: returns fresh outputs and the old inputs", async () => {
+  it("read: returns fresh outputs and the old inputs the engine sent (or a legacy __inputs)", async () => {
     const { provider, calls } = fakeArm([() => ({ status: 200, body: { id: VNET_ID, name: "v", tags: { drift: "yes" }, properties: { provisioningState: "Succeeded" } } })]);
     const inputs = { resourceGroupName: "rg", virtualNetworkName: "v" };
-    const r = await provider.read(VNET_ID, urn("azure-native:network:VirtualNetwork", "vnet"), { [INPUTS_KEY]: secret(inputs) });
+    expect((await provider.read(VNET_ID, urn("azure-native:network:VirtualNetwork", "vnet"), { [LEGACY_INPUTS_KEY]: secret(inputs) }, undefined)).inputs).toEqual(inputs);
+    const r = await provider.read(VNET_ID, urn("azure-native:network:VirtualNetwork", "vnet"), {}, inputs);
     expect(calls[0].url).toBe(`${EP}${VNET_ID}?api-version=2024-05-01`);
     expect(r.id).toBe(VNET_ID);
     expect(r.props).toMatchObject({ tags: { drift: "yes" } });
     expect(r.inputs).toEqual(inputs);
   });
 
-  it("update PUTs the new inputs to the same path", async () => {
+  it("update PUTs the new inputs to the same path, keeping the live sub-resources the program does not set", async () => {
+    const liveSubnets = [{ id: `${VNET_ID}/subnets/a`, name: "a", properties: { addressPrefix: "10.0.1.0/24" } }];
     const { provider, calls } = fakeArm([
       (c) => (c.method === "PUT" ? { status: 200, body: {} } : undefined),
-      () => ({ status: 200, body: { id: VNET_ID, name: "v", tags: { a: "2" }, properties: {} } }),
+      () => ({ status: 200, body: { id: VNET_ID, name: "v", tags: { a: "2" }, properties: { subnets: liveSubnets, virtualNetworkPeerings: [] } } }),
     ]);
-    const r = await provider.update(VNET_ID, urn("azure-native:network:VirtualNetwork", "vnet"), {}, { resourceGroupName: "rg", virtualNetworkName: "v", location: "westeurope", tags: { a: "2" } });
-    expect(calls[0]).toMatchObject({ method: "PUT", url: `${EP}${VNET_ID}?api-version=2024-05-01`, body: { location: "westeurope", tags: { a: "2" } } });
+    const u = urn("azure-native:network:VirtualNetwork", "vnet");
+    const r = await provider.update(VNET_ID, u, {}, undefined, { resourceGroupName: "rg", virtualNetworkName: "v", location: "westeurope", tags: { a: "2" } });
+    expect(calls.map((c) => c.method)).toEqual(["GET", "PUT", "GET"]);
+    expect(calls[1]).toMatchObject({ method: "PUT", url: `${EP}${VNET_ID}?api-version=2024-05-01` });
+    expect(calls[1].body).toEqual({ location: "westeurope", tags: { a: "2" }, properties: { subnets: liveSubnets, virtualNetworkPeerings: [] } });
     expect(r.outs).toMatchObject({ tags: { a: "2" } });
+
+    // Subnets the program sets are sent as set (no read needed for them); peerings still come from the live VNet.
+    calls.length = 0;
+    await provider.update(VNET_ID, u, {}, undefined, { resourceGroupName: "rg", virtualNetworkName: "v", location: "westeurope", subnets: [] });
+    expect(calls[1].body.properties).toEqual({ subnets: [], virtualNetworkPeerings: [] });
+  });
+
+  it("update of a type without sub-resource arrays reads nothing first", async () => {
+    const { provider, calls } = fakeArm([
+      (c) => (c.method === "PUT" ? { status: 200, body: {} } : undefined),
+      () => ({ status: 200, body: { id: "/as", name: "as", properties: {} } }),
+    ]);
+    await provider.update("/as", urn("azure-native:compute:AvailabilitySet", "as"), {}, undefined, { resourceGroupName: "rg", availabilitySetName: "as", location: "westeurope" });
+    expect(calls.map((c) => c.method)).toEqual(["PUT", "GET"]);
+  });
+
+  it("preview: no ARM call; planned outputs are the inputs, service-computed values unknown, name/location kept from the old state on update", async () => {
+    const { provider, calls } = fakeArm([]);
+    const u = urn("azure-native:resources:ResourceGroup", "rg");
+    const created = await provider.create(u, { resourceGroupName: "rg1", location: "westeurope", tags: { a: "1" } }, true);
+    expect(created.outs).toEqual({ location: "westeurope", tags: { a: "1" }, name: UNKNOWN, type: UNKNOWN, etag: UNKNOWN, properties: UNKNOWN, azureApiVersion: "2024-03-01" });
+    const updated = await provider.update("/subscriptions/s/resourceGroups/rg1", u, { name: "rg1", location: "westeurope", tags: {} }, undefined, { resourceGroupName: "rg1", location: "westeurope", tags: { a: "2" } }, true);
+    expect(updated.outs).toMatchObject({ name: "rg1", location: "westeurope", tags: { a: "2" } });
+    const vnet = await provider.create(urn("azure-native:network:VirtualNetwork", "v"), { resourceGroupName: "rg1", virtualNetworkName: "v", location: UNKNOWN, tags: secret({ k: "s" }) }, true);
+    expect(vnet.outs).toMatchObject({ location: UNKNOWN, provisioningState: UNKNOWN, name: UNKNOWN });
+    expect(isSecret(vnet.outs.tags)).toBe(true);
+    expect(calls).toEqual([]);
   });
 
   it("delete follows Location until done; already gone is success", async () => {
@@ -144,14 +193,18 @@ describe("read, update, delete", () => {
     await expect(provider.delete(VNET_ID.replace("/v", "/gone"), urn("azure-native:network:VirtualNetwork", "vnet"))).resolves.toBeUndefined();
   });
 
-  it("diff uses the inputs kept in the state", async () => {
+  it("diff uses the old inputs the engine sends (a legacy __inputs otherwise)", async () => {
     const { provider } = fakeArm([]);
     const old = { resourceGroupName: "rg", virtualNetworkName: "v", location: "westeurope", tags: { a: "1" } };
-    const state = { name: "v", tags: { a: "1" }, [INPUTS_KEY]: secret(old) };
     const u = urn("azure-native:network:VirtualNetwork", "vnet");
-    expect(await provider.diff(VNET_ID, u, state, old)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
-    expect(await provider.diff(VNET_ID, u, state, { ...old, tags: { a: "2" } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    expect(await provider.diff(VNET_ID, u, state, { ...old, resourceGroupName: "rg2" })).toEqual({ changes: true, replaces: ["resourceGroupName"], deleteBeforeReplace: false });
+    expect(await provider.diff(VNET_ID, u, { name: "v" }, old, old)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {} });
+    expect(await provider.diff(VNET_ID, u, { name: "v" }, old, { ...old, tags: { a: "2" } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false, detailedDiff: { tags: "update" } });
+    expect(await provider.diff(VNET_ID, u, { name: "v", [LEGACY_INPUTS_KEY]: secret(old) }, undefined, { ...old, resourceGroupName: "rg2" })).toEqual({
+      changes: true,
+      replaces: ["resourceGroupName"],
+      deleteBeforeReplace: true,
+      detailedDiff: { resourceGroupName: "update-replace" },
+    });
   });
 });
 

@@ -1,15 +1,21 @@
 // Pure mapping between azure-native SDK values and ARM requests/responses, driven by the type table.
 // No I/O here: unit-tested in tests/twin/plugins/.
-import { randomBytes } from "crypto";
-import { containsUnknown, deepEqual, unwrapSecrets } from "../common/secrets";
+import { createHash, randomBytes } from "crypto";
+import { UNKNOWN, containsUnknown, deepEqual, unwrapSecrets } from "../common/secrets";
 import type { InvokeSpec, ResourceSpec, ShapeSpec } from "./types";
 
 type Obj = Record<string, any>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/**
+ * azure-native's marker input for a randomly auto-named resource (provider.go `createBeforeDeleteFlag`):
+ * such a resource is replaced create-before-delete, an explicitly named one delete-before-create.
+ */
+export const CREATE_BEFORE_DELETE = "__createBeforeDelete";
+
 /** Input keys that select the ARM resource or the request, never part of the body. */
 function nonBodyKeys(spec: ResourceSpec | InvokeSpec): Set<string> {
-  return new Set([...spec.pathParams, ...Object.keys((spec as InvokeSpec).query ?? {})]);
+  return new Set([...spec.pathParams, ...Object.keys((spec as InvokeSpec).query ?? {}), CREATE_BEFORE_DELETE]);
 }
 
 /** The ARM path for the given inputs (each path parameter URI-encoded). Throws naming a missing parameter. */
@@ -109,12 +115,17 @@ export interface CheckFailure {
   reason: string;
 }
 
-/** azure-native style auto-name: the Pulumi name plus 8 random hex characters, within the type's limits. */
-export function autoName(spec: ResourceSpec, pulumiName: string): string {
+/**
+ * azure-native style auto-name: the Pulumi name plus 8 hex characters, within the type's limits. With the
+ * engine's random seed (CheckRequest.randomSeed, the same for a resource in preview and in up) the suffix
+ * is derived from it, as azure-native's `resource.NewUniqueName(randomSeed, …)`, so the name a preview
+ * shows is the one up creates; without one it is random.
+ */
+export function autoName(spec: ResourceSpec, pulumiName: string, randomSeed?: Uint8Array): string {
   const rules = spec.autoName!;
   let base = pulumiName;
   if (rules.lowerAlnum) base = base.toLowerCase().replace(/[^a-z0-9]/g, "");
-  const suffix = randomBytes(4).toString("hex");
+  const suffix = randomSeed && randomSeed.length > 0 ? createHash("sha256").update(randomSeed).digest("hex").slice(0, 8) : randomBytes(4).toString("hex");
   return base.slice(0, Math.max(0, rules.maxLength - suffix.length)) + suffix;
 }
 
@@ -122,12 +133,19 @@ export function autoName(spec: ResourceSpec, pulumiName: string): string {
  * Check: unwraps nothing (the caller keeps secrets in the returned inputs), fills the auto-name (kept
  * from the old inputs so it is stable) and reports missing required inputs naming the property.
  */
-export function checkInputs(spec: ResourceSpec, pulumiName: string, olds: Obj, news: Obj): { inputs: Obj; failures: CheckFailure[] } {
+export function checkInputs(spec: ResourceSpec, pulumiName: string, olds: Obj, news: Obj, randomSeed?: Uint8Array): { inputs: Obj; failures: CheckFailure[] } {
   const inputs: Obj = { ...news };
   const failures: CheckFailure[] = [];
   const own = spec.pathParams[spec.pathParams.length - 1];
   if (spec.autoName && (inputs[own] === undefined || inputs[own] === null)) {
-    inputs[own] = typeof olds?.[own] === "string" ? olds[own] : autoName(spec, pulumiName);
+    // As azure-native's getDefaultName: the old name (and its flag) when there is one, else a random name + the flag.
+    if (typeof olds?.[own] === "string") {
+      inputs[own] = olds[own];
+      if (olds[CREATE_BEFORE_DELETE] === true) inputs[CREATE_BEFORE_DELETE] = true;
+    } else {
+      inputs[own] = autoName(spec, pulumiName, randomSeed);
+      inputs[CREATE_BEFORE_DELETE] = true;
+    }
   }
   for (const p of spec.required) {
     if (inputs[p] === undefined || inputs[p] === null || inputs[p] === "") {
@@ -137,41 +155,85 @@ export function checkInputs(spec: ResourceSpec, pulumiName: string, olds: Obj, n
   return { inputs, failures };
 }
 
+export type DiffKind = "add" | "add-replace" | "delete" | "delete-replace" | "update" | "update-replace";
+
 export interface DiffDecision {
   changes: boolean;
   replaces: string[];
   deleteBeforeReplace: boolean;
   /** Which top-level inputs differ (for tests and messages). */
   changed: string[];
+  /** Top-level input → kind of change, as azure-native's detailed diff reports it. */
+  detailedDiff: Record<string, DiffKind>;
+}
+
+/** "West Europe" and "westeurope" are one location (azure-native diff.go `normalizedLocation`). */
+const normalizedLocation = (v: unknown) => (typeof v === "string" ? v.replace(/ /g, "").toLowerCase() : v);
+
+/**
+ * Diff of old and new inputs (both secret-free), as azure-native's Diff: a change of a path parameter
+ * or of a create-only input (location) is a replacement, any other change an update in place, equal
+ * inputs no change; a value unknown during preview counts as changed; `location` compares without case
+ * and spaces. A replacement deletes first unless the resource was randomly auto-named
+ * (`__createBeforeDelete`), since an explicit name would collide with itself in Azure.
+ */
+export function diffInputs(spec: ResourceSpec, oldInputs: Obj, newInputs: Obj): DiffDecision {
+  const olds = unwrapSecrets(oldInputs ?? {});
+  const news = unwrapSecrets(newInputs ?? {});
+  const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => k !== CREATE_BEFORE_DELETE));
+  const same = (k: string) => (k === "location" ? normalizedLocation(olds[k]) === normalizedLocation(news[k]) : deepEqual(olds[k], news[k]));
+  const changed = [...keys].filter((k) => containsUnknown(news[k]) || !same(k)).sort();
+  const replaceKeys = new Set([...spec.pathParams, ...spec.replaceOnChanges]);
+  const replaces = changed.filter((k) => replaceKeys.has(k));
+  const detailedDiff: Record<string, DiffKind> = {};
+  for (const k of changed) {
+    const base = olds[k] === undefined ? "add" : news[k] === undefined ? "delete" : "update";
+    detailedDiff[k] = (replaceKeys.has(k) ? `${base}-replace` : base) as DiffKind;
+  }
+  const deleteBeforeReplace = replaces.length > 0 && olds[CREATE_BEFORE_DELETE] !== true;
+  return { changes: changed.length > 0, replaces, deleteBeforeReplace, changed, detailedDiff };
+}
+
+/** Response keys every ARM resource has and no input sets: unknown until the resource exists. */
+const COMPUTED_OUTPUTS = ["name", "type", "etag"];
+
+/**
+ * Planned outputs during preview, as azure-native's PreviewOutputs: the inputs in output shape (path
+ * parameters are not outputs), everything the service computes unknown. On update azure-native keeps
+ * `name` and `location` from the old state ("universally immutable"), so dependants stay known.
+ */
+export function previewOutputs(spec: ResourceSpec, inputs: Obj, oldState?: Obj): Obj {
+  const skip = nonBodyKeys(spec);
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(inputs)) if (!skip.has(k) && v !== undefined) out[k] = v;
+  for (const k of [...COMPUTED_OUTPUTS, spec.body.flatten ? "provisioningState" : "properties"]) if (!(k in out)) out[k] = UNKNOWN;
+  out.azureApiVersion = spec.apiVersion;
+  if (oldState) for (const k of ["name", "location"]) if (oldState[k] !== undefined) out[k] = oldState[k];
+  return out;
 }
 
 /**
- * Diff of old and new inputs (both secret-free). A change of a path parameter or of a replace-on-change
- * input (location) is a replacement; any other change is an update in place; equal inputs are no change.
- * A value unknown during preview counts as changed. deleteBeforeReplace when the new resource would have
- * the same ARM id as the old one (or the same globally unique name), since Azure would collide.
+ * The sub-resource arrays azure-native keeps (MaintainSubResourcePropertiesIfNotSet): those the body
+ * does not set, as ARM paths (`properties.subnets`).
  */
-export function diffInputs(spec: ResourceSpec, oldInputs: Obj, newInputs: Obj, subscriptionId = "s"): DiffDecision {
-  const olds = unwrapSecrets(oldInputs ?? {});
-  const news = unwrapSecrets(newInputs ?? {});
-  const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
-  const changed = [...keys].filter((k) => containsUnknown(news[k]) || !deepEqual(olds[k], news[k])).sort();
-  const replaceKeys = new Set([...spec.pathParams, ...spec.replaceOnChanges]);
-  const replaces = changed.filter((k) => replaceKeys.has(k));
-  let deleteBeforeReplace = false;
-  if (replaces.length > 0) {
-    const own = spec.pathParams[spec.pathParams.length - 1];
-    if (spec.globallyUniqueName) {
-      deleteBeforeReplace = !changed.includes(own);
-    } else if (spec.pathParams.every((p) => !containsUnknown(news[p]))) {
-      try {
-        deleteBeforeReplace = armPath(spec, olds, subscriptionId).toLowerCase() === armPath(spec, news, subscriptionId).toLowerCase();
-      } catch {
-        deleteBeforeReplace = false;
-      }
-    }
+export function unsetSubResources(spec: ResourceSpec, body: Obj): string[] {
+  return (spec.maintainSubResources ?? []).filter((k) => {
+    const armKey = spec.body.rename?.[k] ?? k;
+    return (spec.body.flatten ? body.properties?.[armKey] : body[armKey]) === undefined;
+  });
+}
+
+/** Writes `value(k)` into the body for each of `keys` (under `properties` for flattened types). */
+export function setSubResources(spec: ResourceSpec, body: Obj, keys: string[], value: (armKey: string) => unknown): Obj {
+  const out: Obj = { ...body };
+  for (const k of keys) {
+    const armKey = spec.body.rename?.[k] ?? k;
+    const v = value(armKey);
+    if (v === undefined) continue;
+    if (spec.body.flatten) out.properties = { ...(out.properties ?? {}), [armKey]: v };
+    else out[armKey] = v;
   }
-  return { changes: changed.length > 0, replaces, deleteBeforeReplace, changed };
+  return out;
 }
 
 /** The message of an ARM error body (`{"error":{"code","message"}}`), as the provider reports it. */

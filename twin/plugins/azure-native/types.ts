@@ -34,8 +34,6 @@ export interface ResourceSpec {
   pathParams: string[];
   /** The own-name parameter is auto-named from the Pulumi name when not given (as azure-native does). */
   autoName?: { maxLength: number; lowerAlnum?: boolean };
-  /** Names unique across Azure, not just inside the parent (storage accounts): a replace that keeps the name must delete first. */
-  globallyUniqueName?: boolean;
   /** SDK inputs the SDK itself marks required ("Missing required property …"). */
   required: string[];
   /** Inputs whose change means a new resource (besides path parameters). */
@@ -45,6 +43,14 @@ export interface ResourceSpec {
   lro: { put: LroMode; delete: LroMode };
   /** Has a `location` input that defaults to the resource group's location when omitted. */
   locationFromResourceGroup?: boolean;
+  /**
+   * Array inputs whose items are also standalone resources (a VNet's `subnets`, an NSG's
+   * `securityRules`): azure-native sends `[]` on create when the program leaves them unset and, on
+   * update, copies the live value into the PUT (`MaintainSubResourcePropertiesIfNotSet`), so children
+   * declared as separate resources survive a change of the parent. The SDK marks exactly these with
+   * "These are also available as standalone resources" (tests/twin/plugins/mapping.test.ts checks it).
+   */
+  maintainSubResources?: string[];
 }
 
 export interface InvokeSpec {
@@ -107,6 +113,13 @@ const VNET_BODY: ShapeSpec = {
 };
 const NSG_BODY: ShapeSpec = { top: [...TRACKED, "id", "etag"], flatten: true, children: { securityRules: SECURITY_RULE, defaultSecurityRules: SECURITY_RULE, subnets: SUBNET_BODY } };
 
+const PUBLIC_IP_BODY: ShapeSpec = { top: [...TRACKED, "id", "etag", "sku", "zones", "extendedLocation"], flatten: true, children: { ipConfiguration: { top: SUB, flatten: true } } };
+const BASTION_HOST_BODY: ShapeSpec = {
+  top: [...TRACKED, "id", "etag", "sku", "zones"],
+  flatten: true,
+  children: { ipConfigurations: { top: SUB, flatten: true, children: { subnet: REF, publicIPAddress: REF } }, virtualNetwork: REF },
+};
+
 const RG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}";
 const ASR_VAULT = `${RG}/providers/Microsoft.RecoveryServices/vaults/{resourceName}`;
 const AN = "node_modules/@pulumi/azure-native/";
@@ -139,6 +152,7 @@ export const RESOURCE_TYPES: ResourceSpec[] = [
     body: VNET_BODY,
     lro: { put: "azure-async-operation", delete: "location" },
     locationFromResourceGroup: true,
+    maintainSubResources: ["subnets", "virtualNetworkPeerings"],
   },
   {
     kind: "resource",
@@ -166,6 +180,33 @@ export const RESOURCE_TYPES: ResourceSpec[] = [
     body: NSG_BODY,
     lro: { put: "azure-async-operation", delete: "location" },
     locationFromResourceGroup: true,
+    maintainSubResources: ["securityRules"],
+  },
+  {
+    kind: "resource",
+    token: "azure-native:network:SecurityRule",
+    path: `${RG}/providers/Microsoft.Network/networkSecurityGroups/{networkSecurityGroupName}/securityRules/{securityRuleName}`,
+    apiVersion: "2024-05-01",
+    apiVersionSource: `${AN}network/securityRule.js`,
+    pathParams: ["resourceGroupName", "networkSecurityGroupName", "securityRuleName"],
+    autoName: { maxLength: 80 },
+    required: ["access", "direction", "networkSecurityGroupName", "priority", "protocol", "resourceGroupName"],
+    replaceOnChanges: [],
+    body: SECURITY_RULE,
+    lro: { put: "azure-async-operation", delete: "location" },
+  },
+  {
+    kind: "resource",
+    token: "azure-native:network:VirtualNetworkPeering",
+    path: `${RG}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}/virtualNetworkPeerings/{virtualNetworkPeeringName}`,
+    apiVersion: "2024-05-01",
+    apiVersionSource: `${AN}network/virtualNetworkPeering.js`,
+    pathParams: ["resourceGroupName", "virtualNetworkName", "virtualNetworkPeeringName"],
+    autoName: { maxLength: 80 },
+    required: ["resourceGroupName", "virtualNetworkName"],
+    replaceOnChanges: [],
+    body: { top: SUB, flatten: true, children: { remoteVirtualNetwork: REF } },
+    lro: { put: "azure-async-operation", delete: "location" },
   },
   {
     kind: "resource",
@@ -175,7 +216,6 @@ export const RESOURCE_TYPES: ResourceSpec[] = [
     apiVersionSource: `${AN}storage/storageAccount.js`,
     pathParams: ["resourceGroupName", "accountName"],
     autoName: { maxLength: 24, lowerAlnum: true },
-    globallyUniqueName: true,
     required: ["kind", "resourceGroupName", "sku"],
     replaceOnChanges: ["location"],
     body: STORAGE_ACCOUNT_BODY,
@@ -207,6 +247,34 @@ export const RESOURCE_TYPES: ResourceSpec[] = [
     replaceOnChanges: ["location"],
     body: AVAILABILITY_SET_BODY,
     lro: { put: "sync", delete: "sync" },
+    locationFromResourceGroup: true,
+  },
+  {
+    kind: "resource",
+    token: "azure-native:network:PublicIPAddress",
+    path: `${RG}/providers/Microsoft.Network/publicIPAddresses/{publicIpAddressName}`,
+    apiVersion: "2024-05-01",
+    apiVersionSource: `${AN}network/publicIPAddress.js`,
+    pathParams: ["resourceGroupName", "publicIpAddressName"],
+    autoName: { maxLength: 80 },
+    required: ["resourceGroupName"],
+    replaceOnChanges: ["location"],
+    body: PUBLIC_IP_BODY,
+    lro: { put: "azure-async-operation", delete: "location" },
+    locationFromResourceGroup: true,
+  },
+  {
+    kind: "resource",
+    token: "azure-native:network:BastionHost",
+    path: `${RG}/providers/Microsoft.Network/bastionHosts/{bastionHostName}`,
+    apiVersion: "2024-05-01",
+    apiVersionSource: `${AN}network/bastionHost.js`,
+    pathParams: ["resourceGroupName", "bastionHostName"],
+    autoName: { maxLength: 80 },
+    required: ["resourceGroupName"],
+    replaceOnChanges: ["location"],
+    body: BASTION_HOST_BODY,
+    lro: { put: "azure-async-operation", delete: "location" },
     locationFromResourceGroup: true,
   },
 ];
