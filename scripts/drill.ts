@@ -150,9 +150,11 @@ export const SESSION_FLAGS = {
 } as const;
 
 /** Strict parseArgs with our UsageError (its own messages name the flag). */
-export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T) {
+// The return type is spelled out because declaration emit cannot name @types/node's inner option type.
+type StrictFlags<T extends NonNullable<ParseArgsConfig["options"]>> = { args: string[]; options: T; strict: true; allowPositionals: false };
+export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T): ReturnType<typeof parseArgs<StrictFlags<T>>> {
   try {
-    return parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>({ args: argv, options, strict: true, allowPositionals: false });
+    return parseArgs<StrictFlags<T>>({ args: argv, options, strict: true, allowPositionals: false });
   } catch (err) {
     throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, "")}; see --help`);
   }
