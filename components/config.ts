@@ -243,9 +243,26 @@ const expectedSchema = z.strictObject({
   inGuestChecks: z.array(inGuestCheckSchema).optional(),
 });
 
+/** ASR's 202 on testFailover says Retry-After: 30; its job GETs say nothing, so this is the wait between polls. */
+export const DEFAULT_POLL_INTERVAL_SECONDS = 30;
+/** Run Commands in flight at once (one per test VM); issue 19 asks for at least 10. */
+export const DEFAULT_IN_GUEST_CONCURRENCY = 10;
+
 const timeoutsSchema = z.strictObject({
   testFailoverMinutes: wholeMinutes(24 * 60).default(120),
   cleanupMinutes: wholeMinutes(24 * 60).default(60),
+  // Fractions are allowed: the drill runner sets 30 s ÷ speed for a local endpoint on a faster clock.
+  pollIntervalSeconds: z
+    .number()
+    .min(0.01, { error: "must be at least 0.01 seconds" })
+    .max(600, { error: "must be at most 600 seconds (ASR asks for 30)" })
+    .default(DEFAULT_POLL_INTERVAL_SECONDS),
+  inGuestConcurrency: z
+    .number()
+    .int({ error: "is not a whole number of test VMs" })
+    .min(1, { error: "must be at least 1 (test VMs whose in-guest checks run at once)" })
+    .max(100, { error: "must be at most 100 (a recovery plan's maximum of items)" })
+    .default(DEFAULT_IN_GUEST_CONCURRENCY),
 });
 
 const drillConfigSchema = z.strictObject({
@@ -267,7 +284,7 @@ const drillConfigSchema = z.strictObject({
         `is ${typeof issue.input === "string" ? issue.input.length : "more than " + MAX_NOTES_LENGTH} characters long; the notes become the test failover cleanup comments, which hold at most ${MAX_NOTES_LENGTH}`,
     })
     .default(""),
-  timeouts: timeoutsSchema.default({ testFailoverMinutes: 120, cleanupMinutes: 60 }),
+  timeouts: timeoutsSchema.default({ testFailoverMinutes: 120, cleanupMinutes: 60, pollIntervalSeconds: DEFAULT_POLL_INTERVAL_SECONDS, inGuestConcurrency: DEFAULT_IN_GUEST_CONCURRENCY }),
 });
 
 type ParsedConfig = z.infer<typeof drillConfigSchema>;

@@ -56,6 +56,8 @@ export function makeClient(inputs: TestFailoverInputs, deps: ProviderDeps): Site
   return new SiteRecoveryDrillClient(inputs.vault, {
     // The whole connection: endpoint, credential mode, cloud and (staticToken) the token's variable.
     ...inputs.arm,
+    // The resource's own poll interval (a resource recorded before it existed gets the service's 30 s).
+    pollIntervalInMs: (inputs.timeouts?.pollIntervalSeconds ?? 30) * 1000,
     log: drillLog(inputs, deps),
     ...deps.clientOptions,
   });

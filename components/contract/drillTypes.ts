@@ -160,6 +160,13 @@ export interface ExpectedVmResult {
 export interface DrillTimeouts {
   testFailoverMinutes: number;
   cleanupMinutes: number;
+  /**
+   * The provider's own wait between job polls where the service sends no Retry-After (ASR sends none on
+   * job GETs; its 202 says 30 s). Default 30. Optional so a resource recorded before it existed still loads.
+   */
+  pollIntervalSeconds?: number;
+  /** Test VMs whose in-guest checks (Run Command) run at the same time, at most. Default 10. */
+  inGuestConcurrency?: number;
 }
 
 /** The TestFailover dynamic resource's inputs. */

@@ -54,6 +54,14 @@ describe("check", () => {
 });
 
 describe("diff (olds are old OUTPUTS)", () => {
+  it("a new poll interval or in-guest concurrency alone changes nothing (pacing, not the drill)", () => {
+    const base = inputs();
+    const olds = { ...base, timeouts: { ...base.timeouts, pollIntervalSeconds: 30, inGuestConcurrency: 10 } };
+    const news = { ...base, timeouts: { ...base.timeouts, pollIntervalSeconds: 0.5, inGuestConcurrency: 20 } };
+    expect(diff("id", olds as never, news as never)).toMatchObject({ changes: false, replaces: [] });
+    expect(diff("id", olds as never, { ...news, timeouts: { ...news.timeouts, cleanupMinutes: 99 } } as never)).toMatchObject({ changes: true, replaces: [] });
+  });
+
   const olds = { ...inputs(), jobIds: ["j"], testVms: [], verdict: "passed", failures: [], __provider: "x" } as never;
   it("no change", () => {
     expect(diff("id", olds, { ...inputs(), __provider: "y" } as never)).toMatchObject({ changes: false, replaces: [] });
