@@ -5,7 +5,7 @@
 // each as `failover-drill:<path>: <bad value as JSON> <expectation>`.
 
 import { z } from "zod";
-import { cidrContainsCidr, cidrsOverlap, parseCidr, parseIpv4, staticIpProblem } from "./contract";
+import { cidrContainsCidr, cidrsOverlap, DEFAULT_IN_GUEST_CONCURRENCY, DEFAULT_POLL_INTERVAL_SECONDS, parseCidr, parseIpv4, staticIpProblem } from "./contract";
 import { assignNsgPriorities, NSG_DENY_INTERNET_PRIORITY } from "./nsgRules";
 import { CLOUD_NAMES, cloudNamed, DEFAULT_CLOUD, type CloudName } from "./clouds";
 import { BASTION_SKUS, bastionAccessProblems } from "./bastionAccess";
@@ -242,11 +242,6 @@ const expectedSchema = z.strictObject({
     .optional(),
   inGuestChecks: z.array(inGuestCheckSchema).optional(),
 });
-
-/** ASR's 202 on testFailover says Retry-After: 30; its job GETs say nothing, so this is the wait between polls. */
-export const DEFAULT_POLL_INTERVAL_SECONDS = 30;
-/** Run Commands in flight at once (one per test VM); issue 19 asks for at least 10. */
-export const DEFAULT_IN_GUEST_CONCURRENCY = 10;
 
 const timeoutsSchema = z.strictObject({
   testFailoverMinutes: wholeMinutes(24 * 60).default(120),

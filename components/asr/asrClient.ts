@@ -298,29 +298,33 @@ export class SiteRecoveryDrillClient {
   }
 
   /**
-   * Run Command on a test VM (in-guest checks). Follows Location / Azure-AsyncOperation to the result.
-   * Not retried when ambiguous: a check run twice is harmless but costs time, so a failure is reported.
+   * Run Command on a test VM (in-guest checks), followed to its result. Azure-AsyncOperation is followed
+   * when the 202 names it ("If your operation returns this value, use it to track the status of the
+   * operation"; Location only without it — Microsoft Learn, "Track asynchronous Azure operations"): its
+   * status body carries the operation's `endTime` in the service's clock, which is when the check ended
+   * (`endedAt`). Not retried when ambiguous: a check run twice is harmless but costs time, so a failure is
+   * reported.
    */
-  async runCommand(vmId: string, commandId: string, script: string[], timeoutInMs: number): Promise<RunCommandResult> {
+  async runCommand(vmId: string, commandId: string, script: string[], timeoutInMs: number): Promise<{ result: RunCommandResult; endedAt?: string }> {
     const res = await this.arm.post<RunCommandResult>(`${armPath(vmId)}/runCommand`, { commandId, script }, { query: { "api-version": COMPUTE_API_VERSION } });
-    if (res.status === 200 && res.body) return res.body;
+    if (res.status === 200 && res.body) return { result: res.body };
     const location = res.headers["location"];
     const aao = res.headers["azure-asyncoperation"];
     const started = Date.now();
     let delay = retryAfterInMs(res.headers) ?? 2000;
     while (Date.now() - started < timeoutInMs) {
       await this.sleep(delay);
-      if (location) {
-        const r = await this.arm.get<RunCommandResult>(location);
-        if (r.status === 200 && r.body) return r.body;
-        delay = retryAfterInMs(r.headers) ?? delay;
-      } else if (aao) {
-        const r = await this.arm.get<{ status?: string; properties?: { output?: RunCommandResult }; error?: { message?: string } }>(aao);
+      if (aao) {
+        const r = await this.arm.get<{ status?: string; endTime?: string; properties?: { output?: RunCommandResult }; error?: { message?: string } }>(aao);
         const s = r.body?.status;
         if (s && s !== "InProgress") {
           if (s !== "Succeeded") throw new Error(`Run Command on ${lastSegment(vmId)}: ${s}${r.body?.error?.message ? `: ${r.body.error.message}` : ""}`);
-          return r.body?.properties?.output ?? {};
+          return { result: r.body?.properties?.output ?? {}, endedAt: r.body?.endTime || undefined };
         }
+        delay = retryAfterInMs(r.headers) ?? delay;
+      } else if (location) {
+        const r = await this.arm.get<RunCommandResult>(location);
+        if (r.status === 200 && r.body) return { result: r.body };
         delay = retryAfterInMs(r.headers) ?? delay;
       } else {
         throw new Error(`Run Command on ${lastSegment(vmId)}: HTTP ${res.status} without a result or a polling URL`);

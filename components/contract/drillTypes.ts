@@ -157,6 +157,11 @@ export interface ExpectedVmResult {
   inGuestChecks?: InGuestCheck[];
 }
 
+/** ASR's 202 on testFailover says Retry-After: 30; its job GETs say nothing, so this is the wait between polls. */
+export const DEFAULT_POLL_INTERVAL_SECONDS = 30;
+/** Test VMs whose in-guest checks run at once (issue 19 asks for at least 10). */
+export const DEFAULT_IN_GUEST_CONCURRENCY = 10;
+
 export interface DrillTimeouts {
   testFailoverMinutes: number;
   cleanupMinutes: number;
