@@ -149,7 +149,8 @@ async function runMode(c: ScaleCase, mode: "provider" | "sdk"): Promise<ModeResu
       items: members.map((m) => toItemSettingsSnapshot(m)),
       expected: members.map((m) => ({ friendlyName: m.properties.friendlyName })),
       notes: `bench drill of ${plan.name}`,
-      timeouts: { testFailoverMinutes: 60, cleanupMinutes: 60 },
+      // One wall second is SPEED virtual seconds: the service's 30 s between job polls (as drillWorld.ts sets it).
+      timeouts: { testFailoverMinutes: 60, cleanupMinutes: 60, pollIntervalSeconds: RETRY_AFTER_SECONDS / SPEED },
     }));
     const spec: WorkerSpec = {
       mode,
@@ -308,6 +309,7 @@ function fmt(n: number | undefined, digits = 1): string {
 function markdown(r: any): string {
   const out: string[] = [];
   out.push(`# Drill benchmark — ${r.date}`, "");
+  if (r.sectionsKept?.length) out.push(`Sections measured in this run: ${r.sectionsThisRun.join(", ")}; kept from an earlier run the same day (not re-run): ${r.sectionsKept.join(", ")}.`, "");
   out.push(`Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGB} GB, Node ${r.machine.node}. Twin speed ×${r.speed} (Retry-After 30 s → 1 wall s, so polling cadence in virtual time equals speed 1).`, "");
   if (r.cli?.length) out.push(...cliMarkdown(r.cli as CliDrillResult[], r.cliNotRun ?? []));
   if (r.scale?.length) {
@@ -369,6 +371,9 @@ async function main(): Promise<void> {
   // Saved after every section (and every CLI drill): a long run cut short keeps what it measured.
   const save = (): string => {
     const merged = { ...previous, ...result };
+    // Which sections this run measured; the others are an earlier run's of the same day (kept, not re-run).
+    merged.sectionsThisRun = SECTIONS.filter((x) => ONLY.has(x));
+    merged.sectionsKept = SECTIONS.filter((x) => !ONLY.has(x) && previous[x] !== undefined);
     merged.goals = goals(merged);
     fs.writeFileSync(file, JSON.stringify(merged, null, 2));
     const md = markdown(merged);
@@ -496,6 +501,12 @@ function cliMarkdown(runs: CliDrillResult[], notRun: (CliCase & { reason: string
 function goals(r: any): { goal: string; figure: string; met: boolean }[] {
   const out: { goal: string; figure: string; met: boolean }[] = [];
   out.push(...cliGoals(r.cli as CliDrillResult[] | undefined, r.preview as PreviewResult[] | undefined, r.cliNotRun ?? []));
+  const plans10 = (r.scale as ScaleResult[] | undefined)?.find((s) => s.plans === 10);
+  if (plans10) {
+    out.push({ goal: "(issue 19) ARM requests for 10 plans × 10 VMs (concurrent) ≤ 1/5 of the SDK baseline", figure: `${plans10.provider.requests.drill.total} vs ${plans10.sdk.requests.drill.total} (ratio ${plans10.ratio.requests})`, met: plans10.ratio.requests <= 0.2 });
+    const l = [...plans10.provider.latencySeconds.testFailover, ...plans10.provider.latencySeconds.cleanup];
+    if (l.length) out.push({ goal: `(issue 19) tool-added latency ≤ one poll interval (${RETRY_AFTER_SECONDS} s) for every job, 10 plans concurrent`, figure: `max ${fmt(Math.max(...l))} s over ${l.length} jobs`, met: Math.max(...l) <= RETRY_AFTER_SECONDS });
+  }
   const big = (r.scale as ScaleResult[] | undefined)?.find((s) => s.items === 100 && s.plans === 1);
   if (big) {
     out.push({ goal: "ARM requests for a 100-VM plan drill ≤ 1/5 of the SDK baseline", figure: `${big.provider.requests.drill.total} vs ${big.sdk.requests.drill.total} (ratio ${big.ratio.requests})`, met: big.ratio.requests <= 0.2 });

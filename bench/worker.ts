@@ -38,9 +38,9 @@ async function phaseMarker(url: string): Promise<void> {
 }
 
 async function runProvider(spec: WorkerSpec): Promise<Omit<WorkerResult, "mode" | "maxRssMB">> {
-  // At speed S one wall second is S virtual seconds; the provider's 30 s fallback interval (used when the
-  // service sends no Retry-After, e.g. MarkedForDeletion → None) is scaled the same way.
-  const deps: provider.ProviderDeps = { log: () => undefined, clientOptions: { pollIntervalInMs: Math.max(50, Math.round(30_000 / spec.speed)) } };
+  // The poll interval is the resources' own input (timeouts.pollIntervalSeconds = 30 s ÷ speed, set by
+  // bench/drill.ts as the drill runner sets it on the twin), so nothing overrides it here.
+  const deps: provider.ProviderDeps = { log: () => undefined };
   const t0 = Date.now();
   const created = await Promise.all(spec.inputs.map((i) => provider.create(i as never, deps)));
   const createMs = Date.now() - t0;
