@@ -63,6 +63,14 @@ async function runSdk(spec: WorkerSpec): Promise<Omit<WorkerResult, "mode" | "ma
   // core-rest-pipeline refuses bearer tokens over http; the twin is loopback http, so set the header directly.
   sdk.pipeline.removePolicy({ name: "bearerTokenAuthenticationPolicy" });
   sdk.pipeline.addPolicy({ name: "twinBearer", sendRequest: (req, next) => (req.headers.set("authorization", `Bearer ${TOKEN}`), next(req)) });
+  // The SDK's poller follows Location / Azure-AsyncOperation, which name a regional host as the real
+  // service's do (twin/README.md); resolve it to the twin, as DNS resolves westeurope.management.azure.com.
+  const twin = new URL(spec.twinUrl);
+  sdk.pipeline.addPolicy({ name: "regionalHostToTwin", sendRequest: (req, next) => {
+    const u = new URL(req.url);
+    if (u.host !== twin.host) req.url = `${twin.origin}${u.pathname}${u.search}`;
+    return next(req);
+  } });
   const get = async (id: string) => {
     const r = await fetch(`${spec.twinUrl}${id}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
     const text = await r.text();

@@ -41,6 +41,9 @@ describe("drill evidence on the twin", () => {
     expect(r1.output).toContain("drill PASSED");
     expect(r1.code).toBe(0);
     expect(r1.output).toContain("trend: 0 earlier drill(s) of stack test in the evidence store");
+    // The provider's in-guest progress reaches the runner's console (the dynamic provider's output arrives
+    // as engine diagnostics).
+    expect(r1.output).toContain("[drill contoso-tier1 application] in-guest checks: 3/3 done, 0 failed");
     const r2 = await drill("second", ["--trigger", "scheduled", "--trigger-ref", "schedule 0 6 1 1,4,7,10 *"]);
     expect(r2.output).toContain("trend: 1 earlier drill(s) of stack test in the evidence store");
     expect(r2.code).toBe(0);
