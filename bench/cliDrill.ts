@@ -59,17 +59,28 @@ export function prepareCliDrill(c: CliCase): PreparedCliDrill {
   return { fixture, scope, drillId, configText, pulumiConfigBytes: Buffer.byteLength(`PULUMI_CONFIG=${JSON.stringify(flat)}`) + 1 };
 }
 
-export const PHASES = ["setup", "twin start", "policy gate", "up", "report + evidence", "destroy", "confirmation", "shutdown"] as const;
+/**
+ * "setup" runs from the spawn to the runner's world banner (`=== stack <name> on the Azure twin …`, printed
+ * once the twin is up), so it includes starting the twin; "preflight" is the bad-input and evidence-store
+ * checks before the policy gate.
+ */
+export const PHASES = ["setup", "preflight", "policy gate", "up", "report + evidence", "destroy", "confirmation", "shutdown"] as const;
 export type Phase = (typeof PHASES)[number];
+
+/**
+ * A Pulumi command has ended: the stack resource's step line the runner prints from engine events
+ * (`create pulumi:pulumi:Stack failover-drill-test succeeded (16.0 s)`), or the CLI's own `Duration:`.
+ */
+const COMMAND_END = /^(Duration: |\w+ pulumi:pulumi:Stack \S+ (succeeded|failed))/;
 
 /** The line that starts each phase after "setup" (matched in order, each after the previous one). */
 const PHASE_STARTS: [Exclude<Phase, "setup">, RegExp][] = [
-  ["twin start", /^=== starting the Azure twin/],
+  ["preflight", /^=== stack \S+ on /],
   ["policy gate", /^=== policy gate/],
   ["up", /^=== drill: pulumi up/],
-  ["report + evidence", /^Duration: /],
+  ["report + evidence", COMMAND_END],
   ["destroy", /^=== cleanup: pulumi destroy/],
-  ["confirmation", /^Duration: /],
+  ["confirmation", COMMAND_END],
   ["shutdown", /^cleanup (NOT )?confirmed/],
 ];
 
@@ -127,8 +138,8 @@ export function phaseStarts(lines: TimedLine[], spawnedAtMs: number): { phase: P
     // ones: look ahead for the first marker that matches.
     for (let k = next; k < PHASE_STARTS.length; k++) {
       if (PHASE_STARTS[k][1].test(l.text)) {
-        // "Duration:" closes a Pulumi command: it only counts right after the phase it ends.
-        if (PHASE_STARTS[k][1].source === "^Duration: " && k !== next) continue;
+        // The end of a Pulumi command only counts right after the phase it ends.
+        if (PHASE_STARTS[k][1] === COMMAND_END && k !== next) continue;
         out.push({ phase: PHASE_STARTS[k][0], atMs: l.atMs });
         next = k + 1;
         break;

@@ -3,13 +3,14 @@ import { MAX_ENV_STRING_BYTES, phaseStarts, prepareCliDrill } from "../../bench/
 
 const at = (s: number, text: string) => ({ atMs: s * 1000, text });
 
-test("each phase starts at its banner; Pulumi's Duration line ends up and destroy", () => {
+test("each phase starts at its banner; the stack resource's step line (or Pulumi's Duration) ends up and destroy", () => {
   const lines = [
-    at(1, "=== starting the Azure twin (fixture x, speed x60) ==="),
-    at(2, "twin at http://127.0.0.1:5000"),
+    at(1, "=== stack bench-cli-4 on the Azure twin at http://127.0.0.1:5000 (fixture x, speed x60) ==="),
+    at(2, "no retained evidence store configured (failover-drill:evidence): the report stays local"),
     at(3, "=== policy gate: pulumi preview --policy-pack policy ==="),
     at(10, "=== drill: pulumi up --policy-pack policy ==="),
-    at(50, "Duration: 40s"),
+    at(20, "create pulumi-nodejs:dynamic/drill:TestFailover drill-application succeeded (2.0 s)"),
+    at(50, "create pulumi:pulumi:Stack failover-drill-bench-cli-4 succeeded (40.0 s)"),
     at(55, "report: reports/x"),
     at(56, "=== cleanup: pulumi destroy ==="),
     at(90, "Duration: 34s"),
@@ -18,7 +19,7 @@ test("each phase starts at its banner; Pulumi's Duration line ends up and destro
   ];
   expect(phaseStarts(lines, 0).map((p) => [p.phase, p.atMs / 1000])).toEqual([
     ["setup", 0],
-    ["twin start", 1],
+    ["preflight", 1],
     ["policy gate", 3],
     ["up", 10],
     ["report + evidence", 50],
@@ -30,7 +31,7 @@ test("each phase starts at its banner; Pulumi's Duration line ends up and destro
 
 test("a phase that never came does not hide later ones, and a Duration line out of place starts nothing", () => {
   const lines = [
-    at(1, "=== starting the Azure twin ==="),
+    at(1, "=== stack test on the Azure twin at http://127.0.0.1:1 ==="),
     at(3, "=== policy gate: pulumi preview --policy-pack policy ==="),
     at(4, "Duration: 1s"),
     at(10, "=== drill: pulumi up --policy-pack policy ==="),
@@ -38,7 +39,7 @@ test("a phase that never came does not hide later ones, and a Duration line out 
     at(20, "=== cleanup: pulumi destroy ==="),
     at(30, "Duration: 10s"),
   ];
-  expect(phaseStarts(lines, 0).map((p) => p.phase)).toEqual(["setup", "twin start", "policy gate", "up", "destroy", "confirmation"]);
+  expect(phaseStarts(lines, 0).map((p) => p.phase)).toEqual(["setup", "preflight", "policy gate", "up", "destroy", "confirmation"]);
   expect(phaseStarts(lines, 0).find((p) => p.phase === "up")?.atMs).toBe(10_000);
 });
 
