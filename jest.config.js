@@ -18,6 +18,7 @@ module.exports = {
     project("scripts"),
     project("examples"),
     project("bin"),
+    project("bench"),
     // End-to-end tests drive the real Pulumi CLI; each uses its own backend folder, twin and port
     // (tests/e2e/harness.ts), so they may run in parallel with anything else.
     project("e2e", { setupFilesAfterEnv: ["<rootDir>/tests/e2e/jest.setup.ts"] }),

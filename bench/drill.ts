@@ -1,5 +1,9 @@
 // `npm run bench`: how a drill scales and what it costs, against the twin with generated estates.
 //
+//  0. CLI drills (bench/cliDrill.ts, run last: the longest section): the real runner end to end (`node
+//     dist/scripts/drill.js --fixture <generated>`) at 4, 100 and 1,000 VMs, each with a DC copy first and
+//     one in-guest check per VM, one after another: wall time per phase, ARM requests by kind, peak RSS of
+//     every drill process, output lines, report size, and each figure as a ratio of the 4-VM drill's.
 //  1. Scale: recovery plans of 1, 10, 50 and 100 VMs, and 10 plans x 10 VMs. Each is run twice on a fresh
 //     twin process: by the TestFailover provider (components/asr, create then delete, every plan's resource
 //     concurrently as the engine would), and by the baseline a user would write with the official SDK
@@ -17,12 +21,12 @@
 //     (bench/twin.ts).
 //
 // Results: bench/results/<date>.json and .md; bench/README.md links the latest.
-// Options (env): BENCH_ONLY=scale,preview,twin  BENCH_CASES=0,1 (scale case indexes)  BENCH_PREVIEW_RUNS=3  BENCH_PREVIEW_RUNS_1000=1  BENCH_SPEED=30
+// Options (env): BENCH_ONLY=cli,scale,preview,twin  BENCH_CLI=4,100,1000 (CLI drill sizes)  BENCH_CLI_SPEED=60
+//   BENCH_CASES=0,1 (scale case indexes)  BENCH_PREVIEW_RUNS=3  BENCH_PREVIEW_RUNS_1000=1  BENCH_SPEED=30  BENCH_KEEP=1
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { toItemSettingsSnapshot, toProtectedItemRef } from "../components/itemSettings";
 import type { TestFailoverInputs } from "../components/drillTypes";
 import { PulumiStack, pulumiEnv, ROOT } from "../scripts/lib/pulumiCli";
@@ -33,11 +37,29 @@ import {
   requestLog, startBenchTwin, TOKEN, vaultPath, type LogEntry,
 } from "./lib";
 import type { WorkerResult, WorkerSpec } from "./worker";
+import { MAX_ENV_STRING_BYTES, prepareCliDrill, runCliDrill, PHASES, type CliCase, type CliDrillResult } from "./cliDrill";
+import { BENCH_TOKEN_VARIABLE, previewStackConfig } from "./stackConfig";
 
 const SPEED = Number(process.env.BENCH_SPEED ?? 30);
-const ONLY = new Set((process.env.BENCH_ONLY ?? "scale,preview,twin").split(","));
+const SECTIONS = ["cli", "scale", "preview", "twin"];
+const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(",")).split(","));
+const CLI_SPEED = Number(process.env.BENCH_CLI_SPEED ?? 60);
 const PREVIEW_RUNS = Number(process.env.BENCH_PREVIEW_RUNS ?? 3);
 const RETRY_AFTER_SECONDS = 30;
+
+/**
+ * The program targets one recovery plan (scope.recoveryPlan) or a list of protected items (scope.items),
+ * never several plans: 1,000 VMs (10 plans x 100 in the estate) can only be one drill as scope.items. With
+ * an expectation per VM that config is over Linux's limit for the one environment variable Pulumi passes it
+ * in (MAX_ENV_STRING_BYTES): the bench records that case as not runnable and runs "1000-lean", where only
+ * the DC is expected (so the applications get no in-guest check).
+ */
+const CLI_CASES: Record<string, CliCase> = {
+  "4": { name: "4 VMs + DC", vms: 4, plans: 1, scope: "plan", expectations: "every VM" },
+  "100": { name: "100 VMs + DC", vms: 100, plans: 1, scope: "plan", expectations: "every VM" },
+  "1000": { name: "1,000 VMs + DC", vms: 1000, plans: 10, scope: "items", expectations: "every VM" },
+  "1000-lean": { name: "1,000 VMs + DC, only the DC expected", vms: 1000, plans: 10, scope: "items", expectations: "DC only" },
+};
 
 interface ScaleCase {
   name: string;
@@ -105,7 +127,6 @@ async function planMembers(url: string, fixture: Fixture) {
 }
 
 /** The static-token mode's variable: the provider runs in this process in "provider" mode. */
-const BENCH_TOKEN_VARIABLE = "FAILOVER_DRILL_ARM_TOKEN";
 process.env[BENCH_TOKEN_VARIABLE] ??= TOKEN;
 
 async function runMode(c: ScaleCase, mode: "provider" | "sdk"): Promise<ModeResult> {
@@ -128,7 +149,8 @@ async function runMode(c: ScaleCase, mode: "provider" | "sdk"): Promise<ModeResu
       items: members.map((m) => toItemSettingsSnapshot(m)),
       expected: members.map((m) => ({ friendlyName: m.properties.friendlyName })),
       notes: `bench drill of ${plan.name}`,
-      timeouts: { testFailoverMinutes: 60, cleanupMinutes: 60 },
+      // One wall second is SPEED virtual seconds: the service's 30 s between job polls (as drillWorld.ts sets it).
+      timeouts: { testFailoverMinutes: 60, cleanupMinutes: 60, pollIntervalSeconds: RETRY_AFTER_SECONDS / SPEED },
     }));
     const spec: WorkerSpec = {
       mode,
@@ -207,28 +229,6 @@ interface PreviewResult {
   ok: boolean;
 }
 
-function benchStackConfig(fixture: Fixture, scope: Record<string, unknown>, file: string): void {
-  const salt = /^encryptionsalt:.*$/m.exec(fs.readFileSync(path.join(ROOT, "Pulumi.test.yaml"), "utf8"))?.[0];
-  const net = fixture.networks![0];
-  const config = {
-    "failover-drill:vault": { subscriptionId: fixture.subscriptionId, resourceGroup: fixture.vault.resourceGroup, name: fixture.vault.name },
-    "failover-drill:arm": { credentialMode: "staticToken", tokenVariable: BENCH_TOKEN_VARIABLE },
-    "failover-drill:location": fixture.location ?? "westeurope",
-    "failover-drill:drill": { id: "bench-preview", owner: "bench@failover-drill.example", expiry: "2030-12-31" },
-    "failover-drill:scope": scope,
-    "failover-drill:testNetwork": {
-      resourceGroup: "synthetic-drill-rg",
-      vnetName: "synthetic-drill-vnet",
-      addressSpace: net.addressPrefixes[0],
-      subnets: Object.entries(net.subnets ?? {}).map(([name, prefix]) => ({ name, prefix })),
-    },
-    "failover-drill:storage": { accountNamePrefix: "benchdrill", container: "drill-evidence" },
-    "failover-drill:notes": "bench preview",
-  };
-  // Quoted strings: a bare 2030-12-31 would reach Pulumi as a YAML timestamp.
-  fs.writeFileSync(file, `${salt ?? ""}\n${YAML.stringify({ config }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" })}`);
-}
-
 async function runPreview(items: number): Promise<PreviewResult> {
   const plans = Math.ceil(items / 100);
   const fixture = generateEstate({ items, plans, itemsPerPlan: Math.min(100, items) });
@@ -240,7 +240,7 @@ async function runPreview(items: number): Promise<PreviewResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "failover-drill-bench-preview-"));
   try {
     const configFile = path.join(dir, "Pulumi.test.yaml");
-    benchStackConfig(fixture, scope, configFile);
+    fs.writeFileSync(configFile, previewStackConfig(fixture, scope));
     fs.mkdirSync(path.join(dir, "backend"));
     const env = pulumiEnv({ backendDir: path.join(dir, "backend"), extraPath: [path.join(ROOT, "twin", "plugins", "bin")], base: { ...process.env, PULUMI_BACKEND_URL: undefined } });
     env.FAILOVER_DRILL_ARM_ENDPOINT = bt.url;
@@ -284,7 +284,7 @@ async function runPreview(items: number): Promise<PreviewResult> {
     const mp = median(withPack);
     return {
       items,
-      scope: items <= 100 ? "recoveryPlan rp-synthetic-1 (100 items)" : `items (${items} protected items)`,
+      scope: items <= 100 ? `recoveryPlan rp-synthetic-1 (${items} items)` : `items (${items} protected items)`,
       withoutPackSeconds: without,
       withPackSeconds: withPack,
       medianWithout: mw,
@@ -309,7 +309,9 @@ function fmt(n: number | undefined, digits = 1): string {
 function markdown(r: any): string {
   const out: string[] = [];
   out.push(`# Drill benchmark — ${r.date}`, "");
+  if (r.sectionsKept?.length) out.push(`Sections measured in this run: ${r.sectionsThisRun.join(", ")}; kept from an earlier run the same day (not re-run): ${r.sectionsKept.join(", ")}.`, "");
   out.push(`Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGB} GB, Node ${r.machine.node}. Twin speed ×${r.speed} (Retry-After 30 s → 1 wall s, so polling cadence in virtual time equals speed 1).`, "");
+  if (r.cli?.length) out.push(...cliMarkdown(r.cli as CliDrillResult[], r.cliNotRun ?? []));
   if (r.scale?.length) {
     out.push("## ARM requests per drill (create + delete), by kind", "");
     out.push("| Estate | Tool: reads / writes / polls = total | SDK baseline: reads / writes / polls = total | Tool ÷ SDK | Tool create-only | Latency max (s, virtual) | Peak RSS provider / twin (MB) | SDK client RSS (MB) | OK |");
@@ -347,7 +349,7 @@ function markdown(r: any): string {
     out.push(`${r.twin.getsPerSecond} GETs/s at concurrency ${r.twin.concurrency}, p50 ${r.twin.p50ms} ms, p99 ${r.twin.p99ms} ms; RSS with the estate ${r.twin.rssMB} MB (after the run ${r.twin.rssAfterRunMB} MB).`, "");
   }
   if (r.goals) {
-    out.push("## Goals (issue 9)", "");
+    out.push("## Goals (issues 9 and 19)", "");
     for (const g of r.goals) out.push(`- ${g.met ? "met" : "NOT met"}: ${g.goal} — ${g.figure}`);
     out.push("");
   }
@@ -360,6 +362,24 @@ async function main(): Promise<void> {
     date,
     speed: SPEED,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  };
+  const dir = path.join(ROOT, "bench", "results");
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${date}.json`);
+  // A partial run (BENCH_ONLY) updates its sections of the same day's results.
+  const previous = fs.existsSync(file) && ONLY.size < SECTIONS.length ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  // Saved after every section (and every CLI drill): a long run cut short keeps what it measured.
+  const save = (): string => {
+    const merged = { ...previous, ...result };
+    // Which sections this run measured; the others are an earlier run's of the same day (kept, not re-run).
+    merged.sectionsThisRun = SECTIONS.filter((x) => ONLY.has(x));
+    merged.sectionsKept = SECTIONS.filter((x) => !ONLY.has(x) && previous[x] !== undefined);
+    merged.goals = goals(merged);
+    fs.writeFileSync(file, JSON.stringify(merged, null, 2));
+    const md = markdown(merged);
+    fs.writeFileSync(path.join(dir, `${date}.md`), md);
+    fs.writeFileSync(path.join(dir, "LATEST.md"), md);
+    return md;
   };
   if (ONLY.has("scale")) {
     result.scale = [];
@@ -378,15 +398,17 @@ async function main(): Promise<void> {
         sdk,
         ratio: { requests: ratio(provider.requests.drill.total, sdk.requests.drill.total), polls: ratio(provider.requests.drill.polls, sdk.requests.drill.polls), reads: ratio(provider.requests.drill.reads, sdk.requests.drill.reads) },
       } satisfies ScaleResult);
+      save();
     }
   }
   if (ONLY.has("preview")) {
     result.preview = [];
-    for (const n of [100, 1000]) {
+    for (const n of [4, 100, 1000]) {
       log(`preview: ${n} items`);
       const p = await runPreview(n);
       log(`  without ${p.withoutPackSeconds.join(", ")} s; with pack ${p.withPackSeconds.join(", ")} s; adds ${p.packAddsSeconds} s`);
       result.preview.push(p);
+      save();
     }
   }
   if (ONLY.has("twin")) {
@@ -394,25 +416,97 @@ async function main(): Promise<void> {
     const r = await runNode(["--expose-gc", path.join(ROOT, "dist", "bench", "twin.js")]);
     if (r.code === 0) result.twin = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
     else log(`bench/twin.js failed: ${r.stderr}`);
+    save();
   }
-  result.goals = goals(result);
-
-  const dir = path.join(ROOT, "bench", "results");
-  fs.mkdirSync(dir, { recursive: true });
-  // A partial run (BENCH_ONLY) updates its sections of the same day's results.
-  const file = path.join(dir, `${date}.json`);
-  const merged = fs.existsSync(file) && ONLY.size < 3 ? { ...JSON.parse(fs.readFileSync(file, "utf8")), ...result } : result;
-  merged.goals = goals(merged);
-  fs.writeFileSync(file, JSON.stringify(merged, null, 2));
-  const md = markdown(merged);
-  fs.writeFileSync(path.join(dir, `${date}.md`), md);
-  fs.writeFileSync(path.join(dir, "LATEST.md"), md);
+  // The CLI drills last: the 1,000-VM one is the longest part of the run.
+  if (ONLY.has("cli")) {
+    result.cli = [];
+    result.cliNotRun = [];
+    for (const key of (process.env.BENCH_CLI ?? "4,100,1000,1000-lean").split(",")) {
+      const c = CLI_CASES[key.trim()];
+      if (!c) throw new Error(`BENCH_CLI: unknown case ${key}; expected some of ${Object.keys(CLI_CASES).join(", ")}`);
+      const prepared = prepareCliDrill(c);
+      if (prepared.pulumiConfigBytes > MAX_ENV_STRING_BYTES) {
+        const reason = `its stack config is ${prepared.pulumiConfigBytes} bytes as PULUMI_CONFIG, over Linux's ${MAX_ENV_STRING_BYTES}-byte limit for one environment string: the program cannot start ("argument list too long"); a program change is needed (e.g. expectations and in-guest checks that apply to every VM in scope, or config read from a file)`;
+        log(`cli drill: ${c.name} — not run: ${reason}`);
+        result.cliNotRun.push({ ...c, pulumiConfigBytes: prepared.pulumiConfigBytes, reason });
+        save();
+        continue;
+      }
+      log(`cli drill: ${c.name} (${c.scope === "plan" ? "one recovery plan" : "scope.items"}, speed x${CLI_SPEED})`);
+      const r = await runCliDrill(c, CLI_SPEED, log, prepared);
+      log(`  ${r.passed ? "passed" : "NOT passed"} in ${fmt(r.wallSeconds.total)} s; ${r.requests.total} requests (${r.requests.beyondRunCommand} beyond Run Command); peak RSS ${r.memory.peakTotalMB} MB; ${r.outputLines.total} lines; report.html ${r.report.htmlBytes ?? "-"} B`);
+      result.cli.push(r);
+      save();
+    }
+  }
+  const md = save();
   log(`\n${md}`);
   log(`results: bench/results/${date}.json, .md (and LATEST.md)`);
 }
 
+function cliMarkdown(runs: CliDrillResult[], notRun: (CliCase & { reason: string })[]): string[] {
+  const out: string[] = [];
+  const base = runs.find((x) => x.vms === 4);
+  const kb = (b: number | undefined) => (b === undefined ? "-" : fmt(b / 1024, 0));
+  out.push(`## End-to-end CLI drills (\`node dist/scripts/drill.js --fixture <generated>\`, speed ×${runs[0].speed})`, "");
+  out.push("Each drill: the DC copy first, then the scope; every VM expected with size, IP, NIC count and one in-guest check (Run Command), unless the name says otherwise. One run, one drill at a time.", "");
+  for (const n of notRun) out.push(`- **${n.name}** (${n.scope === "items" ? "scope.items" : "one recovery plan"}): not run — ${n.reason}.`);
+  if (notRun.length) out.push("");
+  out.push("| Drill | Scope | Passed | Total (s) | Longest silence in `up` (s) | Output lines (in `up`) | ARM requests | beyond Run Command (per VM) | Peak RSS / PSS, all drill processes (MB) | report.html / .json (KB) |");
+  out.push("|---|---|---|---|---|---|---|---|---|---|");
+  for (const x of runs) {
+    out.push(
+      `| ${x.name} | ${x.scopeDescription} | ${x.passed ? "yes" : `NO (exit ${x.exitCode})`} | ${fmt(x.wallSeconds.total)} | ${fmt(x.longestSilenceInUpSeconds)} | ${x.outputLines.total} (${x.outputLines.up}) | ${x.requests.total}${x.requests.missed ? ` (+${x.requests.missed} not seen)` : ""} | ${x.requests.beyondRunCommand} (${fmt(x.requests.beyondRunCommandPerVm, 2)}) | ${x.memory.peakTotalMB} / ${x.memory.peakTotalPssMB} | ${kb(x.report.htmlBytes)} / ${kb(x.report.jsonBytes)} |`,
+    );
+  }
+  out.push("");
+  out.push("Wall seconds per phase (from the runner's banners and Pulumi's `Duration:` lines as they arrived):", "");
+  out.push(`| Drill | ${PHASES.join(" | ")} |`, `|---|${PHASES.map(() => "---").join("|")}|`);
+  for (const x of runs) out.push(`| ${x.name} | ${PHASES.map((p) => fmt(x.wallSeconds.phases[p])).join(" | ")} |`);
+  out.push("");
+  out.push("ARM requests per phase:", "");
+  out.push(`| Drill | ${PHASES.join(" | ")} |`, `|---|${PHASES.map(() => "---").join("|")}|`);
+  for (const x of runs) out.push(`| ${x.name} | ${PHASES.map((p) => x.requests.byPhase[p] ?? 0).join(" | ")} |`);
+  out.push("");
+  if (base) {
+    const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || !b ? "-" : fmt(a / b, 2));
+    out.push("Ratios to the 4-VM drill:", "");
+    out.push("| Drill | Total wall | `up` wall | ARM requests | beyond Run Command | beyond Run Command per added VM | Peak RSS | Output lines | report.html |");
+    out.push("|---|---|---|---|---|---|---|---|---|");
+    for (const x of runs) {
+      out.push(
+        `| ${x.name} | ${ratio(x.wallSeconds.total, base.wallSeconds.total)} | ${ratio(x.wallSeconds.phases.up, base.wallSeconds.phases.up)} | ${ratio(x.requests.total, base.requests.total)} | ${ratio(x.requests.beyondRunCommand, base.requests.beyondRunCommand)} | ${x.vms > base.vms ? fmt((x.requests.beyondRunCommand - base.requests.beyondRunCommand) / (x.vms - base.vms), 2) : "-"} | ${ratio(x.memory.peakTotalMB, base.memory.peakTotalMB)} | ${ratio(x.outputLines.total, base.outputLines.total)} | ${ratio(x.report.htmlBytes, base.report.htmlBytes)} |`,
+      );
+    }
+    out.push("");
+  }
+  const kinds = [...new Set(runs.flatMap((x) => Object.keys(x.requests.byKind)))];
+  const last = runs[runs.length - 1];
+  kinds.sort((a, b) => (last.requests.byKind[b] ?? 0) - (last.requests.byKind[a] ?? 0) || a.localeCompare(b));
+  out.push("ARM requests by kind (the twin's request log):", "");
+  out.push(`| Kind | ${runs.map((x) => x.name).join(" | ")} |`, `|---|${runs.map(() => "---").join("|")}|`);
+  for (const k of kinds) out.push(`| \`${k}\` | ${runs.map((x) => x.requests.byKind[k] ?? 0).join(" | ")} |`);
+  out.push("");
+  const labels = [...new Set(runs.flatMap((x) => x.memory.byLabel.map((l) => l.label)))];
+  out.push("Peak RSS per process (VmHWM, MB; the largest process of each kind, and how many there were):", "");
+  out.push(`| Process | ${runs.map((x) => x.name).join(" | ")} |`, `|---|${runs.map(() => "---").join("|")}|`);
+  for (const l of labels) {
+    out.push(`| ${l} | ${runs.map((x) => { const g = x.memory.byLabel.find((b) => b.label === l); return g ? `${g.maxPeakMB} (${g.processes})` : "-"; }).join(" | ")} |`);
+  }
+  out.push("");
+  return out;
+}
+
 function goals(r: any): { goal: string; figure: string; met: boolean }[] {
   const out: { goal: string; figure: string; met: boolean }[] = [];
+  out.push(...cliGoals(r.cli as CliDrillResult[] | undefined, r.preview as PreviewResult[] | undefined, r.cliNotRun ?? []));
+  const plans10 = (r.scale as ScaleResult[] | undefined)?.find((s) => s.plans === 10);
+  if (plans10) {
+    out.push({ goal: "(issue 19) ARM requests for 10 plans × 10 VMs (concurrent) ≤ 1/5 of the SDK baseline", figure: `${plans10.provider.requests.drill.total} vs ${plans10.sdk.requests.drill.total} (ratio ${plans10.ratio.requests})`, met: plans10.ratio.requests <= 0.2 });
+    const l = [...plans10.provider.latencySeconds.testFailover, ...plans10.provider.latencySeconds.cleanup];
+    if (l.length) out.push({ goal: `(issue 19) tool-added latency ≤ one poll interval (${RETRY_AFTER_SECONDS} s) for every job, 10 plans concurrent`, figure: `max ${fmt(Math.max(...l))} s over ${l.length} jobs`, met: Math.max(...l) <= RETRY_AFTER_SECONDS });
+  }
   const big = (r.scale as ScaleResult[] | undefined)?.find((s) => s.items === 100 && s.plans === 1);
   if (big) {
     out.push({ goal: "ARM requests for a 100-VM plan drill ≤ 1/5 of the SDK baseline", figure: `${big.provider.requests.drill.total} vs ${big.sdk.requests.drill.total} (ratio ${big.ratio.requests})`, met: big.ratio.requests <= 0.2 });
@@ -426,6 +520,50 @@ function goals(r: any): { goal: string; figure: string; met: boolean }[] {
   if (p1000) out.push({ goal: "preview with the pack for 1,000 items < 2 s over preview without it", figure: `+${fmt(p1000.packAddsSeconds, 2)} s (${fmt(p1000.medianWith, 2)} vs ${fmt(p1000.medianWithout, 2)} s)`, met: p1000.packAddsSeconds < 2 });
   if (r.twin) out.push({ goal: "twin ≥ 2,000 GETs/s (p99 < 10 ms)", figure: `${r.twin.getsPerSecond} GETs/s, p99 ${r.twin.p99ms} ms`, met: r.twin.getsPerSecond >= 2000 && Number(r.twin.p99ms) < 10 });
   return out;
+}
+
+/** Issue 19's goals, figures from this run's CLI drills and previews. */
+function cliGoals(cli: CliDrillResult[] | undefined, preview: PreviewResult[] | undefined, notRun: (CliCase & { pulumiConfigBytes: number })[]): { goal: string; figure: string; met: boolean }[] {
+  const out: { goal: string; figure: string; met: boolean }[] = [];
+  for (const n of notRun) out.push({ goal: `(issue 19) a ${n.name} drill runs at all`, figure: `not runnable: PULUMI_CONFIG would be ${n.pulumiConfigBytes} bytes (limit ${MAX_ENV_STRING_BYTES})`, met: false });
+  const at = (vms: number) => cli?.find((x) => x.vms === vms && x.passed);
+  const base = at(4);
+  for (const [vms, limit] of [[100, 1.25], [1000, 2.5]] as const) {
+    const x = at(vms);
+    if (base && x) {
+      const q = x.wallSeconds.total / base.wallSeconds.total;
+      out.push({ goal: `(issue 19) wall time of the ${vms}-VM drill ≤ ${limit} × the 4-VM drill`, figure: `${x.name}: ${fmt(x.wallSeconds.total)} s vs ${fmt(base.wallSeconds.total)} s (${fmt(q, 2)}×)`, met: q <= limit });
+    }
+  }
+  // Per VM = what each VM beyond the 4-VM drill adds: the fixed cost (network, storage, the DC copy's
+  // own traffic) is in both drills.
+  for (const vms of [100, 1000]) {
+    const x = at(vms);
+    if (!base || !x) continue;
+    const perVm = (x.requests.beyondRunCommand - base.requests.beyondRunCommand) / (vms - 4);
+    out.push({
+      goal: `(issue 19) ARM requests beyond Run Command ≤ 1 per VM per drill (${x.name}, each VM over the 4-VM drill's)`,
+      figure: `${x.requests.beyondRunCommand} vs ${base.requests.beyondRunCommand}: ${fmt(perVm, 2)} per added VM`,
+      met: perVm <= 1,
+    });
+  }
+  const big = at(1000);
+  if (big) {
+    out.push({ goal: "(issue 19) 1,000-VM drill: peak RSS of all drill processes together < 1.5 GB", figure: `${big.name}: RSS ${big.memory.peakTotalMB} MB (PSS ${big.memory.peakTotalPssMB} MB)`, met: big.memory.peakTotalMB < 1536 });
+    out.push({ goal: "(issue 19) 1,000-VM drill: console output < 2,000 lines", figure: `${big.name}: ${big.outputLines.total} lines`, met: big.outputLines.total < 2000 });
+    out.push({ goal: "(issue 19) 1,000-VM drill: report.html < 1.5 MB", figure: `${big.name}: ${kb1(big.report.htmlBytes)} KB`, met: (big.report.htmlBytes ?? Infinity) < 1.5 * 2 ** 20 });
+  }
+  const p4 = preview?.find((p) => p.items === 4);
+  const p1000 = preview?.find((p) => p.items === 1000);
+  if (p4 && p1000) {
+    const q = p1000.medianWith / p4.medianWith;
+    out.push({ goal: "(issue 19) `pulumi preview` (with the pack) of a 1,000-item drill ≤ 1.5 × that of a 4-item drill", figure: `${fmt(p1000.medianWith, 2)} s vs ${fmt(p4.medianWith, 2)} s (${fmt(q, 2)}×)`, met: q <= 1.5 });
+  }
+  return out;
+}
+
+function kb1(b: number | undefined): string {
+  return b === undefined ? "-" : fmt(b / 1024, 0);
 }
 
 main().catch((err) => {

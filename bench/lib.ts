@@ -136,7 +136,9 @@ export function countByKind(log: { method: string; path: string }[]): { reads: n
 export function noticeLatencySeconds(log: LogEntry[], jobName: string, endTimeIso: string): number | undefined {
   const end = Date.parse(endTimeIso);
   const needle = jobName.toLowerCase();
-  const seen = log.find((e) => e.method === "GET" && e.path.toLowerCase().includes(needle) && Date.parse(e.virtualTime) >= end);
+  // A GET of the job by name, or of the vault's job list (newest first: the poll of several jobs at once).
+  const names = (e: LogEntry) => e.path.toLowerCase().includes(needle) || /\/replicationJobs$/i.test(e.path.split("?")[0]);
+  const seen = log.find((e) => e.method === "GET" && names(e) && Date.parse(e.virtualTime) >= end);
   return seen ? (Date.parse(seen.virtualTime) - end) / 1000 : undefined;
 }
 

@@ -38,9 +38,9 @@ async function phaseMarker(url: string): Promise<void> {
 }
 
 async function runProvider(spec: WorkerSpec): Promise<Omit<WorkerResult, "mode" | "maxRssMB">> {
-  // At speed S one wall second is S virtual seconds; the provider's 30 s fallback interval (used when the
-  // service sends no Retry-After, e.g. MarkedForDeletion → None) is scaled the same way.
-  const deps: provider.ProviderDeps = { log: () => undefined, clientOptions: { pollIntervalInMs: Math.max(50, Math.round(30_000 / spec.speed)) } };
+  // The poll interval is the resources' own input (timeouts.pollIntervalSeconds = 30 s ÷ speed, set by
+  // bench/drill.ts as the drill runner sets it on the twin), so nothing overrides it here.
+  const deps: provider.ProviderDeps = { log: () => undefined };
   const t0 = Date.now();
   const created = await Promise.all(spec.inputs.map((i) => provider.create(i as never, deps)));
   const createMs = Date.now() - t0;
@@ -63,6 +63,14 @@ async function runSdk(spec: WorkerSpec): Promise<Omit<WorkerResult, "mode" | "ma
   // core-rest-pipeline refuses bearer tokens over http; the twin is loopback http, so set the header directly.
   sdk.pipeline.removePolicy({ name: "bearerTokenAuthenticationPolicy" });
   sdk.pipeline.addPolicy({ name: "twinBearer", sendRequest: (req, next) => (req.headers.set("authorization", `Bearer ${TOKEN}`), next(req)) });
+  // The SDK's poller follows Location / Azure-AsyncOperation, which name a regional host as the real
+  // service's do (twin/README.md); resolve it to the twin, as DNS resolves westeurope.management.azure.com.
+  const twin = new URL(spec.twinUrl);
+  sdk.pipeline.addPolicy({ name: "regionalHostToTwin", sendRequest: (req, next) => {
+    const u = new URL(req.url);
+    if (u.host !== twin.host) req.url = `${twin.origin}${u.pathname}${u.search}`;
+    return next(req);
+  } });
   const get = async (id: string) => {
     const r = await fetch(`${spec.twinUrl}${id}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
     const text = await r.text();

@@ -5,7 +5,7 @@
 // each as `failover-drill:<path>: <bad value as JSON> <expectation>`.
 
 import { z } from "zod";
-import { cidrContainsCidr, cidrsOverlap, parseCidr, parseIpv4, staticIpProblem } from "./contract";
+import { cidrContainsCidr, cidrsOverlap, DEFAULT_IN_GUEST_CONCURRENCY, DEFAULT_POLL_INTERVAL_SECONDS, parseCidr, parseIpv4, staticIpProblem } from "./contract";
 import { assignNsgPriorities, NSG_DENY_INTERNET_PRIORITY } from "./nsgRules";
 import { CLOUD_NAMES, cloudNamed, DEFAULT_CLOUD, type CloudName } from "./clouds";
 import { BASTION_SKUS, bastionAccessProblems } from "./bastionAccess";
@@ -292,6 +292,18 @@ export const expectedListSchema = z.array(expectedSchema);
 const timeoutsSchema = z.strictObject({
   testFailoverMinutes: wholeMinutes(24 * 60).default(120),
   cleanupMinutes: wholeMinutes(24 * 60).default(60),
+  // Fractions are allowed: the drill runner sets 30 s ÷ speed for a local endpoint on a faster clock.
+  pollIntervalSeconds: z
+    .number()
+    .min(0.01, { error: "must be at least 0.01 seconds" })
+    .max(600, { error: "must be at most 600 seconds (ASR asks for 30)" })
+    .default(DEFAULT_POLL_INTERVAL_SECONDS),
+  inGuestConcurrency: z
+    .number()
+    .int({ error: "is not a whole number of test VMs" })
+    .min(1, { error: "must be at least 1 (test VMs whose in-guest checks run at once)" })
+    .max(100, { error: "must be at most 100 (a recovery plan's maximum of items)" })
+    .default(DEFAULT_IN_GUEST_CONCURRENCY),
 });
 
 const drillConfigSchema = z.strictObject({
@@ -319,7 +331,7 @@ const drillConfigSchema = z.strictObject({
         `is ${typeof issue.input === "string" ? issue.input.length : "more than " + MAX_NOTES_LENGTH} characters long; the notes become the test failover cleanup comments, which hold at most ${MAX_NOTES_LENGTH}`,
     })
     .default(""),
-  timeouts: timeoutsSchema.default({ testFailoverMinutes: 120, cleanupMinutes: 60 }),
+  timeouts: timeoutsSchema.default({ testFailoverMinutes: 120, cleanupMinutes: 60, pollIntervalSeconds: DEFAULT_POLL_INTERVAL_SECONDS, inGuestConcurrency: DEFAULT_IN_GUEST_CONCURRENCY }),
   /**
    * The key-encryption-key certificate (PFX, base 64) that items replicated with data encryption need at
    * failover: sent as primaryKekCertificatePfx for exactly those items. A secret.

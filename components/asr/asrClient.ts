@@ -4,7 +4,8 @@ import type { RecoveryPointType, VaultRef } from "../contract";
 import { ArmClient, ArmClientOptions, ArmResponse, retryAfterInMs } from "./armClient";
 import { API_VERSIONS, abortableSleep, idSegment, lastSegment, vaultPath } from "../contract";
 import { jobNameFromHeaders } from "./ids";
-import { JobPoller, pollJobsUntilDone } from "./jobFollower";
+import { JobPoller } from "./jobFollower";
+import { vaultJobPollerFor } from "./vaultJobPoller";
 import type { Job, NetworkInterface, ProtectedItem, RecoveryPlan, RecoveryPoint, RunCommandResult, VirtualMachine } from "./types";
 
 export const ASR_API_VERSION = API_VERSIONS.asr;
@@ -48,8 +49,12 @@ export class SiteRecoveryDrillClient {
   readonly sleep: (ms: number, abortSignal?: AbortSignal) => Promise<void>;
   readonly log: (line: string) => void;
 
+  /** Who may share this client's job polls: same endpoint, credential and vault (injected test doubles apart). */
+  readonly connectionKey: string;
+
   constructor(readonly vault: VaultRef, options: SiteRecoveryDrillClientOptions) {
     this.sleep = options.sleep ?? abortableSleep;
+    this.connectionKey = [options.endpoint, options.credentialMode, options.tokenVariable ?? "", options.cloud ?? "", vaultPath(vault), instanceId(options.httpClient), instanceId(options.sleep)].join("|").toLowerCase();
     this.log = options.log ?? (() => undefined);
     this.arm = new ArmClient({ ...options, sleep: this.sleep, onEvent: options.onEvent ?? this.log });
     this.vaultPath = vaultPath(vault);
@@ -88,9 +93,20 @@ export class SiteRecoveryDrillClient {
     return { jobs: res.body?.value ?? [], nextLink: res.body?.nextLink || undefined, retryAfterInMs: retryAfterInMs(res.headers) };
   }
 
-  /** Follows the jobs to a terminal state: one job GET per interval for one job, one job-list read for several. */
-  followJobs(pollers: JobPoller[], options: { timeoutInMs?: number; abortSignal?: AbortSignal } = {}): Promise<PromiseSettledResult<Job>[]> {
-    return pollJobsUntilDone(pollers, { ...options, listPage: (next, signal) => this.listJobsPage(next, signal) });
+  /**
+   * Follows the jobs to a terminal state through the vault's one poller in this process (vaultJobPoller.ts):
+   * every operation on the vault shares one request per interval. Results in the pollers' order.
+   */
+  followJobs(pollers: JobPoller[], options: { timeoutInMs?: number } = {}): Promise<PromiseSettledResult<Job>[]> {
+    const shared = vaultJobPollerFor(this, this.connectionKey);
+    return Promise.allSettled(pollers.map((p) => shared.follow(p, this.pollIntervalInMs, options)));
+  }
+
+  /** One job, through the vault's shared poller; rejects on timeout or a failed read. */
+  async followJob(poller: JobPoller, options: { timeoutInMs?: number } = {}): Promise<Job> {
+    const [r] = await this.followJobs([poller], options);
+    if (r.status === "rejected") throw r.reason;
+    return r.value;
   }
 
   getVirtualNetwork(id: string): Promise<{ id: string; name: string; properties?: { subnets?: { name: string; properties?: { addressPrefix?: string } }[] } } | undefined> {
@@ -302,29 +318,33 @@ export class SiteRecoveryDrillClient {
   }
 
   /**
-   * Run Command on a test VM (in-guest checks). Follows Location / Azure-AsyncOperation to the result.
-   * Not retried when ambiguous: a check run twice is harmless but costs time, so a failure is reported.
+   * Run Command on a test VM (in-guest checks), followed to its result. Azure-AsyncOperation is followed
+   * when the 202 names it ("If your operation returns this value, use it to track the status of the
+   * operation"; Location only without it — Microsoft Learn, "Track asynchronous Azure operations"): its
+   * status body carries the operation's `endTime` in the service's clock, which is when the check ended
+   * (`endedAt`). Not retried when ambiguous: a check run twice is harmless but costs time, so a failure is
+   * reported.
    */
-  async runCommand(vmId: string, commandId: string, script: string[], timeoutInMs: number): Promise<RunCommandResult> {
+  async runCommand(vmId: string, commandId: string, script: string[], timeoutInMs: number): Promise<{ result: RunCommandResult; endedAt?: string }> {
     const res = await this.arm.post<RunCommandResult>(`${armPath(vmId)}/runCommand`, { commandId, script }, { query: { "api-version": COMPUTE_API_VERSION } });
-    if (res.status === 200 && res.body) return res.body;
+    if (res.status === 200 && res.body) return { result: res.body };
     const location = res.headers["location"];
     const aao = res.headers["azure-asyncoperation"];
     const started = Date.now();
     let delay = retryAfterInMs(res.headers) ?? 2000;
     while (Date.now() - started < timeoutInMs) {
       await this.sleep(delay);
-      if (location) {
-        const r = await this.arm.get<RunCommandResult>(location);
-        if (r.status === 200 && r.body) return r.body;
-        delay = retryAfterInMs(r.headers) ?? delay;
-      } else if (aao) {
-        const r = await this.arm.get<{ status?: string; properties?: { output?: RunCommandResult }; error?: { message?: string } }>(aao);
+      if (aao) {
+        const r = await this.arm.get<{ status?: string; endTime?: string; properties?: { output?: RunCommandResult }; error?: { message?: string } }>(aao);
         const s = r.body?.status;
         if (s && s !== "InProgress") {
           if (s !== "Succeeded") throw new Error(`Run Command on ${lastSegment(vmId)}: ${s}${r.body?.error?.message ? `: ${r.body.error.message}` : ""}`);
-          return r.body?.properties?.output ?? {};
+          return { result: r.body?.properties?.output ?? {}, endedAt: r.body?.endTime || undefined };
         }
+        delay = retryAfterInMs(r.headers) ?? delay;
+      } else if (location) {
+        const r = await this.arm.get<RunCommandResult>(location);
+        if (r.status === 200 && r.body) return { result: r.body };
         delay = retryAfterInMs(r.headers) ?? delay;
       } else {
         throw new Error(`Run Command on ${lastSegment(vmId)}: HTTP ${res.status} without a result or a polling URL`);
@@ -332,6 +352,15 @@ export class SiteRecoveryDrillClient {
     }
     throw new Error(`Run Command on ${lastSegment(vmId)} did not finish within ${Math.round(timeoutInMs / 1000)} s`);
   }
+}
+
+const instanceIds = new WeakMap<object, number>();
+let nextInstanceId = 1;
+/** A number per injected object (an HTTP client or timer of a test), so clients with different doubles never share a poller. */
+function instanceId(o: object | undefined): string {
+  if (!o) return "";
+  if (!instanceIds.has(o)) instanceIds.set(o, nextInstanceId++);
+  return String(instanceIds.get(o));
 }
 
 function isListUnsupported(e: unknown): boolean {

@@ -1,8 +1,9 @@
 // The TestFailover resource's state and the plumbing every provider operation shares: inputs without
 // the outputs the engine hands back, the ASR client for those inputs, the outputs record and its report.
-import type { TestFailoverInputs, TestFailoverOutputs } from "../drillTypes";
+import { DEFAULT_POLL_INTERVAL_SECONDS, type TestFailoverInputs, type TestFailoverOutputs } from "../contract";
 import { SiteRecoveryDrillClient, SiteRecoveryDrillClientOptions } from "./asrClient";
 import type { TestVmReportEx } from "./verifier";
+import type { InGuestOptions } from "./inGuestChecks";
 
 /** The resource's state: the contract's outputs plus a few fields the provider needs later. */
 export interface TestFailoverState extends TestFailoverOutputs {
@@ -17,8 +18,8 @@ export interface ProviderDeps {
   log?: (line: string) => void;
   /** Overrides for tests (sleep, pollIntervalInMs, retry options). */
   clientOptions?: Partial<SiteRecoveryDrillClientOptions>;
-  /** Overrides for tests: how long and how often the VM agent of a test VM is awaited. */
-  verify?: { vmAgentReadyTimeoutInMs?: number; vmAgentPollInMs?: number };
+  /** Overrides for tests: how long and how often the VM agent of a test VM is awaited, progress cadence. */
+  verify?: InGuestOptions;
 }
 
 /** Test failover cleanup comments: "Test failover cleanup comments.", maxLength 1024 (spec). */
@@ -61,6 +62,8 @@ export function makeClient(inputs: TestFailoverInputs, deps: ProviderDeps): Site
   return new SiteRecoveryDrillClient(inputs.vault, {
     // The whole connection: endpoint, credential mode, cloud and (staticToken) the token's variable.
     ...inputs.arm,
+    // The resource's own poll interval (a resource recorded before it existed gets the service's 30 s).
+    pollIntervalInMs: (inputs.timeouts?.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000,
     log: drillLog(inputs, deps),
     ...deps.clientOptions,
   });

@@ -73,7 +73,7 @@ export async function runCleanup(props: Record<string, unknown>, deps: ProviderD
     const running = runningJobs(resolved, jobs);
     for (const j of running.values()) {
       log(`waiting for the running ${j.properties.scenarioName ?? "ASR"} job ${j.name} before cleaning up`);
-      await client.resumeJob(j.name, `${j.properties.friendlyName ?? "job"} (before cleanup)`).pollUntilDone({ timeoutInMs: remaining() });
+      await client.followJob(client.resumeJob(j.name, `${j.properties.friendlyName ?? "job"} (before cleanup)`), { timeoutInMs: remaining() });
     }
     if (running.size) {
       resolved = await resolveScope(client, inputs);

@@ -39,7 +39,7 @@ async function decide(client: SiteRecoveryDrillClient, inputs: TestFailoverInput
     if (!cleanups.size || round > 0) return { resolved, jobs, decisions };
     for (const job of cleanups.values()) {
       log(`waiting for the running test failover cleanup job ${job.name} before starting`);
-      await client.resumeJob(job.name, "test failover cleanup (before the test failover)").pollUntilDone({ timeoutInMs: inputs.timeouts.cleanupMinutes * 60_000 });
+      await client.followJob(client.resumeJob(job.name, "test failover cleanup (before the test failover)"), { timeoutInMs: inputs.timeouts.cleanupMinutes * 60_000 });
     }
   }
 }

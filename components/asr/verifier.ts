@@ -27,6 +27,19 @@ export interface VerifyInput {
   jobs: Job[];
   /** In-guest results per test VM name (lower-case), from Run Command. */
   inGuest?: Map<string, VmCheckResult[]>;
+  /** When the service says each VM's last Run Command ended (lower-case test VM name → ISO time). */
+  inGuestEndedAt?: Map<string, string>;
+}
+
+/**
+ * When the VM's verification ended successfully, in the service's clock: the end of its last Run Command
+ * (the Azure-AsyncOperation status's endTime) when it has in-guest checks, else its boot task's end — what
+ * size, network and IP checks read is the VM as created, running since then. Absent when a check failed,
+ * or when the service gave no end time for its Run Commands.
+ */
+export function verifiedAtOf(checks: VmCheckResult[], runningAt: string | undefined, inGuestEndedAt: string | undefined, hadInGuest: boolean): string | undefined {
+  if (!checks.length || checks.some((c) => !c.passed)) return undefined;
+  return hadInGuest ? inGuestEndedAt : runningAt;
 }
 
 export interface VerifyResult {
@@ -218,7 +231,9 @@ export function verifyTestVms(v: VerifyInput): VerifyResult {
       checks.push(check("ip", !c || (ip !== undefined && ip >= c.network && ip < c.network + c.size), `${gotIp} (DHCP)`));
     }
 
-    for (const r of v.inGuest?.get(testVmName.toLowerCase()) ?? []) checks.push(r);
+    const inGuest = v.inGuest?.get(testVmName.toLowerCase()) ?? [];
+    for (const r of inGuest) checks.push(r);
+    const verifiedAt = verifiedAtOf(checks, timings.runningAt, v.inGuestEndedAt?.get(testVmName.toLowerCase()), inGuest.length > 0);
 
     for (const c of checks) if (!c.passed) failures.push(`${snapshot.friendlyName} (${testVmName}): ${c.name}: ${c.detail}`);
     testVms.push({
@@ -234,6 +249,7 @@ export function verifyTestVms(v: VerifyInput): VerifyResult {
       nicIds: nicRefs.map((r) => r.id),
       checks,
       ...timings,
+      ...(verifiedAt ? { verifiedAt } : {}),
     });
   }
   const secs = testVms.map((t) => t.secondsToRunning).filter((s): s is number => s !== undefined);

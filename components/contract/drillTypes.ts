@@ -157,9 +157,21 @@ export interface ExpectedVmResult {
   inGuestChecks?: InGuestCheck[];
 }
 
+/** ASR's 202 on testFailover says Retry-After: 30; its job GETs say nothing, so this is the wait between polls. */
+export const DEFAULT_POLL_INTERVAL_SECONDS = 30;
+/** Test VMs whose in-guest checks run at once (issue 19 asks for at least 10). */
+export const DEFAULT_IN_GUEST_CONCURRENCY = 10;
+
 export interface DrillTimeouts {
   testFailoverMinutes: number;
   cleanupMinutes: number;
+  /**
+   * The provider's own wait between job polls where the service sends no Retry-After (ASR sends none on
+   * job GETs; its 202 says 30 s). Default 30. Optional so a resource recorded before it existed still loads.
+   */
+  pollIntervalSeconds?: number;
+  /** Test VMs whose in-guest checks (Run Command) run at the same time, at most. Default 10. */
+  inGuestConcurrency?: number;
 }
 
 /** The TestFailover dynamic resource's inputs. */

@@ -14,6 +14,7 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import * as YAML from "yaml";
 import type { ArmConnection } from "../../components/drillTypes";
 import { ROOT } from "./checkout";
 import { azureEvidenceTarget, type EvidenceTarget } from "./evidence";
@@ -81,11 +82,30 @@ export function wantsLocalEndpoint(config: Pick<StackConfig, "arm">): boolean {
   return config.arm.credentialMode === "staticToken" && !config.arm.endpoint;
 }
 
-export async function prepareWorld(config: Pick<StackConfig, "arm" | "vault">, opts: WorldOptions): Promise<DrillWorld> {
+/** The stack as a world needs it; `file` is the derived copy handed to Pulumi (absent for the janitor). */
+type WorldStack = Pick<StackConfig, "arm" | "vault"> & { file?: string };
+
+export async function prepareWorld(config: WorldStack, opts: WorldOptions): Promise<DrillWorld> {
   return wantsLocalEndpoint(config) ? startLocalWorld(config, opts) : azureWorld(config);
 }
 
-function azureWorld(config: Pick<StackConfig, "arm" | "vault">): DrillWorld {
+/** The real service's wait between job polls: Retry-After: 30 on the testFailover 202, none on job GETs. */
+const SERVICE_POLL_SECONDS = 30;
+
+/**
+ * The twin's clock runs `speed` times faster, so the service's 30 s between job polls is 30 ÷ speed wall
+ * seconds there: written into the derived stack config (failover-drill:timeouts.pollIntervalSeconds), the
+ * program's way to the provider, unless the stack sets its own.
+ */
+export function setLocalPollInterval(file: string, speed: number): void {
+  const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+  const key = ["config", "failover-drill:timeouts", "pollIntervalSeconds"];
+  if (doc.getIn(key) !== undefined) return;
+  doc.setIn(key, Math.max(0.01, Math.round((SERVICE_POLL_SECONDS / speed) * 1000) / 1000));
+  fs.writeFileSync(file, doc.toString());
+}
+
+function azureWorld(config: WorldStack): DrillWorld {
   return {
     description: `Azure (${config.arm.cloud ?? "AzureCloud"}, ${config.arm.endpoint})`,
     env: {},
@@ -100,7 +120,8 @@ function azureWorld(config: Pick<StackConfig, "arm" | "vault">): DrillWorld {
 
 const PORT_FILE = "twin.port";
 
-async function startLocalWorld(config: Pick<StackConfig, "arm" | "vault">, opts: WorldOptions): Promise<DrillWorld> {
+async function startLocalWorld(config: WorldStack, opts: WorldOptions): Promise<DrillWorld> {
+  if (config.file) setLocalPollInterval(config.file, opts.speed);
   const twinState = opts.localStateDir ?? path.join(opts.stateDir, "twin");
   if (opts.mustExist && !fs.existsSync(path.join(twinState, "twin-state.json"))) {
     throw new BadInputError(`no twin state in ${twinState} (twin-state.json): nothing a drill could have left there; pass --state DIR or --twin-state DIR`);

@@ -28,6 +28,14 @@ describe("parseDrillConfig: a valid config", () => {
     expect(c.scope.recoveryPointType).toBe("LatestProcessed");
     expect(c.testNetwork.allowList[0].ports).toBe("3389");
     expect(c.storage.container).toBe("drill-evidence");
+    // The service's 30 s between job polls and ten test VMs' in-guest checks at once, unless configured.
+    expect(c.timeouts).toMatchObject({ pollIntervalSeconds: 30, inGuestConcurrency: 10 });
+  });
+
+  it("takes a fractional poll interval (the runner's 30 s ÷ speed for a faster local clock)", () => {
+    const raw = validRawConfig();
+    raw.timeouts = { testFailoverMinutes: 60, cleanupMinutes: 30, pollIntervalSeconds: 0.5, inGuestConcurrency: 25 };
+    expect(parseDrillConfig(raw).timeouts).toEqual({ testFailoverMinutes: 60, cleanupMinutes: 30, pollIntervalSeconds: 0.5, inGuestConcurrency: 25 });
   });
 
   it("defaults the credential mode to DefaultAzureCredential against management.azure.com", () => {
@@ -165,6 +173,10 @@ const invalid: { why: string; mutate: (c: Raw) => void; path: string; says: stri
   },
   { why: "notes over 1024 characters", mutate: (c) => (c.notes = "x".repeat(1025)), path: "notes", says: "is 1025 characters long; the notes become the test failover cleanup comments, which hold at most 1024" },
   { why: "negative cleanup timeout", mutate: (c) => (c.timeouts.cleanupMinutes = -5), path: "timeouts.cleanupMinutes", says: "at least 1 minute" },
+  { why: "poll interval of 0 seconds", mutate: (c) => (c.timeouts.pollIntervalSeconds = 0), path: "timeouts.pollIntervalSeconds", says: "at least 0.01 seconds" },
+  { why: "poll interval as text", mutate: (c) => (c.timeouts.pollIntervalSeconds = "30s"), path: "timeouts.pollIntervalSeconds", says: "is not a number" },
+  { why: "fractional in-guest concurrency", mutate: (c) => (c.timeouts.inGuestConcurrency = 2.5), path: "timeouts.inGuestConcurrency", says: "is not a whole number of test VMs" },
+  { why: "in-guest concurrency of 0", mutate: (c) => (c.timeouts.inGuestConcurrency = 0), path: "timeouts.inGuestConcurrency", says: "must be at least 1" },
   { why: "fractional RTO", mutate: (c) => (c.rtoTargetMinutes = 1.5), path: "rtoTargetMinutes", says: "not a whole number of minutes" },
   { why: "misspelt nested key", mutate: (c) => (c.testNetwork.subnet = "x"), path: "testNetwork.subnet", says: "is not a known key" },
   { why: "misspelt top-level key", mutate: (c) => (c.vnet = {}), path: "vnet", says: "is not a known key" },

@@ -15,6 +15,7 @@ import { ROOT, runCommand } from "./harness";
 jest.setTimeout(1_200_000);
 
 const DRILL = path.join(ROOT, "dist", "scripts", "drill.js");
+const SPEED = 120;
 const ACCOUNT_ID = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/contoso-evidence/providers/Microsoft.Storage/storageAccounts/contosoevidence";
 
 describe("drill evidence on the twin", () => {
@@ -25,7 +26,7 @@ describe("drill evidence on the twin", () => {
   const reportsOf = (run: string) => path.join(dir, run, "reports", "contoso-tier1");
   // Each run has its own state and reports folder; only the evidence store is shared (as across drills).
   const drill = (run: string, extra: string[]) =>
-    runCommand(process.execPath, [DRILL, "--state", path.join(dir, run, "state"), "--reports", path.join(dir, run, "reports"), "--evidence-dir", evidenceDir, "--port", "0", "--speed", "120", ...extra], {
+    runCommand(process.execPath, [DRILL, "--state", path.join(dir, run, "state"), "--reports", path.join(dir, run, "reports"), "--evidence-dir", evidenceDir, "--port", "0", "--speed", String(SPEED), ...extra], {
       cwd: ROOT,
       env,
       timeoutMs: 600_000,
@@ -40,6 +41,9 @@ describe("drill evidence on the twin", () => {
     expect(r1.output).toContain("drill PASSED");
     expect(r1.code).toBe(0);
     expect(r1.output).toContain("trend: 0 earlier drill(s) of stack test in the evidence store");
+    // The provider's in-guest progress reaches the runner's console (the dynamic provider's output arrives
+    // as engine diagnostics).
+    expect(r1.output).toContain("[drill contoso-tier1 application] in-guest checks: 3/3 done, 0 failed");
     const r2 = await drill("second", ["--trigger", "scheduled", "--trigger-ref", "schedule 0 6 1 1,4,7,10 *"]);
     expect(r2.output).toContain("trend: 1 earlier drill(s) of stack test in the evidence store");
     expect(r2.code).toBe(0);
@@ -80,6 +84,20 @@ describe("drill evidence on the twin", () => {
     expect(Date.parse(r.rto.from!)).toBe(dcStart);
     expect(r.rto.achievedSeconds!).toBeGreaterThan(Math.max(...r.rto.perTestFailover.map((f) => f.seconds ?? 0)));
     expect(r.rto.perBootGroup.map((g) => g.group)).toEqual(expect.arrayContaining(["plan: Group 1: Start", "plan: Group 2: Start"]));
+    // RTO ends when the last application VM was verified (its in-guest check's Run Command ended, as the
+    // service reports it), after it was running; no deviation says it fell back to "running".
+    for (const v of r.timeline.vms) expect(Date.parse(v.verifiedAt!)).toBeGreaterThan(Date.parse(v.runningAt!));
+    const apps = r.timeline.vms.filter((v) => v.role === "application");
+    expect(r.rto).toMatchObject({ toEvent: "verified", to: apps.map((v) => v.verifiedAt!).sort((a, b) => Date.parse(a) - Date.parse(b)).pop() });
+    expect(r.rto.achievedSeconds!).toBeGreaterThan((Date.parse(apps[0].runningAt!) - dcStart) / 1000);
+    expect(r.deviations.join("\n")).not.toMatch(/RTO ends at the last application VM running/);
+    // The provider polls on the twin's clock (30 s ÷ speed): from the DC copy verified to the plan's trigger
+    // the virtual timeline has no gap longer than one poll interval (30 virtual s) plus the twin's own step
+    // (its Retry-After is whole wall seconds, so one wall second = SPEED virtual seconds).
+    const dcVerified = Date.parse(r.timeline.vms.find((v) => v.friendlyName === "DC01")!.verifiedAt!);
+    const planStart = Date.parse(r.timeline.stages.find((s) => s.role === "application")!.startedAt!);
+    expect(planStart - dcVerified).toBeGreaterThan(0);
+    expect(planStart - dcVerified).toBeLessThan((30 + SPEED) * 1000);
     expect(r.rpo.perItem.map((p) => p.friendlyName)).toEqual(["APP01", "DC01", "SQL01", "WEB01"]);
     for (const p of r.rpo.perItem) expect(p.seconds).toBeGreaterThanOrEqual(0);
     expect(r.rpo.worstSeconds).toBe(Math.max(...r.rpo.perItem.map((p) => p.seconds!)));

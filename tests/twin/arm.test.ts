@@ -55,7 +55,11 @@ test("async PUT: 201 + Azure-AsyncOperation + Retry-After, Updating → Succeede
   expect(again.body.error.code).toBe("AnotherOperationInProgress");
   expect((await arm("GET", r.headers.get("azure-asyncoperation") as string)).body.status).toBe("InProgress");
   await t.admin.advanceClock(10);
-  expect((await arm("GET", r.headers.get("azure-asyncoperation") as string)).body.status).toBe("Succeeded");
+  const done = (await arm("GET", r.headers.get("azure-asyncoperation") as string)).body;
+  expect(done.status).toBe("Succeeded");
+  // The status body names when the operation started and ended, in the service's (here virtual) clock
+  // (Microsoft Learn, "Track asynchronous Azure operations"): the drill's verifiedAt is a Run Command's endTime.
+  expect(Date.parse(done.endTime)).toBeGreaterThan(Date.parse(done.startTime));
   expect((await arm("GET", `${RG}/providers/Microsoft.Network/virtualNetworks/v1`, undefined, NET_API)).body.properties.provisioningState).toBe("Succeeded");
 });
 

@@ -1,5 +1,6 @@
 import { check, diff, jobFailureText, resourceIdOf } from "../../../components/asr/provider";
 import { verifyTestVms } from "../../../components/asr/verifier";
+import { rtoFigures } from "../../../scripts/report/drillMetrics";
 import type { TestFailoverInputs } from "../../../components/drillTypes";
 import type { Job } from "../../../components/asr/types";
 
@@ -54,6 +55,14 @@ describe("check", () => {
 });
 
 describe("diff (olds are old OUTPUTS)", () => {
+  it("a new poll interval or in-guest concurrency alone changes nothing (pacing, not the drill)", () => {
+    const base = inputs();
+    const olds = { ...base, timeouts: { ...base.timeouts, pollIntervalSeconds: 30, inGuestConcurrency: 10 } };
+    const news = { ...base, timeouts: { ...base.timeouts, pollIntervalSeconds: 0.5, inGuestConcurrency: 20 } };
+    expect(diff("id", olds as never, news as never)).toMatchObject({ changes: false, replaces: [] });
+    expect(diff("id", olds as never, { ...news, timeouts: { ...news.timeouts, cleanupMinutes: 99 } } as never)).toMatchObject({ changes: true, replaces: [] });
+  });
+
   const olds = { ...inputs(), jobIds: ["j"], testVms: [], verdict: "passed", failures: [], __provider: "x" } as never;
   it("no change", () => {
     expect(diff("id", olds, { ...inputs(), __provider: "y" } as never)).toMatchObject({ changes: false, replaces: [] });
@@ -130,5 +139,22 @@ describe("verifyTestVms", () => {
   });
   it("reports a missing test VM", () => {
     expect(run([], [])).toMatchObject({ failures: ["DC01: test VM DC01-test not found in resource group contoso-recovery"] });
+  });
+  it("records verifiedAt from the in-guest Run Command's end, and the report's RTO then ends there", () => {
+    const job = {
+      id: "j", name: "j",
+      properties: {
+        startTime: "2026-12-03T10:00:00Z", endTime: "2026-12-03T10:01:11Z", targetObjectName: "DC01",
+        tasks: [
+          { name: "VmTfoPrepareTestVm", friendlyName: "Create the test virtual machine", state: "Succeeded", startTime: "2026-12-03T10:00:01Z", endTime: "2026-12-03T10:01:10Z" },
+          { name: "VmTfoBootTestVm", friendlyName: "Start the virtual machine", state: "Succeeded", startTime: "2026-12-03T10:01:10Z", endTime: "2026-12-03T10:01:11Z" },
+        ],
+      },
+    };
+    const checked = new Map([["dc01-test", [{ name: "in-guest:ad-ds", passed: true, detail: "ok" }]]]);
+    const r = verifyTestVms({ inputs: inputs(), liveItems: new Map(), vms: [vm()] as never, nics: [nic("10.10.1.4")] as never, jobs: [job] as never, inGuest: checked, inGuestEndedAt: new Map([["dc01-test", "2026-12-03T10:02:05.5000000Z"]]) });
+    expect(r.testVms[0]).toMatchObject({ runningAt: "2026-12-03T10:01:11Z", verifiedAt: "2026-12-03T10:02:05.5000000Z" });
+    const rto = rtoFigures([{ name: "dc", outputs: { role: "directory-copy", groupTimings: [], testVms: r.testVms } }], 60);
+    expect(rto).toMatchObject({ toEvent: "verified", to: "2026-12-03T10:02:05.5000000Z", achievedSeconds: 125.5, gaps: [] });
   });
 });

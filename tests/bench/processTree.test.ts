@@ -1,0 +1,29 @@
+// The process-tree memory sampler of the CLI drill benchmark, on a real child process tree.
+import { spawn } from "child_process";
+import { descendantsOf, labelOf, sampleProcessTree } from "../../bench/processTree";
+
+test("labels the drill's processes from their command lines", () => {
+  expect(labelOf("node /w/dist/scripts/drill.js --fixture f")).toBe("drill runner");
+  expect(labelOf("node /w/dist/twin/main.js --port 0")).toBe("twin");
+  expect(labelOf("node /w/dist/twin/plugins/azure-native/main.js")).toBe("plugin azure-native (stand-in)");
+  expect(labelOf("node /w/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js")).toBe("dynamic provider");
+  expect(labelOf("node /w/node_modules/@pulumi/pulumi/cmd/run-policy-pack /w/policy")).toBe("policy pack");
+  expect(labelOf("node /w/node_modules/@pulumi/pulumi/cmd/run /w")).toBe("program (index.ts)");
+  expect(labelOf("/w/.tools/bin/pulumi up --yes")).toBe("pulumi CLI");
+});
+
+test("finds grandchildren and records each one's peak; the tree total covers a 64 MB buffer held by a grandchild", async () => {
+  // sh → node (holds 64 MB for a while): the sampler must see the grandchild, not only the direct child.
+  const script = "const b = Buffer.alloc(64 * 2 ** 20, 1); setTimeout(() => b.length, 1500);";
+  const child = spawn("sh", ["-c", `"${process.execPath}" -e '${script}'`], { stdio: "ignore" });
+  const sampler = sampleProcessTree(child.pid as number, 50);
+  await new Promise((r) => setTimeout(r, 800));
+  expect(descendantsOf(child.pid as number).length).toBeGreaterThanOrEqual(2);
+  await new Promise((r) => child.on("close", r));
+  const mem = sampler.stop();
+  const node = mem.processes.find((p) => p.pid !== child.pid);
+  expect(node?.peakMB).toBeGreaterThanOrEqual(64);
+  expect(mem.peakTotalMB).toBeGreaterThanOrEqual(64);
+  expect(mem.peakTotalPssMB).toBeGreaterThan(0);
+  expect(mem.processes.find((p) => p.pid === child.pid)).toBeDefined();
+});
