@@ -755,7 +755,7 @@ function expectedFromFile(file: string, options: ParseOptions): { entries: unkno
   }
   let doc: unknown;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- yaml is loaded only for a YAML expectedFile, not for every config parse
     doc = /\.json$/i.test(file) ? JSON.parse(text) : (require("yaml") as typeof import("yaml")).parse(text);
   } catch (err) {
     return at(`is not valid ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${(err as Error).message.split("\n")[0]}`);

@@ -129,7 +129,7 @@ describe("resolveDrillScope: reads with the vault's list, each storage account o
   function counting() {
     const calls = { get: 0, list: 0, storage: 0, avset: 0 };
     const r = readers();
-    const get = r.getProtectedItem;
+    const get = r.getProtectedItem.bind(r);
     r.getProtectedItem = async (a) => (calls.get++, get(a));
     r.listProtectedItems = async () => (calls.list++, Object.values(items));
     r.getStorageAccount = async () => (calls.storage++, { encryption: { services: { blob: { enabled: true } } } });
