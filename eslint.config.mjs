@@ -8,7 +8,16 @@ import comments from "@eslint-community/eslint-plugin-eslint-comments/configs";
 
 export default tseslint.config(
   {
-    ignores: ["**/node_modules/**", "**/dist/**", ".tools/**", ".state/**", ".pulumi-state/**", ".pulumi-home/**", "reports/**", "coverage/**"],
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      ".tools/**",
+      ".state/**",
+      ".pulumi-state/**",
+      ".pulumi-home/**",
+      "reports/**",
+      "coverage/**",
+    ],
   },
   // A disable comment that no longer suppresses anything is an error, so none outlives its reason.
   { linterOptions: { reportUnusedDisableDirectives: "error" } },
@@ -33,7 +42,10 @@ export default tseslint.config(
       "@typescript-eslint/no-for-in-array": "error",
       "@typescript-eslint/no-array-delete": "error",
       "@typescript-eslint/no-implied-eval": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", destructuredArrayIgnorePattern: "^_" },
+      ],
     },
   },
   {
@@ -50,7 +62,22 @@ export default tseslint.config(
   },
   {
     files: ["**/*.js", "**/*.cjs", "**/*.mjs"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", URL: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        process: "readonly",
+        console: "readonly",
+        __dirname: "readonly",
+        Buffer: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        URL: "readonly",
+      },
+    },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   { files: ["**/*.mjs"], languageOptions: { sourceType: "module" } },

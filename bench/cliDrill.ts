@@ -48,9 +48,16 @@ export interface PreparedCliDrill {
 }
 
 export function prepareCliDrill(c: CliCase): PreparedCliDrill {
-  const fixture = generateEstate({ items: c.vms, plans: c.plans, itemsPerPlan: Math.min(100, Math.ceil(c.vms / c.plans)), domainController: true });
+  const fixture = generateEstate({
+    items: c.vms,
+    plans: c.plans,
+    itemsPerPlan: Math.min(100, Math.ceil(c.vms / c.plans)),
+    domainController: true,
+  });
   const scope: BenchScope =
-    c.scope === "plan" ? { recoveryPlan: "rp-synthetic-1" } : { items: (fixture.recoveryPlans ?? []).flatMap((p) => p.bootGroups.flat()).map((friendlyName) => ({ friendlyName })) };
+    c.scope === "plan"
+      ? { recoveryPlan: "rp-synthetic-1" }
+      : { items: (fixture.recoveryPlans ?? []).flatMap((p) => p.bootGroups.flat()).map((friendlyName) => ({ friendlyName })) };
   const drillId = `bench-cli-${c.vms}`;
   const configText = cliDrillStackConfig(fixture, drillId, scope, { applicationExpectations: c.expectations === "every VM" });
   // As the engine hands config to the language host: every key with its value as a string (objects as JSON).
@@ -169,9 +176,17 @@ async function fetchLog(twinUrl: string, since: number): Promise<LogEntry[]> {
   return ((await r.json()) as { value: LogEntry[] }).value;
 }
 
-export async function runCliDrill(c: CliCase, speed: number, log: (line: string) => void, prepared = prepareCliDrill(c)): Promise<CliDrillResult> {
+export async function runCliDrill(
+  c: CliCase,
+  speed: number,
+  log: (line: string) => void,
+  prepared = prepareCliDrill(c),
+): Promise<CliDrillResult> {
   const { fixture, scope, drillId } = prepared;
-  const scopeDescription = c.scope === "plan" ? `recovery plan rp-synthetic-1 (${fixture.recoveryPlans![0].bootGroups.flat().length} VMs)` : `scope.items (${"items" in scope ? scope.items.length : 0} protected items)`;
+  const scopeDescription =
+    c.scope === "plan"
+      ? `recovery plan rp-synthetic-1 (${fixture.recoveryPlans![0].bootGroups.flat().length} VMs)`
+      : `scope.items (${"items" in scope ? scope.items.length : 0} protected items)`;
   const stack = drillId;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `failover-drill-bench-cli-${c.vms}-`));
   // The runner reads Pulumi.<stack>.yaml from the checkout (it has no --config flag): a generated one
@@ -185,8 +200,18 @@ export async function runCliDrill(c: CliCase, speed: number, log: (line: string)
   const port = await freePort();
   const args = [
     path.join(ROOT, "dist", "scripts", "drill.js"),
-    "--fixture", fixtureFile, "--speed", String(speed), "--stack", stack, "--port", String(port),
-    "--state", path.join(dir, "state"), "--reports", path.join(dir, "reports"),
+    "--fixture",
+    fixtureFile,
+    "--speed",
+    String(speed),
+    "--stack",
+    stack,
+    "--port",
+    String(port),
+    "--state",
+    path.join(dir, "state"),
+    "--reports",
+    path.join(dir, "reports"),
   ];
   const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}` };
   const out = fs.createWriteStream(logFile);
@@ -243,7 +268,8 @@ export async function runCliDrill(c: CliCase, speed: number, log: (line: string)
 
     // The runner saves the whole log on exit; entries the bench already fetched keep their seq.
     const saved = path.join(dir, "state", "requests.json");
-    if (fs.existsSync(saved)) for (const e of (JSON.parse(fs.readFileSync(saved, "utf8")) as { value: LogEntry[] }).value) entries.set(e.seq, e);
+    if (fs.existsSync(saved))
+      for (const e of (JSON.parse(fs.readFileSync(saved, "utf8")) as { value: LogEntry[] }).value) entries.set(e.seq, e);
     const all = [...entries.values()].sort((a, b) => a.seq - b.seq);
     const missed = all.length ? all[all.length - 1].seq - all.length : 0;
 
@@ -285,7 +311,13 @@ export async function runCliDrill(c: CliCase, speed: number, log: (line: string)
     }
     const passed = exitCode === 0 && lines.some((l) => /=== drill PASSED ===/.test(l.text));
     keep = !passed || process.env.BENCH_KEEP === "1";
-    if (!passed) log(`  drill exited ${exitCode}; last lines:\n${lines.slice(-40).map((l) => `    ${l.text}`).join("\n")}\n  full log: ${logFile}`);
+    if (!passed)
+      log(
+        `  drill exited ${exitCode}; last lines:\n${lines
+          .slice(-40)
+          .map((l) => `    ${l.text}`)
+          .join("\n")}\n  full log: ${logFile}`,
+      );
     return {
       ...c,
       scopeDescription,
@@ -309,7 +341,12 @@ export async function runCliDrill(c: CliCase, speed: number, log: (line: string)
         byPhase,
       },
       memory: { ...memory, byLabel: [...byLabel.values()].sort((a, b) => b.maxPeakMB - a.maxPeakMB) },
-      report: { htmlBytes: size(path.join(reportDir, "report.html")), jsonBytes: size(path.join(reportDir, "report.json")), mdBytes: size(path.join(reportDir, "report.md")), verdict },
+      report: {
+        htmlBytes: size(path.join(reportDir, "report.html")),
+        jsonBytes: size(path.join(reportDir, "report.json")),
+        mdBytes: size(path.join(reportDir, "report.md")),
+        verdict,
+      },
       ...(keep ? { logFile } : {}),
     };
   } finally {

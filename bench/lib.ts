@@ -115,7 +115,10 @@ export type RequestKind = "read" | "write" | "poll";
  */
 export function classify(e: { method: string; path: string }): RequestKind {
   if (e.method !== "GET") return "write";
-  if (/\/replicationJobs\/[^/]+$|\/replicationOperationStatus\/|\/operationresults\/|\/operations\/[^/]+$|\/operationStatuses\//i.test(e.path)) return "poll";
+  if (
+    /\/replicationJobs\/[^/]+$|\/replicationOperationStatus\/|\/operationresults\/|\/operations\/[^/]+$|\/operationStatuses\//i.test(e.path)
+  )
+    return "poll";
   return "read";
 }
 

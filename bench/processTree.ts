@@ -41,7 +41,14 @@ const LABELS: [RegExp, string][] = [
 
 export function labelOf(cmdline: string): string {
   for (const [re, label] of LABELS) if (re.test(cmdline)) return label;
-  return cmdline.split(" ").slice(0, 2).map((s) => s.split("/").pop()).join(" ").slice(0, 60) || "?";
+  return (
+    cmdline
+      .split(" ")
+      .slice(0, 2)
+      .map((s) => s.split("/").pop())
+      .join(" ")
+      .slice(0, 60) || "?"
+  );
 }
 
 function read(file: string): string | undefined {
@@ -126,7 +133,12 @@ export function sampleProcessTree(root: number, intervalMs = 250): TreeSampler {
   return {
     stop() {
       clearInterval(timer);
-      return { processes: [...seen.values()], peakTotalMB: Math.round(peakTotalKB / 1024), peakTotalPssMB: Math.round(peakPssKB / 1024), samples };
+      return {
+        processes: [...seen.values()],
+        peakTotalMB: Math.round(peakTotalKB / 1024),
+        peakTotalPssMB: Math.round(peakPssKB / 1024),
+        samples,
+      };
     },
   };
 }

@@ -30,7 +30,9 @@ function resourceKind(segments: string[]): string {
   if (types.length === 1) return `${types[0]} (list)`;
   const [owner, last] = types.slice(-2);
   // A known child collection reads as a list; anything else under a named resource is an action or view.
-  return /^(replication|virtualMachines$|networkInterfaces$|subnets$|recoveryPoints$|operations$|operationResults$|blobServices$)/i.test(last)
+  return /^(replication|virtualMachines$|networkInterfaces$|subnets$|recoveryPoints$|operations$|operationResults$|blobServices$)/i.test(
+    last,
+  )
     ? `${last} (list)`
     : `${owner}/${last}`;
 }

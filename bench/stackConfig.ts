@@ -17,7 +17,11 @@ export type BenchScope = { recoveryPlan: string } | { items: { friendlyName: str
 function baseConfig(fixture: Fixture, drillId: string, scope: BenchScope, notes: string): Record<string, unknown> {
   const net = fixture.networks![0];
   return {
-    "failover-drill:vault": { subscriptionId: fixture.subscriptionId, resourceGroup: fixture.vault.resourceGroup, name: fixture.vault.name },
+    "failover-drill:vault": {
+      subscriptionId: fixture.subscriptionId,
+      resourceGroup: fixture.vault.resourceGroup,
+      name: fixture.vault.name,
+    },
     // The runner's generic local-endpoint mode (Pulumi.test.yaml): no endpoint, so `npm run drill` starts one
     // and puts its token in this variable; a preview gets both from the bench's environment.
     "failover-drill:arm": { credentialMode: "staticToken", tokenVariable: BENCH_TOKEN_VARIABLE },
@@ -55,7 +59,12 @@ export function previewStackConfig(fixture: Fixture, scope: BenchScope): string 
  * check through the copy); with `applicationExpectations: false` only the DC is expected. The estate must be
  * generated with `domainController: true`.
  */
-export function cliDrillStackConfig(fixture: Fixture, drillId: string, scope: BenchScope, o: { applicationExpectations?: boolean } = {}): string {
+export function cliDrillStackConfig(
+  fixture: Fixture,
+  drillId: string,
+  scope: BenchScope,
+  o: { applicationExpectations?: boolean } = {},
+): string {
   const dc = (fixture.items ?? []).find((i) => i.name === GENERATED_DC.name);
   if (!dc) throw new Error(`cliDrillStackConfig: the estate has no ${GENERATED_DC.name}; generate it with domainController: true`);
   const inScope =

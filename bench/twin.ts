@@ -10,11 +10,15 @@ async function main(): Promise<void> {
   global.gc?.();
   const rss = process.memoryUsage().rss;
   const heap = process.memoryUsage().heapUsed;
-  const vault = "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/synthetic-dr/providers/Microsoft.RecoveryServices/vaults/synthetic-asr-vault";
+  const vault =
+    "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/synthetic-dr/providers/Microsoft.RecoveryServices/vaults/synthetic-asr-vault";
   const ids: string[] = [];
   let nextLink: string | undefined = `${twin.url}${vault}/replicationProtectedItems?api-version=2026-05-01`;
   while (nextLink) {
-    const page = (await (await fetch(nextLink, { headers: { authorization: `Bearer ${twin.token}` } })).json()) as { value: { id: string }[]; nextLink?: string };
+    const page = (await (await fetch(nextLink, { headers: { authorization: `Bearer ${twin.token}` } })).json()) as {
+      value: { id: string }[];
+      nextLink?: string;
+    };
     ids.push(...page.value.map((i) => i.id));
     nextLink = page.nextLink;
   }
@@ -30,10 +34,13 @@ async function main(): Promise<void> {
       const path = `${ids[i % ids.length]}?api-version=2026-05-01`;
       const s = process.hrtime.bigint();
       await new Promise<void>((resolve, reject) => {
-        const req = http.get({ host: "127.0.0.1", port: twin.port, path, agent, headers: { authorization: `Bearer ${twin.token}` } }, (res) => {
-          res.resume();
-          res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
-        });
+        const req = http.get(
+          { host: "127.0.0.1", port: twin.port, path, agent, headers: { authorization: `Bearer ${twin.token}` } },
+          (res) => {
+            res.resume();
+            res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+          },
+        );
         req.on("error", reject);
       });
       durations.push(Number(process.hrtime.bigint() - s) / 1e6);

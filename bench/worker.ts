@@ -59,18 +59,27 @@ async function runProvider(spec: WorkerSpec): Promise<Omit<WorkerResult, "mode" 
 
 async function runSdk(spec: WorkerSpec): Promise<Omit<WorkerResult, "mode" | "maxRssMB">> {
   const credential: TokenCredential = { getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-  const sdk = new SiteRecoveryManagementClient(credential, spec.vault.subscriptionId, { endpoint: spec.twinUrl, allowInsecureConnection: true });
+  const sdk = new SiteRecoveryManagementClient(credential, spec.vault.subscriptionId, {
+    endpoint: spec.twinUrl,
+    allowInsecureConnection: true,
+  });
   // core-rest-pipeline refuses bearer tokens over http; the twin is loopback http, so set the header directly.
   sdk.pipeline.removePolicy({ name: "bearerTokenAuthenticationPolicy" });
-  sdk.pipeline.addPolicy({ name: "twinBearer", sendRequest: (req, next) => (req.headers.set("authorization", `Bearer ${TOKEN}`), next(req)) });
+  sdk.pipeline.addPolicy({
+    name: "twinBearer",
+    sendRequest: (req, next) => (req.headers.set("authorization", `Bearer ${TOKEN}`), next(req)),
+  });
   // The SDK's poller follows Location / Azure-AsyncOperation, which name a regional host as the real
   // service's do (twin/README.md); resolve it to the twin, as DNS resolves westeurope.management.azure.com.
   const twin = new URL(spec.twinUrl);
-  sdk.pipeline.addPolicy({ name: "regionalHostToTwin", sendRequest: (req, next) => {
-    const u = new URL(req.url);
-    if (u.host !== twin.host) req.url = `${twin.origin}${u.pathname}${u.search}`;
-    return next(req);
-  } });
+  sdk.pipeline.addPolicy({
+    name: "regionalHostToTwin",
+    sendRequest: (req, next) => {
+      const u = new URL(req.url);
+      if (u.host !== twin.host) req.url = `${twin.origin}${u.pathname}${u.search}`;
+      return next(req);
+    },
+  });
   const get = async (id: string) => {
     const r = await fetch(`${spec.twinUrl}${id}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
     const text = await r.text();
@@ -93,7 +102,8 @@ async function runSdk(spec: WorkerSpec): Promise<Omit<WorkerResult, "mode" | "ma
       // By hand: check each VM — its protected item, then its test VM (instance view for the power state) and NIC.
       for (const m of plan.members) {
         const item = await sdk.replicationProtectedItems.get(vault, rg, m.fabric, m.container, m.name);
-        if (item.properties?.testFailoverState !== "WaitingForCompletion") failures.push(`${m.name}: ${item.properties?.testFailoverState}`);
+        if (item.properties?.testFailoverState !== "WaitingForCompletion")
+          failures.push(`${m.name}: ${item.properties?.testFailoverState}`);
         const vm = await get(`${m.testVmId}?$expand=instanceView&api-version=2024-07-01`);
         if (vm.status !== 200) failures.push(`${m.testVmId}: ${vm.status}`);
         const nic = vm.body?.properties?.networkProfile?.networkInterfaces?.[0]?.id;
@@ -106,7 +116,9 @@ async function runSdk(spec: WorkerSpec): Promise<Omit<WorkerResult, "mode" | "ma
   const t1 = Date.now();
   await Promise.all(
     spec.plans.map(async (plan) => {
-      await sdk.replicationRecoveryPlans.beginTestFailoverCleanupAndWait(vault, rg, plan.name, { properties: { comments: "bench baseline drill" } });
+      await sdk.replicationRecoveryPlans.beginTestFailoverCleanupAndWait(vault, rg, plan.name, {
+        properties: { comments: "bench baseline drill" },
+      });
       for (const m of plan.members) {
         await sdk.replicationProtectedItems.get(vault, rg, m.fabric, m.container, m.name);
         const vm = await get(`${m.testVmId}?api-version=2024-07-01`);

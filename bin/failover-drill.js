@@ -32,7 +32,9 @@ if (command === undefined || command === "--help" || command === "-h" || command
 }
 const entry = COMMANDS[command];
 if (!entry) {
-  process.stderr.write(`failover-drill: unknown command ${JSON.stringify(command)}; expected one of ${Object.keys(COMMANDS).join(", ")}\n\n${usage()}`);
+  process.stderr.write(
+    `failover-drill: unknown command ${JSON.stringify(command)}; expected one of ${Object.keys(COMMANDS).join(", ")}\n\n${usage()}`,
+  );
   process.exit(USAGE_EXIT);
 }
 const script = path.join(__dirname, "..", "dist", "scripts", entry.script);

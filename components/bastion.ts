@@ -5,7 +5,13 @@
 // bastionAccess.ts; isolatedTestNetwork.ts wires both.
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
-import { BASTION_SUBNET_NAME, bastionNeedsPublicIp, bastionNeedsSubnet, bastionSubnetSecurityRules, type BastionSku } from "./bastionAccess";
+import {
+  BASTION_SUBNET_NAME,
+  bastionNeedsPublicIp,
+  bastionNeedsSubnet,
+  bastionSubnetSecurityRules,
+  type BastionSku,
+} from "./bastionAccess";
 import { nsgName } from "./naming";
 
 export { bastionConnectUrl } from "./bastionAccess";
@@ -18,7 +24,11 @@ export interface BastionSubnetNsgArgs {
 }
 
 /** The AzureBastionSubnet's NSG with exactly Microsoft's required rules. */
-export function bastionSubnetNsg(name: string, args: BastionSubnetNsgArgs, opts: pulumi.CustomResourceOptions): network.NetworkSecurityGroup {
+export function bastionSubnetNsg(
+  name: string,
+  args: BastionSubnetNsgArgs,
+  opts: pulumi.CustomResourceOptions,
+): network.NetworkSecurityGroup {
   return new network.NetworkSecurityGroup(
     name,
     {

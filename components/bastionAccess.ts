@@ -44,7 +44,12 @@ export function carveBastionSubnet(addressSpace: string[], subnetPrefixes: strin
   for (const space of addressSpace.map((s) => parseCidr(s))) {
     if (!space || space.prefixLength > BASTION_SUBNET_MAX_PREFIX_LENGTH) continue;
     for (let n = space.network; n + size <= space.network + space.size; n += size) {
-      const candidate: Cidr = { text: `${formatIpv4(n)}/${BASTION_SUBNET_MAX_PREFIX_LENGTH}`, network: n, prefixLength: BASTION_SUBNET_MAX_PREFIX_LENGTH, size };
+      const candidate: Cidr = {
+        text: `${formatIpv4(n)}/${BASTION_SUBNET_MAX_PREFIX_LENGTH}`,
+        network: n,
+        prefixLength: BASTION_SUBNET_MAX_PREFIX_LENGTH,
+        size,
+      };
       if (!taken.some((t) => cidrsOverlap(t, candidate))) return candidate.text;
     }
   }
@@ -73,7 +78,11 @@ export function bastionAccessProblems(rawTestNetwork: unknown): AccessProblem[] 
   const subnets = Array.isArray(tn.subnets) ? tn.subnets.map(rec) : [];
   subnets.forEach((s, i) => {
     if (typeof s?.name === "string" && s.name.toLowerCase() === BASTION_SUBNET_NAME.toLowerCase()) {
-      problems.push({ path: ["subnets", i, "name"], value: s.name, expectation: "is reserved for Azure Bastion; set testNetwork.access.bastion instead of declaring the subnet" });
+      problems.push({
+        path: ["subnets", i, "name"],
+        value: s.name,
+        expectation: "is reserved for Azure Bastion; set testNetwork.access.bastion instead of declaring the subnet",
+      });
     }
   });
   const bastion = rec(rec(tn.access)?.bastion);
@@ -83,16 +92,27 @@ export function bastionAccessProblems(rawTestNetwork: unknown): AccessProblem[] 
   (Array.isArray(tn.allowList) ? tn.allowList : []).forEach((r, i) => {
     const a = rec(r);
     if (a?.direction !== "Outbound" && typeof a?.priority === "number" && reserved.has(a.priority)) {
-      problems.push({ path: ["allowList", i, "priority"], value: a.priority, expectation: `is taken by the Bastion RDP/SSH rules (${[...reserved].join(", ")} inbound); choose another priority` });
+      problems.push({
+        path: ["allowList", i, "priority"],
+        value: a.priority,
+        expectation: `is taken by the Bastion RDP/SSH rules (${[...reserved].join(", ")} inbound); choose another priority`,
+      });
     }
   });
   const at = ["access", "bastion", "subnetPrefix"];
   const prefix = bastion.subnetPrefix;
   if (!bastionNeedsSubnet(sku)) {
-    if (prefix !== undefined) problems.push({ path: at, value: prefix, expectation: "is not used: the Developer SKU needs no AzureBastionSubnet (remove subnetPrefix, or choose sku Basic or Standard)" });
+    if (prefix !== undefined)
+      problems.push({
+        path: at,
+        value: prefix,
+        expectation: "is not used: the Developer SKU needs no AzureBastionSubnet (remove subnetPrefix, or choose sku Basic or Standard)",
+      });
     return problems;
   }
-  const space = (typeof tn.addressSpace === "string" ? [tn.addressSpace] : Array.isArray(tn.addressSpace) ? tn.addressSpace : []).filter((s): s is string => typeof s === "string");
+  const space = (typeof tn.addressSpace === "string" ? [tn.addressSpace] : Array.isArray(tn.addressSpace) ? tn.addressSpace : []).filter(
+    (s): s is string => typeof s === "string",
+  );
   const subnetPrefixes = subnets.map((s) => s?.prefix).filter((p): p is string => typeof p === "string");
   if (prefix === undefined) {
     if (space.every((s) => parseCidr(s)) && !carveBastionSubnet(space, subnetPrefixes)) {
@@ -110,7 +130,11 @@ export function bastionAccessProblems(rawTestNetwork: unknown): AccessProblem[] 
     return problems;
   }
   if (cidr.prefixLength > BASTION_SUBNET_MAX_PREFIX_LENGTH) {
-    problems.push({ path: at, value: prefix, expectation: `is smaller than /${BASTION_SUBNET_MAX_PREFIX_LENGTH}; Azure Bastion ${sku} needs an AzureBastionSubnet of /26 or larger` });
+    problems.push({
+      path: at,
+      value: prefix,
+      expectation: `is smaller than /${BASTION_SUBNET_MAX_PREFIX_LENGTH}; Azure Bastion ${sku} needs an AzureBastionSubnet of /26 or larger`,
+    });
   }
   const spaces = space.map((s) => parseCidr(s)).filter((c): c is Cidr => c !== undefined);
   if (spaces.length > 0 && !spaces.some((s) => cidrContainsCidr(s, cidr))) {
@@ -118,7 +142,8 @@ export function bastionAccessProblems(rawTestNetwork: unknown): AccessProblem[] 
   }
   subnets.forEach((s, i) => {
     const other = typeof s?.prefix === "string" ? parseCidr(s.prefix) : undefined;
-    if (other && cidrsOverlap(other, cidr)) problems.push({ path: at, value: prefix, expectation: `overlaps testNetwork.subnets[${i}].prefix ${other.text}` });
+    if (other && cidrsOverlap(other, cidr))
+      problems.push({ path: at, value: prefix, expectation: `overlaps testNetwork.subnets[${i}].prefix ${other.text}` });
   });
   return problems;
 }
@@ -131,7 +156,10 @@ export function bastionSubnetPrefix(addressSpace: string[], subnetPrefixes: stri
 }
 
 /** A security rule that may list several destination ports (azure-native's `destinationPortRanges`). */
-export type PortsSecurityRule = Omit<SecurityRule, "destinationPortRange"> & { destinationPortRange?: string; destinationPortRanges?: string[] };
+export type PortsSecurityRule = Omit<SecurityRule, "destinationPortRange"> & {
+  destinationPortRange?: string;
+  destinationPortRanges?: string[];
+};
 
 const rule = (
   name: string,
@@ -194,8 +222,22 @@ export function bastionRuleSource(sku: BastionSku, bastionPrefix: string | undef
  */
 export function bastionTargetRules(source: string): AllowRule[] {
   return [
-    { name: "allow-bastion-rdp", direction: "Inbound", protocol: "Tcp", remoteAddress: source, ports: "3389", priority: BASTION_TARGET_PRIORITIES.rdp },
-    { name: "allow-bastion-ssh", direction: "Inbound", protocol: "Tcp", remoteAddress: source, ports: "22", priority: BASTION_TARGET_PRIORITIES.ssh },
+    {
+      name: "allow-bastion-rdp",
+      direction: "Inbound",
+      protocol: "Tcp",
+      remoteAddress: source,
+      ports: "3389",
+      priority: BASTION_TARGET_PRIORITIES.rdp,
+    },
+    {
+      name: "allow-bastion-ssh",
+      direction: "Inbound",
+      protocol: "Tcp",
+      remoteAddress: source,
+      ports: "22",
+      priority: BASTION_TARGET_PRIORITIES.ssh,
+    },
   ];
 }
 

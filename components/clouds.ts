@@ -28,14 +28,29 @@ export interface AzureCloud {
   blobEndpointSuffix: string;
 }
 
-function cloud(name: CloudName, resourceManagerEndpoint: string, authorityHost: `${AzureAuthorityHosts}`, blobEndpointSuffix: string): AzureCloud {
+function cloud(
+  name: CloudName,
+  resourceManagerEndpoint: string,
+  authorityHost: `${AzureAuthorityHosts}`,
+  blobEndpointSuffix: string,
+): AzureCloud {
   return { name, resourceManagerEndpoint, resourceManagerScope: `${resourceManagerEndpoint}/.default`, authorityHost, blobEndpointSuffix };
 }
 
 export const CLOUDS: Readonly<Record<CloudName, AzureCloud>> = {
   AzureCloud: cloud("AzureCloud", "https://management.azure.com", "https://login.microsoftonline.com", "blob.core.windows.net"),
-  AzureUSGovernment: cloud("AzureUSGovernment", "https://management.usgovcloudapi.net", "https://login.microsoftonline.us", "blob.core.usgovcloudapi.net"),
-  AzureChinaCloud: cloud("AzureChinaCloud", "https://management.chinacloudapi.cn", "https://login.chinacloudapi.cn", "blob.core.chinacloudapi.cn"),
+  AzureUSGovernment: cloud(
+    "AzureUSGovernment",
+    "https://management.usgovcloudapi.net",
+    "https://login.microsoftonline.us",
+    "blob.core.usgovcloudapi.net",
+  ),
+  AzureChinaCloud: cloud(
+    "AzureChinaCloud",
+    "https://management.chinacloudapi.cn",
+    "https://login.chinacloudapi.cn",
+    "blob.core.chinacloudapi.cn",
+  ),
 };
 
 export function cloudNamed(name: CloudName | undefined): AzureCloud {

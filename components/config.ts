@@ -5,7 +5,15 @@
 // each as `failover-drill:<path>: <bad value as JSON> <expectation>`.
 
 import { z } from "zod";
-import { cidrContainsCidr, cidrsOverlap, DEFAULT_IN_GUEST_CONCURRENCY, DEFAULT_POLL_INTERVAL_SECONDS, parseCidr, parseIpv4, staticIpProblem } from "./contract";
+import {
+  cidrContainsCidr,
+  cidrsOverlap,
+  DEFAULT_IN_GUEST_CONCURRENCY,
+  DEFAULT_POLL_INTERVAL_SECONDS,
+  parseCidr,
+  parseIpv4,
+  staticIpProblem,
+} from "./contract";
 import { assignNsgPriorities, NSG_DENY_INTERNET_PRIORITY } from "./nsgRules";
 import { CLOUD_NAMES, cloudNamed, DEFAULT_CLOUD, type CloudName } from "./clouds";
 import { BASTION_SKUS, bastionAccessProblems } from "./bastionAccess";
@@ -160,10 +168,7 @@ const allowRuleSchema = z.strictObject({
   protocol: z.enum(["Tcp", "Udp", "Icmp", "*"]).default("Tcp"),
   /** The remote side: an IPv4 address or CIDR outside the test network, or a service tag. */
   remoteAddress: nonEmpty("must be an IPv4 address, CIDR or service tag"),
-  ports: z
-    .string()
-    .regex(PORTS, { error: 'is not a port or port range ("443", "1000-2000" or "*")' })
-    .default("*"),
+  ports: z.string().regex(PORTS, { error: 'is not a port or port range ("443", "1000-2000" or "*")' }).default("*"),
   priority: z
     .number()
     .int({ error: "is not a whole number" })
@@ -185,7 +190,10 @@ const testNetworkSchema = z.strictObject({
   /** Or an existing resource group the drill only uses. */
   existingResourceGroup: text(RESOURCE_GROUP, "is not a resource group name (1-90 letters, digits, _ - . ( ))").optional(),
   vnetName: text(NETWORK_NAME, "is not a virtual network name (1-80 letters, digits, _ . -, starting with a letter or digit)"),
-  addressSpace: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(z.string()).min(1, { error: "must list at least one IPv4 CIDR" })),
+  addressSpace: z.preprocess(
+    (v) => (typeof v === "string" ? [v] : v),
+    z.array(z.string()).min(1, { error: "must list at least one IPv4 CIDR" }),
+  ),
   subnets: z.array(subnetSchema).min(1, { error: "must list at least one subnet, named as in production" }),
   allowList: z.array(allowRuleSchema).default([]),
   /** How people reach the test VMs (default: no way in). Only Azure Bastion keeps the network isolated. */
@@ -214,34 +222,58 @@ const directoryCopySchema = z.strictObject({
 });
 
 const storageSchema = z.strictObject({
-  accountNamePrefix: text(STORAGE_PREFIX, "is not a storage account name prefix (3-16 lowercase letters and digits; 8 random characters are appended)"),
-  container: text(CONTAINER_NAME, "is not a blob container name (3-63 lowercase letters, digits and single hyphens)").default("drill-evidence"),
+  accountNamePrefix: text(
+    STORAGE_PREFIX,
+    "is not a storage account name prefix (3-16 lowercase letters and digits; 8 random characters are appended)",
+  ),
+  container: text(CONTAINER_NAME, "is not a blob container name (3-63 lowercase letters, digits and single hyphens)").default(
+    "drill-evidence",
+  ),
 });
 
 // ---- evidence: the retained evidence store and what the drill report says about the service -------------
 // An existing storage account the drill never creates or deletes (the drill's own storage above is for
 // diagnostics and goes with `pulumi destroy`), the service the drill proves, and the RPO target and
 // trend settings only the report uses (rtoTargetMinutes stays top-level: the provider checks it too).
-const STORAGE_ACCOUNT_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/i;
+const STORAGE_ACCOUNT_ID =
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/i;
 
 const evidenceSchema = z.strictObject({
   storageAccountId: text(
     STORAGE_ACCOUNT_ID,
     "is not a storage account id (/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<3-24 lowercase letters and digits>)",
   ),
-  container: text(CONTAINER_NAME, "is not a blob container name (3-63 lowercase letters, digits and single hyphens)").default("drill-evidence"),
+  container: text(CONTAINER_NAME, "is not a blob container name (3-63 lowercase letters, digits and single hyphens)").default(
+    "drill-evidence",
+  ),
   /** The business service the drill proves, and its tier, as the auditor's register names them. */
-  businessService: nonEmpty("must name the business service the drill proves").max(256, { error: "must be at most 256 characters" }).optional(),
+  businessService: nonEmpty("must name the business service the drill proves")
+    .max(256, { error: "must be at most 256 characters" })
+    .optional(),
   tier: nonEmpty("must name the service tier (e.g. tier-1)").max(64, { error: "must be at most 64 characters" }).optional(),
   rpoTargetMinutes: wholeMinutes(7 * 24 * 60).optional(),
   /** What is deliberately not tested, with why: listed in the report's scope. */
   exclusions: z
-    .array(z.strictObject({ item: nonEmpty("must name the excluded item or system"), reason: nonEmpty("must say why it is not part of the drill") }))
+    .array(
+      z.strictObject({
+        item: nonEmpty("must name the excluded item or system"),
+        reason: nonEmpty("must say why it is not part of the drill"),
+      }),
+    )
     .default([]),
   trend: z
     .strictObject({
-      drills: z.number().int({ error: "is not a whole number" }).min(1, { error: "must be between 1 and 50" }).max(50, { error: "must be between 1 and 50" }).default(8),
-      regressionMarginPercent: z.number().min(0, { error: "must be between 0 and 1000" }).max(1000, { error: "must be between 0 and 1000" }).default(25),
+      drills: z
+        .number()
+        .int({ error: "is not a whole number" })
+        .min(1, { error: "must be between 1 and 50" })
+        .max(50, { error: "must be between 1 and 50" })
+        .default(8),
+      regressionMarginPercent: z
+        .number()
+        .min(0, { error: "must be between 0 and 1000" })
+        .max(1000, { error: "must be between 0 and 1000" })
+        .default(25),
     })
     .default({ drills: 8, regressionMarginPercent: 25 }),
 });
@@ -331,7 +363,12 @@ const drillConfigSchema = z.strictObject({
         `is ${typeof issue.input === "string" ? issue.input.length : "more than " + MAX_NOTES_LENGTH} characters long; the notes become the test failover cleanup comments, which hold at most ${MAX_NOTES_LENGTH}`,
     })
     .default(""),
-  timeouts: timeoutsSchema.default({ testFailoverMinutes: 120, cleanupMinutes: 60, pollIntervalSeconds: DEFAULT_POLL_INTERVAL_SECONDS, inGuestConcurrency: DEFAULT_IN_GUEST_CONCURRENCY }),
+  timeouts: timeoutsSchema.default({
+    testFailoverMinutes: 120,
+    cleanupMinutes: 60,
+    pollIntervalSeconds: DEFAULT_POLL_INTERVAL_SECONDS,
+    inGuestConcurrency: DEFAULT_IN_GUEST_CONCURRENCY,
+  }),
   /**
    * The key-encryption-key certificate (PFX, base 64) that items replicated with data encryption need at
    * failover: sent as primaryKekCertificatePfx for exactly those items. A secret.
@@ -404,7 +441,13 @@ function valueAt(root: unknown, path: ConfigPath): unknown {
   return cur;
 }
 
-const ARTICLE: Record<string, string> = { object: "an object", array: "an array", string: "a string", number: "a number", boolean: "a boolean (true or false)" };
+const ARTICLE: Record<string, string> = {
+  object: "an object",
+  array: "an array",
+  string: "a string",
+  number: "a number",
+  boolean: "a boolean (true or false)",
+};
 
 function zodIssueProblems(issue: z.core.$ZodIssue, raw: unknown): string[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
@@ -457,7 +500,12 @@ function itemRefProblems(ref: Rec, path: ConfigPath): string[] {
 
 function asItemRef(v: unknown): ItemRefConfig {
   const r = rec(v) ?? {};
-  return { friendlyName: str(r.friendlyName), fabricName: str(r.fabricName), protectionContainerName: str(r.protectionContainerName), name: str(r.name) };
+  return {
+    friendlyName: str(r.friendlyName),
+    fabricName: str(r.fabricName),
+    protectionContainerName: str(r.protectionContainerName),
+    name: str(r.name),
+  };
 }
 
 /** Every cross-field problem of a raw config, section by section (each function reads only what it needs). */
@@ -485,15 +533,20 @@ function scopeProblems(scope: Rec): string[] {
     const which = set.length === 2 ? `both ${set[0]} and ${set[1]}` : `${set.slice(0, -1).join(", ")} and ${set[set.length - 1]}`;
     problems.push(problem(["scope"], shown, `sets ${which}; only one of recoveryPlan, recoveryPlans and items may be set`));
   }
-  if (set.length === 0) problems.push(problem(["scope"], scope, "must set recoveryPlan (one recovery plan), recoveryPlans (several) or items (protected items)"));
+  if (set.length === 0)
+    problems.push(
+      problem(["scope"], scope, "must set recoveryPlan (one recovery plan), recoveryPlans (several) or items (protected items)"),
+    );
   const planNames = new Map<string, number>();
   arr(scope.recoveryPlans).forEach((name, i) => {
     if (typeof name !== "string") return;
     const key = name.toLowerCase();
-    if (planNames.has(key)) problems.push(problem(["scope", "recoveryPlans", i], name, `repeats scope.recoveryPlans[${planNames.get(key)}]`));
+    if (planNames.has(key))
+      problems.push(problem(["scope", "recoveryPlans", i], name, `repeats scope.recoveryPlans[${planNames.get(key)}]`));
     else planNames.set(key, i);
   });
-  if (hasItems && Array.isArray(scope.items) && scope.items.length === 0) problems.push(problem(["scope", "items"], scope.items, "must list at least one protected item"));
+  if (hasItems && Array.isArray(scope.items) && scope.items.length === 0)
+    problems.push(problem(["scope", "items"], scope.items, "must list at least one protected item"));
   arr(scope.items).forEach((item, i) => {
     const r = rec(item);
     if (r) problems.push(...itemRefProblems(r, ["scope", "items", i]));
@@ -514,21 +567,30 @@ function testNetworkProblems(tn: Rec): { problems: string[]; subnetPrefixes: Map
   const subnetPrefixes = new Map<string, string>();
   const subnetCidrs: ReturnType<typeof parseCidr>[] = [];
   if (tn.resourceGroup !== undefined && tn.existingResourceGroup !== undefined) {
-    problems.push(problem(["testNetwork"], { resourceGroup: tn.resourceGroup, existingResourceGroup: tn.existingResourceGroup }, "sets both resourceGroup and existingResourceGroup; only one of them may be set"));
+    problems.push(
+      problem(
+        ["testNetwork"],
+        { resourceGroup: tn.resourceGroup, existingResourceGroup: tn.existingResourceGroup },
+        "sets both resourceGroup and existingResourceGroup; only one of them may be set",
+      ),
+    );
   }
   if (tn.resourceGroup === undefined && tn.existingResourceGroup === undefined) {
-    problems.push(problem(["testNetwork", "resourceGroup"], undefined, "expected the test network's resource group (or existingResourceGroup)"));
+    problems.push(
+      problem(["testNetwork", "resourceGroup"], undefined, "expected the test network's resource group (or existingResourceGroup)"),
+    );
   }
   const space = typeof tn.addressSpace === "string" ? [tn.addressSpace] : arr(tn.addressSpace);
   const spaceCidrs = space.map((s, i) => {
     const c = typeof s === "string" ? parseCidr(s) : undefined;
     const p: ConfigPath = typeof tn.addressSpace === "string" ? ["testNetwork", "addressSpace"] : ["testNetwork", "addressSpace", i];
-    if (!c) problems.push(problem(p, s, "is not an IPv4 CIDR (network address/prefix length, e.g. \"10.10.0.0/16\")"));
+    if (!c) problems.push(problem(p, s, 'is not an IPv4 CIDR (network address/prefix length, e.g. "10.10.0.0/16")'));
     return c;
   });
   spaceCidrs.forEach((a, i) => {
     spaceCidrs.forEach((b, j) => {
-      if (a && b && j > i && cidrsOverlap(a, b)) problems.push(problem(["testNetwork", "addressSpace", j], b.text, `overlaps testNetwork.addressSpace[${i}] ${a.text}`));
+      if (a && b && j > i && cidrsOverlap(a, b))
+        problems.push(problem(["testNetwork", "addressSpace", j], b.text, `overlaps testNetwork.addressSpace[${i}] ${a.text}`));
     });
   });
   const names = new Map<string, number>();
@@ -538,9 +600,13 @@ function testNetworkProblems(tn: Rec): { problems: string[]; subnetPrefixes: Map
     const name = str(r.name);
     if (name !== undefined) {
       const lower = name.toLowerCase();
-      if (names.has(lower)) problems.push(problem(["testNetwork", "subnets", i, "name"], name, `repeats testNetwork.subnets[${names.get(lower)}].name`));
+      if (names.has(lower))
+        problems.push(problem(["testNetwork", "subnets", i, "name"], name, `repeats testNetwork.subnets[${names.get(lower)}].name`));
       else names.set(lower, i);
-      if (lower === "gatewaysubnet") problems.push(problem(["testNetwork", "subnets", i, "name"], name, "is a gateway subnet; the isolated test network has no gateway"));
+      if (lower === "gatewaysubnet")
+        problems.push(
+          problem(["testNetwork", "subnets", i, "name"], name, "is a gateway subnet; the isolated test network has no gateway"),
+        );
     }
     if (r.prefix === undefined) return;
     const c = typeof r.prefix === "string" ? parseCidr(r.prefix) : undefined;
@@ -550,13 +616,23 @@ function testNetworkProblems(tn: Rec): { problems: string[]; subnetPrefixes: Map
       return;
     }
     if (name !== undefined) subnetPrefixes.set(name, c.text);
-    if (c.prefixLength > 29) problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, "is smaller than /29, the smallest subnet Azure allows"));
+    if (c.prefixLength > 29)
+      problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, "is smaller than /29, the smallest subnet Azure allows"));
     const parsedSpace = spaceCidrs.filter((x): x is NonNullable<typeof x> => x !== undefined);
     if (parsedSpace.length === spaceCidrs.length && parsedSpace.length > 0 && !parsedSpace.some((sp) => cidrContainsCidr(sp, c))) {
-      problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, `is not inside the address space ${parsedSpace.map((x) => x.text).join(", ")}`));
+      problems.push(
+        problem(
+          ["testNetwork", "subnets", i, "prefix"],
+          r.prefix,
+          `is not inside the address space ${parsedSpace.map((x) => x.text).join(", ")}`,
+        ),
+      );
     }
     subnetCidrs.forEach((other, j) => {
-      if (other && j < i && cidrsOverlap(other, c)) problems.push(problem(["testNetwork", "subnets", i, "prefix"], r.prefix, `overlaps testNetwork.subnets[${j}].prefix ${other.text}`));
+      if (other && j < i && cidrsOverlap(other, c))
+        problems.push(
+          problem(["testNetwork", "subnets", i, "prefix"], r.prefix, `overlaps testNetwork.subnets[${j}].prefix ${other.text}`),
+        );
     });
   });
 
@@ -572,7 +648,14 @@ function allowListProblems(rules: unknown[]): string[] {
     const addr = str(r?.remoteAddress);
     if (addr === undefined) return;
     const whole = ["*", "internet", "any", "0.0.0.0/0"].includes(addr.trim().toLowerCase());
-    if (whole) problems.push(problem(["testNetwork", "allowList", i, "remoteAddress"], addr, "opens the test network to the whole Internet; allow-list entries must name specific addresses"));
+    if (whole)
+      problems.push(
+        problem(
+          ["testNetwork", "allowList", i, "remoteAddress"],
+          addr,
+          "opens the test network to the whole Internet; allow-list entries must name specific addresses",
+        ),
+      );
     else if (/^[\d.]+(\/\d+)?$/.test(addr)) {
       const ok = addr.includes("/") ? parseCidr(addr) !== undefined : parseIpv4(addr) !== undefined;
       if (!ok) problems.push(problem(["testNetwork", "allowList", i, "remoteAddress"], addr, "is not an IPv4 address or CIDR"));
@@ -581,14 +664,29 @@ function allowListProblems(rules: unknown[]): string[] {
   const assigned = assignNsgPriorities(
     rules.map((rule) => {
       const r = rec(rule) ?? {};
-      return { direction: str(r.direction) === "Outbound" ? "Outbound" : "Inbound", priority: typeof r.priority === "number" ? r.priority : undefined };
+      return {
+        direction: str(r.direction) === "Outbound" ? "Outbound" : "Inbound",
+        priority: typeof r.priority === "number" ? r.priority : undefined,
+      };
     }),
   );
   assigned.duplicates.forEach(({ index, other, priority }) =>
-    problems.push(problem(["testNetwork", "allowList", index, "priority"], priority, `is already used by testNetwork.allowList[${other}] in the same direction`)),
+    problems.push(
+      problem(
+        ["testNetwork", "allowList", index, "priority"],
+        priority,
+        `is already used by testNetwork.allowList[${other}] in the same direction`,
+      ),
+    ),
   );
   assigned.overflow.forEach(({ index, priority }) =>
-    problems.push(problem(["testNetwork", "allowList", index], rules[index], `would get priority ${priority}, at or above the Internet deny rules (${NSG_DENY_INTERNET_PRIORITY}); give fewer rules or explicit priorities`)),
+    problems.push(
+      problem(
+        ["testNetwork", "allowList", index],
+        rules[index],
+        `would get priority ${priority}, at or above the Internet deny rules (${NSG_DENY_INTERNET_PRIORITY}); give fewer rules or explicit priorities`,
+      ),
+    ),
   );
   return problems;
 }
@@ -597,10 +695,13 @@ function allowListProblems(rules: unknown[]): string[] {
 function directoryCopyProblems(dc: Rec, tn: Rec | undefined, scope: Rec | undefined, subnetPrefixes: Map<string, string>): string[] {
   const problems: string[] = [];
   const subnetName = str(dc.subnet);
-  const subnetPrefix = subnetName === undefined ? undefined : [...subnetPrefixes.entries()].find(([n]) => n.toLowerCase() === subnetName.toLowerCase())?.[1];
+  const subnetPrefix =
+    subnetName === undefined ? undefined : [...subnetPrefixes.entries()].find(([n]) => n.toLowerCase() === subnetName.toLowerCase())?.[1];
   const subnetListed = arr(tn?.subnets).some((s) => str(rec(s)?.name)?.toLowerCase() === subnetName?.toLowerCase());
   if (tn && subnetName !== undefined && !subnetListed) {
-    const known = arr(tn.subnets).map((s) => str(rec(s)?.name)).filter(Boolean);
+    const known = arr(tn.subnets)
+      .map((s) => str(rec(s)?.name))
+      .filter(Boolean);
     problems.push(problem(["directoryCopy", "subnet"], subnetName, `is not one of the test network's subnets (${known.join(", ")})`));
   }
   const ips = new Map<string, number>();
@@ -615,14 +716,28 @@ function directoryCopyProblems(dc: Rec, tn: Rec | undefined, scope: Rec | undefi
       else if (subnetPrefix !== undefined) {
         const why = staticIpProblem(subnetPrefix, ip);
         if (why) {
-          problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, `cannot be used in subnet ${subnetName} ${subnetPrefix}: ${why}. It becomes the test network's DNS server, so it must be a usable address of directoryCopy.subnet`));
+          problems.push(
+            problem(
+              ["directoryCopy", "items", i, "testIp"],
+              ip,
+              `cannot be used in subnet ${subnetName} ${subnetPrefix}: ${why}. It becomes the test network's DNS server, so it must be a usable address of directoryCopy.subnet`,
+            ),
+          );
         }
       }
-      if (ips.has(ip)) problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, `repeats directoryCopy.items[${ips.get(ip)}].testIp`));
+      if (ips.has(ip))
+        problems.push(problem(["directoryCopy", "items", i, "testIp"], ip, `repeats directoryCopy.items[${ips.get(ip)}].testIp`));
       else ips.set(ip, i);
     }
     const overlap = itemRefKeys(asItemRef(r)).find((k) => scopeKeys.has(k));
-    if (overlap) problems.push(problem(["directoryCopy", "items", i], r, "is also in scope.items; the directory copy is test-failed-over on its own, first, and cleaned up last"));
+    if (overlap)
+      problems.push(
+        problem(
+          ["directoryCopy", "items", i],
+          r,
+          "is also in scope.items; the directory copy is test-failed-over on its own, first, and cleaned up last",
+        ),
+      );
   });
   return problems;
 }
@@ -636,7 +751,10 @@ function expectedProblems(expected: unknown[], dc: Rec | undefined, subnetPrefix
     if (!r) return;
     const fn = str(r.friendlyName);
     if (fn !== undefined) {
-      if (expectedNames.has(fn.toLowerCase())) problems.push(problem(["expected", i, "friendlyName"], fn, `repeats expected[${expectedNames.get(fn.toLowerCase())}].friendlyName`));
+      if (expectedNames.has(fn.toLowerCase()))
+        problems.push(
+          problem(["expected", i, "friendlyName"], fn, `repeats expected[${expectedNames.get(fn.toLowerCase())}].friendlyName`),
+        );
       else expectedNames.set(fn.toLowerCase(), i);
     }
     const ip = r.ip;
@@ -649,9 +767,17 @@ function expectedProblems(expected: unknown[], dc: Rec | undefined, subnetPrefix
     const home = [...subnetPrefixes.entries()].find(([, prefix]) => staticIpProblem(prefix, ip) === undefined);
     if (!home) {
       const why = [...subnetPrefixes.entries()].map(([n, p]) => `${n} ${p}`).join(", ");
-      problems.push(problem(["expected", i, "ip"], ip, `is not a usable address in any test subnet (${why}; Azure reserves the first four and the last address)`));
+      problems.push(
+        problem(
+          ["expected", i, "ip"],
+          ip,
+          `is not a usable address in any test subnet (${why}; Azure reserves the first four and the last address)`,
+        ),
+      );
     }
-    const dcItem = arr(dc?.items).map(rec).find((d) => d && str(d.friendlyName)?.toLowerCase() === fn?.toLowerCase());
+    const dcItem = arr(dc?.items)
+      .map(rec)
+      .find((d) => d && str(d.friendlyName)?.toLowerCase() === fn?.toLowerCase());
     if (dcItem && typeof dcItem.testIp === "string" && dcItem.testIp !== ip) {
       problems.push(problem(["expected", i, "ip"], ip, `differs from the directory copy's testIp ${dcItem.testIp} for ${fn}`));
     }
@@ -662,22 +788,39 @@ function expectedProblems(expected: unknown[], dc: Rec | undefined, subnetPrefix
 // ---------------------------------------------------------------------------------------------------
 // Endpoint resolution.
 
-
 function resolveArm(parsed: ParsedConfig["arm"], env: Record<string, string | undefined>): { arm?: ResolvedArm; problems: string[] } {
   const fromEnv = env[ARM_ENDPOINT_ENV];
   const source = fromEnv ? ` (from ${ARM_ENDPOINT_ENV})` : "";
   const problems: string[] = [];
   const staticToken = parsed.credentialMode === "staticToken";
   if (staticToken && parsed.tokenVariable === undefined) {
-    problems.push(problem(["arm", "tokenVariable"], undefined, 'expected the name of the environment variable that holds the bearer token (credentialMode "staticToken")'));
+    problems.push(
+      problem(
+        ["arm", "tokenVariable"],
+        undefined,
+        'expected the name of the environment variable that holds the bearer token (credentialMode "staticToken")',
+      ),
+    );
   }
   if (!staticToken && parsed.tokenVariable !== undefined) {
-    problems.push(problem(["arm", "tokenVariable"], parsed.tokenVariable, 'is only used with credentialMode "staticToken"; "default" gets its tokens from DefaultAzureCredential'));
+    problems.push(
+      problem(
+        ["arm", "tokenVariable"],
+        parsed.tokenVariable,
+        'is only used with credentialMode "staticToken"; "default" gets its tokens from DefaultAzureCredential',
+      ),
+    );
   }
   let endpoint = fromEnv || parsed.endpoint;
   if (!endpoint) {
     if (staticToken) {
-      problems.push(problem(["arm", "endpoint"], undefined, `expected the loopback URL of the local ARM endpoint (credentialMode "staticToken"): set arm.endpoint or the ${ARM_ENDPOINT_ENV} environment variable (npm run drill sets it when it starts the local endpoint itself)`));
+      problems.push(
+        problem(
+          ["arm", "endpoint"],
+          undefined,
+          `expected the loopback URL of the local ARM endpoint (credentialMode "staticToken"): set arm.endpoint or the ${ARM_ENDPOINT_ENV} environment variable (npm run drill sets it when it starts the local endpoint itself)`,
+        ),
+      );
       return { problems };
     }
     endpoint = cloudNamed(parsed.cloud).resourceManagerEndpoint;
@@ -692,10 +835,22 @@ function resolveArm(parsed: ParsedConfig["arm"], env: Record<string, string | un
     return { problems: [...problems, problem(["arm", "endpoint"], endpoint, `is not an http(s) URL${source}`)] };
   }
   if (!staticToken && url.protocol !== "https:") {
-    problems.push(problem(["arm", "endpoint"], endpoint, `is not https; credentialMode "default" sends Microsoft Entra tokens and needs https${source}`));
+    problems.push(
+      problem(
+        ["arm", "endpoint"],
+        endpoint,
+        `is not https; credentialMode "default" sends Microsoft Entra tokens and needs https${source}`,
+      ),
+    );
   }
   if (staticToken && !LOOPBACK_HOSTS.has(url.hostname)) {
-    problems.push(problem(["arm", "endpoint"], endpoint, `is not a loopback URL; credentialMode "staticToken" sends its token only to this machine (127.0.0.1, localhost, [::1])${source}`));
+    problems.push(
+      problem(
+        ["arm", "endpoint"],
+        endpoint,
+        `is not a loopback URL; credentialMode "staticToken" sends its token only to this machine (127.0.0.1, localhost, [::1])${source}`,
+      ),
+    );
   }
   if (problems.length > 0) return { problems };
   const arm: ResolvedArm = { endpoint: endpoint.replace(/\/+$/, ""), credentialMode: parsed.credentialMode, cloud: parsed.cloud };
@@ -710,7 +865,9 @@ function resolveArm(parsed: ParsedConfig["arm"], env: Record<string, string | un
 export function resolveArmConfig(raw: unknown, env: Record<string, string | undefined> = {}): { arm?: ResolvedArm; problems: string[] } {
   const parsed = armSchema.default({ credentialMode: "default", cloud: DEFAULT_CLOUD }).safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((issue) => zodIssueProblems({ ...issue, path: ["arm", ...issue.path] } as z.core.$ZodIssue, { arm: raw }));
+    const problems = parsed.error.issues.flatMap((issue) =>
+      zodIssueProblems({ ...issue, path: ["arm", ...issue.path] } as z.core.$ZodIssue, { arm: raw }),
+    );
     return { problems };
   }
   return resolveArm(parsed.data, env);
@@ -766,7 +923,9 @@ function expectedFromFile(file: string, options: ParseOptions): { entries: unkno
   if (result.success) return { entries: list, problems: [] };
   // Paths inside the file: failover-drill:expectedFile(<file>)[3].size.
   const problems = result.error.issues.flatMap((issue) =>
-    zodIssueProblems({ ...issue, path: ["expected", ...issue.path] } as z.core.$ZodIssue, { expected: list }).map((m) => m.replace(`${CONFIG_NAMESPACE}:expected`, `${CONFIG_NAMESPACE}:expectedFile(${file})`)),
+    zodIssueProblems({ ...issue, path: ["expected", ...issue.path] } as z.core.$ZodIssue, { expected: list }).map((m) =>
+      m.replace(`${CONFIG_NAMESPACE}:expected`, `${CONFIG_NAMESPACE}:expectedFile(${file})`),
+    ),
   );
   return { entries: [], problems };
 }
@@ -789,7 +948,13 @@ function parse(input: unknown, options: ParseOptions): { config?: DrillConfig; p
   for (const p of bastionAccessProblems(rec(raw)?.testNetwork)) problems.push(problem(["testNetwork", ...p.path], p.value, p.expectation));
   for (const key of SECRET_CONFIG_KEYS) {
     if (options.isSecret && rec(raw)?.[key] !== undefined && !options.isSecret(key)) {
-      problems.push(problem([key], rec(raw)?.[key], `is stored in plain text; store it as a secret: pulumi config set --secret ${CONFIG_NAMESPACE}:${key} "$(base64 -w0 kek.pfx)"`));
+      problems.push(
+        problem(
+          [key],
+          rec(raw)?.[key],
+          `is stored in plain text; store it as a secret: pulumi config set --secret ${CONFIG_NAMESPACE}:${key} "$(base64 -w0 kek.pfx)"`,
+        ),
+      );
     }
   }
   let arm: ResolvedArm | undefined;
@@ -816,22 +981,38 @@ export interface PlanMember {
  * Problems with a recovery plan's contents: at least one and at most 100 protected items (seed rule),
  * and no domain controller copy inside it (the DC is test-failed-over on its own, first).
  */
-export function recoveryPlanProblems(planName: string, members: PlanMember[], dcItems: ItemRefConfig[] = [], planPath: ConfigPath = ["scope", "recoveryPlan"]): string[] {
+export function recoveryPlanProblems(
+  planName: string,
+  members: PlanMember[],
+  dcItems: ItemRefConfig[] = [],
+  planPath: ConfigPath = ["scope", "recoveryPlan"],
+): string[] {
   const problems: string[] = [];
-  if (members.length === 0) problems.push(problem(planPath, planName, "holds no protected items; a drill needs at least one item in scope"));
+  if (members.length === 0)
+    problems.push(problem(planPath, planName, "holds no protected items; a drill needs at least one item in scope"));
   if (members.length > MAX_RECOVERY_PLAN_ITEMS) {
-    problems.push(problem(planPath, planName, `holds ${members.length} protected items; a recovery plan holds at most ${MAX_RECOVERY_PLAN_ITEMS}`));
+    problems.push(
+      problem(planPath, planName, `holds ${members.length} protected items; a recovery plan holds at most ${MAX_RECOVERY_PLAN_ITEMS}`),
+    );
   }
   const memberKeys = new Map<string, string>();
   for (const m of members) {
-    const parts = /\/replicationFabrics\/([^/]+)\/replicationProtectionContainers\/([^/]+)\/replicationProtectedItems\/([^/]+)$/i.exec(m.id);
+    const parts = /\/replicationFabrics\/([^/]+)\/replicationProtectionContainers\/([^/]+)\/replicationProtectedItems\/([^/]+)$/i.exec(
+      m.id,
+    );
     if (parts) memberKeys.set(`id:${parts[1]}/${parts[2]}/${parts[3]}`.toLowerCase(), m.friendlyName ?? parts[3]);
     if (m.friendlyName) memberKeys.set(`fn:${m.friendlyName}`.toLowerCase(), m.friendlyName);
   }
   dcItems.forEach((dc, i) => {
     const hit = itemRefKeys(dc).find((k) => memberKeys.has(k));
     if (hit) {
-      problems.push(problem(["directoryCopy", "items", i], dc, `is also in recovery plan ${planName} (as ${memberKeys.get(hit)}); remove it from the plan or from directoryCopy`));
+      problems.push(
+        problem(
+          ["directoryCopy", "items", i],
+          dc,
+          `is also in recovery plan ${planName} (as ${memberKeys.get(hit)}); remove it from the plan or from directoryCopy`,
+        ),
+      );
     }
   });
   return problems;
@@ -872,6 +1053,8 @@ export function parseEvidenceConfig(raw: unknown): { evidence?: EvidenceConfig; 
   const result = evidenceSchema.safeParse(raw);
   if (result.success) return { evidence: result.data, problems: [] };
   const root = { evidence: raw };
-  const problems = result.error.issues.flatMap((issue) => zodIssueProblems({ ...issue, path: ["evidence", ...issue.path] } as z.core.$ZodIssue, root));
+  const problems = result.error.issues.flatMap((issue) =>
+    zodIssueProblems({ ...issue, path: ["evidence", ...issue.path] } as z.core.$ZodIssue, root),
+  );
   return { problems: [...new Set(problems)] };
 }

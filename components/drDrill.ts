@@ -40,7 +40,13 @@ export function drillResult(tfo: TestFailover) {
   }));
 }
 
-export type TestFailoverResult = pulumi.Output<{ id: string; verdict: "passed" | "failed"; testVms: number; failedTestVms: number; failures: number }>;
+export type TestFailoverResult = pulumi.Output<{
+  id: string;
+  verdict: "passed" | "failed";
+  testVms: number;
+  failedTestVms: number;
+  failures: number;
+}>;
 
 /** The drill's outputs, by the names the drill runner and the report read from the stack: small at any size. */
 export interface DrDrillOutputs {
@@ -85,7 +91,8 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     // Component args are recorded as the component's inputs in state: the KEK certificate goes in as a
     // secret (encrypted there), and the children get that secret, never the plain text.
     const { kekCertificatePfx, ...rest } = args;
-    const declared: DeclaredArgs = kekCertificatePfx !== undefined ? { ...rest, kekCertificatePfx: pulumi.secret(kekCertificatePfx) } : rest;
+    const declared: DeclaredArgs =
+      kekCertificatePfx !== undefined ? { ...rest, kekCertificatePfx: pulumi.secret(kekCertificatePfx) } : rest;
     super("failover-drill:index:DrDrill", name, declared, opts);
     this.outputs = this.getData();
     this.drillId = args.drill.id;
@@ -115,7 +122,11 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     // The test network (and the drill storage in its resource group) may live in another subscription,
     // with its own explicit provider; items stay on the vault's.
     const networkSubscriptionId = cfg.testNetwork.subscriptionId ?? cfg.vault.subscriptionId;
-    const apart = testNetworkSubscriptionProblems(networkSubscriptionId, cfg.testNetwork.subscriptionId, [...applicationItems, ...dcItems].map((i) => i.snapshot));
+    const apart = testNetworkSubscriptionProblems(
+      networkSubscriptionId,
+      cfg.testNetwork.subscriptionId,
+      [...applicationItems, ...dcItems].map((i) => i.snapshot),
+    );
     if (apart.length) throw new DrillConfigError(apart);
     const networkAzure =
       networkSubscriptionId.toLowerCase() === cfg.vault.subscriptionId.toLowerCase()
@@ -133,7 +144,11 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
       location: cfg.location,
       sizes: snapshots.map((s) => s.recoveryVmSize).filter((s) => s !== ""),
       recoveryResourceGroups: snapshots.flatMap((s) => /\/resourceGroups\/([^/]+)/i.exec(s.recoveryResourceGroupId ?? "")?.[1] ?? []),
-      testVnetId: virtualNetworkId(networkSubscriptionId, (cfg.testNetwork.resourceGroup ?? cfg.testNetwork.existingResourceGroup)!, cfg.testNetwork.vnetName),
+      testVnetId: virtualNetworkId(
+        networkSubscriptionId,
+        (cfg.testNetwork.resourceGroup ?? cfg.testNetwork.existingResourceGroup)!,
+        cfg.testNetwork.vnetName,
+      ),
       testSubnets: cfg.testNetwork.subnets.map((s) => s.name),
     });
 
@@ -142,48 +157,64 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     const isDc = (friendlyName: string) => dcItems.some((d) => d.ref.friendlyName.toLowerCase() === friendlyName.toLowerCase());
 
     // Children are named from the drill's name, so two drills in one program do not collide.
-    const network = new IsolatedTestNetwork(`${name}-test-network`, {
-      subscriptionId: networkSubscriptionId,
-      location: cfg.location,
-      resourceGroupName: cfg.testNetwork.resourceGroup,
-      existingResourceGroupName: cfg.testNetwork.existingResourceGroup,
-      vnetName: cfg.testNetwork.vnetName,
-      addressSpace: cfg.testNetwork.addressSpace,
-      subnets: cfg.testNetwork.subnets,
-      allowList: cfg.testNetwork.allowList,
-      access: cfg.testNetwork.access,
-      dnsServers: dcIps,
-      items: [...applicationItems, ...dcItems].map((i) => i.snapshot),
-      tags,
-    }, { parent, providers: [networkAzure] });
+    const network = new IsolatedTestNetwork(
+      `${name}-test-network`,
+      {
+        subscriptionId: networkSubscriptionId,
+        location: cfg.location,
+        resourceGroupName: cfg.testNetwork.resourceGroup,
+        existingResourceGroupName: cfg.testNetwork.existingResourceGroup,
+        vnetName: cfg.testNetwork.vnetName,
+        addressSpace: cfg.testNetwork.addressSpace,
+        subnets: cfg.testNetwork.subnets,
+        allowList: cfg.testNetwork.allowList,
+        access: cfg.testNetwork.access,
+        dnsServers: dcIps,
+        items: [...applicationItems, ...dcItems].map((i) => i.snapshot),
+        tags,
+      },
+      { parent, providers: [networkAzure] },
+    );
     const testSubnets = cfg.testNetwork.subnets.map((s) => ({ name: s.name, addressPrefix: s.prefix }));
 
-    const storage = new DrillStorage(`${name}-storage`, {
-      resourceGroupName: network.resourceGroupName,
-      location: cfg.location,
-      accountNamePrefix: cfg.storage.accountNamePrefix,
-      containerName: cfg.storage.container,
-      tags,
-    }, { parent, providers: [networkAzure] });
+    const storage = new DrillStorage(
+      `${name}-storage`,
+      {
+        resourceGroupName: network.resourceGroupName,
+        location: cfg.location,
+        accountNamePrefix: cfg.storage.accountNamePrefix,
+        containerName: cfg.storage.container,
+        tags,
+      },
+      { parent, providers: [networkAzure] },
+    );
 
     let directoryCopy: DirectoryServicesCopy | undefined;
     if (cfg.directoryCopy) {
       const domainControllers: DomainControllerItem[] = dcItems.map((dc, i) => {
-        const { friendlyName: _name, ip: _ip, ...rest } = expected.find((e) => e.friendlyName.toLowerCase() === dc.ref.friendlyName.toLowerCase()) ?? { friendlyName: "" };
+        const {
+          friendlyName: _name,
+          ip: _ip,
+          ...rest
+        } = expected.find((e) => e.friendlyName.toLowerCase() === dc.ref.friendlyName.toLowerCase()) ?? { friendlyName: "" };
         return { ref: dc.ref, snapshot: dc.snapshot, testIp: cfg.directoryCopy!.items[i].testIp, expected: rest };
       });
-      directoryCopy = new DirectoryServicesCopy(`${name}-directory-copy`, {
-        drillId: cfg.drill.id,
-        vault: cfg.vault,
-        arm: cfg.arm,
-        domainControllers,
-        testNetworkId: network.vnetId,
-        testSubnets,
-        recoveryPointType: cfg.directoryCopy.recoveryPointType,
-        notes: cfg.notes,
-        timeouts: cfg.timeouts,
-        kekCertificatePfx: kek,
-      }, { parent });
+      directoryCopy = new DirectoryServicesCopy(
+        `${name}-directory-copy`,
+        {
+          drillId: cfg.drill.id,
+          vault: cfg.vault,
+          arm: cfg.arm,
+          domainControllers,
+          testNetworkId: network.vnetId,
+          testSubnets,
+          recoveryPointType: cfg.directoryCopy.recoveryPointType,
+          notes: cfg.notes,
+          timeouts: cfg.timeouts,
+          kekCertificatePfx: kek,
+        },
+        { parent },
+      );
     }
 
     // One test failover per recovery plan (or one for scope.items), each after the DC copy and in
@@ -191,7 +222,10 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
     // name `<drill>-application`, so an existing stack's resource is not replaced.
     const applicationExpected = expected.filter((e) => !isDc(e.friendlyName));
     const testFailovers = applications.map((a) => {
-      const tfoName = applications.length === 1 ? `${name}-application` : `${name}-application-${a.scope.kind === "recoveryPlan" ? a.scope.recoveryPlanName : "items"}`;
+      const tfoName =
+        applications.length === 1
+          ? `${name}-application`
+          : `${name}-application-${a.scope.kind === "recoveryPlan" ? a.scope.recoveryPlanName : "items"}`;
       const inScope = new Set(a.items.map((i) => i.ref.friendlyName.toLowerCase()));
       const tfo = new TestFailover(
         tfoName,
@@ -207,7 +241,8 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
           recoveryPointType: cfg.scope.recoveryPointType,
           items: a.items.map((i) => i.snapshot),
           // Each plan's test failover carries only its own VMs' expectations.
-          expected: applications.length === 1 ? applicationExpected : applicationExpected.filter((e) => inScope.has(e.friendlyName.toLowerCase())),
+          expected:
+            applications.length === 1 ? applicationExpected : applicationExpected.filter((e) => inScope.has(e.friendlyName.toLowerCase())),
           notes: cfg.notes,
           timeouts: cfg.timeouts,
           ...(cfg.rtoTargetMinutes !== undefined ? { rtoTargetMinutes: cfg.rtoTargetMinutes } : {}),
@@ -236,7 +271,11 @@ export class DrDrill extends pulumi.ComponentResource<DrDrillOutputs> {
       verdict: pulumi
         .all([...testFailovers.map((t) => t.tfo.verdict), ...(directoryCopy ? [directoryCopy.testFailover.verdict] : [])])
         .apply((vs) => (vs.every((v) => v === "passed") ? "passed" : "failed")),
-      counts: { applicationItems: applicationItems.length, directoryCopyItems: dcItems.length, testFailovers: testFailovers.length + (directoryCopy ? 1 : 0) },
+      counts: {
+        applicationItems: applicationItems.length,
+        directoryCopyItems: dcItems.length,
+        testFailovers: testFailovers.length + (directoryCopy ? 1 : 0),
+      },
       applicationTestFailovers: Object.fromEntries(testFailovers.map((t) => [t.name, drillResult(t.tfo)])),
       // Absent rather than undefined without a DC copy (Pulumi warns of an undefined stack output).
       ...(directoryCopy ? { directoryCopyTestFailover: drillResult(directoryCopy.testFailover) } : {}),

@@ -64,7 +64,8 @@ export function vaultReaders(cfg: DrillConfig, provider?: pulumi.ProviderResourc
     // SessionRecords/ASRTests/ListAllProtectedItem.json), so the program reads every item from it.
     listProtectedItems: async () => (await asr().listProtectedItems()) as ProtectedItemLike[],
     listJobs: () => asr().listJobs(),
-    listRecoveryPlans: () => asr().arm.listAll<{ name: string }>(`${vaultPath(cfg.vault)}/replicationRecoveryPlans`, { "api-version": API_VERSIONS.asr }),
+    listRecoveryPlans: () =>
+      asr().arm.listAll<{ name: string }>(`${vaultPath(cfg.vault)}/replicationRecoveryPlans`, { "api-version": API_VERSIONS.asr }),
   };
 }
 
@@ -76,40 +77,71 @@ interface LocatedItem {
 }
 
 /** Locates configured item references (by fabric/container/name, or by friendly name in the vault's list). */
-async function locateItems(cfg: DrillConfig, refs: ItemRefConfig[], path: (string | number)[], catalog: VaultItemCatalog): Promise<LocatedItem[]> {
+async function locateItems(
+  cfg: DrillConfig,
+  refs: ItemRefConfig[],
+  path: (string | number)[],
+  catalog: VaultItemCatalog,
+): Promise<LocatedItem[]> {
   let listed: ProtectedItemRef[] | undefined;
   const problems: string[] = [];
   const located: LocatedItem[] = [];
   for (const [i, ref] of refs.entries()) {
     const itemPath = [...path, i];
     if (ref.fabricName && ref.protectionContainerName && ref.name) {
-      located.push({ fabricName: ref.fabricName, protectionContainerName: ref.protectionContainerName, name: ref.name, path: formatPath(itemPath) });
+      located.push({
+        fabricName: ref.fabricName,
+        protectionContainerName: ref.protectionContainerName,
+        name: ref.name,
+        path: formatPath(itemPath),
+      });
       continue;
     }
     if (!catalog.canList) {
-      problems.push(problem(itemPath, ref, "cannot be found by friendly name alone here; add fabricName, protectionContainerName and name"));
+      problems.push(
+        problem(itemPath, ref, "cannot be found by friendly name alone here; add fabricName, protectionContainerName and name"),
+      );
       continue;
     }
     listed ??= (await catalog.list()).map(toProtectedItemRef);
     const matches = listed.filter((c) => c.friendlyName.toLowerCase() === ref.friendlyName!.toLowerCase());
     if (matches.length !== 1) {
-      const known = listed.map((c) => c.friendlyName).sort().join(", ");
+      const known = listed
+        .map((c) => c.friendlyName)
+        .sort()
+        .join(", ");
       problems.push(
-        problem(itemPath, ref, matches.length === 0
-          ? `matches no protected item in vault ${cfg.vault.name} (it holds: ${known || "none"})`
-          : `matches ${matches.length} protected items in vault ${cfg.vault.name}; add fabricName, protectionContainerName and name`),
+        problem(
+          itemPath,
+          ref,
+          matches.length === 0
+            ? `matches no protected item in vault ${cfg.vault.name} (it holds: ${known || "none"})`
+            : `matches ${matches.length} protected items in vault ${cfg.vault.name}; add fabricName, protectionContainerName and name`,
+        ),
       );
       continue;
     }
     const found = matchItemRef(ref, matches)!;
-    located.push({ fabricName: found.fabricName, protectionContainerName: found.protectionContainerName, name: found.name, path: formatPath(itemPath) });
+    located.push({
+      fabricName: found.fabricName,
+      protectionContainerName: found.protectionContainerName,
+      name: found.name,
+      path: formatPath(itemPath),
+    });
   }
   if (problems.length > 0) throw new DrillConfigError(problems);
   return located;
 }
 
-async function readLocated(cfg: DrillConfig, located: LocatedItem[], readers: ItemSettingsReaders, catalog: VaultItemCatalog): Promise<ResolvedItem[]> {
-  return Promise.all(located.map(async (l) => ({ ...(await readItemSettings(cfg.vault, l, readers, l.path, catalog)), configPath: l.path })));
+async function readLocated(
+  cfg: DrillConfig,
+  located: LocatedItem[],
+  readers: ItemSettingsReaders,
+  catalog: VaultItemCatalog,
+): Promise<ResolvedItem[]> {
+  return Promise.all(
+    located.map(async (l) => ({ ...(await readItemSettings(cfg.vault, l, readers, l.path, catalog)), configPath: l.path })),
+  );
 }
 
 /**
@@ -117,17 +149,34 @@ async function readLocated(cfg: DrillConfig, located: LocatedItem[], readers: It
  * name, the problem lists the plans it holds (the invoke's own error is SDK plumbing); any other failure
  * is passed on as it is.
  */
-export async function readConfiguredPlan(cfg: DrillConfig, planName: string, readers: VaultReaders, planPath: ConfigPath = ["scope", "recoveryPlan"]): Promise<RecoveryPlanLike> {
+export async function readConfiguredPlan(
+  cfg: DrillConfig,
+  planName: string,
+  readers: VaultReaders,
+  planPath: ConfigPath = ["scope", "recoveryPlan"],
+): Promise<RecoveryPlanLike> {
   try {
-    return await readers.getRecoveryPlan({ resourceGroupName: cfg.vault.resourceGroup, resourceName: cfg.vault.name, recoveryPlanName: planName });
+    return await readers.getRecoveryPlan({
+      resourceGroupName: cfg.vault.resourceGroup,
+      resourceName: cfg.vault.name,
+      recoveryPlanName: planName,
+    });
   } catch (err) {
     const plans = readers.listRecoveryPlans ? await readers.listRecoveryPlans().catch(() => undefined) : undefined;
     if (plans && !plans.some((p) => p.name.toLowerCase() === planName.toLowerCase())) {
-      const held = plans.map((p) => p.name).sort().join(", ");
-      throw new DrillConfigError([problem(planPath, planName, `is not a recovery plan of vault ${cfg.vault.name} (it holds: ${held || "none"})`)]);
+      const held = plans
+        .map((p) => p.name)
+        .sort()
+        .join(", ");
+      throw new DrillConfigError([
+        problem(planPath, planName, `is not a recovery plan of vault ${cfg.vault.name} (it holds: ${held || "none"})`),
+      ]);
     }
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`${formatPath(planPath)}: reading recovery plan ${JSON.stringify(planName)} in vault ${cfg.vault.name} failed: ${why}`, { cause: err });
+    throw new Error(
+      `${formatPath(planPath)}: reading recovery plan ${JSON.stringify(planName)} in vault ${cfg.vault.name} failed: ${why}`,
+      { cause: err },
+    );
   }
 }
 
@@ -137,12 +186,22 @@ export function configuredPlans(cfg: DrillConfig): { name: string; path: ConfigP
   return (cfg.scope.recoveryPlans ?? []).map((name, i) => ({ name, path: ["scope", "recoveryPlans", i] }));
 }
 
-async function resolvePlan(cfg: DrillConfig, plan: { name: string; path: ConfigPath }, readers: VaultReaders, catalog: VaultItemCatalog): Promise<ResolvedApplication> {
+async function resolvePlan(
+  cfg: DrillConfig,
+  plan: { name: string; path: ConfigPath },
+  readers: VaultReaders,
+  catalog: VaultItemCatalog,
+): Promise<ResolvedApplication> {
   const planName = plan.name;
   const read = await readConfiguredPlan(cfg, planName, readers, plan.path);
   const ids = recoveryPlanMemberIds(read);
   // Size first (no need to read 101 items to refuse them), then the DC overlap with friendly names.
-  const sizeProblems = recoveryPlanProblems(planName, ids.map((id) => ({ id })), [], plan.path);
+  const sizeProblems = recoveryPlanProblems(
+    planName,
+    ids.map((id) => ({ id })),
+    [],
+    plan.path,
+  );
   if (sizeProblems.length > 0) throw new DrillConfigError(sizeProblems);
   const configPath = `${formatPath(plan.path)} (${planName})`;
   const located = ids.map((id) => {
@@ -151,12 +210,21 @@ async function resolvePlan(cfg: DrillConfig, plan: { name: string; path: ConfigP
     return { ...parts, path: configPath };
   });
   const items = await readLocated(cfg, located, readers, catalog);
-  const overlap = recoveryPlanProblems(planName, items.map((it) => ({ id: it.ref.id, friendlyName: it.ref.friendlyName })), cfg.directoryCopy?.items ?? [], plan.path);
+  const overlap = recoveryPlanProblems(
+    planName,
+    items.map((it) => ({ id: it.ref.id, friendlyName: it.ref.friendlyName })),
+    cfg.directoryCopy?.items ?? [],
+    plan.path,
+  );
   if (overlap.length > 0) throw new DrillConfigError(overlap);
   return { scope: { kind: "recoveryPlan", recoveryPlanName: planName, recoveryPlanId: read.id }, items };
 }
 
-async function resolveApplicationScopes(cfg: DrillConfig, readers: VaultReaders, catalog: VaultItemCatalog): Promise<ResolvedApplication[]> {
+async function resolveApplicationScopes(
+  cfg: DrillConfig,
+  readers: VaultReaders,
+  catalog: VaultItemCatalog,
+): Promise<ResolvedApplication[]> {
   const plans = configuredPlans(cfg);
   if (plans.length === 0) {
     const items = await readLocated(cfg, await locateItems(cfg, cfg.scope.items ?? [], ["scope", "items"], catalog), readers, catalog);
@@ -184,7 +252,8 @@ export function duplicateItemProblems(application: ResolvedItem[], directoryCopy
     if (first) problems.push(`${it.configPath}: ${JSON.stringify(it.ref.friendlyName)} ${why(first)}`);
     else seen.set(key, it);
   };
-  const sameItem = (first: ResolvedItem) => `is the same protected item as ${first.configPath} (${first.ref.friendlyName}, ${first.ref.id})`;
+  const sameItem = (first: ResolvedItem) =>
+    `is the same protected item as ${first.configPath} (${first.ref.friendlyName}, ${first.ref.id})`;
   for (const it of application) check(it, (first) => `${sameItem(first)}; list each item once`);
   for (const it of directoryCopy) {
     check(it, (first) =>
@@ -201,7 +270,9 @@ export function unknownExpectationProblems(expected: ExpectedVmResult[], known: 
   const names = new Set(known.map((k) => k.ref.friendlyName.toLowerCase()));
   const all = [...new Set(known.map((k) => k.ref.friendlyName))].join(", ");
   return expected.flatMap((e, i) =>
-    names.has(e.friendlyName.toLowerCase()) ? [] : [problem(["expected", i, "friendlyName"], e.friendlyName, `is not an item of this drill (${all})`)],
+    names.has(e.friendlyName.toLowerCase())
+      ? []
+      : [problem(["expected", i, "friendlyName"], e.friendlyName, `is not an item of this drill (${all})`)],
   );
 }
 
@@ -226,7 +297,10 @@ async function addReadiness(cfg: DrillConfig, items: ResolvedItem[], readers: It
   const allowed = new Set((cfg.scope.allowUnhealthy ?? []).map((n) => n.toLowerCase()));
   const testNetworkId = drillTestNetworkId(cfg);
   for (const it of items) {
-    const readiness = itemReadiness(it.item as ProtectedItem, jobs, { testNetworkId, allowUnhealthy: allowed.has(it.ref.friendlyName.toLowerCase()) });
+    const readiness = itemReadiness(it.item as ProtectedItem, jobs, {
+      testNetworkId,
+      allowUnhealthy: allowed.has(it.ref.friendlyName.toLowerCase()),
+    });
     if (readiness) it.snapshot.readiness = readiness;
   }
 }
@@ -240,13 +314,17 @@ export async function resolveDrillScope(cfg: DrillConfig, readers: VaultReaders)
   const catalog = new VaultItemCatalog(readers);
   const applications = await resolveApplicationScopes(cfg, readers, catalog);
   const dcRefs = cfg.directoryCopy?.items ?? [];
-  const directoryCopy = dcRefs.length > 0 ? await readLocated(cfg, await locateItems(cfg, dcRefs, ["directoryCopy", "items"], catalog), readers, catalog) : [];
+  const directoryCopy =
+    dcRefs.length > 0 ? await readLocated(cfg, await locateItems(cfg, dcRefs, ["directoryCopy", "items"], catalog), readers, catalog) : [];
   const applicationItems = applications.flatMap((a) => a.items);
   const all = [...applicationItems, ...directoryCopy];
   const problems = [
     ...duplicateItemProblems(applicationItems, directoryCopy),
     ...unknownExpectationProblems(cfg.expected, all),
-    ...unmatchedRuleProblems(cfg.expectedRules, all.map((i) => i.ref.friendlyName)),
+    ...unmatchedRuleProblems(
+      cfg.expectedRules,
+      all.map((i) => i.ref.friendlyName),
+    ),
     ...unknownAllowUnhealthyProblems(cfg.scope.allowUnhealthy ?? [], all),
   ];
   if (problems.length > 0) throw new DrillConfigError(problems);

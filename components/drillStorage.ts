@@ -27,7 +27,9 @@ export class DrillStorage extends pulumi.ComponentResource {
   constructor(name: string, args: DrillStorageArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("failover-drill:drill:DrillStorage", name, {}, opts);
     if (!/^[a-z0-9]{3,16}$/.test(args.accountNamePrefix)) {
-      throw new Error(`DrillStorage ${name}: accountNamePrefix ${JSON.stringify(args.accountNamePrefix)} is not 3-16 lowercase letters and digits`);
+      throw new Error(
+        `DrillStorage ${name}: accountNamePrefix ${JSON.stringify(args.accountNamePrefix)} is not 3-16 lowercase letters and digits`,
+      );
     }
 
     const suffix = new random.RandomString(

@@ -8,7 +8,13 @@ import type { ExpectedVmResult } from "./contract";
 
 /** `*` any run of characters, `?` one, everything else literal; case-insensitive, whole name. */
 export function patternMatches(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
   return re.test(name);
 }
 
@@ -38,6 +44,14 @@ export function effectiveExpectations(names: string[], rules: ExpectedRuleConfig
 /** Rules whose pattern matches no VM of the drill (a typo would silently expect nothing). */
 export function unmatchedRuleProblems(rules: ExpectedRuleConfig[], names: string[]): string[] {
   return rules.flatMap((r, i) =>
-    names.some((n) => patternMatches(r.match, n)) ? [] : [problem(["expectedRules", i, "match"], r.match, `matches no VM of this drill (${names.length > 8 ? `${names.slice(0, 8).join(", ")}, …` : names.join(", ")})`)],
+    names.some((n) => patternMatches(r.match, n))
+      ? []
+      : [
+          problem(
+            ["expectedRules", i, "match"],
+            r.match,
+            `matches no VM of this drill (${names.length > 8 ? `${names.slice(0, 8).join(", ")}, …` : names.join(", ")})`,
+          ),
+        ],
   );
 }

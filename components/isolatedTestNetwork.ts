@@ -2,7 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import { isolationSecurityRules, type AllowRule } from "./nsgRules";
-import { BASTION_SUBNET_NAME, bastionNeedsSubnet, bastionRuleSource, bastionSubnetPrefix, bastionTargetRules, type BastionSku } from "./bastionAccess";
+import {
+  BASTION_SUBNET_NAME,
+  bastionNeedsSubnet,
+  bastionRuleSource,
+  bastionSubnetPrefix,
+  bastionTargetRules,
+  type BastionSku,
+} from "./bastionAccess";
 import { BastionHost, bastionSubnetNsg } from "./bastion";
 import { sameArmId, virtualNetworkId } from "./contract";
 import { nsgName } from "./naming";
@@ -18,7 +25,11 @@ export interface ItemRecoveryNetwork {
  * in-scope item (a test failover into it would put test VMs next to production after a failover).
  * ARM ids compare case-insensitively.
  */
-export function isolationProblem(testNetworkId: string, items: ItemRecoveryNetwork[], configKey = "failover-drill:testNetwork.vnetName"): string | undefined {
+export function isolationProblem(
+  testNetworkId: string,
+  items: ItemRecoveryNetwork[],
+  configKey = "failover-drill:testNetwork.vnetName",
+): string | undefined {
   const clashes = items.filter((item) => sameArmId(item.productionRecoveryNetworkId, testNetworkId));
   if (clashes.length === 0) return undefined;
   const names = clashes.map((c) => c.friendlyName).join(", ");
@@ -81,7 +92,9 @@ export class IsolatedTestNetwork extends pulumi.ComponentResource {
     super("failover-drill:drill:IsolatedTestNetwork", name, {}, opts);
 
     if ((args.resourceGroupName === undefined) === (args.existingResourceGroupName === undefined)) {
-      throw new Error(`IsolatedTestNetwork ${name}: give exactly one of resourceGroupName (created) or existingResourceGroupName (used as is)`);
+      throw new Error(
+        `IsolatedTestNetwork ${name}: give exactly one of resourceGroupName (created) or existingResourceGroupName (used as is)`,
+      );
     }
     if (args.subnets.length === 0) throw new Error(`IsolatedTestNetwork ${name}: at least one subnet is needed`);
     const rgName = (args.resourceGroupName ?? args.existingResourceGroupName)!;
@@ -106,7 +119,11 @@ export class IsolatedTestNetwork extends pulumi.ComponentResource {
     const bastion = args.access?.bastion;
     const bastionPrefix =
       bastion && bastionNeedsSubnet(bastion.sku)
-        ? bastionSubnetPrefix(args.addressSpace, args.subnets.map((s) => s.prefix), bastion.subnetPrefix)
+        ? bastionSubnetPrefix(
+            args.addressSpace,
+            args.subnets.map((s) => s.prefix),
+            bastion.subnetPrefix,
+          )
         : undefined;
     const bastionRules = bastion ? bastionTargetRules(bastionRuleSource(bastion.sku, bastionPrefix)) : [];
     const securityRules = isolationSecurityRules([...(args.allowList ?? []), ...bastionRules]);
@@ -126,7 +143,11 @@ export class IsolatedTestNetwork extends pulumi.ComponentResource {
     );
 
     const bastionNsg = bastionPrefix
-      ? bastionSubnetNsg(`${name}-${BASTION_SUBNET_NAME}-nsg`, { resourceGroupName, location: args.location, vnetName: args.vnetName, tags: args.tags }, { parent: this })
+      ? bastionSubnetNsg(
+          `${name}-${BASTION_SUBNET_NAME}-nsg`,
+          { resourceGroupName, location: args.location, vnetName: args.vnetName, tags: args.tags },
+          { parent: this },
+        )
       : undefined;
 
     const vnet = new network.VirtualNetwork(
@@ -143,7 +164,9 @@ export class IsolatedTestNetwork extends pulumi.ComponentResource {
             addressPrefix: subnet.prefix,
             networkSecurityGroup: { id: nsgs[i].id },
           })),
-          ...(bastionPrefix && bastionNsg ? [{ name: BASTION_SUBNET_NAME, addressPrefix: bastionPrefix, networkSecurityGroup: { id: bastionNsg.id } }] : []),
+          ...(bastionPrefix && bastionNsg
+            ? [{ name: BASTION_SUBNET_NAME, addressPrefix: bastionPrefix, networkSecurityGroup: { id: bastionNsg.id } }]
+            : []),
         ],
         ...(args.dnsServers && args.dnsServers.length > 0 ? { dhcpOptions: { dnsServers: args.dnsServers } } : {}),
         tags: args.tags,

@@ -52,7 +52,15 @@ export interface ProtectedItemLike {
     // Read by the preview-time readiness check (testFailoverReadiness.ts).
     allowedOperations?: string[] | null;
     testFailoverState?: string | null;
-    healthErrors?: { errorCode?: string | null; errorLevel?: string | null; errorMessage?: string | null; summaryMessage?: string | null; recommendedAction?: string | null }[] | null;
+    healthErrors?:
+      | {
+          errorCode?: string | null;
+          errorLevel?: string | null;
+          errorMessage?: string | null;
+          summaryMessage?: string | null;
+          recommendedAction?: string | null;
+        }[]
+      | null;
   };
 }
 export interface RecoveryPlanLike {
@@ -111,7 +119,8 @@ export function toItemSettingsSnapshot(item: ProtectedItemLike, extras: Snapshot
   const props = item.properties ?? {};
   const details = (props.providerSpecificDetails ?? {}) as ProviderDetailsLike;
   const nics = toNicSnapshots(details);
-  const productionNetwork = details.selectedRecoveryAzureNetworkId ?? details.vmNics?.find((n) => n.recoveryVMNetworkId)?.recoveryVMNetworkId;
+  const productionNetwork =
+    details.selectedRecoveryAzureNetworkId ?? details.vmNics?.find((n) => n.recoveryVMNetworkId)?.recoveryVMNetworkId;
   const snapshot: ItemSettingsSnapshot = {
     protectedItemId: item.id,
     friendlyName: props.friendlyName ?? item.name,
@@ -143,7 +152,10 @@ export function matchItemRef(ref: ItemRefConfig, candidates: ProtectedItemRef[])
   if (ref.fabricName && ref.protectionContainerName && ref.name) {
     const lower = (s: string) => s.toLowerCase();
     return candidates.find(
-      (c) => lower(c.fabricName) === lower(ref.fabricName!) && lower(c.protectionContainerName) === lower(ref.protectionContainerName!) && lower(c.name) === lower(ref.name!),
+      (c) =>
+        lower(c.fabricName) === lower(ref.fabricName!) &&
+        lower(c.protectionContainerName) === lower(ref.protectionContainerName!) &&
+        lower(c.name) === lower(ref.name!),
     );
   }
   if (ref.friendlyName) return candidates.find((c) => c.friendlyName.toLowerCase() === ref.friendlyName!.toLowerCase());
@@ -154,7 +166,13 @@ export function matchItemRef(ref: ItemRefConfig, candidates: ProtectedItemRef[])
 // The invokes.
 
 export interface ItemSettingsReaders {
-  getProtectedItem(args: { resourceGroupName: string; resourceName: string; fabricName: string; protectionContainerName: string; replicatedProtectedItemName: string }): Promise<ProtectedItemLike>;
+  getProtectedItem(args: {
+    resourceGroupName: string;
+    resourceName: string;
+    fabricName: string;
+    protectionContainerName: string;
+    replicatedProtectedItemName: string;
+  }): Promise<ProtectedItemLike>;
   getRecoveryPlan(args: { resourceGroupName: string; resourceName: string; recoveryPlanName: string }): Promise<RecoveryPlanLike>;
   getAvailabilitySet(args: { resourceGroupName: string; availabilitySetName: string }): Promise<AvailabilitySetLike>;
   getStorageAccount(args: { resourceGroupName: string; accountName: string }): Promise<StorageAccountLike>;
@@ -221,23 +239,38 @@ export async function readItemSettings(
         replicatedProtectedItemName: item.name,
       }));
   } catch (err) {
-    throw new Error(`${configPath}: reading protected item ${item.fabricName}/${item.protectionContainerName}/${item.name} in vault ${vault.name} failed: ${describeError(err)}`, { cause: err });
+    throw new Error(
+      `${configPath}: reading protected item ${item.fabricName}/${item.protectionContainerName}/${item.name} in vault ${vault.name} failed: ${describeError(err)}`,
+      { cause: err },
+    );
   }
   const details = (raw.properties?.providerSpecificDetails ?? {}) as ProviderDetailsLike;
   const extras: SnapshotExtras = {};
   const avSet = parseArmId(details.recoveryAvailabilitySetId);
   if (avSet && details.recoveryAvailabilitySetId) {
-    const readSet = () => readers.getAvailabilitySet({ resourceGroupName: avSet.resourceGroup, availabilitySetName: avSet.segments[avSet.segments.length - 1][1] });
+    const readSet = () =>
+      readers.getAvailabilitySet({
+        resourceGroupName: avSet.resourceGroup,
+        availabilitySetName: avSet.segments[avSet.segments.length - 1][1],
+      });
     const set = await (catalog ? catalog.availabilitySet(details.recoveryAvailabilitySetId, readSet) : readSet()).catch((err) => {
-      throw new Error(`${configPath}: reading availability set ${details.recoveryAvailabilitySetId} of ${raw.properties?.friendlyName ?? item.name} failed: ${describeError(err)}`);
+      throw new Error(
+        `${configPath}: reading availability set ${details.recoveryAvailabilitySetId} of ${raw.properties?.friendlyName ?? item.name} failed: ${describeError(err)}`,
+      );
     });
     if (set.sku?.name) extras.availabilitySetSku = set.sku.name;
   }
   const account = parseArmId(details.recoveryAzureStorageAccount);
   if (account && details.recoveryAzureStorageAccount) {
-    const readAccount = () => readers.getStorageAccount({ resourceGroupName: account.resourceGroup, accountName: account.segments[account.segments.length - 1][1] });
+    const readAccount = () =>
+      readers.getStorageAccount({
+        resourceGroupName: account.resourceGroup,
+        accountName: account.segments[account.segments.length - 1][1],
+      });
     const sa = await (catalog ? catalog.storageAccount(details.recoveryAzureStorageAccount, readAccount) : readAccount()).catch((err) => {
-      throw new Error(`${configPath}: reading replication storage account ${details.recoveryAzureStorageAccount} of ${raw.properties?.friendlyName ?? item.name} failed: ${describeError(err)}`);
+      throw new Error(
+        `${configPath}: reading replication storage account ${details.recoveryAzureStorageAccount} of ${raw.properties?.friendlyName ?? item.name} failed: ${describeError(err)}`,
+      );
     });
     extras.replicationStorageSseEnabled = storageSseEnabled(sa);
   }

@@ -13,7 +13,9 @@ export const STORAGE_SUFFIX_LENGTH = 8;
 export function storageAccountName(prefix: string, suffix: string): string {
   const name = `${prefix}${suffix}`.toLowerCase();
   if (!/^[a-z0-9]{3,24}$/.test(name)) {
-    throw new Error(`storage account name ${JSON.stringify(name)} is not 3-24 lowercase letters and digits (prefix ${JSON.stringify(prefix)})`);
+    throw new Error(
+      `storage account name ${JSON.stringify(name)} is not 3-24 lowercase letters and digits (prefix ${JSON.stringify(prefix)})`,
+    );
   }
   return name;
 }

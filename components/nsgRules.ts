@@ -73,7 +73,9 @@ export function isolationSecurityRules(allowList: AllowRule[]): SecurityRule[] {
   const { priorities, duplicates, overflow } = assignNsgPriorities(allowList);
   if (duplicates.length > 0 || overflow.length > 0) {
     const d = duplicates[0] ?? overflow[0];
-    throw new Error(`allow-list rule ${allowList[d.index].name}: priority ${d.priority} is already used or not below ${NSG_DENY_INTERNET_PRIORITY}`);
+    throw new Error(
+      `allow-list rule ${allowList[d.index].name}: priority ${d.priority} is already used or not below ${NSG_DENY_INTERNET_PRIORITY}`,
+    );
   }
   const allows: SecurityRule[] = allowList.map((rule, i) => {
     const inbound = rule.direction === "Inbound";

@@ -50,7 +50,10 @@ export async function readRecoveryRegionFacts(arm: ArmReader, q: RecoveryRegionQ
   const sub = `/subscriptions/${q.subscriptionId}`;
   const [usages, skus] = await Promise.all([
     arm.listAll<Json>(`${sub}/providers/Microsoft.Compute/locations/${q.location}/usages`, { "api-version": COMPUTE_API_VERSION }),
-    arm.listAll<Json>(`${sub}/providers/Microsoft.Compute/skus`, { "api-version": SKUS_API_VERSION, $filter: `location eq '${q.location}'` }),
+    arm.listAll<Json>(`${sub}/providers/Microsoft.Compute/skus`, {
+      "api-version": SKUS_API_VERSION,
+      $filter: `location eq '${q.location}'`,
+    }),
   ]);
   const wanted = new Set(q.sizes.map((s) => s.toLowerCase()));
   const sizes: VmSizeFact[] = [];
@@ -58,12 +61,18 @@ export async function readRecoveryRegionFacts(arm: ArmReader, q: RecoveryRegionQ
     if (s?.resourceType !== "virtualMachines" || typeof s.name !== "string" || !wanted.has(s.name.toLowerCase())) continue;
     if (sizes.some((x) => x.name.toLowerCase() === s.name.toLowerCase())) continue;
     const vCpus = Number((s.capabilities ?? []).find((c: Json) => c?.name === "vCPUs")?.value);
-    sizes.push({ name: s.name, ...(typeof s.family === "string" ? { family: s.family } : {}), ...(Number.isFinite(vCpus) ? { vCpus } : {}) });
+    sizes.push({
+      name: s.name,
+      ...(typeof s.family === "string" ? { family: s.family } : {}),
+      ...(Number.isFinite(vCpus) ? { vCpus } : {}),
+    });
   }
 
   const existingVms: ExistingVmFact[] = [];
   for (const rg of [...new Set(q.recoveryResourceGroups.map((r) => r.toLowerCase()))]) {
-    const vms = await listOrEmpty<Json>(arm, `${sub}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines`, { "api-version": COMPUTE_API_VERSION });
+    const vms = await listOrEmpty<Json>(arm, `${sub}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines`, {
+      "api-version": COMPUTE_API_VERSION,
+    });
     for (const vm of vms) if (typeof vm?.name === "string") existingVms.push({ id: String(vm.id), name: vm.name, resourceGroup: rg });
   }
 
@@ -86,8 +95,17 @@ export async function readRecoveryRegionFacts(arm: ArmReader, q: RecoveryRegionQ
       const subnetId = String(c?.properties?.subnet?.id ?? "");
       const subnet = subnetId.split("/").pop() ?? "";
       const ip = c?.properties?.privateIPAddress;
-      if (typeof ip === "string" && subnetId.toLowerCase().startsWith(`${q.testVnetId.toLowerCase()}/subnets/`) && subnetNames.has(subnet.toLowerCase())) {
-        ipsInUse.push({ ip, subnet, nicId: String(nic.id ?? nicId), ...(nic.properties?.virtualMachine?.id ? { vmId: nic.properties.virtualMachine.id } : {}) });
+      if (
+        typeof ip === "string" &&
+        subnetId.toLowerCase().startsWith(`${q.testVnetId.toLowerCase()}/subnets/`) &&
+        subnetNames.has(subnet.toLowerCase())
+      ) {
+        ipsInUse.push({
+          ip,
+          subnet,
+          nicId: String(nic.id ?? nicId),
+          ...(nic.properties?.virtualMachine?.id ? { vmId: nic.properties.virtualMachine.id } : {}),
+        });
       }
     }
   }
@@ -97,7 +115,12 @@ export async function readRecoveryRegionFacts(arm: ArmReader, q: RecoveryRegionQ
     location: q.location,
     usages: usages
       .filter((u) => typeof u?.name?.value === "string")
-      .map((u) => ({ name: u.name.value, localizedName: String(u.name.localizedValue ?? u.name.value), currentValue: Number(u.currentValue), limit: Number(u.limit) })),
+      .map((u) => ({
+        name: u.name.value,
+        localizedName: String(u.name.localizedValue ?? u.name.value),
+        currentValue: Number(u.currentValue),
+        limit: Number(u.limit),
+      })),
     sizes,
     existingVms,
     ipsInUse,

@@ -17,11 +17,14 @@ export function drillConfigFromStack(): DrillConfig {
   const stackConfig = new pulumi.Config(CONFIG_NAMESPACE);
   try {
     // expectedFile is relative to the project directory (the program's working directory).
-    return parseDrillConfig(readRawDrillConfig((key) => stackConfig.get(key)), {
-      env: process.env,
-      readFile: (file) => fs.readFileSync(path.resolve(file), "utf8"),
-      ...(isConfigSecret ? { isSecret: (key: string) => isConfigSecret(`${CONFIG_NAMESPACE}:${key}`) } : {}),
-    });
+    return parseDrillConfig(
+      readRawDrillConfig((key) => stackConfig.get(key)),
+      {
+        env: process.env,
+        readFile: (file) => fs.readFileSync(path.resolve(file), "utf8"),
+        ...(isConfigSecret ? { isSecret: (key: string) => isConfigSecret(`${CONFIG_NAMESPACE}:${key}`) } : {}),
+      },
+    );
   } catch (err) {
     throw asReportedError(err);
   }

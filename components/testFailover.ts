@@ -26,7 +26,10 @@ function loadProvider(): ProviderImpl {
   } catch (e) {
     const err = e as { code?: string; message?: string };
     if (err && err.code === "MODULE_NOT_FOUND") {
-      throw new Error(`failover-drill: cannot load failover-drill/provider from the program directory ${path.resolve(".")} (${err.message}); install the package there (npm install failover-drill), or in its own repository build it (npm run build)`, { cause: e });
+      throw new Error(
+        `failover-drill: cannot load failover-drill/provider from the program directory ${path.resolve(".")} (${err.message}); install the package there (npm install failover-drill), or in its own repository build it (npm run build)`,
+        { cause: e },
+      );
     }
     throw e;
   }

@@ -19,12 +19,19 @@ const SUBSCRIPTION = /^\/subscriptions\/([^/]+)\//i;
  * Problems when an item's test VM would land in another subscription than the test network. `configured`
  * is testNetwork.subscriptionId (undefined: the network goes to the vault's subscription).
  */
-export function testNetworkSubscriptionProblems(networkSubscriptionId: string, configured: string | undefined, items: ItemRecoveryResourceGroup[]): string[] {
+export function testNetworkSubscriptionProblems(
+  networkSubscriptionId: string,
+  configured: string | undefined,
+  items: ItemRecoveryResourceGroup[],
+): string[] {
   const apart = new Map<string, string[]>();
   for (const item of items) {
     const sub = SUBSCRIPTION.exec(item.recoveryResourceGroupId ?? "")?.[1];
     if (!sub || sub.toLowerCase() === networkSubscriptionId.toLowerCase()) continue;
-    apart.set(sub.toLowerCase(), [...(apart.get(sub.toLowerCase()) ?? []), `${item.friendlyName} (recovery resource group ${item.recoveryResourceGroupId})`]);
+    apart.set(sub.toLowerCase(), [
+      ...(apart.get(sub.toLowerCase()) ?? []),
+      `${item.friendlyName} (recovery resource group ${item.recoveryResourceGroupId})`,
+    ]);
   }
   return [...apart.entries()].map(([sub, names]) =>
     problem(

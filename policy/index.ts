@@ -6,8 +6,8 @@ import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./rules";
 
 new PolicyPack("failover-drill", {
-    description:
-        "Guardrails for Azure Site Recovery (Hyper-V/VMM to Azure) test failovers: managed disks and availability sets, SSE replication storage, test IPs, VM names, network isolation, the AD/DNS copy, drill storage and tags.",
-    enforcementLevel: "advisory",
-    policies,
+  description:
+    "Guardrails for Azure Site Recovery (Hyper-V/VMM to Azure) test failovers: managed disks and availability sets, SSE replication storage, test IPs, VM names, network isolation, the AD/DNS copy, drill storage and tags.",
+  enforcementLevel: "advisory",
+  policies,
 });

@@ -119,10 +119,25 @@ function existingFile(flag: string, v: string): string {
 
 export function parseScope(s: string): ScopeOverride {
   const m = /^(plan|plans|items):(.+)$/.exec(s);
-  if (!m) throw new UsageError(`--scope ${s}: expected plan:<recovery plan name>, plans:<plan>,<plan>... or items:<friendly name>[,<friendly name>...]`);
+  if (!m)
+    throw new UsageError(
+      `--scope ${s}: expected plan:<recovery plan name>, plans:<plan>,<plan>... or items:<friendly name>[,<friendly name>...]`,
+    );
   if (m[1] === "plan") return { recoveryPlan: m[2] };
-  if (m[1] === "plans") return { recoveryPlans: m[2].split(",").map((n) => n.trim()).filter(Boolean) };
-  return { items: m[2].split(",").map((n) => n.trim()).filter(Boolean).map((friendlyName) => ({ friendlyName })) };
+  if (m[1] === "plans")
+    return {
+      recoveryPlans: m[2]
+        .split(",")
+        .map((n) => n.trim())
+        .filter(Boolean),
+    };
+  return {
+    items: m[2]
+      .split(",")
+      .map((n) => n.trim())
+      .filter(Boolean)
+      .map((friendlyName) => ({ friendlyName })),
+  };
 }
 
 // evidence: the trigger flags
@@ -154,7 +169,10 @@ type StrictFlags<T extends NonNullable<ParseArgsConfig["options"]>> = { args: st
 
 /** Strict parseArgs with our UsageError (its own messages name the flag). The return type is spelled out because
  * the inferred one names @types/node's unexported ParseArgsOptionsConfig, which the declaration build cannot emit. */
-export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T): ReturnType<typeof parseArgs<StrictFlags<T>>> {
+export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  options: T,
+): ReturnType<typeof parseArgs<StrictFlags<T>>> {
   try {
     return parseArgs<StrictFlags<T>>({ args: argv, options, strict: true, allowPositionals: false });
   } catch (err) {
@@ -235,15 +253,26 @@ export async function runPolicyGate(session: DrillSession, policyPackConfigs: st
   printPolicies(gate.policies);
   const mandatory = gate.policies.filter((p) => p.enforcementLevel === "mandatory");
   const failure = gate.ok || mandatory.length > 0 ? undefined : gate.errors.join("\n") || gate.output;
-  return { policies: gate.policies, mandatory, previewOk: gate.ok, failure, badConfig: failure !== undefined && isConfigFailure(gate.errors, gate.output) };
+  return {
+    policies: gate.policies,
+    mandatory,
+    previewOk: gate.ok,
+    failure,
+    badConfig: failure !== undefined && isConfigFailure(gate.errors, gate.output),
+  };
 }
 
 /** POSTs each fault of the file (an object or an array) to the local endpoint's admin API. */
 async function applyTwinFaults(session: DrillSession, file: string): Promise<void> {
-  if (!session.world.admin) throw new UsageError(`--twin-faults: stack ${session.config.stack} has no local endpoint to inject faults into`);
+  if (!session.world.admin)
+    throw new UsageError(`--twin-faults: stack ${session.config.stack} has no local endpoint to inject faults into`);
   const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
   for (const fault of Array.isArray(parsed) ? parsed : [parsed]) {
-    const res = await fetch(`${session.world.admin.url}/_twin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
+    const res = await fetch(`${session.world.admin.url}/_twin/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(fault),
+    });
     if (!res.ok) throw new Error(`--twin-faults ${file}: refused ${JSON.stringify(fault)}: ${res.status} ${await res.text()}`);
     process.stdout.write(`twin fault injected: ${JSON.stringify(fault)}\n`);
   }
@@ -271,7 +300,9 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
 
     const gate = await runPolicyGate(session, opts.policyPackConfigs);
     if (gate.mandatory.length > 0) {
-      process.stdout.write(`\nThe drill is blocked by ${gate.mandatory.length} mandatory polic${gate.mandatory.length === 1 ? "y" : "ies"}; nothing was triggered.\n`);
+      process.stdout.write(
+        `\nThe drill is blocked by ${gate.mandatory.length} mandatory polic${gate.mandatory.length === 1 ? "y" : "ies"}; nothing was triggered.\n`,
+      );
       return DrillExit.PolicyViolation;
     }
     if (gate.failure !== undefined) {
@@ -280,15 +311,27 @@ export async function runDrill(opts: DrillOptions): Promise<DrillExit> {
     }
 
     banner("drill: pulumi up --policy-pack policy");
-    const up = await session.stack.up({ policyPacks: [path.join(ROOT, "policy")], policyPackConfigs: opts.policyPackConfigs, progress: true });
+    const up = await session.stack.up({
+      policyPacks: [path.join(ROOT, "policy")],
+      policyPackConfigs: opts.policyPackConfigs,
+      progress: true,
+    });
     // evidence: the report, written and uploaded before destroy (readback of ARM while the drill is up).
-    const dir = await evidence!.afterUp({ stack: session.stack, policies: gate.policies, upSucceeded: up.ok, upOutput: up.output, pulumiSteps: up.steps });
+    const dir = await evidence!.afterUp({
+      stack: session.stack,
+      policies: gate.policies,
+      upSucceeded: up.ok,
+      upOutput: up.output,
+      pulumiSteps: up.steps,
+    });
     process.stdout.write(`\nreport: ${path.relative(ROOT, dir)}\n`);
     const report = evidence!.report!;
     let exit = up.ok ? (report.verdict === "passed" ? DrillExit.Passed : DrillExit.VerificationFailed) : classifyUpFailure(up);
 
     if (opts.keep) {
-      process.stdout.write(`\nThe drill is left up (--keep). Clean it up with: npm run drill -- --cleanup --stack ${session.config.stack}\n`);
+      process.stdout.write(
+        `\nThe drill is left up (--keep). Clean it up with: npm run drill -- --cleanup --stack ${session.config.stack}\n`,
+      );
       return exit;
     }
     const cleanupExit = await destroyAndConfirm(session, evidence);
@@ -307,7 +350,9 @@ function armToken(arm: ArmConnection): () => Promise<string> {
   let credential: import("@azure/identity").TokenCredential | undefined;
   return async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: @azure/identity only when a real-Azure readback asks for a token
-    credential ??= new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential({ authorityHost: cloud.authorityHost });
+    credential ??= new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential({
+      authorityHost: cloud.authorityHost,
+    });
     const token = await credential.getToken(cloud.resourceManagerScope);
     if (!token?.token) throw new Error(`no ARM token for ${cloud.name} (${cloud.resourceManagerScope})`);
     return token.token;
@@ -356,7 +401,10 @@ async function destroyAndConfirm(session: DrillSession, evidence: DrillEvidence 
   banner("cleanup: pulumi destroy");
   const destroy = await session.stack.destroy({ progress: true });
   const client = new SiteRecoveryDrillClient(session.config.vault, { ...session.world.arm, pollIntervalInMs: 5_000 });
-  const confirmation = await confirmCleanup(client, session.config.vault, record, { destroySucceeded: destroy.ok, stackResources: await session.stack.resources() });
+  const confirmation = await confirmCleanup(client, session.config.vault, record, {
+    destroySucceeded: destroy.ok,
+    stackResources: await session.stack.resources(),
+  });
   // evidence: the report again, with the cleanup confirmation, written and uploaded.
   if (evidence) process.stdout.write(`\nreport: ${path.relative(ROOT, await evidence.afterCleanup(confirmation))}\n`);
   for (const thing of confirmation.notOurs ?? []) process.stdout.write(`not ours, left alone: ${thing}\n`);

@@ -73,7 +73,8 @@ export function parseJanitorArgs(argv: string[]): JanitorOptions | "help" {
   let vault: VaultRef | undefined;
   if (values.vault !== undefined) {
     const parts = values.vault.split("/");
-    if (parts.length !== 3 || parts.some((p) => !p)) throw new JanitorUsageError(`--vault ${values.vault}: expected <subscriptionId>/<resourceGroup>/<vault name>`);
+    if (parts.length !== 3 || parts.some((p) => !p))
+      throw new JanitorUsageError(`--vault ${values.vault}: expected <subscriptionId>/<resourceGroup>/<vault name>`);
     vault = { subscriptionId: parts[0], resourceGroup: parts[1], name: parts[2] };
   }
   const speed = values.speed === undefined ? 60 : Number(values.speed);
@@ -129,8 +130,15 @@ function testVmNameOf(i: ProtectedItem): string | undefined {
 /** Test VMs of idle items: named `<item's recovery VM name>-test`, but no test failover of the item is active. */
 export function orphanTestVms(vms: { id: string; name: string }[], items: ProtectedItem[], jobs: Job[]): OrphanVm[] {
   const active = new Set(leftoverItems(items, jobs).map((l) => (l.testVmName ?? "").toLowerCase()));
-  const testVmNames = new Set(items.map(testVmNameOf).filter((n): n is string => n !== undefined).map((n) => n.toLowerCase()));
-  return vms.filter((vm) => testVmNames.has(vm.name.toLowerCase()) && !active.has(vm.name.toLowerCase())).map((vm) => ({ id: vm.id, name: vm.name }));
+  const testVmNames = new Set(
+    items
+      .map(testVmNameOf)
+      .filter((n): n is string => n !== undefined)
+      .map((n) => n.toLowerCase()),
+  );
+  return vms
+    .filter((vm) => testVmNames.has(vm.name.toLowerCase()) && !active.has(vm.name.toLowerCase()))
+    .map((vm) => ({ id: vm.id, name: vm.name }));
 }
 
 export function janitorComment(reason: string, at: Date = new Date()): string {
@@ -154,7 +162,9 @@ async function allJobs(client: SiteRecoveryDrillClient): Promise<Job[]> {
 }
 
 async function listVms(client: SiteRecoveryDrillClient, subscriptionId: string): Promise<{ id: string; name: string }[]> {
-  return client.arm.listAll<{ id: string; name: string }>(`/subscriptions/${subscriptionId}/providers/Microsoft.Compute/virtualMachines`, { "api-version": COMPUTE_API_VERSION });
+  return client.arm.listAll<{ id: string; name: string }>(`/subscriptions/${subscriptionId}/providers/Microsoft.Compute/virtualMachines`, {
+    "api-version": COMPUTE_API_VERSION,
+  });
 }
 
 export async function runJanitor(opts: JanitorOptions): Promise<number> {
@@ -162,9 +172,14 @@ export async function runJanitor(opts: JanitorOptions): Promise<number> {
   const vault = opts.vault ?? settings.vault;
   // No fixture and resume: a local endpoint continues the state as the killed drill left it (and refuses
   // a folder that holds none).
-  const world: DrillWorld = await prepareWorld({ ...settings, vault }, { stateDir: opts.stateDir, localStateDir: opts.localState, speed: opts.speed, port: opts.port, resume: true, mustExist: true });
+  const world: DrillWorld = await prepareWorld(
+    { ...settings, vault },
+    { stateDir: opts.stateDir, localStateDir: opts.localState, speed: opts.speed, port: opts.port, resume: true, mustExist: true },
+  );
   try {
-    say(`vault ${vault.name} (${vault.resourceGroup}, subscription ${vault.subscriptionId}) on ${world.description}${opts.dryRun ? " — dry run, nothing is changed" : ""}`);
+    say(
+      `vault ${vault.name} (${vault.resourceGroup}, subscription ${vault.subscriptionId}) on ${world.description}${opts.dryRun ? " — dry run, nothing is changed" : ""}`,
+    );
     Object.assign(process.env, world.env);
     await runPreflight({ stack: opts.stack, arm: world.arm, env: process.env, plugins: world.plugins }, [credentialFound]);
     return await clean(opts, vault, world);
@@ -184,7 +199,10 @@ async function clean(opts: JanitorOptions, vault: VaultRef, world: DrillWorld): 
     say("nothing left: every protected item is idle and no orphaned test VM");
     return JanitorExit.Clean;
   }
-  for (const l of leftovers) say(`protected item ${l.friendlyName}: testFailoverState ${l.testFailoverState} (${l.phase}${l.testVmName ? `, test VM ${l.testVmName}` : ""})`);
+  for (const l of leftovers)
+    say(
+      `protected item ${l.friendlyName}: testFailoverState ${l.testFailoverState} (${l.phase}${l.testVmName ? `, test VM ${l.testVmName}` : ""})`,
+    );
   for (const o of orphans) say(`orphaned test VM ${o.name}: no test failover of its item is active (${o.id})`);
   if (opts.dryRun) return JanitorExit.Clean;
 
@@ -195,7 +213,10 @@ async function clean(opts: JanitorOptions, vault: VaultRef, world: DrillWorld): 
     const job = runningJobsOf(item, jobs)[0];
     say(`waiting for the running test failover of ${l.friendlyName}${job ? ` (job ${job.name})` : ""}`);
     try {
-      if (job) await client.resumeJob(job.name, `test failover of ${l.friendlyName}`).pollUntilDone({ timeoutInMs: Math.max(1, deadline - Date.now()) });
+      if (job)
+        await client
+          .resumeJob(job.name, `test failover of ${l.friendlyName}`)
+          .pollUntilDone({ timeoutInMs: Math.max(1, deadline - Date.now()) });
     } catch (err) {
       problems.push(`${l.friendlyName}: the running test failover did not finish: ${(err as Error).message}`);
     }
@@ -208,9 +229,13 @@ async function clean(opts: JanitorOptions, vault: VaultRef, world: DrillWorld): 
     const comments = janitorComment(`test failover of ${name} left ${item.properties.testFailoverState} (no drill cleaned it up);`);
     say(`cleaning up ${name}: POST testFailoverCleanup, comments "${comments}"`);
     try {
-      const poller = await client.beginTestFailoverCleanup({ kind: "protectedItem", id: item.id, label: `test failover cleanup of ${name}` }, comments);
+      const poller = await client.beginTestFailoverCleanup(
+        { kind: "protectedItem", id: item.id, label: `test failover cleanup of ${name}` },
+        comments,
+      );
       const job = await poller.pollUntilDone({ timeoutInMs: Math.max(1, deadline - Date.now()) });
-      if ((job.properties?.state ?? "").toLowerCase() !== "succeeded") problems.push(`${name}: the test failover cleanup job ended ${job.properties?.state}`);
+      if ((job.properties?.state ?? "").toLowerCase() !== "succeeded")
+        problems.push(`${name}: the test failover cleanup job ended ${job.properties?.state}`);
     } catch (err) {
       problems.push(`${name}: test failover cleanup failed: ${(err as Error).message}`);
     }

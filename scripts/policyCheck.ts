@@ -56,7 +56,13 @@ export async function runPolicyCheck(opts: PolicyCheckOptions): Promise<number> 
   const session = await openDrillSession({ ...opts, fresh: true });
   try {
     const gate = await runPolicyGate(session, opts.policyPackConfigs);
-    const md = renderPolicySummary({ stack: opts.stack, target: session.world.description, policies: gate.policies, previewOk: gate.previewOk, failure: gate.failure });
+    const md = renderPolicySummary({
+      stack: opts.stack,
+      target: session.world.description,
+      policies: gate.policies,
+      previewOk: gate.previewOk,
+      failure: gate.failure,
+    });
     fs.mkdirSync(path.dirname(opts.out), { recursive: true });
     fs.writeFileSync(opts.out, md);
     process.stdout.write(`\npolicy summary: ${path.relative(ROOT, opts.out)}\n`);

@@ -164,8 +164,15 @@ function buildFromGoModules() {
   const wrapper = path.join(ROOT, "scripts", "pulumi-cli");
   const ldflags = `-w -s -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${PULUMI_VERSION}`;
   const goArgs = [
-    "build", "-v", "-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", ldflags,
-    "-o", TOOLS_BIN + path.sep,
+    "build",
+    "-v",
+    "-trimpath",
+    "-tags",
+    "osusergo,grpcnotrace",
+    "-ldflags",
+    ldflags,
+    "-o",
+    TOOLS_BIN + path.sep,
     "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
     "./cmd/pulumi-language-nodejs",
   ];
@@ -292,7 +299,9 @@ function ensureActionlint() {
   }
   if (spawnSync("go", ["version"], { encoding: "utf8" }).status !== 0) {
     // Only the workflow tests need it: the drill and the other suites run without it.
-    log(`warning: actionlint ${ACTIONLINT_VERSION} is not available (no Go toolchain to build it); tests/examples/githubActions.test.ts will fail`);
+    log(
+      `warning: actionlint ${ACTIONLINT_VERSION} is not available (no Go toolchain to build it); tests/examples/githubActions.test.ts will fail`,
+    );
     return "missing";
   }
   log(`building actionlint ${ACTIONLINT_VERSION} from Go modules ...`);
@@ -324,6 +333,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`[setup] error: ${err instanceof SetupError ? err.message : err.stack ?? err}\n`);
+  process.stderr.write(`[setup] error: ${err instanceof SetupError ? err.message : (err.stack ?? err)}\n`);
   process.exit(3);
 });

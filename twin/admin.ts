@@ -16,10 +16,22 @@ export function loadFixture(twin: Twin, source: unknown): void {
 
 export function routeAdmin(twin: Twin, log: RequestLog, method: string, path: string, query: URLSearchParams, body: unknown): Reply {
   const route = `${method} ${path.replace(/\/+$/, "")}`;
-  const fail = (e: unknown): Reply => ({ status: 400, body: { error: { code: "InvalidFixtureOrInput", message: e instanceof Error ? e.message : String(e) } } });
+  const fail = (e: unknown): Reply => ({
+    status: 400,
+    body: { error: { code: "InvalidFixtureOrInput", message: e instanceof Error ? e.message : String(e) } },
+  });
   switch (route) {
     case "GET /_twin/health":
-      return { status: 200, body: { status: "ok", virtualTime: twin.clock.nowIso(), speed: twin.clock.speed, resources: Object.keys(twin.state.resources).length, jobs: Object.keys(twin.state.jobs).length } };
+      return {
+        status: 200,
+        body: {
+          status: "ok",
+          virtualTime: twin.clock.nowIso(),
+          speed: twin.clock.speed,
+          resources: Object.keys(twin.state.resources).length,
+          jobs: Object.keys(twin.state.jobs).length,
+        },
+      };
     case "POST /_twin/reset":
       try {
         if (twin.fixtureSource !== undefined) loadFixture(twin, twin.fixtureSource);
@@ -32,7 +44,7 @@ export function routeAdmin(twin: Twin, log: RequestLog, method: string, path: st
     case "POST /_twin/fixture":
       try {
         const b = body as { path?: unknown } | undefined;
-        if (!b || typeof b !== "object") throw new Error("body must be a fixture object or {\"path\": \"...\"}");
+        if (!b || typeof b !== "object") throw new Error('body must be a fixture object or {"path": "..."}');
         loadFixture(twin, typeof b.path === "string" && Object.keys(b).length === 1 ? b.path : b);
         return { status: 200, body: { status: "loaded", resources: Object.keys(twin.state.resources).length } };
       } catch (e) {

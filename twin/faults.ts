@@ -21,7 +21,17 @@ export function validateFault(input: unknown): Omit<FaultSpec, "id" | "fired"> {
   if (kind === "jobFailsAtTask" && (!f.item || !f.task)) throw new Error("jobFailsAtTask needs item and task");
   if (kind === "cleanupFailsOnce" && !f.item) throw new Error("cleanupFailsOnce needs item");
   if (kind === "latency" && !(typeof f.ms === "number" && f.ms >= 0)) throw new Error("latency needs ms");
-  return { kind, method: f.method?.toUpperCase(), path: f.path, count: f.count, probability: f.probability, retryAfter: f.retryAfter, ms: f.ms, item: f.item, task: f.task };
+  return {
+    kind,
+    method: f.method?.toUpperCase(),
+    path: f.path,
+    count: f.count,
+    probability: f.probability,
+    retryAfter: f.retryAfter,
+    ms: f.ms,
+    item: f.item,
+    task: f.task,
+  };
 }
 
 export function addFault(twin: Twin, input: unknown): FaultSpec {
@@ -57,7 +67,9 @@ function itemMatches(item: ArmResource, ref: string | undefined): boolean {
 }
 
 export function consumeJobFault(twin: Twin, item: ArmResource, task: string): boolean {
-  const f = twin.state.faults.find((x) => x.kind === "jobFailsAtTask" && x.task?.toLowerCase() === task.toLowerCase() && itemMatches(item, x.item) && remaining(x));
+  const f = twin.state.faults.find(
+    (x) => x.kind === "jobFailsAtTask" && x.task?.toLowerCase() === task.toLowerCase() && itemMatches(item, x.item) && remaining(x),
+  );
   if (!f) return false;
   f.fired++;
   return true;

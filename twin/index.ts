@@ -15,7 +15,10 @@ export type { RequestLogEntry } from "./requestLog";
 
 export const DEFAULT_TOKEN = "failover-drill-twin";
 /** The Contoso fixture (tsc does not copy .yaml into dist/, so fall back to the source tree). */
-export const CONTOSO_FIXTURE = [path.join(__dirname, "fixtures", "contoso.yaml"), path.join(__dirname, "..", "..", "twin", "fixtures", "contoso.yaml")].find((p) => fs.existsSync(p)) ?? path.join(__dirname, "fixtures", "contoso.yaml");
+export const CONTOSO_FIXTURE =
+  [path.join(__dirname, "fixtures", "contoso.yaml"), path.join(__dirname, "..", "..", "twin", "fixtures", "contoso.yaml")].find((p) =>
+    fs.existsSync(p),
+  ) ?? path.join(__dirname, "fixtures", "contoso.yaml");
 
 export interface TwinStartOptions {
   port?: number;

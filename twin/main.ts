@@ -16,7 +16,8 @@ function parseArgs(argv: string[]): Record<string, string | boolean> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const known = ["port", "state", "fixture", "speed", "token", "quiet"];
-  for (const k of Object.keys(args)) if (!known.includes(k)) throw new Error(`unknown option --${k} (known: ${known.map((x) => `--${x}`).join(" ")})`);
+  for (const k of Object.keys(args))
+    if (!known.includes(k)) throw new Error(`unknown option --${k} (known: ${known.map((x) => `--${x}`).join(" ")})`);
   const port = args.port === undefined ? 0 : Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${String(args.port)}`);
   const speed = args.speed === undefined ? 1 : Number(args.speed);
@@ -31,7 +32,10 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`twin listening on ${twin.url}\n`);
   const shutdown = () => {
-    twin.stop().then(() => process.exit(0), () => process.exit(1));
+    twin.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);

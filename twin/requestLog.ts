@@ -17,7 +17,8 @@ export interface RequestLogEntry {
 }
 
 export const BODY_LIMIT = 8192;
-const SECRET_KEYS = /^(adminPassword|password|secret|clientSecret|accessToken|refreshToken|token|sasToken|primaryKekCertificatePfx|secondaryKekCertificatePfx|protectedSettings|customData)$/i;
+const SECRET_KEYS =
+  /^(adminPassword|password|secret|clientSecret|accessToken|refreshToken|token|sasToken|primaryKekCertificatePfx|secondaryKekCertificatePfx|protectedSettings|customData)$/i;
 
 /** What the log keeps of a request body: parsed JSON with secret-looking fields redacted, bounded in size. */
 export function loggedBody(body: unknown, token: string): Pick<RequestLogEntry, "body" | "bodyTruncated"> {

@@ -21,7 +21,8 @@ export function createTwinServer(twin: Twin, log: RequestLog, opts: ServerOption
   const server = http.createServer((req, res) => {
     handle(twin, log, opts, req, res).catch((e) => {
       if (!opts.quiet) process.stderr.write(`twin: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
-      if (!res.headersSent) send(res, { status: 500, body: { error: { code: "InternalServerError", message: "The twin hit an internal error." } } });
+      if (!res.headersSent)
+        send(res, { status: 500, body: { error: { code: "InternalServerError", message: "The twin hit an internal error." } } });
     });
   });
   server.keepAliveTimeout = 30_000;
@@ -43,7 +44,13 @@ function readBody(req: http.IncomingMessage): Promise<{ text: string; tooLarge: 
   });
 }
 
-async function handle(twin: Twin, log: RequestLog, opts: ServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handle(
+  twin: Twin,
+  log: RequestLog,
+  opts: ServerOptions,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const wallStart = Date.now();
   const method = (req.method ?? "GET").toUpperCase();
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -51,7 +58,17 @@ async function handle(twin: Twin, log: RequestLog, opts: ServerOptions, req: htt
   const baseUrl = `http://${req.headers.host ?? "127.0.0.1"}`;
   let logged: ReturnType<typeof loggedBody> = {};
   const record = (status: number, fault?: string) =>
-    log.add({ method, path, query: url.search, status, virtualTime: twin.clock.nowIso(), wallTime: new Date().toISOString(), durationMs: Date.now() - wallStart, fault, ...logged });
+    log.add({
+      method,
+      path,
+      query: url.search,
+      status,
+      virtualTime: twin.clock.nowIso(),
+      wallTime: new Date().toISOString(),
+      durationMs: Date.now() - wallStart,
+      fault,
+      ...logged,
+    });
   const finish = (reply: Reply, fault?: string) => {
     send(res, reply);
     record(reply.status, fault);
@@ -59,7 +76,11 @@ async function handle(twin: Twin, log: RequestLog, opts: ServerOptions, req: htt
 
   const { text, tooLarge } = await readBody(req);
   if (tooLarge) {
-    finish({ status: 413, body: { error: { code: "RequestEntityTooLarge", message: `The request body exceeds the maximum of ${MAX_BODY_BYTES} bytes.` } }, headers: { Connection: "close" } });
+    finish({
+      status: 413,
+      body: { error: { code: "RequestEntityTooLarge", message: `The request body exceeds the maximum of ${MAX_BODY_BYTES} bytes.` } },
+      headers: { Connection: "close" },
+    });
     return;
   }
   let body: unknown;
@@ -75,7 +96,8 @@ async function handle(twin: Twin, log: RequestLog, opts: ServerOptions, req: htt
   if (!bodyError && (method === "PUT" || method === "POST" || method === "PATCH")) logged = loggedBody(body, opts.token);
 
   if (path === "/_twin" || path.startsWith("/_twin/")) {
-    if (bodyError) return finish({ status: 400, body: { error: { code: "InvalidRequestContent", message: "The request body is not valid JSON." } } });
+    if (bodyError)
+      return finish({ status: 400, body: { error: { code: "InvalidRequestContent", message: "The request body is not valid JSON." } } });
     twin.tick();
     // Admin calls are not logged: the log shows the ARM traffic under test.
     return send(res, routeAdmin(twin, log, method, path, url.searchParams, body));
@@ -99,18 +121,45 @@ async function handle(twin: Twin, log: RequestLog, opts: ServerOptions, req: htt
 
   const auth = req.headers.authorization;
   if (!auth) {
-    return finish({ status: 401, body: { error: { code: "AuthenticationFailed", message: "Authentication failed. The 'Authorization' header is missing." } }, headers: { "WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."' } });
+    return finish({
+      status: 401,
+      body: { error: { code: "AuthenticationFailed", message: "Authentication failed. The 'Authorization' header is missing." } },
+      headers: {
+        "WWW-Authenticate":
+          'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."',
+      },
+    });
   }
   const m = /^Bearer\s+(.+)$/i.exec(auth);
   if (!m || m[1].trim() !== opts.token) {
-    return finish({ status: 401, body: { error: { code: "InvalidAuthenticationToken", message: "The access token is invalid." } }, headers: { "WWW-Authenticate": 'Bearer error="invalid_token", error_description="The access token is invalid."' } });
+    return finish({
+      status: 401,
+      body: { error: { code: "InvalidAuthenticationToken", message: "The access token is invalid." } },
+      headers: { "WWW-Authenticate": 'Bearer error="invalid_token", error_description="The access token is invalid."' },
+    });
   }
   const apiVersion = url.searchParams.get("api-version");
   if (!apiVersion) {
-    return finish({ status: 400, body: { error: { code: "MissingApiVersionParameter", message: "The api-version query parameter (?api-version=) is required for all requests." } } });
+    return finish({
+      status: 400,
+      body: {
+        error: {
+          code: "MissingApiVersionParameter",
+          message: "The api-version query parameter (?api-version=) is required for all requests.",
+        },
+      },
+    });
   }
   if (bodyError) {
-    return finish({ status: 400, body: { error: { code: "InvalidRequestContent", message: "The request content was invalid and could not be deserialized: the body is not valid JSON." } } });
+    return finish({
+      status: 400,
+      body: {
+        error: {
+          code: "InvalidRequestContent",
+          message: "The request content was invalid and could not be deserialized: the body is not valid JSON.",
+        },
+      },
+    });
   }
   twin.tick();
   let reply: Reply;
@@ -127,7 +176,11 @@ async function handle(twin: Twin, log: RequestLog, opts: ServerOptions, req: htt
 }
 
 function send(res: http.ServerResponse, reply: Reply): void {
-  const headers: Record<string, string> = { "x-ms-request-id": randomUUID(), "x-ms-correlation-request-id": randomUUID(), ...(reply.headers ?? {}) };
+  const headers: Record<string, string> = {
+    "x-ms-request-id": randomUUID(),
+    "x-ms-correlation-request-id": randomUUID(),
+    ...(reply.headers ?? {}),
+  };
   let payload = "";
   if (reply.body !== undefined && reply.status !== 204) {
     payload = JSON.stringify(reply.body);

@@ -27,7 +27,9 @@ export function decideItem(inputs: TestFailoverInputs, item: ProtectedItem, jobs
   if (phase === "idle") return { kind: "trigger" };
   if (phase === "cleanupRunning") {
     const job = runningJobOf(item, jobs, TEST_FAILOVER_CLEANUP, plan);
-    return job ? { kind: "awaitCleanup", job } : { kind: "refuse", reason: `${name}: a test failover cleanup is running; wait for it and run \`pulumi up\` again` };
+    return job
+      ? { kind: "awaitCleanup", job }
+      : { kind: "refuse", reason: `${name}: a test failover cleanup is running; wait for it and run \`pulumi up\` again` };
   }
   if (phase === "blocked") {
     return {

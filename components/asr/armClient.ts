@@ -16,13 +16,7 @@ import { assertAllowed } from "./allowlist";
 
 // Only types are imported at module scope; the runtime modules are required lazily so that nothing
 // heavy is loaded (or captured) before a client is actually built.
-import type {
-  HttpClient,
-  Pipeline,
-  PipelinePolicy,
-  PipelineRequest,
-  PipelineResponse,
-} from "@azure/core-rest-pipeline";
+import type { HttpClient, Pipeline, PipelinePolicy, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
@@ -146,9 +140,12 @@ export class ArmClient {
     // could leave the machine or travel in clear text.
     if (options.credentialMode === "staticToken") {
       if (!LOOPBACK_HOSTS.has(this.endpoint.hostname)) {
-        throw new Error(`arm.endpoint ${JSON.stringify(options.endpoint)} is not a loopback URL; credentialMode "staticToken" sends its token only to this machine`);
+        throw new Error(
+          `arm.endpoint ${JSON.stringify(options.endpoint)} is not a loopback URL; credentialMode "staticToken" sends its token only to this machine`,
+        );
       }
-      if (!options.tokenVariable) throw new Error(`credentialMode "staticToken" needs arm.tokenVariable, the environment variable that holds the token`);
+      if (!options.tokenVariable)
+        throw new Error(`credentialMode "staticToken" needs arm.tokenVariable, the environment variable that holds the token`);
     } else if (this.endpoint.protocol !== "https:") {
       throw new Error(
         `arm.endpoint ${JSON.stringify(options.endpoint)} must be https with credentialMode "default" (bearer tokens are never sent in clear text)`,
@@ -221,7 +218,13 @@ export class ArmClient {
     // Fail fast (before any retry loop) when the request is not allowed or has no credential.
     assertAllowed(method, url, this.endpoint.host);
     if (this.opts.credentialMode === "staticToken" && !process.env[this.opts.tokenVariable!]) {
-      throw new ArmError(method, path, undefined, "NoCredential", `the environment variable ${this.opts.tokenVariable} (arm.tokenVariable) that holds the ARM token is empty or not set`);
+      throw new ArmError(
+        method,
+        path,
+        undefined,
+        "NoCredential",
+        `the environment variable ${this.opts.tokenVariable} (arm.tokenVariable) that holds the ARM token is empty or not set`,
+      );
     }
     for (let attempt = 0; ; attempt++) {
       // The per-request timeout is ours, not the HTTP client's: @typespec/ts-http-runtime 0.3.6 clears its
@@ -275,10 +278,7 @@ export class ArmClient {
         const code = transportError ? "TransportError" : armErrorDetail(body, "").code;
         throw new ArmError(method, path, status, code, attempt > 0 ? `${detail} (after ${attempt} retries)` : detail);
       }
-      const backoff = Math.min(
-        this.opts.maxRetryDelayInMs,
-        this.opts.retryDelayInMs * 2 ** attempt * (0.8 + Math.random() * 0.4),
-      );
+      const backoff = Math.min(this.opts.maxRetryDelayInMs, this.opts.retryDelayInMs * 2 ** attempt * (0.8 + Math.random() * 0.4));
       const delay = retryAfterInMs(headers) ?? backoff;
       this.stats.retries++;
       this.opts.onEvent?.(

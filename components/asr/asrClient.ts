@@ -19,9 +19,7 @@ export interface SiteRecoveryDrillClientOptions extends ArmClientOptions {
   log?: (line: string) => void;
 }
 
-export type TestFailoverTarget =
-  | { kind: "protectedItem"; id: string; label: string }
-  | { kind: "recoveryPlan"; id: string; label: string };
+export type TestFailoverTarget = { kind: "protectedItem"; id: string; label: string } | { kind: "recoveryPlan"; id: string; label: string };
 
 export interface BeginTestFailoverOptions {
   networkId: string;
@@ -52,9 +50,22 @@ export class SiteRecoveryDrillClient {
   /** Who may share this client's job polls: same endpoint, credential and vault (injected test doubles apart). */
   readonly connectionKey: string;
 
-  constructor(readonly vault: VaultRef, options: SiteRecoveryDrillClientOptions) {
+  constructor(
+    readonly vault: VaultRef,
+    options: SiteRecoveryDrillClientOptions,
+  ) {
     this.sleep = options.sleep ?? abortableSleep;
-    this.connectionKey = [options.endpoint, options.credentialMode, options.tokenVariable ?? "", options.cloud ?? "", vaultPath(vault), instanceId(options.httpClient), instanceId(options.sleep)].join("|").toLowerCase();
+    this.connectionKey = [
+      options.endpoint,
+      options.credentialMode,
+      options.tokenVariable ?? "",
+      options.cloud ?? "",
+      vaultPath(vault),
+      instanceId(options.httpClient),
+      instanceId(options.sleep),
+    ]
+      .join("|")
+      .toLowerCase();
     this.log = options.log ?? (() => undefined);
     this.arm = new ArmClient({ ...options, sleep: this.sleep, onEvent: options.onEvent ?? this.log });
     this.vaultPath = vaultPath(vault);
@@ -109,7 +120,11 @@ export class SiteRecoveryDrillClient {
     return r.value;
   }
 
-  getVirtualNetwork(id: string): Promise<{ id: string; name: string; properties?: { subnets?: { name: string; properties?: { addressPrefix?: string } }[] } } | undefined> {
+  getVirtualNetwork(
+    id: string,
+  ): Promise<
+    { id: string; name: string; properties?: { subnets?: { name: string; properties?: { addressPrefix?: string } }[] } } | undefined
+  > {
     return this.arm.tryGet(armPath(id), { "api-version": NETWORK_API_VERSION });
   }
 
@@ -141,8 +156,13 @@ export class SiteRecoveryDrillClient {
     let p = this.statusLists.get(key);
     if (!p) {
       p = this.arm
-        .listAll<VirtualMachine>(`/subscriptions/${subscriptionId}/providers/Microsoft.Compute/virtualMachines`, { "api-version": COMPUTE_API_VERSION, statusOnly: "true" })
-        .then((vms) => new Map(vms.filter((vm) => vm.properties?.instanceView).map((vm) => [vm.id.toLowerCase(), vm.properties!.instanceView])))
+        .listAll<VirtualMachine>(`/subscriptions/${subscriptionId}/providers/Microsoft.Compute/virtualMachines`, {
+          "api-version": COMPUTE_API_VERSION,
+          statusOnly: "true",
+        })
+        .then(
+          (vms) => new Map(vms.filter((vm) => vm.properties?.instanceView).map((vm) => [vm.id.toLowerCase(), vm.properties!.instanceView])),
+        )
         .catch((e) => {
           if (!isListUnsupported(e)) throw e;
           return new Map();
@@ -179,17 +199,23 @@ export class SiteRecoveryDrillClient {
         }
         if (bare.length && !this.listUnsupported.has(`iv:${key}`)) {
           this.listUnsupported.add(`iv:${key}`);
-          this.log(`the ARM endpoint returned no instance view on the VM lists of ${resourceGroup} ($expand=instanceView, statusOnly=true); reading ${bare.length} instance view(s) one by one`);
+          this.log(
+            `the ARM endpoint returned no instance view on the VM lists of ${resourceGroup} ($expand=instanceView, statusOnly=true); reading ${bare.length} instance view(s) one by one`,
+          );
         }
         for (const vm of bare) {
-          const iv = await this.arm.tryGet<NonNullable<VirtualMachine["properties"]>["instanceView"]>(`${vm.id}/instanceView`, { "api-version": COMPUTE_API_VERSION });
+          const iv = await this.arm.tryGet<NonNullable<VirtualMachine["properties"]>["instanceView"]>(`${vm.id}/instanceView`, {
+            "api-version": COMPUTE_API_VERSION,
+          });
           vm.properties = { ...(vm.properties ?? {}), instanceView: iv };
         }
         return listed;
       } catch (e) {
         if (!isListUnsupported(e)) throw e;
         this.listUnsupported.add(key);
-        this.log(`the ARM endpoint cannot list virtual machines in ${resourceGroup} (${(e as Error).message}); reading ${names.length} VM(s) one by one`);
+        this.log(
+          `the ARM endpoint cannot list virtual machines in ${resourceGroup} (${(e as Error).message}); reading ${names.length} VM(s) one by one`,
+        );
       }
     }
     const out: VirtualMachine[] = [];
@@ -198,7 +224,9 @@ export class SiteRecoveryDrillClient {
       const vm = await this.arm.tryGet<VirtualMachine>(id, { "api-version": COMPUTE_API_VERSION, $expand: "instanceView" });
       if (!vm) continue;
       if (!vm.properties?.instanceView) {
-        const iv = await this.arm.tryGet<NonNullable<VirtualMachine["properties"]>["instanceView"]>(`${id}/instanceView`, { "api-version": COMPUTE_API_VERSION });
+        const iv = await this.arm.tryGet<NonNullable<VirtualMachine["properties"]>["instanceView"]>(`${id}/instanceView`, {
+          "api-version": COMPUTE_API_VERSION,
+        });
         vm.properties = { ...(vm.properties ?? {}), instanceView: iv };
       }
       out.push(vm);
@@ -244,22 +272,36 @@ export class SiteRecoveryDrillClient {
   private poller(res: ArmResponse, label: string, fallbackJob?: string): JobPoller {
     const jobName = (res.confirmedByRead ? fallbackJob : undefined) ?? jobNameFromHeaders(res.headers) ?? fallbackJob;
     if (!jobName) {
-      throw new Error(`${label}: the service accepted the request (HTTP ${res.status}) but named no job (no x-ms-request-id, Location or Azure-AsyncOperation)`);
+      throw new Error(
+        `${label}: the service accepted the request (HTTP ${res.status}) but named no job (no x-ms-request-id, Location or Azure-AsyncOperation)`,
+      );
     }
-    return new JobPoller(this.arm, this.vaultPath, ASR_API_VERSION, { jobName, label, initialDelayInMs: retryAfterInMs(res.headers) }, {
-      pollIntervalInMs: this.pollIntervalInMs,
-      sleep: this.sleep,
-      log: this.log,
-    });
+    return new JobPoller(
+      this.arm,
+      this.vaultPath,
+      ASR_API_VERSION,
+      { jobName, label, initialDelayInMs: retryAfterInMs(res.headers) },
+      {
+        pollIntervalInMs: this.pollIntervalInMs,
+        sleep: this.sleep,
+        log: this.log,
+      },
+    );
   }
 
   /** Rebuilds a poller for a known job (resume after a killed `up`, or adoption). */
   resumeJob(jobName: string, label: string, initialDelayInMs = 0): JobPoller {
-    return new JobPoller(this.arm, this.vaultPath, ASR_API_VERSION, { jobName, label, initialDelayInMs }, {
-      pollIntervalInMs: this.pollIntervalInMs,
-      sleep: this.sleep,
-      log: this.log,
-    });
+    return new JobPoller(
+      this.arm,
+      this.vaultPath,
+      ASR_API_VERSION,
+      { jobName, label, initialDelayInMs },
+      {
+        pollIntervalInMs: this.pollIntervalInMs,
+        sleep: this.sleep,
+        log: this.log,
+      },
+    );
   }
 
   /**
@@ -286,7 +328,11 @@ export class SiteRecoveryDrillClient {
               networkId: options.networkId,
               // HyperVReplicaAzureTestFailoverInput.recoveryPointId: "In case of latest recovery point,
               // null should be passed" — so it is only sent for a chosen point.
-              providerSpecificDetails: { instanceType: "HyperVReplicaAzure", ...(options.recoveryPointId ? { recoveryPointId: options.recoveryPointId } : {}), ...kek },
+              providerSpecificDetails: {
+                instanceType: "HyperVReplicaAzure",
+                ...(options.recoveryPointId ? { recoveryPointId: options.recoveryPointId } : {}),
+                ...kek,
+              },
             },
           };
     let acceptedJob: string | undefined;
@@ -303,17 +349,25 @@ export class SiteRecoveryDrillClient {
   }
 
   /** POST testFailoverCleanup with the drill's notes as comments (≤ 1024 characters). */
-  async beginTestFailoverCleanup(target: TestFailoverTarget, comments: string, findAcceptedJob?: () => Promise<string | undefined>): Promise<JobPoller> {
+  async beginTestFailoverCleanup(
+    target: TestFailoverTarget,
+    comments: string,
+    findAcceptedJob?: () => Promise<string | undefined>,
+  ): Promise<JobPoller> {
     let acceptedJob: string | undefined;
-    const res = await this.arm.post(`${armPath(target.id)}/testFailoverCleanup`, { properties: { comments } }, {
-      query: this.asr,
-      confirmAccepted: findAcceptedJob
-        ? async () => {
-            acceptedJob = await findAcceptedJob();
-            return acceptedJob ? { status: 202, headers: {}, body: undefined } : undefined;
-          }
-        : undefined,
-    });
+    const res = await this.arm.post(
+      `${armPath(target.id)}/testFailoverCleanup`,
+      { properties: { comments } },
+      {
+        query: this.asr,
+        confirmAccepted: findAcceptedJob
+          ? async () => {
+              acceptedJob = await findAcceptedJob();
+              return acceptedJob ? { status: 202, headers: {}, body: undefined } : undefined;
+            }
+          : undefined,
+      },
+    );
     return this.poller(res, target.label, acceptedJob);
   }
 
@@ -325,8 +379,17 @@ export class SiteRecoveryDrillClient {
    * (`endedAt`). Not retried when ambiguous: a check run twice is harmless but costs time, so a failure is
    * reported.
    */
-  async runCommand(vmId: string, commandId: string, script: string[], timeoutInMs: number): Promise<{ result: RunCommandResult; endedAt?: string }> {
-    const res = await this.arm.post<RunCommandResult>(`${armPath(vmId)}/runCommand`, { commandId, script }, { query: { "api-version": COMPUTE_API_VERSION } });
+  async runCommand(
+    vmId: string,
+    commandId: string,
+    script: string[],
+    timeoutInMs: number,
+  ): Promise<{ result: RunCommandResult; endedAt?: string }> {
+    const res = await this.arm.post<RunCommandResult>(
+      `${armPath(vmId)}/runCommand`,
+      { commandId, script },
+      { query: { "api-version": COMPUTE_API_VERSION } },
+    );
     if (res.status === 200 && res.body) return { result: res.body };
     const location = res.headers["location"];
     const aao = res.headers["azure-asyncoperation"];
@@ -335,10 +398,16 @@ export class SiteRecoveryDrillClient {
     while (Date.now() - started < timeoutInMs) {
       await this.sleep(delay);
       if (aao) {
-        const r = await this.arm.get<{ status?: string; endTime?: string; properties?: { output?: RunCommandResult }; error?: { message?: string } }>(aao);
+        const r = await this.arm.get<{
+          status?: string;
+          endTime?: string;
+          properties?: { output?: RunCommandResult };
+          error?: { message?: string };
+        }>(aao);
         const s = r.body?.status;
         if (s && s !== "InProgress") {
-          if (s !== "Succeeded") throw new Error(`Run Command on ${lastSegment(vmId)}: ${s}${r.body?.error?.message ? `: ${r.body.error.message}` : ""}`);
+          if (s !== "Succeeded")
+            throw new Error(`Run Command on ${lastSegment(vmId)}: ${s}${r.body?.error?.message ? `: ${r.body.error.message}` : ""}`);
           return { result: r.body?.properties?.output ?? {}, endedAt: r.body?.endTime || undefined };
         }
         delay = retryAfterInMs(r.headers) ?? delay;

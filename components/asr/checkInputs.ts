@@ -16,10 +16,20 @@ export function checkInputs(news: Record<string, unknown>): CheckFailure[] {
   const inputs = news as unknown as TestFailoverInputs;
   const failures: CheckFailure[] = [];
   if (typeof inputs.notes === "string" && inputs.notes !== UNKNOWN && inputs.notes.length > MAX_NOTES) {
-    failures.push({ property: "notes", reason: `notes are the test failover cleanup comments: at most ${MAX_NOTES} characters, got ${inputs.notes.length}` });
+    failures.push({
+      property: "notes",
+      reason: `notes are the test failover cleanup comments: at most ${MAX_NOTES} characters, got ${inputs.notes.length}`,
+    });
   }
-  if (inputs.failoverDirection !== undefined && inputs.failoverDirection !== "PrimaryToRecovery" && (inputs.failoverDirection as string) !== UNKNOWN) {
-    failures.push({ property: "failoverDirection", reason: `a drill runs PrimaryToRecovery only, got ${JSON.stringify(inputs.failoverDirection)}` });
+  if (
+    inputs.failoverDirection !== undefined &&
+    inputs.failoverDirection !== "PrimaryToRecovery" &&
+    (inputs.failoverDirection as string) !== UNKNOWN
+  ) {
+    failures.push({
+      property: "failoverDirection",
+      reason: `a drill runs PrimaryToRecovery only, got ${JSON.stringify(inputs.failoverDirection)}`,
+    });
   }
   const net = inputs.testNetworkId;
   if (typeof net === "string" && net !== UNKNOWN) {
@@ -33,7 +43,8 @@ export function checkInputs(news: Record<string, unknown>): CheckFailure[] {
     }
   }
   for (const it of Array.isArray(inputs.items) ? inputs.items : []) {
-    if (isDataEncrypted(it?.dataEncryption) && !hasKek(inputs.kekCertificatePfx)) failures.push({ property: "items", reason: dataEncryptionRefusal(it.friendlyName, it.dataEncryption) });
+    if (isDataEncrypted(it?.dataEncryption) && !hasKek(inputs.kekCertificatePfx))
+      failures.push({ property: "items", reason: dataEncryptionRefusal(it.friendlyName, it.dataEncryption) });
   }
   return failures;
 }

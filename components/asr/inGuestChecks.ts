@@ -41,9 +41,15 @@ async function awaitVmAgent(client: SiteRecoveryDrillClient, vm: VirtualMachine,
 }
 
 /** One VM's checks, one Run Command after another (a VM runs one Run Command at a time). */
-export async function inGuestChecksOfVm(client: SiteRecoveryDrillClient, vm: VirtualMachine | undefined, checks: InGuestCheck[], options: InGuestOptions = {}): Promise<InGuestOutcome> {
+export async function inGuestChecksOfVm(
+  client: SiteRecoveryDrillClient,
+  vm: VirtualMachine | undefined,
+  checks: InGuestCheck[],
+  options: InGuestOptions = {},
+): Promise<InGuestOutcome> {
   const running = vm?.properties?.instanceView?.statuses?.some((x) => x.code === "PowerState/running");
-  if (!vm || !running) return { results: checks.map((g) => ({ name: `in-guest:${g.name}`, passed: false, detail: "not run: the test VM is not running" })) };
+  if (!vm || !running)
+    return { results: checks.map((g) => ({ name: `in-guest:${g.name}`, passed: false, detail: "not run: the test VM is not running" })) };
   const agent = await awaitVmAgent(client, vm, options);
   if (!agent.ready) return { results: [vmAgentNotReady(vm.name, agent.agent, agent.waited)] };
   const results: VmCheckResult[] = [];
@@ -54,7 +60,13 @@ export async function inGuestChecksOfVm(client: SiteRecoveryDrillClient, vm: Vir
       if (endedAt) ends.push(endedAt);
       const text = (result.value ?? []).map((v) => v.message ?? "").join("\n");
       const passed = text.includes(g.expectOutputContains);
-      results.push({ name: `in-guest:${g.name}`, passed, detail: passed ? `output contains ${JSON.stringify(g.expectOutputContains)}` : `output ${JSON.stringify(text.slice(0, 300))} does not contain ${JSON.stringify(g.expectOutputContains)}` });
+      results.push({
+        name: `in-guest:${g.name}`,
+        passed,
+        detail: passed
+          ? `output contains ${JSON.stringify(g.expectOutputContains)}`
+          : `output ${JSON.stringify(text.slice(0, 300))} does not contain ${JSON.stringify(g.expectOutputContains)}`,
+      });
     } catch (e) {
       results.push({ name: `in-guest:${g.name}`, passed: false, detail: `Run Command failed: ${(e as Error).message}` });
     }

@@ -52,7 +52,10 @@ export function phaseInScope(item: ProtectedItem, jobs: Job[], plan?: RecoveryPl
 /** The item's newest test-failover job (its own, else its plan's). */
 export function latestTestFailoverJob(item: ProtectedItem, jobs: Job[], plan?: RecoveryPlan): Job | undefined {
   const tfo = jobs.filter((j) => isScenario(j, TEST_FAILOVER));
-  return tfo.filter((j) => jobConcernsItem(j, item)).sort(byNewest)[0] ?? (plan ? tfo.filter((j) => jobConcernsPlan(j, plan)).sort(byNewest)[0] : undefined);
+  return (
+    tfo.filter((j) => jobConcernsItem(j, item)).sort(byNewest)[0] ??
+    (plan ? tfo.filter((j) => jobConcernsPlan(j, plan)).sort(byNewest)[0] : undefined)
+  );
 }
 
 /** The running job of a scenario that concerns the item (or its plan). */

@@ -66,7 +66,8 @@ export function itemPhase(item: ProtectedItem, jobs: Job[]): ItemPhase {
   if (running.some((j) => isScenario(j, TEST_FAILOVER_CLEANUP))) return "cleanupRunning";
   if (running.some((j) => isScenario(j, TEST_FAILOVER))) return "testFailoverRunning";
   if (allows(item, TEST_FAILOVER)) return "idle";
-  if (allows(item, TEST_FAILOVER_CLEANUP) || lower(item.properties.testFailoverState) === "waitingforcompletion") return "waitingForCleanup";
+  if (allows(item, TEST_FAILOVER_CLEANUP) || lower(item.properties.testFailoverState) === "waitingforcompletion")
+    return "waitingForCleanup";
   return "blocked";
 }
 

@@ -26,7 +26,12 @@ export interface PollUntilDoneOptions {
 }
 
 export class JobTimeoutError extends Error {
-  constructor(readonly jobName: string, label: string, minutes: number, readonly lastState: string | undefined) {
+  constructor(
+    readonly jobName: string,
+    label: string,
+    minutes: number,
+    readonly lastState: string | undefined,
+  ) {
     super(`${label}: ASR job ${jobName} still ${lastState ?? "running"} after ${minutes} minutes (the job itself was not cancelled)`);
     this.name = "JobTimeoutError";
   }
@@ -86,7 +91,12 @@ export class JobPoller {
     let delay = this.state.initialDelayInMs ?? this.options.pollIntervalInMs;
     for (;;) {
       if (options.timeoutInMs !== undefined && Date.now() - started + delay > options.timeoutInMs) {
-        throw new JobTimeoutError(this.state.jobName, this.state.label, Math.round(options.timeoutInMs / 60000), this.latest?.properties.state ?? undefined);
+        throw new JobTimeoutError(
+          this.state.jobName,
+          this.state.label,
+          Math.round(options.timeoutInMs / 60000),
+          this.latest?.properties.state ?? undefined,
+        );
       }
       await this.options.sleep(delay, options.abortSignal);
       const { job, retryAfterInMs: ra } = await this.poll(options.abortSignal);
@@ -110,7 +120,9 @@ export class JobPoller {
     const jobKey = `job:${p.state}`;
     if (this.seen.get("job") !== jobKey) {
       this.seen.set("job", jobKey);
-      this.options.log(`[${this.state.label}] job ${job.name}: ${p.state ?? "?"}${p.stateDescription && p.stateDescription !== p.state ? ` (${p.stateDescription})` : ""}`);
+      this.options.log(
+        `[${this.state.label}] job ${job.name}: ${p.state ?? "?"}${p.stateDescription && p.stateDescription !== p.state ? ` (${p.stateDescription})` : ""}`,
+      );
     }
     const flat = flattenTasks(p.tasks);
     const top = (p.tasks ?? []).length;
@@ -126,7 +138,9 @@ export class JobPoller {
         continue; // do not spam the pending task list
       }
       const pos = depth === 0 ? `${index}/${top} ` : "  ".repeat(depth);
-      this.options.log(`[${this.state.label}] ${pos}${task.friendlyName ?? task.name ?? "task"}: ${task.state}${task.stateDescription && task.stateDescription !== task.state ? ` (${task.stateDescription})` : ""}`);
+      this.options.log(
+        `[${this.state.label}] ${pos}${task.friendlyName ?? task.name ?? "task"}: ${task.state}${task.stateDescription && task.stateDescription !== task.state ? ` (${task.stateDescription})` : ""}`,
+      );
     }
   }
 }

@@ -23,20 +23,31 @@ export function newestApplicationConsistent(points: RecoveryPoint[]): RecoveryPo
 
 function unhealthy(item: ProtectedItem): string[] {
   const errs = (item.properties.healthErrors ?? []).filter((h) => /error|critical/i.test(h.errorLevel ?? ""));
-  const out = errs.map((h) => `${h.errorCode ?? "?"} (${h.errorLevel}${h.errorCategory ? `, ${h.errorCategory}` : ""}): ${h.errorMessage ?? h.summaryMessage ?? ""}${h.recommendedAction ? ` — ${h.recommendedAction}` : ""}`);
+  const out = errs.map(
+    (h) =>
+      `${h.errorCode ?? "?"} (${h.errorLevel}${h.errorCategory ? `, ${h.errorCategory}` : ""}): ${h.errorMessage ?? h.summaryMessage ?? ""}${h.recommendedAction ? ` — ${h.recommendedAction}` : ""}`,
+  );
   if (!out.length && (item.properties.failoverHealth ?? "").toLowerCase() === "critical") out.push("failoverHealth is Critical");
   return out;
 }
 
 /** The test network exists and is no item's production recovery network. Throws before anything is sent. */
-export async function checkTestNetwork(client: SiteRecoveryDrillClient, inputs: TestFailoverInputs, resolved: ResolvedScope): Promise<void> {
+export async function checkTestNetwork(
+  client: SiteRecoveryDrillClient,
+  inputs: TestFailoverInputs,
+  resolved: ResolvedScope,
+): Promise<void> {
   if (resolved.missing.length) {
-    throw new Error(`preflight: ${resolved.missing.join(", ")} not found in vault ${inputs.vault.name} (resource group ${inputs.vault.resourceGroup}); check the drill's scope`);
+    throw new Error(
+      `preflight: ${resolved.missing.join(", ")} not found in vault ${inputs.vault.name} (resource group ${inputs.vault.resourceGroup}); check the drill's scope`,
+    );
   }
   for (const [, item] of resolved.items) {
     const prod = item.properties.providerSpecificDetails?.selectedRecoveryAzureNetworkId;
     if (sameArmId(prod, inputs.testNetworkId)) {
-      throw new Error(`preflight: testNetworkId ${inputs.testNetworkId} is the production recovery network of ${item.properties.friendlyName}; a test failover must use an isolated network`);
+      throw new Error(
+        `preflight: testNetworkId ${inputs.testNetworkId} is the production recovery network of ${item.properties.friendlyName}; a test failover must use an isolated network`,
+      );
     }
   }
   const vnet = await client.getVirtualNetwork(inputs.testNetworkId);
@@ -59,7 +70,9 @@ export async function preflightTrigger(
   const warnings: string[] = [];
   const plan = resolved.plan;
   if (inputs.scope.kind === "recoveryPlan" && toTrigger.length && !(plan?.properties.allowedOperations ?? []).includes("TestFailover")) {
-    problems.push(`recovery plan ${plan?.name}: allowedOperations ${JSON.stringify(plan?.properties.allowedOperations ?? [])} does not contain TestFailover`);
+    problems.push(
+      `recovery plan ${plan?.name}: allowedOperations ${JSON.stringify(plan?.properties.allowedOperations ?? [])} does not contain TestFailover`,
+    );
   }
   for (const item of toTrigger) {
     const n = item.properties.friendlyName;
@@ -70,13 +83,18 @@ export async function preflightTrigger(
     if (isDataEncrypted(encryption) && !hasKek(inputs.kekCertificatePfx)) problems.push(dataEncryptionRefusal(n ?? item.name, encryption));
     const health = unhealthy(item);
     if (health.length) problems.push(`${n}: health errors ${health.join("; ")}`);
-    for (const h of item.properties.healthErrors ?? []) if (!/error|critical/i.test(h.errorLevel ?? "")) warnings.push(`${n}: ${h.errorCode} ${h.errorLevel}: ${h.errorMessage ?? h.summaryMessage ?? ""}`);
+    for (const h of item.properties.healthErrors ?? [])
+      if (!/error|critical/i.test(h.errorLevel ?? ""))
+        warnings.push(`${n}: ${h.errorCode} ${h.errorLevel}: ${h.errorMessage ?? h.summaryMessage ?? ""}`);
   }
   const recoveryPoints = new Map<string, RecoveryPoint>();
   if (inputs.scope.kind === "protectedItems" && inputs.recoveryPointType === "LatestApplicationConsistent" && !problems.length) {
     for (const item of toTrigger) {
       const point = newestApplicationConsistent(await client.listRecoveryPoints(item.id));
-      if (!point) problems.push(`${item.properties.friendlyName}: no application-consistent recovery point is available (recoveryPointType LatestApplicationConsistent); wait for the next app-consistent snapshot or choose Latest`);
+      if (!point)
+        problems.push(
+          `${item.properties.friendlyName}: no application-consistent recovery point is available (recoveryPointType LatestApplicationConsistent); wait for the next app-consistent snapshot or choose Latest`,
+        );
       else recoveryPoints.set(item.id.toLowerCase(), point);
     }
   }

@@ -24,7 +24,10 @@ export { ResourceInitError } from "./resourceInitError";
 export { jobFailureText } from "./jobFailure";
 export { ArmError } from "./armClient";
 
-export function check(_olds: Record<string, unknown>, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: { property: string; reason: string }[] } {
+export function check(
+  _olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): { inputs: Record<string, unknown>; failures: { property: string; reason: string }[] } {
   return { inputs: news, failures: checkInputs(news) };
 }
 
@@ -36,11 +39,20 @@ export function create(inputs: Record<string, unknown>, deps: ProviderDeps = {})
   return runTestFailover(inputs, deps);
 }
 
-export function read(id: string, props: Record<string, unknown>, deps: ProviderDeps = {}): Promise<{ id?: string; props?: Record<string, unknown> }> {
+export function read(
+  id: string,
+  props: Record<string, unknown>,
+  deps: ProviderDeps = {},
+): Promise<{ id?: string; props?: Record<string, unknown> }> {
   return readTestFailover(id, props, deps);
 }
 
-export function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, deps: ProviderDeps = {}): Promise<{ outs: TestFailoverState }> {
+export function update(
+  id: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  deps: ProviderDeps = {},
+): Promise<{ outs: TestFailoverState }> {
   return updateTestFailover(id, olds, news, deps);
 }
 

@@ -48,7 +48,13 @@ export function inputsOf(o: Record<string, unknown>): TestFailoverInputs {
 /** JSON with sorted keys, so that diff compares values, not key order. */
 export function stable(v: unknown): string {
   return JSON.stringify(v, (_k, val) =>
-    val && typeof val === "object" && !Array.isArray(val) ? Object.fromEntries(Object.keys(val).sort().map((k) => [k, val[k]])) : val,
+    val && typeof val === "object" && !Array.isArray(val)
+      ? Object.fromEntries(
+          Object.keys(val)
+            .sort()
+            .map((k) => [k, val[k]]),
+        )
+      : val,
   );
 }
 
@@ -96,7 +102,9 @@ export function outputs(inputs: TestFailoverInputs, fields: Partial<TestFailover
 export function report(log: (l: string) => void, state: TestFailoverState): void {
   for (const vm of state.testVms) {
     const bad = vm.checks.filter((c) => !c.passed);
-    log(`${vm.friendlyName} → ${vm.testVmName || "(no test VM)"}: ${vm.size || "-"} ${vm.powerState} ${vm.ips.join(",") || "-"} ${bad.length ? `FAILED ${bad.map((c) => c.name).join(", ")}` : "all checks passed"}${vm.secondsToRunning !== undefined ? `, running after ${vm.secondsToRunning} s` : ""}`);
+    log(
+      `${vm.friendlyName} → ${vm.testVmName || "(no test VM)"}: ${vm.size || "-"} ${vm.powerState} ${vm.ips.join(",") || "-"} ${bad.length ? `FAILED ${bad.map((c) => c.name).join(", ")}` : "all checks passed"}${vm.secondsToRunning !== undefined ? `, running after ${vm.secondsToRunning} s` : ""}`,
+    );
   }
   log(`verdict: ${state.verdict}${state.failures.length ? `\n  - ${state.failures.join("\n  - ")}` : ""}`);
 }

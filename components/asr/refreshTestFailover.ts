@@ -8,7 +8,11 @@ import { resolveScope } from "./scope";
 import type { Job } from "./types";
 import { verifyTestFailover } from "./verifyTestFailover";
 
-export async function readTestFailover(id: string, props: Record<string, unknown>, deps: ProviderDeps = {}): Promise<{ id?: string; props?: Record<string, unknown> }> {
+export async function readTestFailover(
+  id: string,
+  props: Record<string, unknown>,
+  deps: ProviderDeps = {},
+): Promise<{ id?: string; props?: Record<string, unknown> }> {
   const old = stripProvider(props) as unknown as TestFailoverState;
   const inputs = inputsOf(props);
   const client = makeClient(inputs, deps);
@@ -32,7 +36,12 @@ export async function readTestFailover(id: string, props: Record<string, unknown
   return { id, props: state as unknown as Record<string, unknown> };
 }
 
-export async function updateTestFailover(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, deps: ProviderDeps = {}): Promise<{ outs: TestFailoverState }> {
+export async function updateTestFailover(
+  id: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  deps: ProviderDeps = {},
+): Promise<{ outs: TestFailoverState }> {
   const old = stripProvider(olds) as unknown as TestFailoverState;
   const inputs = inputsOf(news);
   const log = drillLog(inputs, deps);
@@ -53,13 +62,19 @@ export async function updateTestFailover(id: string, olds: Record<string, unknow
     jobIds: old.jobIds ?? [],
     adopted: old.adopted ?? false,
     testVms: v.testVms,
-    groupTimings: v.groupTimings.length ? v.groupTimings : old.groupTimings ?? [],
+    groupTimings: v.groupTimings.length ? v.groupTimings : (old.groupTimings ?? []),
     rtoAchievedSeconds: v.rtoAchievedSeconds ?? old.rtoAchievedSeconds,
     verdict: v.failures.length ? "failed" : "passed",
     failures: v.failures,
     armRequests: client.arm.stats.total,
   });
   report(log, state);
-  if (v.failures.length) throw new ResourceInitError(`re-verification failed:\n  - ${v.failures.join("\n  - ")}`, id, state as unknown as Record<string, unknown>, v.failures);
+  if (v.failures.length)
+    throw new ResourceInitError(
+      `re-verification failed:\n  - ${v.failures.join("\n  - ")}`,
+      id,
+      state as unknown as Record<string, unknown>,
+      v.failures,
+    );
   return { outs: state };
 }

@@ -3,7 +3,12 @@
 
 export class ResourceInitError extends Error {
   readonly properties: Record<string, unknown>;
-  constructor(message: string, readonly id: string, properties: Record<string, unknown>, readonly reasons: string[]) {
+  constructor(
+    message: string,
+    readonly id: string,
+    properties: Record<string, unknown>,
+    readonly reasons: string[],
+  ) {
     super(message);
     this.name = "ResourceInitError";
     // The host encodes these with protobuf Struct.fromJavaScript, which throws on `undefined` (and on

@@ -31,17 +31,34 @@ function runningJobs(resolved: ResolvedScope, jobs: Job[]): Map<string, Job> {
   return out;
 }
 
-async function startCleanups(client: SiteRecoveryDrillClient, inputs: TestFailoverInputs, resolved: ResolvedScope, waiting: ProtectedItem[], comments: string, log: (l: string) => void): Promise<JobPoller[]> {
+async function startCleanups(
+  client: SiteRecoveryDrillClient,
+  inputs: TestFailoverInputs,
+  resolved: ResolvedScope,
+  waiting: ProtectedItem[],
+  comments: string,
+  log: (l: string) => void,
+): Promise<JobPoller[]> {
   const pollers: JobPoller[] = [];
   const plan = resolved.plan;
   if (plan && inputs.scope.kind === "recoveryPlan" && (plan.properties.allowedOperations ?? []).includes(TEST_FAILOVER_CLEANUP)) {
     const target: TestFailoverTarget = { kind: "recoveryPlan", id: plan.id, label: `test failover cleanup of recovery plan ${plan.name}` };
     log(`starting ${target.label}`);
-    pollers.push(await client.beginTestFailoverCleanup(target, comments, async () => runningPlanJob(await client.getRecoveryPlan(plan.name), await recentJobs(client))?.name));
+    pollers.push(
+      await client.beginTestFailoverCleanup(
+        target,
+        comments,
+        async () => runningPlanJob(await client.getRecoveryPlan(plan.name), await recentJobs(client))?.name,
+      ),
+    );
     return pollers;
   }
   for (const item of waiting) {
-    const target: TestFailoverTarget = { kind: "protectedItem", id: item.id, label: `test failover cleanup of ${item.properties.friendlyName}` };
+    const target: TestFailoverTarget = {
+      kind: "protectedItem",
+      id: item.id,
+      label: `test failover cleanup of ${item.properties.friendlyName}`,
+    };
     log(`starting ${target.label}`);
     pollers.push(
       await client.beginTestFailoverCleanup(target, comments, async () => {
@@ -73,7 +90,9 @@ export async function runCleanup(props: Record<string, unknown>, deps: ProviderD
     const running = runningJobs(resolved, jobs);
     for (const j of running.values()) {
       log(`waiting for the running ${j.properties.scenarioName ?? "ASR"} job ${j.name} before cleaning up`);
-      await client.followJob(client.resumeJob(j.name, `${j.properties.friendlyName ?? "job"} (before cleanup)`), { timeoutInMs: remaining() });
+      await client.followJob(client.resumeJob(j.name, `${j.properties.friendlyName ?? "job"} (before cleanup)`), {
+        timeoutInMs: remaining(),
+      });
     }
     if (running.size) {
       resolved = await resolveScope(client, inputs);
@@ -93,16 +112,26 @@ export async function runCleanup(props: Record<string, unknown>, deps: ProviderD
     if (!failed.length) break;
     const after = await recentJobs(client);
     if (![...resolved.items.values()].some((i) => phaseInScope(i, after, resolved.plan) === "waitingForCleanup")) break;
-    if (attempt >= MAX_ATTEMPTS) throw new Error(`test failover cleanup failed ${attempt} times:\n  - ${failed.join("\n  - ")}\nThe resource stays in state; \`pulumi destroy\` again retries the cleanup.`);
+    if (attempt >= MAX_ATTEMPTS)
+      throw new Error(
+        `test failover cleanup failed ${attempt} times:\n  - ${failed.join("\n  - ")}\nThe resource stays in state; \`pulumi destroy\` again retries the cleanup.`,
+      );
     log(`cleanup did not succeed (${failed.join(" | ")}); retrying (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
   }
 
   await checkNothingLeft(client, inputs, resolved, old);
-  log(`test failover cleaned up (comments: ${JSON.stringify(comments.slice(0, 80))}${comments.length > 80 ? "…" : ""}); ARM requests: ${client.arm.stats.total}`);
+  log(
+    `test failover cleaned up (comments: ${JSON.stringify(comments.slice(0, 80))}${comments.length > 80 ? "…" : ""}); ARM requests: ${client.arm.stats.total}`,
+  );
 }
 
 /** The test VMs and their NICs must be gone; else the error lists them. */
-async function checkNothingLeft(client: SiteRecoveryDrillClient, inputs: TestFailoverInputs, resolved: ResolvedScope, old: TestFailoverState): Promise<void> {
+async function checkNothingLeft(
+  client: SiteRecoveryDrillClient,
+  inputs: TestFailoverInputs,
+  resolved: ResolvedScope,
+  old: TestFailoverState,
+): Promise<void> {
   const rgs = new Map<string, { sub: string; rg: string }>();
   for (const vm of old.testVms ?? []) {
     const rg = vm.resourceGroup ?? idSegment(vm.testVmId, "resourceGroups");
@@ -113,7 +142,9 @@ async function checkNothingLeft(client: SiteRecoveryDrillClient, inputs: TestFai
   for (const s of snaps) {
     const live = resolved.items.get(s.protectedItemId.toLowerCase());
     const rg = recoveryResourceGroupOf(s, live);
-    const sub = idSegment(live?.properties.providerSpecificDetails?.recoveryAzureResourceGroupId || s.recoveryResourceGroupId, "subscriptions") ?? inputs.vault.subscriptionId;
+    const sub =
+      idSegment(live?.properties.providerSpecificDetails?.recoveryAzureResourceGroupId || s.recoveryResourceGroupId, "subscriptions") ??
+      inputs.vault.subscriptionId;
     if (rg) rgs.set(`${sub}/${rg}`.toLowerCase(), { sub, rg });
   }
   const names = new Set([
@@ -123,7 +154,10 @@ async function checkNothingLeft(client: SiteRecoveryDrillClient, inputs: TestFai
   const nicIds = new Set((old.testVms ?? []).flatMap((v) => v.nicIds ?? []).map((n) => n.toLowerCase()));
   const leftovers: string[] = [];
   for (const r of rgs.values()) {
-    const [vms, nics] = await Promise.all([client.virtualMachinesIn(r.sub, r.rg, [...names]), client.networkInterfacesIn(r.sub, r.rg, [...nicIds])]);
+    const [vms, nics] = await Promise.all([
+      client.virtualMachinesIn(r.sub, r.rg, [...names]),
+      client.networkInterfacesIn(r.sub, r.rg, [...nicIds]),
+    ]);
     for (const vm of vms) if (names.has(vm.name.toLowerCase())) leftovers.push(`VM ${vm.id}`);
     for (const nic of nics) {
       const attachedTo = nic.properties?.virtualMachine?.id?.split("/").pop()?.toLowerCase();
@@ -131,6 +165,8 @@ async function checkNothingLeft(client: SiteRecoveryDrillClient, inputs: TestFai
     }
   }
   if (leftovers.length) {
-    throw new Error(`test failover cleanup finished but left test resources behind:\n  - ${leftovers.join("\n  - ")}\nDelete them in the portal, then \`pulumi destroy\` again.`);
+    throw new Error(
+      `test failover cleanup finished but left test resources behind:\n  - ${leftovers.join("\n  - ")}\nDelete them in the portal, then \`pulumi destroy\` again.`,
+    );
   }
 }

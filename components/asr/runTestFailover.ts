@@ -33,13 +33,17 @@ async function decide(client: SiteRecoveryDrillClient, inputs: TestFailoverInput
     const resolved = await resolveScope(client, inputs);
     await checkTestNetwork(client, inputs, resolved);
     const jobs = await recentJobs(client);
-    const decisions = new Map([...resolved.items].map(([k, item]) => [k, { item, decision: decideItem(inputs, item, jobs, resolved.plan) }]));
+    const decisions = new Map(
+      [...resolved.items].map(([k, item]) => [k, { item, decision: decideItem(inputs, item, jobs, resolved.plan) }]),
+    );
     const cleanups = new Map<string, Job>();
     for (const { decision } of decisions.values()) if (decision.kind === "awaitCleanup") cleanups.set(decision.job.name, decision.job);
     if (!cleanups.size || round > 0) return { resolved, jobs, decisions };
     for (const job of cleanups.values()) {
       log(`waiting for the running test failover cleanup job ${job.name} before starting`);
-      await client.followJob(client.resumeJob(job.name, "test failover cleanup (before the test failover)"), { timeoutInMs: inputs.timeouts.cleanupMinutes * 60_000 });
+      await client.followJob(client.resumeJob(job.name, "test failover cleanup (before the test failover)"), {
+        timeoutInMs: inputs.timeouts.cleanupMinutes * 60_000,
+      });
     }
   }
 }
@@ -48,17 +52,23 @@ function refusals(plan: Plan, inputs: TestFailoverInputs): string[] {
   const out: string[] = [];
   for (const { decision } of plan.decisions.values()) {
     if (decision.kind === "refuse") out.push(decision.reason);
-    else if (decision.kind === "awaitCleanup") out.push(`a test failover cleanup (job ${decision.job.name}) is still running; run \`pulumi up\` again when it has finished`);
+    else if (decision.kind === "awaitCleanup")
+      out.push(`a test failover cleanup (job ${decision.job.name}) is still running; run \`pulumi up\` again when it has finished`);
   }
   const kinds = [...plan.decisions.values()].map((d) => d.decision.kind);
   if (inputs.scope.kind === "recoveryPlan" && kinds.includes("trigger") && kinds.some((k) => k.startsWith("adopt"))) {
     const idle = [...plan.decisions.values()].filter((d) => d.decision.kind === "trigger").map((d) => d.item.properties.friendlyName);
-    out.push(`recovery plan ${plan.resolved.plan?.name} is partly in a test failover (idle: ${idle.join(", ")}); clean up the plan's test failover first`);
+    out.push(
+      `recovery plan ${plan.resolved.plan?.name} is partly in a test failover (idle: ${idle.join(", ")}); clean up the plan's test failover first`,
+    );
   }
   return out;
 }
 
-export async function runTestFailover(rawInputs: Record<string, unknown>, deps: ProviderDeps = {}): Promise<{ id: string; outs: TestFailoverState }> {
+export async function runTestFailover(
+  rawInputs: Record<string, unknown>,
+  deps: ProviderDeps = {},
+): Promise<{ id: string; outs: TestFailoverState }> {
   const inputs = inputsOf(rawInputs);
   const log = drillLog(inputs, deps);
   const failuresOfInputs = checkInputs(inputs as unknown as Record<string, unknown>);
@@ -75,7 +85,8 @@ export async function runTestFailover(rawInputs: Record<string, unknown>, deps: 
   const entries = [...plan.decisions.values()];
   const adoptedJobs = new Map<string, { job: Job; running: boolean }>();
   for (const { decision } of entries) {
-    if (decision.kind === "adoptRunning" || decision.kind === "adoptFinished") adoptedJobs.set(decision.job.name, { job: decision.job, running: decision.kind === "adoptRunning" });
+    if (decision.kind === "adoptRunning" || decision.kind === "adoptFinished")
+      adoptedJobs.set(decision.job.name, { job: decision.job, running: decision.kind === "adoptRunning" });
   }
   const adopting = adoptedJobs.size > 0;
   const toTrigger = entries.filter((e) => e.decision.kind === "trigger").map((e) => e.item);
@@ -85,17 +96,24 @@ export async function runTestFailover(rawInputs: Record<string, unknown>, deps: 
   const pollers: JobPoller[] = [];
   const jobIds: string[] = [];
   const finishedAdopted: Job[] = [];
-  const record = (fields: Partial<TestFailoverState>) => outputs(inputs, { jobIds: [...jobIds], adopted: adopting, armRequests: client.arm.stats.total, ...fields });
+  const record = (fields: Partial<TestFailoverState>) =>
+    outputs(inputs, { jobIds: [...jobIds], adopted: adopting, armRequests: client.arm.stats.total, ...fields });
   try {
     for (const { job, running } of adoptedJobs.values()) {
-      log(`adopting the test failover job ${job.name} (${job.properties.state}, into ${job.properties.customDetails?.networkName ?? lastSegment(inputs.testNetworkId)}) started by an earlier run`);
+      log(
+        `adopting the test failover job ${job.name} (${job.properties.state}, into ${job.properties.customDetails?.networkName ?? lastSegment(inputs.testNetworkId)}) started by an earlier run`,
+      );
       jobIds.push(job.name);
       if (running) pollers.push(client.resumeJob(job.name, `test failover (job ${job.name}, adopted)`));
       else finishedAdopted.push(job);
     }
     if (inputs.scope.kind === "recoveryPlan" && toTrigger.length) {
       const planName = inputs.scope.recoveryPlanName;
-      const target: TestFailoverTarget = { kind: "recoveryPlan", id: inputs.scope.recoveryPlanId, label: `test failover of recovery plan ${planName}` };
+      const target: TestFailoverTarget = {
+        kind: "recoveryPlan",
+        id: inputs.scope.recoveryPlanId,
+        label: `test failover of recovery plan ${planName}`,
+      };
       // One plan input for all its items: the KEK goes with it when any of them is data-encrypted.
       const encrypted = toTrigger.some((i) => isDataEncrypted(i.properties.providerSpecificDetails?.encryption));
       log(`starting ${target.label} into ${lastSegment(inputs.testNetworkId)} (${inputs.recoveryPointType})`);
@@ -110,9 +128,15 @@ export async function runTestFailover(rawInputs: Record<string, unknown>, deps: 
       );
     } else {
       for (const item of toTrigger) {
-        const target: TestFailoverTarget = { kind: "protectedItem", id: item.id, label: `test failover of ${item.properties.friendlyName ?? item.name}` };
+        const target: TestFailoverTarget = {
+          kind: "protectedItem",
+          id: item.id,
+          label: `test failover of ${item.properties.friendlyName ?? item.name}`,
+        };
         const point = recoveryPoints.get(item.id.toLowerCase());
-        log(`starting ${target.label} into ${lastSegment(inputs.testNetworkId)} (${point ? `recovery point ${point.name} of ${point.properties?.recoveryPointTime}, ${point.properties?.recoveryPointType}` : "latest recovery point"})`);
+        log(
+          `starting ${target.label} into ${lastSegment(inputs.testNetworkId)} (${point ? `recovery point ${point.name} of ${point.properties?.recoveryPointTime}, ${point.properties?.recoveryPointType}` : "latest recovery point"})`,
+        );
         pollers.push(
           await client.beginTestFailover(target, {
             networkId: inputs.testNetworkId,
@@ -120,13 +144,17 @@ export async function runTestFailover(rawInputs: Record<string, unknown>, deps: 
             recoveryPointType: inputs.recoveryPointType,
             recoveryPointId: point?.id,
             // Only a data-encrypted item gets the certificate: the others never see it on the wire.
-            ...(isDataEncrypted(item.properties.providerSpecificDetails?.encryption) && inputs.kekCertificatePfx ? { primaryKekCertificatePfx: inputs.kekCertificatePfx } : {}),
+            ...(isDataEncrypted(item.properties.providerSpecificDetails?.encryption) && inputs.kekCertificatePfx
+              ? { primaryKekCertificatePfx: inputs.kekCertificatePfx }
+              : {}),
             findAcceptedJob: async () => {
               const now = (await client.getProtectedItem(item.id)) ?? item;
               const running = runningJobOf(now, await recentJobs(client), TEST_FAILOVER);
               if (running) return running.name;
               if (!(now.properties.allowedOperations ?? []).includes(TEST_FAILOVER)) {
-                throw new Error(`${item.properties.friendlyName}: the test failover was accepted (TestFailover no longer allowed, testFailoverState ${now.properties.testFailoverState}) but its job could not be found; run \`pulumi refresh\` then \`pulumi up\` to adopt it`);
+                throw new Error(
+                  `${item.properties.friendlyName}: the test failover was accepted (TestFailover no longer allowed, testFailoverState ${now.properties.testFailoverState}) but its job could not be found; run \`pulumi refresh\` then \`pulumi up\` to adopt it`,
+                );
               }
               return undefined;
             },
@@ -146,13 +174,21 @@ export async function runTestFailover(rawInputs: Record<string, unknown>, deps: 
         if ((s.value.properties.state ?? "").toLowerCase() !== "succeeded") failures.push(jobFailureText(s.value, pollers[i].state.label));
       } else {
         const e = s.reason as Error;
-        failures.push(e instanceof JobTimeoutError ? `${e.message}; the resource is recorded: \`pulumi up\` again adopts it, \`pulumi destroy\` cleans it up` : `${pollers[i].state.label}: ${e.message}`);
+        failures.push(
+          e instanceof JobTimeoutError
+            ? `${e.message}; the resource is recorded: \`pulumi up\` again adopts it, \`pulumi destroy\` cleans it up`
+            : `${pollers[i].state.label}: ${e.message}`,
+        );
         if (pollers[i].latest) jobs.push(pollers[i].latest!);
       }
     });
 
     // ---- verify ----
-    log(failures.length ? "test failover job(s) did not succeed; checking what was created" : "test failover job(s) succeeded; verifying the test VMs");
+    log(
+      failures.length
+        ? "test failover job(s) did not succeed; checking what was created"
+        : "test failover job(s) succeeded; verifying the test VMs",
+    );
     const v = await verifyTestFailover(client, inputs, resolved, jobs, { runInGuest: failures.length === 0, ...deps.verify });
     const allFailures = [...failures, ...(failures.length ? [] : v.failures)];
     const state = record({
@@ -179,6 +215,11 @@ export async function runTestFailover(rawInputs: Record<string, unknown>, deps: 
     if (!jobIds.length && !pollers.length && !adopting) throw e; // nothing was accepted by the service: nothing to record
     const message = (e as Error).message ?? String(e);
     const state = record({ verdict: "failed", failures: [message] });
-    throw new ResourceInitError(`the drill's test failover failed after it was started (recorded; \`pulumi destroy\` cleans up): ${message}`, id, state as unknown as Record<string, unknown>, [message]);
+    throw new ResourceInitError(
+      `the drill's test failover failed after it was started (recorded; \`pulumi destroy\` cleans up): ${message}`,
+      id,
+      state as unknown as Record<string, unknown>,
+      [message],
+    );
   }
 }

@@ -79,7 +79,12 @@ export interface RecoveryPlan {
 }
 
 export interface JobErrorDetails {
-  serviceErrorDetails?: { code?: string | null; message?: string | null; possibleCauses?: string | null; recommendedAction?: string | null } | null;
+  serviceErrorDetails?: {
+    code?: string | null;
+    message?: string | null;
+    possibleCauses?: string | null;
+    recommendedAction?: string | null;
+  } | null;
   providerErrorDetails?: { errorCode?: number | null; errorMessage?: string | null; recommendedAction?: string | null } | null;
   errorLevel?: string | null;
   taskId?: string | null;
@@ -94,8 +99,18 @@ export interface AsrTask {
   startTime?: string | null;
   endTime?: string | null;
   taskType?: string | null;
-  customDetails?: { instanceType?: string; jobTask?: { jobId?: string; targetObjectId?: string; targetObjectName?: string } | null; [k: string]: unknown } | null;
-  groupTaskCustomDetails?: { instanceType?: string; childTasks?: AsrTask[] | null; name?: string; groupId?: string; rpGroupType?: string } | null;
+  customDetails?: {
+    instanceType?: string;
+    jobTask?: { jobId?: string; targetObjectId?: string; targetObjectName?: string } | null;
+    [k: string]: unknown;
+  } | null;
+  groupTaskCustomDetails?: {
+    instanceType?: string;
+    childTasks?: AsrTask[] | null;
+    name?: string;
+    groupId?: string;
+    rpGroupType?: string;
+  } | null;
   errors?: JobErrorDetails[] | null;
 }
 
@@ -147,7 +162,10 @@ export interface VirtualMachine {
     instanceView?: {
       statuses?: { code?: string; displayStatus?: string; time?: string }[];
       /** The Azure VM agent in the guest (VirtualMachineAgentInstanceView); Run Command needs it Ready. */
-      vmAgent?: { vmAgentVersion?: string; statuses?: { code?: string; level?: string; displayStatus?: string; message?: string; time?: string }[] } | null;
+      vmAgent?: {
+        vmAgentVersion?: string;
+        statuses?: { code?: string; level?: string; displayStatus?: string; message?: string; time?: string }[];
+      } | null;
     };
     provisioningState?: string;
   };

@@ -48,7 +48,15 @@ export class VaultJobPoller {
   /** Follows one job to a terminal state; its first poll waits for the 202's Retry-After or the next tick. */
   follow(poller: JobPoller, intervalInMs: number, options: FollowOptions = {}): Promise<Job> {
     return new Promise<Job>((resolve, reject) => {
-      const w: Watch = { poller, intervalInMs, missing: 0, resolve, reject, timeoutInMs: options.timeoutInMs, deadline: options.timeoutInMs === undefined ? undefined : Date.now() + options.timeoutInMs };
+      const w: Watch = {
+        poller,
+        intervalInMs,
+        missing: 0,
+        resolve,
+        reject,
+        timeoutInMs: options.timeoutInMs,
+        deadline: options.timeoutInMs === undefined ? undefined : Date.now() + options.timeoutInMs,
+      };
       this.watches.add(w);
       if (!this.loop) this.start();
     });
@@ -78,7 +86,14 @@ export class VaultJobPoller {
       for (const w of [...this.watches]) {
         if (w.deadline !== undefined && Date.now() + delay > w.deadline) {
           const p = w.poller;
-          this.settle(w, { error: new JobTimeoutError(p.state.jobName, p.state.label, Math.round((w.timeoutInMs ?? 0) / 60000), p.latest?.properties.state ?? undefined) });
+          this.settle(w, {
+            error: new JobTimeoutError(
+              p.state.jobName,
+              p.state.label,
+              Math.round((w.timeoutInMs ?? 0) / 60000),
+              p.latest?.properties.state ?? undefined,
+            ),
+          });
         }
       }
       if (!this.watches.size) return;

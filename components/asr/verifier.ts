@@ -37,7 +37,12 @@ export interface VerifyInput {
  * size, network and IP checks read is the VM as created, running since then. Absent when a check failed,
  * or when the service gave no end time for its Run Commands.
  */
-export function verifiedAtOf(checks: VmCheckResult[], runningAt: string | undefined, inGuestEndedAt: string | undefined, hadInGuest: boolean): string | undefined {
+export function verifiedAtOf(
+  checks: VmCheckResult[],
+  runningAt: string | undefined,
+  inGuestEndedAt: string | undefined,
+  hadInGuest: boolean,
+): string | undefined {
   if (!checks.length || checks.some((c) => !c.passed)) return undefined;
   return hadInGuest ? inGuestEndedAt : runningAt;
 }
@@ -54,7 +59,10 @@ export function recoveryVmNameOf(snapshot: ItemSettingsSnapshot, live?: Protecte
 }
 
 export function recoveryResourceGroupOf(snapshot: ItemSettingsSnapshot, live?: ProtectedItem): string | undefined {
-  return idSegment(live?.properties.providerSpecificDetails?.recoveryAzureResourceGroupId || snapshot.recoveryResourceGroupId, "resourceGroups");
+  return idSegment(
+    live?.properties.providerSpecificDetails?.recoveryAzureResourceGroupId || snapshot.recoveryResourceGroupId,
+    "resourceGroups",
+  );
 }
 
 /** The test VM name ASR uses: `<recoveryAzureVmName>-test` (observed in real traffic), or what the job says. */
@@ -78,24 +86,37 @@ function seconds(from?: string, to?: string): number | undefined {
 
 /** Does this task concern the item (by the names ASR puts on plan child tasks)? */
 function taskConcerns(task: AsrTask, snapshot: ItemSettingsSnapshot, live?: ProtectedItem): boolean {
-  const keys = [snapshot.friendlyName, live?.name, idSegment(snapshot.protectedItemId, "replicationProtectedItems"), snapshot.protectedItemId]
+  const keys = [
+    snapshot.friendlyName,
+    live?.name,
+    idSegment(snapshot.protectedItemId, "replicationProtectedItems"),
+    snapshot.protectedItemId,
+  ]
     .filter((k): k is string => !!k)
     .map((k) => k.toLowerCase());
   const jt = task.customDetails?.jobTask;
-  const fields = [jt?.targetObjectName, jt?.targetObjectId, (task.customDetails as { name?: string } | null | undefined)?.name, task.friendlyName, task.name]
+  const fields = [
+    jt?.targetObjectName,
+    jt?.targetObjectId,
+    (task.customDetails as { name?: string } | null | undefined)?.name,
+    task.friendlyName,
+    task.name,
+  ]
     .filter((f): f is string => typeof f === "string")
     .map((f) => f.toLowerCase());
   return fields.some((f) => keys.some((k) => f === k || f.includes(k)));
 }
 
 const isPrepareTask = (t: AsrTask) => /PrepareTestVm|Creat/i.test(`${t.name} ${t.friendlyName}`);
-const isBootTask = (t: AsrTask) => /BootTestVm|Start the virtual machine|Boot/i.test(`${t.name} ${t.friendlyName}`) && !t.groupTaskCustomDetails?.childTasks?.length;
+const isBootTask = (t: AsrTask) =>
+  /BootTestVm|Start the virtual machine|Boot/i.test(`${t.name} ${t.friendlyName}`) && !t.groupTaskCustomDetails?.childTasks?.length;
 
 /** Timings of one item from the job's own timestamps (trigger → created → running). */
 export function itemTimings(snapshot: ItemSettingsSnapshot, live: ProtectedItem | undefined, jobs: Job[]) {
   for (const job of jobs) {
     const flat = flattenTasks(job.properties.tasks).map((f) => f.task);
-    const single = (job.properties.customDetails?.protectedItemDetails?.length ?? 0) <= 1 && job.properties.targetInstanceType !== "RecoveryPlan";
+    const single =
+      (job.properties.customDetails?.protectedItemDetails?.length ?? 0) <= 1 && job.properties.targetInstanceType !== "RecoveryPlan";
     let mine = single ? flat : [];
     if (!single) {
       // In a plan job: the leaf tasks (group child tasks) that name the item.
@@ -103,8 +124,18 @@ export function itemTimings(snapshot: ItemSettingsSnapshot, live: ProtectedItem 
     }
     if (!mine.length) continue;
     const triggeredAt = realTime(job.properties.startTime);
-    const createdAt = mine.filter(isPrepareTask).map((t) => realTime(t.endTime)).filter(Boolean).sort().pop();
-    const runningAt = mine.filter(isBootTask).map((t) => realTime(t.endTime)).filter(Boolean).sort().pop();
+    const createdAt = mine
+      .filter(isPrepareTask)
+      .map((t) => realTime(t.endTime))
+      .filter(Boolean)
+      .sort()
+      .pop();
+    const runningAt = mine
+      .filter(isBootTask)
+      .map((t) => realTime(t.endTime))
+      .filter(Boolean)
+      .sort()
+      .pop();
     return { triggeredAt, createdAt, runningAt, secondsToRunning: seconds(triggeredAt, runningAt) };
   }
   return {};
@@ -113,12 +144,19 @@ export function itemTimings(snapshot: ItemSettingsSnapshot, live: ProtectedItem 
 export function groupTimings(jobs: Job[], labelOf: (job: Job) => string): VerifyResult["groupTimings"] {
   const out: VerifyResult["groupTimings"] = [];
   for (const job of jobs) {
-    const groups = (job.properties.tasks ?? []).filter((t) => t.groupTaskCustomDetails && /group/i.test(`${t.groupTaskCustomDetails.instanceType} ${t.name} ${t.friendlyName}`));
+    const groups = (job.properties.tasks ?? []).filter(
+      (t) => t.groupTaskCustomDetails && /group/i.test(`${t.groupTaskCustomDetails.instanceType} ${t.name} ${t.friendlyName}`),
+    );
     if (groups.length) {
       for (const g of groups) {
         const startTime = realTime(g.startTime);
         const endTime = realTime(g.endTime);
-        out.push({ group: g.friendlyName || g.groupTaskCustomDetails?.name || g.name || "group", startTime, endTime, seconds: seconds(startTime, endTime) });
+        out.push({
+          group: g.friendlyName || g.groupTaskCustomDetails?.name || g.name || "group",
+          startTime,
+          endTime,
+          seconds: seconds(startTime, endTime),
+        });
       }
     } else {
       const startTime = realTime(job.properties.startTime);
@@ -152,7 +190,9 @@ export function expectedNicCountOf(snapshot: ItemSettingsSnapshot, expected?: Ex
 function holderLabel(nic: NetworkInterface, v: VerifyInput): string {
   const vmName = nic.properties?.virtualMachine?.id?.split("/").pop();
   if (!vmName) return nic.name;
-  const item = v.inputs.items.find((s) => testVmNameOf(s, v.liveItems.get(s.protectedItemId.toLowerCase()), v.jobs).toLowerCase() === vmName.toLowerCase());
+  const item = v.inputs.items.find(
+    (s) => testVmNameOf(s, v.liveItems.get(s.protectedItemId.toLowerCase()), v.jobs).toLowerCase() === vmName.toLowerCase(),
+  );
   return item?.friendlyName ?? vmName;
 }
 
@@ -170,31 +210,55 @@ export function verifyTestVms(v: VerifyInput): VerifyResult {
     const expected = inputs.expected.find((e) => e.friendlyName.toLowerCase() === snapshot.friendlyName.toLowerCase());
     const testVmName = testVmNameOf(snapshot, live, v.jobs);
     const rg = recoveryResourceGroupOf(snapshot, live);
-    const vm = v.vms.find((x) => x.name.toLowerCase() === testVmName.toLowerCase() && (!rg || idSegment(x.id, "resourceGroups")?.toLowerCase() === rg.toLowerCase()));
+    const vm = v.vms.find(
+      (x) =>
+        x.name.toLowerCase() === testVmName.toLowerCase() && (!rg || idSegment(x.id, "resourceGroups")?.toLowerCase() === rg.toLowerCase()),
+    );
     const checks: VmCheckResult[] = [];
     const timings = itemTimings(snapshot, live, v.jobs);
     if (!vm) {
       checks.push(check("exists", false, `test VM ${testVmName} not found in resource group ${rg ?? "(unknown)"}`));
       testVms.push({
-        friendlyName: snapshot.friendlyName, protectedItemId: snapshot.protectedItemId, resourceGroup: rg,
-        testVmId: "", testVmName, size: "", powerState: "absent", ips: [], nicCount: 0, nicIds: [], checks, ...timings,
+        friendlyName: snapshot.friendlyName,
+        protectedItemId: snapshot.protectedItemId,
+        resourceGroup: rg,
+        testVmId: "",
+        testVmName,
+        size: "",
+        powerState: "absent",
+        ips: [],
+        nicCount: 0,
+        nicIds: [],
+        checks,
+        ...timings,
       });
       failures.push(`${snapshot.friendlyName}: test VM ${testVmName} not found in resource group ${rg ?? "(unknown)"}`);
       continue;
     }
     checks.push(check("exists", true, vm.id));
 
-    const power = (vm.properties?.instanceView?.statuses ?? []).find((s) => s.code?.startsWith("PowerState/"))?.code?.slice("PowerState/".length) ?? "unknown";
+    const power =
+      (vm.properties?.instanceView?.statuses ?? []).find((s) => s.code?.startsWith("PowerState/"))?.code?.slice("PowerState/".length) ??
+      "unknown";
     checks.push(check("running", power === "running", `PowerState/${power}`));
 
     const size = vm.properties?.hardwareProfile?.vmSize ?? "";
     const wantSize = expected?.size || live?.properties.providerSpecificDetails?.recoveryAzureVMSize || snapshot.recoveryVmSize;
-    checks.push(check("size", !wantSize || size.toLowerCase() === wantSize.toLowerCase(), `${size || "(none)"}${wantSize ? ` (expected ${wantSize})` : ""}`));
+    checks.push(
+      check(
+        "size",
+        !wantSize || size.toLowerCase() === wantSize.toLowerCase(),
+        `${size || "(none)"}${wantSize ? ` (expected ${wantSize})` : ""}`,
+      ),
+    );
 
     const nicRefs = vm.properties?.networkProfile?.networkInterfaces ?? [];
     const nics = nicRefs.map((r) => nicById.get(r.id.toLowerCase()));
     const wantNics = expectedNicCountOf(snapshot, expected);
-    const nicDetail = wantNics === undefined ? `${nicRefs.length}` : `${nicRefs.length} (expected ${wantNics} = min(${snapshot.nics.length} source NICs, ${snapshot.targetSizeMaxNics ?? "?"} max for ${snapshot.recoveryVmSize}))`;
+    const nicDetail =
+      wantNics === undefined
+        ? `${nicRefs.length}`
+        : `${nicRefs.length} (expected ${wantNics} = min(${snapshot.nics.length} source NICs, ${snapshot.targetSizeMaxNics ?? "?"} max for ${snapshot.recoveryVmSize}))`;
     checks.push(check("nic-count", wantNics === undefined || nicRefs.length === wantNics, nicDetail));
 
     const outside: string[] = [];
@@ -202,9 +266,18 @@ export function verifyTestVms(v: VerifyInput): VerifyResult {
       const nic = nics[i];
       const subnets = (nic?.properties?.ipConfigurations ?? []).map((c) => c.properties?.subnet?.id ?? "");
       if (!nic) outside.push(`${r.id.split("/").pop()} (NIC not readable)`);
-      else if (!subnets.length || !subnets.every((s) => isUnder(s, `${inputs.testNetworkId}/subnets`))) outside.push(`${nic.name} in ${subnets.join(", ") || "no subnet"}`);
+      else if (!subnets.length || !subnets.every((s) => isUnder(s, `${inputs.testNetworkId}/subnets`)))
+        outside.push(`${nic.name} in ${subnets.join(", ") || "no subnet"}`);
     });
-    checks.push(check("test-network", outside.length === 0, outside.length ? `outside the test network: ${outside.join("; ")}` : `all ${nicRefs.length} NIC(s) in ${inputs.testNetworkId.split("/").pop()}`));
+    checks.push(
+      check(
+        "test-network",
+        outside.length === 0,
+        outside.length
+          ? `outside the test network: ${outside.join("; ")}`
+          : `all ${nicRefs.length} NIC(s) in ${inputs.testNetworkId.split("/").pop()}`,
+      ),
+    );
 
     const primaryRef = nicRefs.find((r) => r.properties?.primary) ?? nicRefs[0];
     const primaryNic = primaryRef ? nicById.get(primaryRef.id.toLowerCase()) : undefined;
@@ -214,7 +287,11 @@ export function verifyTestVms(v: VerifyInput): VerifyResult {
     if (wantIp) {
       const ourNics = new Set(nicRefs.map((r) => r.id.toLowerCase()));
       const holder = v.nics.find(
-        (n) => !ourNics.has(n.id.toLowerCase()) && (n.properties?.ipConfigurations ?? []).some((c) => c.properties?.privateIPAddress === wantIp && isUnder(c.properties?.subnet?.id, inputs.testNetworkId)),
+        (n) =>
+          !ourNics.has(n.id.toLowerCase()) &&
+          (n.properties?.ipConfigurations ?? []).some(
+            (c) => c.properties?.privateIPAddress === wantIp && isUnder(c.properties?.subnet?.id, inputs.testNetworkId),
+          ),
       );
       const subnetName = primaryNic ? idSegment(primaryIpConfig(primaryNic)?.properties?.subnet?.id, "subnets") : undefined;
       const prefix = inputs.testSubnets.find((s) => s.name.toLowerCase() === subnetName?.toLowerCase())?.addressPrefix;
@@ -222,10 +299,15 @@ export function verifyTestVms(v: VerifyInput): VerifyResult {
       if (gotIp === wantIp) checks.push(check("ip", true, `${gotIp}`));
       // ASR rightly takes another free address, but whatever is wired to the expected one breaks: a finding.
       else if (holder) checks.push(check("ip", false, `expected ${wantIp} (taken by ${holderLabel(holder, v)}), got ${gotIp ?? "(none)"}`));
-      else if (unusable) checks.push(check("ip", true, `${gotIp ?? "(none)"}: ${wantIp} cannot be used in subnet ${subnetName} (${unusable})`));
+      else if (unusable)
+        checks.push(check("ip", true, `${gotIp ?? "(none)"}: ${wantIp} cannot be used in subnet ${subnetName} (${unusable})`));
       else checks.push(check("ip", false, `${gotIp ?? "(none)"} (expected ${wantIp}, which was free in the test network)`));
     } else if (gotIp) {
-      const cidr = primaryNic ? inputs.testSubnets.find((s) => s.name.toLowerCase() === idSegment(primaryIpConfig(primaryNic)?.properties?.subnet?.id, "subnets")?.toLowerCase()) : undefined;
+      const cidr = primaryNic
+        ? inputs.testSubnets.find(
+            (s) => s.name.toLowerCase() === idSegment(primaryIpConfig(primaryNic)?.properties?.subnet?.id, "subnets")?.toLowerCase(),
+          )
+        : undefined;
       const c = cidr ? parseCidr(cidr.addressPrefix) : undefined;
       const ip = parseIpv4(gotIp);
       checks.push(check("ip", !c || (ip !== undefined && ip >= c.network && ip < c.network + c.size), `${gotIp} (DHCP)`));
@@ -255,7 +337,9 @@ export function verifyTestVms(v: VerifyInput): VerifyResult {
   const secs = testVms.map((t) => t.secondsToRunning).filter((s): s is number => s !== undefined);
   const rtoAchievedSeconds = secs.length === testVms.length && secs.length ? Math.max(...secs) : undefined;
   if (inputs.rtoTargetMinutes !== undefined && rtoAchievedSeconds !== undefined && rtoAchievedSeconds > inputs.rtoTargetMinutes * 60) {
-    failures.push(`RTO: the last test VM was running ${rtoAchievedSeconds} s after the trigger; the target is ${inputs.rtoTargetMinutes} min`);
+    failures.push(
+      `RTO: the last test VM was running ${rtoAchievedSeconds} s after the trigger; the target is ${inputs.rtoTargetMinutes} min`,
+    );
   }
   return { testVms, failures, groupTimings: [], rtoAchievedSeconds };
 }

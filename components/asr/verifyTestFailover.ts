@@ -31,7 +31,9 @@ export async function verifyTestFailover(
   for (const s of snaps) {
     const live = liveItems.get(s.protectedItemId.toLowerCase());
     const rg = recoveryResourceGroupOf(s, live);
-    const rgSub = idSegment(live?.properties.providerSpecificDetails?.recoveryAzureResourceGroupId || s.recoveryResourceGroupId, "subscriptions") ?? sub;
+    const rgSub =
+      idSegment(live?.properties.providerSpecificDetails?.recoveryAzureResourceGroupId || s.recoveryResourceGroupId, "subscriptions") ??
+      sub;
     if (rg) rgs.set(`${rgSub}/${rg}`.toLowerCase(), { sub: rgSub, rg });
   }
   const nicRgs = new Map(rgs);
@@ -60,7 +62,11 @@ export async function verifyTestFailover(
     }
     toRun.push({ key: name, vm: vms.find((v) => v.name.toLowerCase() === name), checks });
   }
-  const outcomes = await inGuestChecksOfAll(client, toRun, { ...options, concurrency: inputs.timeouts?.inGuestConcurrency, log: options.log ?? client.log });
+  const outcomes = await inGuestChecksOfAll(client, toRun, {
+    ...options,
+    concurrency: inputs.timeouts?.inGuestConcurrency,
+    log: options.log ?? client.log,
+  });
   for (const [name, o] of outcomes) {
     inGuest.set(name, o.results);
     if (o.endedAt) inGuestEndedAt.set(name, o.endedAt);

@@ -18,7 +18,9 @@ export const VM_AGENT_FIX =
 
 /** Ready when any agent status says so (code ProvisioningState/succeeded or displayStatus Ready). */
 export function isVmAgentReady(agent: VmAgentView | undefined | null): boolean {
-  return (agent?.statuses ?? []).some((s) => /^ready$/i.test(s.displayStatus ?? "") || /^provisioningstate\/succeeded$/i.test(s.code ?? ""));
+  return (agent?.statuses ?? []).some(
+    (s) => /^ready$/i.test(s.displayStatus ?? "") || /^provisioningstate\/succeeded$/i.test(s.code ?? ""),
+  );
 }
 
 export function describeVmAgent(agent: VmAgentView | undefined | null): string {

@@ -34,7 +34,9 @@ export function protectedItemId(vault: VaultRef, fabricName: string, protectionC
 export interface RecoveryPlanGroupsLike {
   id?: string;
   name?: string;
-  properties?: { groups?: { groupType?: string; replicationProtectedItems?: { id?: string | null; virtualMachineId?: string | null }[] | null }[] | null } | null;
+  properties?: {
+    groups?: { groupType?: string; replicationProtectedItems?: { id?: string | null; virtualMachineId?: string | null }[] | null }[] | null;
+  } | null;
 }
 
 /**

@@ -46,8 +46,7 @@ export interface ProtectedItemRef {
 }
 
 export type DrillScope =
-  | { kind: "recoveryPlan"; recoveryPlanName: string; recoveryPlanId: string }
-  | { kind: "protectedItems"; items: ProtectedItemRef[] };
+  { kind: "recoveryPlan"; recoveryPlanName: string; recoveryPlanId: string } | { kind: "protectedItems"; items: ProtectedItemRef[] };
 
 /** One NIC of a protected item as ASR will create it (compute and network settings). */
 export interface NicSnapshot {

@@ -14,25 +14,30 @@ export const NIC_TYPE = "azure-native:network:NetworkInterface";
 
 /** Bastion's public endpoint rule: inbound TCP 443 from the Internet, allowed, nothing wider. */
 export function isBastionHttpsRule(r: SecurityRuleView): boolean {
-    return (
-        r.direction.toLowerCase() === "inbound" &&
-        r.access.toLowerCase() === "allow" &&
-        r.protocol.toLowerCase() === "tcp" &&
-        r.sources.length === 1 &&
-        r.sources[0].toLowerCase() === "internet" &&
-        r.destinationPorts.length === 1 &&
-        r.destinationPorts[0] === "443"
-    );
+  return (
+    r.direction.toLowerCase() === "inbound" &&
+    r.access.toLowerCase() === "allow" &&
+    r.protocol.toLowerCase() === "tcp" &&
+    r.sources.length === 1 &&
+    r.sources[0].toLowerCase() === "internet" &&
+    r.destinationPorts.length === 1 &&
+    r.destinationPorts[0] === "443"
+  );
 }
 
 /** The Bastion hosts that use a public IP: by id when known, else through the dependency graph. */
 export function publicIpUsers(reader: PreviewReader, pip: PolicyResource, bastions: PolicyResource[]): PolicyResource[] {
-    const id = resourceId(reader, pip);
-    return bastions.filter((b) => {
-        const configs = reader.peek(() => asArray(b.props.ipConfigurations));
-        if (id && configs.known) {
-            return configs.value.some((_, i) => sameArmId(knownString(reader, () => configs.value[i]?.publicIPAddress?.id), id));
-        }
-        return dependsOn(b, pip);
-    });
+  const id = resourceId(reader, pip);
+  return bastions.filter((b) => {
+    const configs = reader.peek(() => asArray(b.props.ipConfigurations));
+    if (id && configs.known) {
+      return configs.value.some((_, i) =>
+        sameArmId(
+          knownString(reader, () => configs.value[i]?.publicIPAddress?.id),
+          id,
+        ),
+      );
+    }
+    return dependsOn(b, pip);
+  });
 }

@@ -12,22 +12,22 @@ export type { ItemSettingsSnapshot, NicSnapshot, TestFailoverInputs };
  * props carry the TestFailover's unmistakable shape, in case a caller registers it without a module.
  */
 export function isTestFailover(type: string, props?: PropertyBag): boolean {
-    if (type === TEST_FAILOVER_TYPE) return true;
-    if (type !== "pulumi-nodejs:dynamic:Resource" || !props) return false;
-    try {
-        const role = props.role;
-        return (role === "directory-copy" || role === "application") && Array.isArray(props.items);
-    } catch {
-        return false;
-    }
+  if (type === TEST_FAILOVER_TYPE) return true;
+  if (type !== "pulumi-nodejs:dynamic:Resource" || !props) return false;
+  try {
+    const role = props.role;
+    return (role === "directory-copy" || role === "application") && Array.isArray(props.items);
+  } catch {
+    return false;
+  }
 }
 
 export function isManagedDisks(item: ItemSettingsSnapshot): boolean {
-    return String(item.useManagedDisks).trim().toLowerCase() === "true";
+  return String(item.useManagedDisks).trim().toLowerCase() === "true";
 }
 
 export function itemName(item: ItemSettingsSnapshot, index: number): string {
-    return asString(item.friendlyName) || asString(item.recoveryVmName) || `items[${index}]`;
+  return asString(item.friendlyName) || asString(item.recoveryVmName) || `items[${index}]`;
 }
 
 // Identity comparisons do not work on policy props: the unknownCheckingProxy hands out a new proxy on
@@ -35,38 +35,38 @@ export function itemName(item: ItemSettingsSnapshot, index: number): string {
 
 /** Index of the primary NIC: the one marked primary, else the first listed (ASR's rule); -1 when none. */
 export function primaryNicIndex(nics: NicSnapshot[]): number {
-    const marked = nics.findIndex((n) => n.isPrimary === true);
-    return marked >= 0 ? marked : nics.length > 0 ? 0 : -1;
+  const marked = nics.findIndex((n) => n.isPrimary === true);
+  return marked >= 0 ? marked : nics.length > 0 ? 0 : -1;
 }
 
 export function primaryNic(nics: NicSnapshot[]): NicSnapshot | undefined {
-    const i = primaryNicIndex(nics);
-    return i >= 0 ? nics[i] : undefined;
+  const i = primaryNicIndex(nics);
+  return i >= 0 ? nics[i] : undefined;
 }
 
 /** NIC indexes in the order ASR attaches them: the primary first, then the others as listed. */
 export function nicIndexesInAttachOrder(nics: NicSnapshot[]): number[] {
-    const primary = primaryNicIndex(nics);
-    if (primary < 0) return [];
-    return [primary, ...nics.map((_, i) => i).filter((i) => i !== primary)];
+  const primary = primaryNicIndex(nics);
+  if (primary < 0) return [];
+  return [primary, ...nics.map((_, i) => i).filter((i) => i !== primary)];
 }
 
 export function nicName(nic: NicSnapshot, index: number): string {
-    return asString(nic.name) || asString(nic.nicId) || `nics[${index}]`;
+  return asString(nic.name) || asString(nic.nicId) || `nics[${index}]`;
 }
 
 export interface TestSubnet {
-    name: string;
-    addressPrefix: string;
-    cidr?: Cidr;
+  name: string;
+  addressPrefix: string;
+  cidr?: Cidr;
 }
 
 export function testSubnetsOf(props: PropertyBag): TestSubnet[] {
-    return asArray<{ name: string; addressPrefix: string }>(props.testSubnets).map((s) => ({
-        name: String(s.name),
-        addressPrefix: String(s.addressPrefix),
-        cidr: parseCidr(String(s.addressPrefix)),
-    }));
+  return asArray<{ name: string; addressPrefix: string }>(props.testSubnets).map((s) => ({
+    name: String(s.name),
+    addressPrefix: String(s.addressPrefix),
+    cidr: parseCidr(String(s.addressPrefix)),
+  }));
 }
 
 /**
@@ -75,48 +75,48 @@ export function testSubnetsOf(props: PropertyBag): TestSubnet[] {
  * subnet in alphabetical order."
  */
 export function resolveTestSubnet(
-    subnets: TestSubnet[],
-    recoverySubnetName: string | undefined,
+  subnets: TestSubnet[],
+  recoverySubnetName: string | undefined,
 ): { subnet: TestSubnet; sameName: boolean } | undefined {
-    if (subnets.length === 0) return undefined;
-    const wanted = recoverySubnetName?.trim().toLowerCase();
-    const same = wanted ? subnets.find((s) => s.name.toLowerCase() === wanted) : undefined;
-    if (same) return { subnet: same, sameName: true };
-    const first = [...subnets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
-    return { subnet: first, sameName: false };
+  if (subnets.length === 0) return undefined;
+  const wanted = recoverySubnetName?.trim().toLowerCase();
+  const same = wanted ? subnets.find((s) => s.name.toLowerCase() === wanted) : undefined;
+  if (same) return { subnet: same, sameName: true };
+  const first = [...subnets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
+  return { subnet: first, sameName: false };
 }
 
 /** The test IP configured on a NIC: the test failover IP when set, else none (DHCP or reuse). */
 export function configuredTestIp(nic: NicSnapshot): string | undefined {
-    const ip = asString(nic.tfoStaticIp)?.trim();
-    return ip ? ip : undefined;
+  const ip = asString(nic.tfoStaticIp)?.trim();
+  return ip ? ip : undefined;
 }
 
 /** Splits an ARM id into resource group and resource name (the last segment). */
 export function armIdParts(id: string): { resourceGroup?: string; name?: string } {
-    return { resourceGroup: idSegment(id, "resourceGroups"), name: lastSegment(id) || undefined };
+  return { resourceGroup: idSegment(id, "resourceGroups"), name: lastSegment(id) || undefined };
 }
 
 /** The items of a TestFailover, each with its display name; unknown items are skipped by the reader. */
 export function itemsOf(
-    props: PropertyBag,
-    read: <T>(f: () => T) => T | undefined,
+  props: PropertyBag,
+  read: <T>(f: () => T) => T | undefined,
 ): { item: ItemSettingsSnapshot; name: string; index: number }[] {
-    const items = read(() => asArray<ItemSettingsSnapshot>(props.items)) ?? [];
-    const result: { item: ItemSettingsSnapshot; name: string; index: number }[] = [];
-    items.forEach((_, index) => {
-        const item = read(() => items[index]);
-        if (item === undefined || item === null) return;
-        const name = read(() => itemName(item, index)) ?? `items[${index}]`;
-        result.push({ item, name, index });
-    });
-    return result;
+  const items = read(() => asArray<ItemSettingsSnapshot>(props.items)) ?? [];
+  const result: { item: ItemSettingsSnapshot; name: string; index: number }[] = [];
+  items.forEach((_, index) => {
+    const item = read(() => items[index]);
+    if (item === undefined || item === null) return;
+    const name = read(() => itemName(item, index)) ?? `items[${index}]`;
+    result.push({ item, name, index });
+  });
+  return result;
 }
 
 /** The fields of an expected result the rules read. */
 export interface ExpectedVmResultLike {
-    friendlyName: string;
-    ip?: string;
+  friendlyName: string;
+  ip?: string;
 }
 
 /**
@@ -124,12 +124,9 @@ export interface ExpectedVmResultLike {
  * that item's check; the first one is re-raised at the end (PreviewReader.finish) so the engine still
  * reports that the policy could not fully run, instead of the rule passing silently.
  */
-export function forEachItem(
-    props: PropertyBag,
-    check: (item: ItemSettingsSnapshot, name: string) => void,
-): void {
-    const reader = new PreviewReader();
-    const read = reader.read.bind(reader);
-    for (const { item, name } of itemsOf(props, read)) reader.check(() => check(item, name));
-    reader.finish();
+export function forEachItem(props: PropertyBag, check: (item: ItemSettingsSnapshot, name: string) => void): void {
+  const reader = new PreviewReader();
+  const read = reader.read.bind(reader);
+  for (const { item, name } of itemsOf(props, read)) reader.check(() => check(item, name));
+  reader.finish();
 }

@@ -18,32 +18,47 @@ import { PreviewReader } from "../lib/unknowns";
 const STORAGE_KEY = "failover-drill:storage";
 
 export const drillStorageSecure: ResourceValidationPolicy = {
-    name: "drill-storage-secure",
-    description:
-        "Drill storage accounts accept HTTPS only, require TLS 1.2 or later and allow no public blob access.",
-    enforcementLevel: "mandatory",
-    validateResource: (args, reportViolation) => {
-        if (args.type !== STORAGE_ACCOUNT_TYPE) return;
-        const reader = new PreviewReader();
-        const at = `storage account "${args.name}"`;
-        reader.check(() => {
-            if (args.props.enableHttpsTrafficOnly === false) {
-                reportViolation(violation(at, "enableHttpsTrafficOnly is false, so data can travel over plain HTTP", `set enableHttpsTrafficOnly: true (${STORAGE_KEY})`));
-            }
-        });
-        reader.check(() => {
-            const tls = args.props.minimumTlsVersion;
-            if (typeof tls !== "string" || !SECURE_TLS_VERSIONS.includes(tls)) {
-                reportViolation(
-                    violation(at, `minimumTlsVersion is ${quote(tls)}; TLS 1.2 or later is required`, `set minimumTlsVersion: "TLS1_2" (${STORAGE_KEY})`),
-                );
-            }
-        });
-        reader.check(() => {
-            if (args.props.allowBlobPublicAccess === true) {
-                reportViolation(violation(at, "allowBlobPublicAccess is true, so containers can be made anonymously readable", `set allowBlobPublicAccess: false (${STORAGE_KEY})`));
-            }
-        });
-        reader.finish();
-    },
+  name: "drill-storage-secure",
+  description: "Drill storage accounts accept HTTPS only, require TLS 1.2 or later and allow no public blob access.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, reportViolation) => {
+    if (args.type !== STORAGE_ACCOUNT_TYPE) return;
+    const reader = new PreviewReader();
+    const at = `storage account "${args.name}"`;
+    reader.check(() => {
+      if (args.props.enableHttpsTrafficOnly === false) {
+        reportViolation(
+          violation(
+            at,
+            "enableHttpsTrafficOnly is false, so data can travel over plain HTTP",
+            `set enableHttpsTrafficOnly: true (${STORAGE_KEY})`,
+          ),
+        );
+      }
+    });
+    reader.check(() => {
+      const tls = args.props.minimumTlsVersion;
+      if (typeof tls !== "string" || !SECURE_TLS_VERSIONS.includes(tls)) {
+        reportViolation(
+          violation(
+            at,
+            `minimumTlsVersion is ${quote(tls)}; TLS 1.2 or later is required`,
+            `set minimumTlsVersion: "TLS1_2" (${STORAGE_KEY})`,
+          ),
+        );
+      }
+    });
+    reader.check(() => {
+      if (args.props.allowBlobPublicAccess === true) {
+        reportViolation(
+          violation(
+            at,
+            "allowBlobPublicAccess is true, so containers can be made anonymously readable",
+            `set allowBlobPublicAccess: false (${STORAGE_KEY})`,
+          ),
+        );
+      }
+    });
+    reader.finish();
+  },
 };

@@ -7,27 +7,26 @@ import { isTestFailover, forEachItem, nicIndexesInAttachOrder, nicName } from ".
 import { asArray } from "../lib/unknowns";
 
 export const nicCountFitsTargetSize: ResourceValidationPolicy = {
-    name: "nic-count-fits-target-size",
-    description:
-        "A replicated VM has more network adapters than its recovery VM size allows; the extra NICs are not created at failover.",
-    enforcementLevel: "advisory",
-    validateResource: (args, reportViolation) => {
-        if (!isTestFailover(args.type, args.props)) return;
-        forEachItem(args.props, (item, name) => {
-            const max = item.targetSizeMaxNics;
-            if (typeof max !== "number" || !Number.isFinite(max)) return; // size limits unknown
-            const nics = asArray(item.nics);
-            if (nics.length <= max) return;
-            const dropped = nicIndexesInAttachOrder(nics)
-                .slice(Math.max(0, max))
-                .map((i) => nicName(nics[i], i));
-            reportViolation(
-                violation(
-                    where(args.name, name),
-                    `${nics.length} source NICs but recovery size ${quote(item.recoveryVmSize)} allows ${max}; the test VM will not get NIC(s) ${list(dropped)}`,
-                    `in ${PORTAL_COMPUTE_AND_NETWORK} choose a size that allows ${nics.length} NICs, or accept the dropped NICs (expected nicCount ${max} in failover-drill:expected)`,
-                ),
-            );
-        });
-    },
+  name: "nic-count-fits-target-size",
+  description: "A replicated VM has more network adapters than its recovery VM size allows; the extra NICs are not created at failover.",
+  enforcementLevel: "advisory",
+  validateResource: (args, reportViolation) => {
+    if (!isTestFailover(args.type, args.props)) return;
+    forEachItem(args.props, (item, name) => {
+      const max = item.targetSizeMaxNics;
+      if (typeof max !== "number" || !Number.isFinite(max)) return; // size limits unknown
+      const nics = asArray(item.nics);
+      if (nics.length <= max) return;
+      const dropped = nicIndexesInAttachOrder(nics)
+        .slice(Math.max(0, max))
+        .map((i) => nicName(nics[i], i));
+      reportViolation(
+        violation(
+          where(args.name, name),
+          `${nics.length} source NICs but recovery size ${quote(item.recoveryVmSize)} allows ${max}; the test VM will not get NIC(s) ${list(dropped)}`,
+          `in ${PORTAL_COMPUTE_AND_NETWORK} choose a size that allows ${nics.length} NICs, or accept the dropped NICs (expected nicCount ${max} in failover-drill:expected)`,
+        ),
+      );
+    });
+  },
 };

@@ -8,23 +8,23 @@ import { forEachItem, isTestFailover, nicName } from "../lib/testFailover";
 import { asArray, asString } from "../lib/unknowns";
 
 export const testVmNoPublicIp: ResourceValidationPolicy = {
-    name: "test-vm-no-public-ip",
-    description: "No test VM NIC gets a public IP (test failover public IP address); reach test VMs through the drill's Azure Bastion.",
-    enforcementLevel: "mandatory",
-    validateResource: (args, reportViolation) => {
-        if (!isTestFailover(args.type, args.props)) return;
-        forEachItem(args.props, (item, name) => {
-            asArray(item.nics).forEach((nic, i) => {
-                const pip = asString(nic.tfoPublicIpAddressId)?.trim();
-                if (!pip) return;
-                reportViolation(
-                    violation(
-                        where(args.name, name, nicName(nic, i)),
-                        `the test VM's NIC would get public IP ${pip}, which opens the isolated test network to the Internet`,
-                        `clear the test failover public IP in ${PORTAL_COMPUTE_AND_NETWORK} > Network properties, and connect through failover-drill:testNetwork.access.bastion instead`,
-                    ),
-                );
-            });
-        });
-    },
+  name: "test-vm-no-public-ip",
+  description: "No test VM NIC gets a public IP (test failover public IP address); reach test VMs through the drill's Azure Bastion.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, reportViolation) => {
+    if (!isTestFailover(args.type, args.props)) return;
+    forEachItem(args.props, (item, name) => {
+      asArray(item.nics).forEach((nic, i) => {
+        const pip = asString(nic.tfoPublicIpAddressId)?.trim();
+        if (!pip) return;
+        reportViolation(
+          violation(
+            where(args.name, name, nicName(nic, i)),
+            `the test VM's NIC would get public IP ${pip}, which opens the isolated test network to the Internet`,
+            `clear the test failover public IP in ${PORTAL_COMPUTE_AND_NETWORK} > Network properties, and connect through failover-drill:testNetwork.access.bastion instead`,
+          ),
+        );
+      });
+    });
+  },
 };

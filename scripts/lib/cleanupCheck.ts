@@ -47,7 +47,8 @@ export function drillRecordOf(resources: StateResource[]): DrillRecord {
   for (const r of resources) {
     if (r.type !== TEST_FAILOVER_TYPE || !r.outputs) continue;
     const o = r.outputs as unknown as Partial<TestFailoverOutputs>;
-    for (const i of o.items ?? []) record.items.push({ id: i.protectedItemId, friendlyName: i.friendlyName, recoveryResourceGroupId: i.recoveryResourceGroupId });
+    for (const i of o.items ?? [])
+      record.items.push({ id: i.protectedItemId, friendlyName: i.friendlyName, recoveryResourceGroupId: i.recoveryResourceGroupId });
     record.jobIds.push(...(o.jobIds ?? []));
     for (const vm of o.testVms ?? []) {
       if (vm.testVmName) record.testVmNames.push(vm.testVmName);
@@ -103,7 +104,10 @@ export async function confirmCleanup(
       const item = await client.getProtectedItem(ref.id);
       if (!item) continue;
       const phase = itemPhase(item, jobs);
-      if (phase !== "idle") leftovers.push(`protected item ${ref.friendlyName}: ${phase} (testFailoverState ${item.properties.testFailoverState ?? "unknown"})`);
+      if (phase !== "idle")
+        leftovers.push(
+          `protected item ${ref.friendlyName}: ${phase} (testFailoverState ${item.properties.testFailoverState ?? "unknown"})`,
+        );
     }
     // 2. The test VMs this drill's jobs named, and what belongs to them, gone from the recovery RGs.
     const ours = new Set(record.testVmNames.map((n) => n.toLowerCase()));
@@ -142,5 +146,11 @@ export async function confirmCleanup(
   } catch (err) {
     leftovers.push(`could not confirm the cleanup of vault ${vault.name}: ${(err as Error).message}`);
   }
-  return { clean: leftovers.length === 0 && after.destroySucceeded, destroySucceeded: after.destroySucceeded, leftovers, notOurs, checkedAt: new Date().toISOString() };
+  return {
+    clean: leftovers.length === 0 && after.destroySucceeded,
+    destroySucceeded: after.destroySucceeded,
+    leftovers,
+    notOurs,
+    checkedAt: new Date().toISOString(),
+  };
 }

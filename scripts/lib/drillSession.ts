@@ -43,16 +43,27 @@ export async function openDrillSession(opts: SessionOptions): Promise<DrillSessi
   // Look without creating: a stack that does not exist yet is created only after every check passed.
   const existing = await DrillStack.open({ stack: config.stack, env: { ...baseEnv }, configFile: config.file }, { create: false });
   if (existing) {
-    for (const lock of await existing.releaseStaleLocks()) process.stdout.write(`released a stale lock of a pulumi process that no longer runs: ${lock}\n`);
+    for (const lock of await existing.releaseStaleLocks())
+      process.stdout.write(`released a stale lock of a pulumi process that no longer runs: ${lock}\n`);
   }
   const resume = !opts.fresh && (opts.keepLocalState === true || (existing !== undefined && (await existing.resources()).length > 0));
-  const world = await prepareWorld(config, { stateDir: opts.stateDir, fixture: opts.fixture, speed: opts.speed, port: opts.port, resume, evidenceDir: opts.evidenceDir });
+  const world = await prepareWorld(config, {
+    stateDir: opts.stateDir,
+    fixture: opts.fixture,
+    speed: opts.speed,
+    port: opts.port,
+    resume,
+    evidenceDir: opts.evidenceDir,
+  });
   try {
     banner(`stack ${config.stack} on ${world.description}`);
     const env = { ...pulumiEnv({ backendDir: path.join(ROOT, ".pulumi-state"), extraPath: world.extraPath }), ...world.env };
     // The runner's own reads (confirmation, janitor) use the same credential as the program.
     Object.assign(process.env, world.env);
-    await runPreflight({ stack: config.stack, arm: world.arm, env, plugins: world.plugins, world, config }, [...DEFAULT_CHECKS, ...(opts.checks ?? [])]);
+    await runPreflight({ stack: config.stack, arm: world.arm, env, plugins: world.plugins, world, config }, [
+      ...DEFAULT_CHECKS,
+      ...(opts.checks ?? []),
+    ]);
     let stack = existing;
     if (stack) stack.addEnv(definedEnv(env));
     else stack = (await DrillStack.open({ stack: config.stack, env, configFile: config.file }, { create: true }))!;

@@ -75,14 +75,23 @@ export class EventCollector {
     const at = new Date(e.timestamp * 1000).toISOString();
     if (e.policyEvent) {
       const p = e.policyEvent;
-      this.policies.push({ policyName: p.policyName, policyPackName: p.policyPackName, enforcementLevel: p.enforcementLevel, message: p.message.trim(), resourceUrn: p.resourceUrn });
+      this.policies.push({
+        policyName: p.policyName,
+        policyPackName: p.policyPackName,
+        enforcementLevel: p.enforcementLevel,
+        message: p.message.trim(),
+        resourceUrn: p.resourceUrn,
+      });
     }
     if (e.diagnosticEvent) {
       const d = e.diagnosticEvent;
       const message = d.message.replace(/\s+$/, "");
       if (d.severity === "error") this.errors.push(message.trim());
       // The engine also streams its own debug lines; progress shows what a person reads in `pulumi up`.
-      if (message.trim() && !d.ephemeral && (d.severity as string) !== "debug") this.print?.(`${d.severity === "error" ? "error: " : d.severity === "warning" ? "warning: " : ""}${d.urn ? `${shortName(d.urn)}: ` : ""}${message.trim()}`);
+      if (message.trim() && !d.ephemeral && (d.severity as string) !== "debug")
+        this.print?.(
+          `${d.severity === "error" ? "error: " : d.severity === "warning" ? "warning: " : ""}${d.urn ? `${shortName(d.urn)}: ` : ""}${message.trim()}`,
+        );
     }
     const pre = e.resourcePreEvent?.metadata;
     if (pre && !e.resourcePreEvent?.planning && !IGNORED_OPS.has(pre.op)) {
@@ -123,7 +132,9 @@ export class DrillStack {
     // The project's CLI, not one the Automation API would download: the machines this runs on reach no
     // download site (scripts/setup.js builds or links it into .tools/bin).
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(TOOLS_BIN) }).catch((err: Error) => {
-      throw new StartupError(`cannot run the Pulumi CLI ${path.join(TOOLS_BIN, "pulumi")}: ${firstLine(err.message)} (npm run setup prepares it)`);
+      throw new StartupError(
+        `cannot run the Pulumi CLI ${path.join(TOOLS_BIN, "pulumi")}: ${firstLine(err.message)} (npm run setup prepares it)`,
+      );
     });
     const workspace = await LocalWorkspace.create({ workDir: opts.programDir ?? ROOT, pulumiCommand, envVars: definedEnv(opts.env) });
     if (!mode.create) {

@@ -124,7 +124,9 @@ async function startLocalWorld(config: WorldStack, opts: WorldOptions): Promise<
   if (config.file) setLocalPollInterval(config.file, opts.speed);
   const twinState = opts.localStateDir ?? path.join(opts.stateDir, "twin");
   if (opts.mustExist && !fs.existsSync(path.join(twinState, "twin-state.json"))) {
-    throw new BadInputError(`no twin state in ${twinState} (twin-state.json): nothing a drill could have left there; pass --state DIR or --twin-state DIR`);
+    throw new BadInputError(
+      `no twin state in ${twinState} (twin-state.json): nothing a drill could have left there; pass --state DIR or --twin-state DIR`,
+    );
   }
   // A new drill starts from the fixture; a kept drill keeps the twin's state and its port, because the
   // TestFailover resources in the stack's state name the endpoint they were made against.
@@ -137,10 +139,19 @@ async function startLocalWorld(config: WorldStack, opts: WorldOptions): Promise<
   const twinLog = fs.createWriteStream(path.join(opts.stateDir, "twin.log"), { flags: "a" });
   let twin: TwinProcess;
   try {
-    twin = await startTwinProcess({ port, stateDir: twinState, fixture: opts.resume ? undefined : opts.fixture, speed: opts.speed, token, logFile: twinLog });
+    twin = await startTwinProcess({
+      port,
+      stateDir: twinState,
+      fixture: opts.resume ? undefined : opts.fixture,
+      speed: opts.speed,
+      token,
+      logFile: twinLog,
+    });
   } catch (err) {
     twinLog.end();
-    throw new StartupError(`cannot start the Azure twin on 127.0.0.1:${port === 0 ? "<free port>" : port}: ${firstLine((err as Error).message)}${port !== 0 && keptPort === port ? " (the kept drill's state names this port; free it, or pass --port)" : ""}`);
+    throw new StartupError(
+      `cannot start the Azure twin on 127.0.0.1:${port === 0 ? "<free port>" : port}: ${firstLine((err as Error).message)}${port !== 0 && keptPort === port ? " (the kept drill's state names this port; free it, or pass --port)" : ""}`,
+    );
   }
   fs.writeFileSync(portFile, String(twin.port));
   const tokenVariable = config.arm.tokenVariable!;
@@ -170,7 +181,9 @@ async function startLocalWorld(config: WorldStack, opts: WorldOptions): Promise<
           log.end();
           throw new StartupError(`cannot start Azurite (the evidence store ${store.accountName}): ${firstLine((err as Error).message)}`);
         }
-        process.stdout.write(`Azurite (evidence store ${store.accountName}, data in ${path.relative(ROOT, location) || location}) at ${azurite.endpoint}\n`);
+        process.stdout.write(
+          `Azurite (evidence store ${store.accountName}, data in ${path.relative(ROOT, location) || location}) at ${azurite.endpoint}\n`,
+        );
       }
       const target = azuriteTarget(azurite, store.storageAccountId, store.accountName, store.container);
       await ensureAzuriteContainer(target);
@@ -217,7 +230,8 @@ async function deleteOnTwin(twinUrl: string, token: string, subscriptionId: stri
     removed.push(id);
   };
   const list = async (p: string, apiVersion: string) =>
-    (((await (await fetch(`${twinUrl}${p}?api-version=${apiVersion}`, { headers })).json()) as { value?: { id: string; name: string }[] }).value ?? []);
+    ((await (await fetch(`${twinUrl}${p}?api-version=${apiVersion}`, { headers })).json()) as { value?: { id: string; name: string }[] })
+      .value ?? [];
   await del(vm.id, API.compute);
   const prefix = vm.name.toLowerCase();
   for (const nic of await list(`/subscriptions/${subscriptionId}/providers/Microsoft.Network/networkInterfaces`, API.network)) {

@@ -49,7 +49,11 @@ export interface EvidenceTarget {
  * The retained store's account in Azure: the blob endpoint of the stack's cloud (components/clouds.ts)
  * and, unless given, DefaultAzureCredential for that cloud's Entra authority.
  */
-export function azureEvidenceTarget(store: { storageAccountId: string; accountName: string; container: string }, cloud?: CloudName, credential?: TokenCredential): EvidenceTarget {
+export function azureEvidenceTarget(
+  store: { storageAccountId: string; accountName: string; container: string },
+  cloud?: CloudName,
+  credential?: TokenCredential,
+): EvidenceTarget {
   // Loaded lazily: only the real-Azure path needs an identity.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy (see above)
   const identity = () => require("@azure/identity") as typeof import("@azure/identity");
@@ -85,7 +89,12 @@ export interface EvidenceRecord {
 }
 
 /** The blob names and URLs of one drill run (known before the upload, so report.json can list them). */
-export function planEvidence(target: Pick<EvidenceTarget, "store" | "accountName" | "container" | "blobEndpoint">, stack: string, drillId: string, startedAt: string): EvidenceRecord {
+export function planEvidence(
+  target: Pick<EvidenceTarget, "store" | "accountName" | "container" | "blobEndpoint">,
+  stack: string,
+  drillId: string,
+  startedAt: string,
+): EvidenceRecord {
   const prefix = `${stack}/${drillId}/${evidenceTimestamp(startedAt)}/`;
   const base = `${target.blobEndpoint.replace(/\/$/, "")}/${target.container}`;
   return {
@@ -138,16 +147,24 @@ export class EvidenceStoreError extends Error {
   }
 }
 
-const restCode = (err: unknown) => (err instanceof RestError ? (err.code ?? String(err.statusCode ?? "")) : ((err as { code?: string }).code ?? ""));
+const restCode = (err: unknown) =>
+  err instanceof RestError ? (err.code ?? String(err.statusCode ?? "")) : ((err as { code?: string }).code ?? "");
 const restStatus = (err: unknown) => (err instanceof RestError ? err.statusCode : undefined);
-const shortMessage = (err: unknown) => String((err as Error).message ?? err).split("\n")[0].slice(0, 300);
+const shortMessage = (err: unknown) =>
+  String((err as Error).message ?? err)
+    .split("\n")[0]
+    .slice(0, 300);
 
 /**
  * Before anything runs: the account and container exist, the drill's identity can write there (a small
  * probe blob under <stack>/_preflight/), and whether version-level immutability (WORM) is set (advisory).
  * Throws an EvidenceStoreError naming the config path, the value and what to do.
  */
-export async function preflightEvidenceStore(container: ContainerClient, target: Pick<EvidenceTarget, "accountId" | "accountName" | "container">, probe: { stack: string; drillId: string; now?: Date }): Promise<EvidencePreflight> {
+export async function preflightEvidenceStore(
+  container: ContainerClient,
+  target: Pick<EvidenceTarget, "accountId" | "accountName" | "container">,
+  probe: { stack: string; drillId: string; now?: Date },
+): Promise<EvidencePreflight> {
   const account = `failover-drill:evidence.storageAccountId: ${JSON.stringify(target.accountId)}`;
   const where = `failover-drill:evidence.container: ${JSON.stringify(target.container)}`;
   let props;
@@ -156,17 +173,34 @@ export async function preflightEvidenceStore(container: ContainerClient, target:
   } catch (err) {
     const code = restCode(err);
     const status = restStatus(err);
-    if (code === "ContainerNotFound") throw new EvidenceStoreError(`${where} does not exist in storage account ${target.accountName}; create it (the drill never creates or deletes its retained evidence store)`);
-    if (code === "ENOTFOUND" || code === "ResourceNotFound" || code === "AccountNotFound" || code === "InvalidResourceName" || status === 404 || code === "ECONNREFUSED") {
-      throw new EvidenceStoreError(`${account}: storage account ${target.accountName} was not found (${code || status}: ${shortMessage(err)}); it must be an existing account the drill does not own`);
+    if (code === "ContainerNotFound")
+      throw new EvidenceStoreError(
+        `${where} does not exist in storage account ${target.accountName}; create it (the drill never creates or deletes its retained evidence store)`,
+      );
+    if (
+      code === "ENOTFOUND" ||
+      code === "ResourceNotFound" ||
+      code === "AccountNotFound" ||
+      code === "InvalidResourceName" ||
+      status === 404 ||
+      code === "ECONNREFUSED"
+    ) {
+      throw new EvidenceStoreError(
+        `${account}: storage account ${target.accountName} was not found (${code || status}: ${shortMessage(err)}); it must be an existing account the drill does not own`,
+      );
     }
-    if (status === 403) throw new EvidenceStoreError(`${account}: the drill's identity cannot read container ${target.container} (${code}); it needs Microsoft.Storage/storageAccounts/blobServices/containers/read and the blob read/write data actions there, and no delete`);
+    if (status === 403)
+      throw new EvidenceStoreError(
+        `${account}: the drill's identity cannot read container ${target.container} (${code}); it needs Microsoft.Storage/storageAccounts/blobServices/containers/read and the blob read/write data actions there, and no delete`,
+      );
     throw new EvidenceStoreError(`${account}: the evidence store did not answer (${code || status || "error"}: ${shortMessage(err)})`);
   }
   const at = (probe.now ?? new Date()).toISOString();
   try {
     const body = `failover-drill preflight of drill ${probe.drillId} at ${at}\n`;
-    await container.getBlockBlobClient(`${probe.stack}/_preflight/${probe.drillId}-${evidenceTimestamp(at)}.txt`).uploadData(Buffer.from(body), { blobHTTPHeaders: { blobContentType: "text/plain; charset=utf-8" } });
+    await container
+      .getBlockBlobClient(`${probe.stack}/_preflight/${probe.drillId}-${evidenceTimestamp(at)}.txt`)
+      .uploadData(Buffer.from(body), { blobHTTPHeaders: { blobContentType: "text/plain; charset=utf-8" } });
   } catch (err) {
     throw new EvidenceStoreError(
       `${where} in storage account ${target.accountName} is not writable for the drill's identity (${restCode(err) || restStatus(err)}: ${shortMessage(err)}); grant it blob write on the container (data action Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write), without delete`,

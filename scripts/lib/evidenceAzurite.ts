@@ -41,10 +41,26 @@ function azuriteBlobMain(): string {
  * Starts `azurite-blob` with `accounts` (names; each gets the well-known key) and its data in `location`,
  * and waits until it answers. Telemetry is disabled (the drill runs offline).
  */
-export async function startAzurite(opts: { location: string; accounts: string[]; logFile?: NodeJS.WritableStream; startTimeoutMs?: number }): Promise<AzuriteProcess> {
+export async function startAzurite(opts: {
+  location: string;
+  accounts: string[];
+  logFile?: NodeJS.WritableStream;
+  startTimeoutMs?: number;
+}): Promise<AzuriteProcess> {
   fs.mkdirSync(opts.location, { recursive: true });
   const port = await freePort();
-  const args = [azuriteBlobMain(), "--blobHost", "127.0.0.1", "--blobPort", String(port), "--location", opts.location, "--skipApiVersionCheck", "--silent", "--disableTelemetry"];
+  const args = [
+    azuriteBlobMain(),
+    "--blobHost",
+    "127.0.0.1",
+    "--blobPort",
+    String(port),
+    "--location",
+    opts.location,
+    "--skipApiVersionCheck",
+    "--silent",
+    "--disableTelemetry",
+  ];
   const env = { ...process.env, AZURITE_ACCOUNTS: opts.accounts.map((a) => `${a}:${AZURITE_KEY}`).join(";") };
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env });
   child.stdout?.on("data", (d: Buffer) => opts.logFile?.write(d));
@@ -54,7 +70,8 @@ export async function startAzurite(opts: { location: string; accounts: string[];
   const timeout = opts.startTimeoutMs ?? 20_000;
   const deadline = Date.now() + timeout;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`azurite-blob exited (${child.exitCode ?? child.signalCode}) before answering on port ${port}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`azurite-blob exited (${child.exitCode ?? child.signalCode}) before answering on port ${port}`);
     try {
       // Any HTTP answer (even 403 for an unsigned request) means it listens.
       await fetch(`${endpoint}/${opts.accounts[0] ?? "devstoreaccount1"}?comp=list`, { signal: AbortSignal.timeout(1000) });
@@ -79,8 +96,20 @@ export async function startAzurite(opts: { location: string; accounts: string[];
 }
 
 /** The evidence target of `accountId`/`container` served by this Azurite (shared-key auth). */
-export function azuriteTarget(azurite: Pick<AzuriteProcess, "endpoint">, accountId: string, accountName: string, container: string): EvidenceTarget {
-  return { store: "azurite", accountId, accountName, container, blobEndpoint: `${azurite.endpoint}/${accountName}`, credential: new StorageSharedKeyCredential(accountName, AZURITE_KEY) };
+export function azuriteTarget(
+  azurite: Pick<AzuriteProcess, "endpoint">,
+  accountId: string,
+  accountName: string,
+  container: string,
+): EvidenceTarget {
+  return {
+    store: "azurite",
+    accountId,
+    accountName,
+    container,
+    blobEndpoint: `${azurite.endpoint}/${accountName}`,
+    credential: new StorageSharedKeyCredential(accountName, AZURITE_KEY),
+  };
 }
 
 /** The emulated account's container, made once (it stands for the existing container on Azure). */

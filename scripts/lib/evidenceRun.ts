@@ -9,10 +9,26 @@ import * as fs from "fs";
 import * as path from "path";
 import type { CleanupConfirmation } from "./cleanupCheck";
 import type { DrillStack, PolicyEvent, PulumiStep } from "./drillStack";
-import { containerClientOf, planEvidence, preflightEvidenceStore, uploadEvidence, type EvidencePreflight, type EvidenceRecord, type EvidenceTarget } from "./evidence";
+import {
+  containerClientOf,
+  planEvidence,
+  preflightEvidenceStore,
+  uploadEvidence,
+  type EvidencePreflight,
+  type EvidenceRecord,
+  type EvidenceTarget,
+} from "./evidence";
 import { readTrend } from "./evidenceTrend";
 import type { ArmReader } from "../report/armReader";
-import { bastionFromState, composeReport, recordedTestFailovers, writeDrillReport, type DrillReport, type ReportParts, type TrendInput } from "../report/drillReport";
+import {
+  bastionFromState,
+  composeReport,
+  recordedTestFailovers,
+  writeDrillReport,
+  type DrillReport,
+  type ReportParts,
+  type TrendInput,
+} from "../report/drillReport";
 import { readDrillStart, START_FILE, writeDrillStart, type DrillStart } from "../report/drillStart";
 import type { Trigger } from "../report/drillIdentity";
 import { ranByOf } from "../report/drillIdentity";
@@ -58,7 +74,13 @@ export class DrillEvidence {
 
   /** Throws EvidenceStoreError (from the preflight) or a config Error before anything is written to Azure. */
   static async begin(opts: EvidenceRunOptions): Promise<DrillEvidence> {
-    const start = readDrillStart({ configFile: opts.configFile, stack: opts.stack, root: opts.root, trigger: opts.trigger, ranBy: ranByOf(opts.armToken, opts.env ?? process.env) });
+    const start = readDrillStart({
+      configFile: opts.configFile,
+      stack: opts.stack,
+      root: opts.root,
+      trigger: opts.trigger,
+      ranBy: ranByOf(opts.armToken, opts.env ?? process.env),
+    });
     const run = await DrillEvidence.open(opts, start);
     try {
       start.health = [...(await readItemHealth(opts.arm, opts.vault)).values()];
@@ -75,15 +97,31 @@ export class DrillEvidence {
    * no kept report of this drill is here (the drill was kept from another checkout).
    */
   static async resume(opts: EvidenceRunOptions, input: { stack: EvidenceStack }): Promise<DrillEvidence | undefined> {
-    const probe = readDrillStart({ configFile: opts.configFile, stack: opts.stack, root: opts.root, trigger: opts.trigger, ranBy: ranByOf(opts.armToken, opts.env ?? process.env) });
+    const probe = readDrillStart({
+      configFile: opts.configFile,
+      stack: opts.stack,
+      root: opts.root,
+      trigger: opts.trigger,
+      ranBy: ranByOf(opts.armToken, opts.env ?? process.env),
+    });
     const dir = path.join(opts.reportsDir, probe.drillId);
     if (!fs.existsSync(path.join(dir, START_FILE)) || !fs.existsSync(path.join(dir, "report.json"))) return undefined;
     const start = JSON.parse(fs.readFileSync(path.join(dir, START_FILE), "utf8")) as DrillStart;
     const kept = JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8")) as DrillReport;
     if (kept.startedAt !== start.startedAt || kept.cleanup) return undefined;
     const run = await DrillEvidence.open(opts, start);
-    await run.collect({ stack: input.stack, policies: kept.policies as PolicyEvent[], upSucceeded: kept.upSucceeded, upOutput: "", pulumiSteps: kept.pulumiSteps });
-    run.parts = { ...run.parts, earlierCauses: kept.causes.filter((c) => c.source === "engine"), deviations: [`kept up with --keep; cleaned up by a later run started ${probe.startedAt}`] };
+    await run.collect({
+      stack: input.stack,
+      policies: kept.policies as PolicyEvent[],
+      upSucceeded: kept.upSucceeded,
+      upOutput: "",
+      pulumiSteps: kept.pulumiSteps,
+    });
+    run.parts = {
+      ...run.parts,
+      earlierCauses: kept.causes.filter((c) => c.source === "engine"),
+      deviations: [`kept up with --keep; cleaned up by a later run started ${probe.startedAt}`],
+    };
     return run;
   }
 
@@ -94,7 +132,9 @@ export class DrillEvidence {
     if (opts.target) {
       const container = containerClientOf(opts.target);
       preflight = await preflightEvidenceStore(container, opts.target, { stack: start.stack, drillId: start.drillId });
-      log(`evidence store ${opts.target.accountName}/${opts.target.container}: writable; version-level immutability (WORM) ${preflight.versionLevelImmutability ? "enabled" : "NOT enabled (advisory)"}`);
+      log(
+        `evidence store ${opts.target.accountName}/${opts.target.container}: writable; version-level immutability (WORM) ${preflight.versionLevelImmutability ? "enabled" : "NOT enabled (advisory)"}`,
+      );
       try {
         const current = planEvidence(opts.target, start.stack, start.drillId, start.startedAt).prefix;
         trend = await readTrend(container, start.stack, start.evidence?.trend.drills ?? 8, current);
@@ -109,13 +149,25 @@ export class DrillEvidence {
   }
 
   /** After `pulumi up` (also when it failed): compose, write, upload. Returns the report folder. */
-  async afterUp(input: { stack: EvidenceStack; policies: PolicyEvent[]; upSucceeded: boolean; upOutput: string; pulumiSteps?: PulumiStep[] }): Promise<string> {
+  async afterUp(input: {
+    stack: EvidenceStack;
+    policies: PolicyEvent[];
+    upSucceeded: boolean;
+    upOutput: string;
+    pulumiSteps?: PulumiStep[];
+  }): Promise<string> {
     await this.collect(input);
     return this.publish();
   }
 
   /** The recorded TestFailovers and what ARM says while the drill is up. */
-  private async collect(input: { stack: EvidenceStack; policies: PolicyEvent[]; upSucceeded: boolean; upOutput: string; pulumiSteps?: PulumiStep[] }): Promise<void> {
+  private async collect(input: {
+    stack: EvidenceStack;
+    policies: PolicyEvent[];
+    upSucceeded: boolean;
+    upOutput: string;
+    pulumiSteps?: PulumiStep[];
+  }): Promise<void> {
     const failovers = await recordedTestFailovers(input.stack);
     const requested = new Map<string, string>();
     const itemIds = new Map<string, string>();
@@ -124,12 +176,29 @@ export class DrillEvidence {
         requested.set(i.friendlyName.toLowerCase(), `${f.outputs.recoveryPointType} (requested)`);
         itemIds.set(i.friendlyName.toLowerCase(), i.protectedItemId);
       }
-    const jobs = await readJobs(this.opts.arm, this.opts.vault, failovers.flatMap((f) => f.outputs.jobIds ?? []), requested, itemIds);
+    const jobs = await readJobs(
+      this.opts.arm,
+      this.opts.vault,
+      failovers.flatMap((f) => f.outputs.jobIds ?? []),
+      requested,
+      itemIds,
+    );
     const network = failovers.find((f) => f.outputs.testNetworkId)?.outputs.testNetworkId;
-    const nicIds = failovers.flatMap((f) => (f.outputs.testVms ?? []).flatMap((v) => ((v as { nicIds?: string[] }).nicIds ?? [])));
+    const nicIds = failovers.flatMap((f) => (f.outputs.testVms ?? []).flatMap((v) => (v as { nicIds?: string[] }).nicIds ?? []));
     const isolation = network && failovers.length ? await readIsolation(this.opts.arm, network, nicIds) : undefined;
     const bastion = bastionFromState(await input.stack.resources());
-    this.parts = { ...this.parts, failovers, policies: input.policies, upSucceeded: input.upSucceeded, upOutput: input.upOutput, pulumiSteps: input.pulumiSteps, jobs, isolation, bastion, pulumiUpdateId: await pulumiUpdateId(input.stack) };
+    this.parts = {
+      ...this.parts,
+      failovers,
+      policies: input.policies,
+      upSucceeded: input.upSucceeded,
+      upOutput: input.upOutput,
+      pulumiSteps: input.pulumiSteps,
+      jobs,
+      isolation,
+      bastion,
+      pulumiUpdateId: await pulumiUpdateId(input.stack),
+    };
   }
 
   async afterCleanup(cleanup: CleanupConfirmation): Promise<string> {

@@ -56,7 +56,14 @@ export async function readTrend(container: ContainerClient, stack: string, count
   }
   return {
     previous,
-    previousDrill: newest ? { drillId: newest.drillId, generatedAt: newest.startedAt ?? newest.generatedAt, prefix: newestPrefix, findings: newest.findings ?? [] } : undefined,
+    previousDrill: newest
+      ? {
+          drillId: newest.drillId,
+          generatedAt: newest.startedAt ?? newest.generatedAt,
+          prefix: newestPrefix,
+          findings: newest.findings ?? [],
+        }
+      : undefined,
     error: problems.length ? problems.join("; ") : undefined,
   };
 }

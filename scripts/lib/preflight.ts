@@ -71,11 +71,15 @@ export const pluginsMatchTheStack: PreflightCheck = async (ctx) => {
       const version = pinnedVersion(name);
       const home = ctx.env.PULUMI_HOME ?? path.join(ROOT, ".pulumi-home");
       if (!fs.existsSync(path.join(home, "plugins", `resource-${name}-v${version}`))) {
-        problems.push(`stack ${ctx.stack} needs the ${name} plugin v${version}, which is not installed in ${home}: run PULUMI_HOME=${home} pulumi plugin install resource ${name} ${version}`);
+        problems.push(
+          `stack ${ctx.stack} needs the ${name} plugin v${version}, which is not installed in ${home}: run PULUMI_HOME=${home} pulumi plugin install resource ${name} ${version}`,
+        );
       }
     }
     if (ctx.plugins === "stand-in" && !standIn) {
-      problems.push(`stack ${ctx.stack} runs on a local endpoint, but ${found ? `the plugin first on PATH is ${found}, not the stand-in` : "no stand-in plugin is on PATH"}: the stand-ins in ${STAND_IN_PLUGINS} must come first`);
+      problems.push(
+        `stack ${ctx.stack} runs on a local endpoint, but ${found ? `the plugin first on PATH is ${found}, not the stand-in` : "no stand-in plugin is on PATH"}: the stand-ins in ${STAND_IN_PLUGINS} must come first`,
+      );
     }
   }
   return problems;
@@ -85,18 +89,26 @@ export const pluginsMatchTheStack: PreflightCheck = async (ctx) => {
 export const credentialFound: PreflightCheck = async (ctx) => {
   if (ctx.arm.credentialMode === "staticToken") {
     const variable = ctx.arm.tokenVariable ?? "";
-    return ctx.env[variable] ? [] : [`no credential: stack ${ctx.stack} reads its ARM token from the environment variable ${variable} (failover-drill:arm.tokenVariable), which is empty or not set`];
+    return ctx.env[variable]
+      ? []
+      : [
+          `no credential: stack ${ctx.stack} reads its ARM token from the environment variable ${variable} (failover-drill:arm.tokenVariable), which is empty or not set`,
+        ];
   }
   const cloud = cloudNamed(ctx.arm.cloud);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only the Entra ID credential mode needs @azure/identity
   const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
   try {
-    const token = await new DefaultAzureCredential({ authorityHost: cloud.authorityHost }).getToken(cloud.resourceManagerScope, { abortSignal: AbortSignal.timeout(60_000) });
+    const token = await new DefaultAzureCredential({ authorityHost: cloud.authorityHost }).getToken(cloud.resourceManagerScope, {
+      abortSignal: AbortSignal.timeout(60_000),
+    });
     if (token?.token) return [];
     return [`no credential found for ${cloud.name}: DefaultAzureCredential returned no token for ${cloud.resourceManagerScope}`];
   } catch (err) {
     const why = ((err as Error).message ?? String(err)).split("\n")[0];
-    return [`no credential found for ${cloud.name} (${cloud.resourceManagerScope}): ${why} — sign in with \`az login\`${cloud.name === "AzureCloud" ? "" : ` (after \`az cloud set --name ${cloud.name}\`)`}, or set AZURE_CLIENT_ID/AZURE_TENANT_ID with a federated token or secret`];
+    return [
+      `no credential found for ${cloud.name} (${cloud.resourceManagerScope}): ${why} — sign in with \`az login\`${cloud.name === "AzureCloud" ? "" : ` (after \`az cloud set --name ${cloud.name}\`)`}, or set AZURE_CLIENT_ID/AZURE_TENANT_ID with a federated token or secret`,
+    ];
   }
 };
 
@@ -113,5 +125,6 @@ export async function runPreflight(ctx: PreflightContext, checks: PreflightCheck
   }
   const exitCode = codes.size === 1 ? [...codes][0] : undefined;
   if (problems.length === 1) throw new BadInputError(problems[0], exitCode);
-  if (problems.length > 1) throw new BadInputError(`${problems.length} problems before anything was written:\n  - ${problems.join("\n  - ")}`, exitCode);
+  if (problems.length > 1)
+    throw new BadInputError(`${problems.length} problems before anything was written:\n  - ${problems.join("\n  - ")}`, exitCode);
 }

@@ -5,7 +5,8 @@
 // Everything else (failures included: a failed task or check is never folded) passes through unchanged.
 
 // `[drill x application] [test failover of recovery plan rp-1]   VM00007: Creating test virtual machine: InProgress`
-const TASK = /^(?<prefix>(?:\S+: )?\[[^\]]+\] \[[^\]]+\])\s{3,}(?<vm>[^:\s][^:]*): (?<task>.+): (?<state>InProgress|Succeeded)(?: \([^)]*\))?$/;
+const TASK =
+  /^(?<prefix>(?:\S+: )?\[[^\]]+\] \[[^\]]+\])\s{3,}(?<vm>[^:\s][^:]*): (?<task>.+): (?<state>InProgress|Succeeded)(?: \([^)]*\))?$/;
 // `[drill x application] VM00001 → VM00001-test: Standard_D2s_v3 running 10.20.0.4 all checks passed, running after 70.7 s`
 const VERIFIED = /^(?<prefix>(?:\S+: )?\[[^\]]+\]) (?<vm>\S+) → \S+: .* all checks passed\b/;
 
@@ -32,7 +33,10 @@ export class ProgressFolder {
   private readonly every: number;
   private readonly now: () => number;
 
-  constructor(private readonly print: (line: string) => void, opts: ProgressFolderOptions = {}) {
+  constructor(
+    private readonly print: (line: string) => void,
+    opts: ProgressFolderOptions = {},
+  ) {
     this.verbatim = opts.verbatimPerKind ?? 10;
     this.every = opts.summaryEveryMs ?? 10_000;
     this.now = opts.now ?? Date.now;
@@ -41,7 +45,9 @@ export class ProgressFolder {
   line(text: string): void {
     const m = TASK.exec(text) ?? VERIFIED.exec(text);
     if (!m?.groups) return this.print(text);
-    const label = m.groups.task ? `${m.groups.prefix} ${m.groups.task}: ${m.groups.state}` : `${m.groups.prefix} verified, all checks passed`;
+    const label = m.groups.task
+      ? `${m.groups.prefix} ${m.groups.task}: ${m.groups.state}`
+      : `${m.groups.prefix} verified, all checks passed`;
     const kind = this.kinds.get(label) ?? { label, seen: 0, printed: 0, lastVm: "", lastSummaryAt: this.now(), summarized: 0 };
     this.kinds.set(label, kind);
     kind.seen++;

@@ -24,7 +24,10 @@ export class StartupError extends Error {
 
 /** The first meaningful line of a child process's failure (no Node stack trace). */
 export function firstLine(text: string): string {
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const useful = lines.find((l) => /EADDRINUSE|EACCES|Error:|error:/.test(l)) ?? lines[0] ?? text;
   if (/EADDRINUSE/.test(useful)) {
     const address = /\d+\.\d+\.\d+\.\d+:\d+/.exec(useful);

@@ -44,7 +44,8 @@ export function knownStacks(programDir = ROOT): string[] {
 /** The arm section resolved for the runner: a staticToken stack without endpoint gets its endpoint from the runner. */
 export function armOfStack(raw: unknown, file: string): ArmConnection {
   const section = raw as { credentialMode?: unknown; endpoint?: unknown } | undefined;
-  const local = typeof section === "object" && section !== null && section.credentialMode === "staticToken" && section.endpoint === undefined;
+  const local =
+    typeof section === "object" && section !== null && section.credentialMode === "staticToken" && section.endpoint === undefined;
   // Checked with a stand-in loopback endpoint so every other rule of the section still applies.
   const { arm, problems } = resolveArmConfig(raw, local ? { [ARM_ENDPOINT_ENV]: "http://127.0.0.1:1" } : {});
   if (!arm) throw new BadInputError(`${path.relative(ROOT, file) || file}: ${problems.join("; ")}`);
@@ -55,7 +56,9 @@ export function armOfStack(raw: unknown, file: string): ArmConnection {
 export function readStackDocument(stack: string, programDir = ROOT): { file: string; doc: YAML.Document; config: Record<string, unknown> } {
   const file = stackFile(stack, programDir);
   if (!fs.existsSync(file)) {
-    throw new BadInputError(`unknown stack ${JSON.stringify(stack)}: no ${path.relative(ROOT, file)} (stacks with config here: ${knownStacks(programDir).join(", ") || "none"}); copy examples/Pulumi.azure-example.yaml to start one`);
+    throw new BadInputError(
+      `unknown stack ${JSON.stringify(stack)}: no ${path.relative(ROOT, file)} (stacks with config here: ${knownStacks(programDir).join(", ") || "none"}); copy examples/Pulumi.azure-example.yaml to start one`,
+    );
   }
   const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
   if (doc.errors.length > 0) throw new BadInputError(`${path.relative(ROOT, file)}: not valid YAML: ${doc.errors[0].message}`);
@@ -66,7 +69,9 @@ export function readStackDocument(stack: string, programDir = ROOT): { file: str
 function vaultOf(config: Record<string, unknown>, file: string): VaultRef {
   const vault = config["failover-drill:vault"] as Partial<VaultRef> | undefined;
   if (!vault?.subscriptionId || !vault.resourceGroup || !vault.name) {
-    throw new BadInputError(`${path.relative(ROOT, file)}: failover-drill:vault: ${JSON.stringify(vault)} needs subscriptionId, resourceGroup and name`);
+    throw new BadInputError(
+      `${path.relative(ROOT, file)}: failover-drill:vault: ${JSON.stringify(vault)} needs subscriptionId, resourceGroup and name`,
+    );
   }
   return vault as VaultRef;
 }
@@ -109,7 +114,9 @@ export function deriveStackConfig(opts: { stack: string; stateDir: string; scope
     if ("items" in opts.scope) {
       // Expected results of VMs outside the narrowed scope would be refused by the config check
       // ("is not an item of this drill"); the directory copy's DC items stay in the drill.
-      const dcItems = ((config["failover-drill:directoryCopy"] as { items?: { friendlyName?: string }[] } | undefined)?.items ?? []).map((i) => (i.friendlyName ?? "").toLowerCase());
+      const dcItems = ((config["failover-drill:directoryCopy"] as { items?: { friendlyName?: string }[] } | undefined)?.items ?? []).map(
+        (i) => (i.friendlyName ?? "").toLowerCase(),
+      );
       const keep = new Set([...opts.scope.items.map((i) => i.friendlyName.toLowerCase()), ...dcItems]);
       const expected = (config["failover-drill:expected"] ?? []) as { friendlyName: string }[];
       doc.setIn(["config", "failover-drill:expected"], doc.createNode(expected.filter((e) => keep.has(e.friendlyName.toLowerCase()))));

@@ -22,7 +22,10 @@ export class ArmReadError extends Error {
 export function armReader(endpoint: string, token: () => Promise<string>, opts: { timeoutInMs?: number } = {}): ArmReader {
   const get = async <T>(pathOrUrl: string): Promise<T> => {
     const url = new URL(pathOrUrl, endpoint).toString();
-    const res = await fetch(url, { headers: { Authorization: `Bearer ${await token()}` }, signal: AbortSignal.timeout(opts.timeoutInMs ?? 60_000) });
+    const res = await fetch(url, {
+      headers: { Authorization: `Bearer ${await token()}` },
+      signal: AbortSignal.timeout(opts.timeoutInMs ?? 60_000),
+    });
     const text = await res.text();
     if (!res.ok) throw new ArmReadError(res.status, url, text);
     return (text ? JSON.parse(text) : {}) as T;

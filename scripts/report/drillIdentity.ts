@@ -30,11 +30,22 @@ export function ranByOf(token: string | undefined, env: NodeJS.ProcessEnv): RanB
   const claims = jwtClaims(token);
   if (claims) {
     // Entra ID access tokens: upn/unique_name for users, appid (v1) or azp (v2) for apps and managed identities.
-    const name = str(claims.upn) ?? str(claims.unique_name) ?? str(claims.preferred_username) ?? str(claims.name) ?? str(claims.appid) ?? str(claims.azp) ?? str(claims.oid) ?? "unknown";
+    const name =
+      str(claims.upn) ??
+      str(claims.unique_name) ??
+      str(claims.preferred_username) ??
+      str(claims.name) ??
+      str(claims.appid) ??
+      str(claims.azp) ??
+      str(claims.oid) ??
+      "unknown";
     return { name, source: "token", objectId: str(claims.oid), tenantId: str(claims.tid), appId: str(claims.appid) ?? str(claims.azp) };
   }
   if (env.GITHUB_ACTIONS === "true" && env.GITHUB_ACTOR) {
-    const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    const runUrl =
+      env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+        ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined;
     return { name: `github:${env.GITHUB_ACTOR}`, source: "ci", ciRunUrl: runUrl };
   }
   let user = env.USER ?? env.USERNAME;

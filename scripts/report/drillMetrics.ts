@@ -21,12 +21,19 @@ export function secondsBetween(from: string | undefined, to: string | undefined)
   return Number.isFinite(d) ? Math.round(d * 1000) / 1000 : undefined;
 }
 
-const earliest = (times: (string | undefined)[]) => times.filter((t): t is string => Boolean(t)).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
-const latest = (times: (string | undefined)[]) => times.filter((t): t is string => Boolean(t)).sort((a, b) => Date.parse(b) - Date.parse(a))[0];
+const earliest = (times: (string | undefined)[]) =>
+  times.filter((t): t is string => Boolean(t)).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+const latest = (times: (string | undefined)[]) =>
+  times.filter((t): t is string => Boolean(t)).sort((a, b) => Date.parse(b) - Date.parse(a))[0];
 
 /** The first trigger of the drill: the earliest VM trigger or group start over every test failover. */
 export function firstTrigger(failovers: RecordedFailover[]): string | undefined {
-  return earliest(failovers.flatMap((f) => [...(f.outputs.testVms ?? []).map((v) => v.triggeredAt), ...(f.outputs.groupTimings ?? []).map((g) => g.startTime)]));
+  return earliest(
+    failovers.flatMap((f) => [
+      ...(f.outputs.testVms ?? []).map((v) => v.triggeredAt),
+      ...(f.outputs.groupTimings ?? []).map((g) => g.startTime),
+    ]),
+  );
 }
 
 /** When a VM counts as recovered: verified (in-guest checks passed) when recorded, else running. */
@@ -77,7 +84,8 @@ export function rtoFigures(failovers: RecordedFailover[], targetMinutes: number 
   } else {
     to = latest(ends.map((e) => e.at));
     toEvent = ends.every((e) => e.event === "verified") ? "verified" : "running";
-    if (toEvent === "running") gaps.push("RTO ends at the last application VM running: the provider recorded no verification time (verifiedAt) for every VM");
+    if (toEvent === "running")
+      gaps.push("RTO ends at the last application VM running: the provider recorded no verification time (verifiedAt) for every VM");
     achievedSeconds = secondsBetween(t0, to);
   }
   const perTestFailover = failovers.map((f) => {
@@ -124,7 +132,11 @@ export interface RpoFigures {
 }
 
 /** RPO per item from the recovery point each test failover used (keyed by lower-case friendly name). */
-export function rpoFigures(failovers: RecordedFailover[], points: Map<string, UsedRecoveryPoint>, targetMinutes: number | undefined): RpoFigures {
+export function rpoFigures(
+  failovers: RecordedFailover[],
+  points: Map<string, UsedRecoveryPoint>,
+  targetMinutes: number | undefined,
+): RpoFigures {
   // One deviation per reason, naming its items (a 1,000-VM drill would otherwise list 1,000 lines).
   const unmeasured = new Map<string, string[]>();
   const perItem = failovers.flatMap((f) =>
@@ -138,7 +150,11 @@ export function rpoFigures(failovers: RecordedFailover[], points: Map<string, Us
       return { friendlyName: vm.friendlyName, triggeredAt: vm.triggeredAt, recoveryPointTime: point?.time, seconds };
     }),
   );
-  const gaps = [...unmeasured].map(([why, names]) => (names.length === 1 ? `RPO of ${names[0]} not measured: ${why}` : `RPO of ${names.length} items not measured: ${why} (${names.join(", ")})`));
+  const gaps = [...unmeasured].map(([why, names]) =>
+    names.length === 1
+      ? `RPO of ${names[0]} not measured: ${why}`
+      : `RPO of ${names.length} items not measured: ${why} (${names.join(", ")})`,
+  );
   const measured = perItem.filter((p) => p.seconds !== undefined);
   const worst = measured.sort((a, b) => (b.seconds as number) - (a.seconds as number))[0];
   const worstSeconds = measured.length === perItem.length ? worst?.seconds : undefined;

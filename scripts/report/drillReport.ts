@@ -19,7 +19,17 @@ import { buildFindings, followUp } from "./findings";
 import { renderHtml } from "./renderHtml";
 import { renderMarkdown } from "./renderMarkdown";
 import { MANIFEST_FILE, writeManifest } from "./manifest";
-import { REPORT_SCHEMA_VERSION, validateReport, type DrillReport, type Finding, type IsolationProof, type ReportCause, type ReportEvidence, type TimelineBar, type TrendEntry } from "./reportSchema";
+import {
+  REPORT_SCHEMA_VERSION,
+  validateReport,
+  type DrillReport,
+  type Finding,
+  type IsolationProof,
+  type ReportCause,
+  type ReportEvidence,
+  type TimelineBar,
+  type TrendEntry,
+} from "./reportSchema";
 import { regressions } from "./trend";
 
 export type { DrillReport, TimelineBar } from "./reportSchema";
@@ -67,7 +77,9 @@ export interface ReportParts {
 
 function describeScope(o: Pick<TestFailoverOutputs, "scope">): string {
   if (!o.scope) return "unknown";
-  return o.scope.kind === "recoveryPlan" ? `recovery plan ${o.scope.recoveryPlanName}` : `protected items ${o.scope.items.map((i) => i.friendlyName).join(", ")}`;
+  return o.scope.kind === "recoveryPlan"
+    ? `recovery plan ${o.scope.recoveryPlanName}`
+    : `protected items ${o.scope.items.map((i) => i.friendlyName).join(", ")}`;
 }
 
 /** The timeline lane of a test failover: what it tested, in the words of the report. */
@@ -76,7 +88,6 @@ export function testFailoverLane(f: RecordedTestFailover): string {
   if (f.outputs.role === "directory-copy") return "AD/DNS copy";
   return scope?.kind === "recoveryPlan" ? `plan ${scope.recoveryPlanName}` : `items (${f.name})`;
 }
-
 
 /**
  * The group a VM is folded under: the first of its test failover's groups (in order, the plan's
@@ -99,7 +110,15 @@ function bars(ordered: RecordedTestFailover[], t0: string | undefined): Timeline
     for (const g of f.outputs.groupTimings ?? []) {
       const start = secondsBetween(t0, g.startTime);
       const end = secondsBetween(t0, g.endTime);
-      if (start !== undefined && end !== undefined) groups.push({ lane: groupLabel(f, g.group, ordered), kind: "group", testFailover: f.name, start, end, passed: f.outputs.verdict === "passed" });
+      if (start !== undefined && end !== undefined)
+        groups.push({
+          lane: groupLabel(f, g.group, ordered),
+          kind: "group",
+          testFailover: f.name,
+          start,
+          end,
+          passed: f.outputs.verdict === "passed",
+        });
     }
     const vms: TimelineBar[] = [];
     for (const vm of f.outputs.testVms ?? []) {
@@ -107,7 +126,16 @@ function bars(ordered: RecordedTestFailover[], t0: string | undefined): Timeline
       const end = secondsBetween(t0, vm.runningAt);
       if (start === undefined || end === undefined) continue;
       const group = groupOf(end, groups);
-      vms.push({ lane: vm.friendlyName, kind: "vm", testFailover: f.name, ...(group ? { group } : {}), start, end, created: secondsBetween(t0, vm.createdAt), passed: vm.checks.every((c) => c.passed) });
+      vms.push({
+        lane: vm.friendlyName,
+        kind: "vm",
+        testFailover: f.name,
+        ...(group ? { group } : {}),
+        start,
+        end,
+        created: secondsBetween(t0, vm.createdAt),
+        passed: vm.checks.every((c) => c.passed),
+      });
     }
     const all = [...groups, ...vms];
     if (all.length === 0) continue;
@@ -129,7 +157,9 @@ const mentions = (message: string, name: string) => new RegExp(`\\b${name.replac
 /** Pure: the report from its parts, validated against the schema. */
 export function composeReport(parts: ReportParts): DrillReport {
   const { start } = parts;
-  const ordered = [...parts.failovers].sort((a, b) => (a.outputs.role === "directory-copy" ? -1 : 0) - (b.outputs.role === "directory-copy" ? -1 : 0));
+  const ordered = [...parts.failovers].sort(
+    (a, b) => (a.outputs.role === "directory-copy" ? -1 : 0) - (b.outputs.role === "directory-copy" ? -1 : 0),
+  );
   const t0 = firstTrigger(ordered);
   const deviations = [...(parts.deviations ?? [])];
 
@@ -139,14 +169,23 @@ export function composeReport(parts: ReportParts): DrillReport {
     (f.outputs.items ?? []).map((i) => ({ friendlyName: i.friendlyName, protectedItemId: i.protectedItemId, role: f.outputs.role })),
   );
   const cfg = start.configuredScope;
-  const plans = ordered.flatMap((f) => (f.outputs.role === "application" && f.outputs.scope?.kind === "recoveryPlan" ? [f.outputs.scope.recoveryPlanName] : []));
+  const plans = ordered.flatMap((f) =>
+    f.outputs.role === "application" && f.outputs.scope?.kind === "recoveryPlan" ? [f.outputs.scope.recoveryPlanName] : [],
+  );
   const scope = {
     kind: app?.outputs.scope?.kind ?? (cfg.recoveryPlan || cfg.recoveryPlans ? "recoveryPlan" : cfg.items ? "protectedItems" : "unknown"),
     recoveryPlan: app?.outputs.scope?.kind === "recoveryPlan" ? app.outputs.scope.recoveryPlanName : cfg.recoveryPlan,
-    ...(plans.length > 1 ? { recoveryPlans: plans } : cfg.recoveryPlans && cfg.recoveryPlans.length > 1 && plans.length === 0 ? { recoveryPlans: cfg.recoveryPlans } : {}),
+    ...(plans.length > 1
+      ? { recoveryPlans: plans }
+      : cfg.recoveryPlans && cfg.recoveryPlans.length > 1 && plans.length === 0
+        ? { recoveryPlans: cfg.recoveryPlans }
+        : {}),
     items: items.length
       ? items
-      : [...cfg.directoryCopy.map((friendlyName) => ({ friendlyName, role: "directory-copy" as const })), ...(cfg.items ?? []).map((friendlyName) => ({ friendlyName, role: "application" as const }))],
+      : [
+          ...cfg.directoryCopy.map((friendlyName) => ({ friendlyName, role: "directory-copy" as const })),
+          ...(cfg.items ?? []).map((friendlyName) => ({ friendlyName, role: "application" as const })),
+        ],
     businessService: start.evidence?.businessService,
     tier: start.evidence?.tier,
     exclusions: start.evidence?.exclusions ?? [],
@@ -157,7 +196,9 @@ export function composeReport(parts: ReportParts): DrillReport {
   if (start.targets.rpoMinutes === undefined) deviations.push("no RPO target configured (failover-drill:evidence.rpoTargetMinutes)");
   const recordedRto = app?.outputs.rtoTargetMinutes;
   if (recordedRto !== undefined && start.targets.rtoMinutes !== undefined && recordedRto !== start.targets.rtoMinutes) {
-    deviations.push(`the run recorded an RTO target of ${recordedRto} min; the report uses ${start.targets.rtoMinutes} min, fixed at ${start.targets.recordedAt}`);
+    deviations.push(
+      `the run recorded an RTO target of ${recordedRto} min; the report uses ${start.targets.rtoMinutes} min, fixed at ${start.targets.recordedAt}`,
+    );
   }
 
   const rto = rtoFigures(ordered, start.targets.rtoMinutes);
@@ -179,17 +220,28 @@ export function composeReport(parts: ReportParts): DrillReport {
       healthErrors: h?.healthErrors ?? [],
       healthReadAt: h?.healthReadAt,
       recoveryPoint: point ? { ...point } : undefined,
-      policies: parts.policies.filter((p) => mentions(p.message, i.friendlyName)).map((p) => ({ policyName: p.policyName, enforcementLevel: p.enforcementLevel, message: p.message })),
+      policies: parts.policies
+        .filter((p) => mentions(p.message, i.friendlyName))
+        .map((p) => ({ policyName: p.policyName, enforcementLevel: p.enforcementLevel, message: p.message })),
     };
   });
-  const inScopeHealth = preconditions.flatMap((p) => (healthBy.get(p.friendlyName.toLowerCase()) ? [healthBy.get(p.friendlyName.toLowerCase())!] : []));
+  const inScopeHealth = preconditions.flatMap((p) =>
+    healthBy.get(p.friendlyName.toLowerCase()) ? [healthBy.get(p.friendlyName.toLowerCase())!] : [],
+  );
 
   // Timeline.
   const jobOf = parts.jobs?.jobOfItem ?? new Map<string, string>();
   const stages = ordered.flatMap((f): DrillReport["timeline"]["stages"] => {
     const groups = f.outputs.groupTimings ?? [];
     if (groups.length) {
-      return groups.map((g) => ({ stage: groupLabel(f, g.group, ordered), role: f.outputs.role, jobId: f.outputs.jobIds?.length === 1 ? f.outputs.jobIds[0] : undefined, startedAt: g.startTime, endedAt: g.endTime, seconds: g.seconds }));
+      return groups.map((g) => ({
+        stage: groupLabel(f, g.group, ordered),
+        role: f.outputs.role,
+        jobId: f.outputs.jobIds?.length === 1 ? f.outputs.jobIds[0] : undefined,
+        startedAt: g.startTime,
+        endedAt: g.endTime,
+        seconds: g.seconds,
+      }));
     }
     return (f.outputs.jobIds ?? []).map((jobId) => ({ stage: `${f.outputs.role} test failover`, role: f.outputs.role, jobId }));
   });
@@ -206,9 +258,19 @@ export function composeReport(parts: ReportParts): DrillReport {
   );
 
   // Causes: engine errors (every line), failing tasks, health errors of the items in scope.
-  const causes = [...(parts.earlierCauses ?? []), ...engineCauses(parts.upOutput), ...(parts.jobs?.causes ?? []), ...healthCauses(inScopeHealth)];
+  const causes = [
+    ...(parts.earlierCauses ?? []),
+    ...engineCauses(parts.upOutput),
+    ...(parts.jobs?.causes ?? []),
+    ...healthCauses(inScopeHealth),
+  ];
 
-  const failed = !parts.upSucceeded || ordered.length === 0 || ordered.some((f) => f.outputs.verdict !== "passed") || rto.met === false || rpo.met === false;
+  const failed =
+    !parts.upSucceeded ||
+    ordered.length === 0 ||
+    ordered.some((f) => f.outputs.verdict !== "passed") ||
+    rto.met === false ||
+    rpo.met === false;
   const verdict: "passed" | "failed" = failed ? "failed" : "passed";
   const generatedAt = (parts.now ?? new Date()).toISOString();
 
@@ -228,7 +290,9 @@ export function composeReport(parts: ReportParts): DrillReport {
   const trendDrills = [...(parts.trend?.previous ?? []), current];
   if (parts.trend?.error) deviations.push(`trend: ${parts.trend.error}`);
 
-  const checks = ordered.flatMap((f) => (f.outputs.testVms ?? []).flatMap((v) => v.checks.map((c) => ({ friendlyName: v.friendlyName, ...c }))));
+  const checks = ordered.flatMap((f) =>
+    (f.outputs.testVms ?? []).flatMap((v) => v.checks.map((c) => ({ friendlyName: v.friendlyName, ...c }))),
+  );
   const findings = buildFindings({
     owner: start.owner,
     checks,
@@ -239,8 +303,14 @@ export function composeReport(parts: ReportParts): DrillReport {
     marginPercent: margin,
     causes,
     isolation: parts.isolation,
-    evidence: { configured: start.evidence !== undefined, versionLevelImmutability: parts.evidence?.preflight?.versionLevelImmutability, error: parts.evidence?.error },
-    unhealthy: inScopeHealth.filter((h) => h.healthErrors.length).map((h) => ({ friendlyName: h.friendlyName, codes: h.healthErrors.map((e) => e.code) })),
+    evidence: {
+      configured: start.evidence !== undefined,
+      versionLevelImmutability: parts.evidence?.preflight?.versionLevelImmutability,
+      error: parts.evidence?.error,
+    },
+    unhealthy: inScopeHealth
+      .filter((h) => h.healthErrors.length)
+      .map((h) => ({ friendlyName: h.friendlyName, codes: h.healthErrors.map((e) => e.code) })),
   });
   if (!parts.isolation) deviations.push("isolation proof not read (the test network was not up)");
   if (!parts.cleanup) deviations.push("cleanup not run yet (the drill was kept up, or the report was written before destroy)");
@@ -268,7 +338,16 @@ export function composeReport(parts: ReportParts): DrillReport {
     targets: start.targets,
     preconditions,
     timeline: { stages, vms, bars: bars(ordered, t0) },
-    rto: { achievedSeconds: rto.achievedSeconds, from: rto.from, to: rto.to, toEvent: rto.toEvent, targetMinutes: rto.targetMinutes, met: rto.met, perTestFailover: rto.perTestFailover, perBootGroup: rto.perBootGroup },
+    rto: {
+      achievedSeconds: rto.achievedSeconds,
+      from: rto.from,
+      to: rto.to,
+      toEvent: rto.toEvent,
+      targetMinutes: rto.targetMinutes,
+      met: rto.met,
+      perTestFailover: rto.perTestFailover,
+      perBootGroup: rto.perBootGroup,
+    },
     rpo: { worstSeconds: rpo.worstSeconds, worstItem: rpo.worstItem, targetMinutes: rpo.targetMinutes, met: rpo.met, perItem: rpo.perItem },
     isolation: parts.isolation,
     ...(parts.bastion ? { bastion: parts.bastion } : {}),
@@ -287,7 +366,12 @@ export function composeReport(parts: ReportParts): DrillReport {
     notes: app?.outputs.notes ?? ordered[0]?.outputs.notes ?? "",
     findings,
     previousFindings: parts.trend?.previousDrill
-      ? { drillId: parts.trend.previousDrill.drillId, generatedAt: parts.trend.previousDrill.generatedAt, prefix: parts.trend.previousDrill.prefix, findings: followUp(parts.trend.previousDrill.findings, findings) }
+      ? {
+          drillId: parts.trend.previousDrill.drillId,
+          generatedAt: parts.trend.previousDrill.generatedAt,
+          prefix: parts.trend.previousDrill.prefix,
+          findings: followUp(parts.trend.previousDrill.findings, findings),
+        }
       : undefined,
     trend: { drills: trendDrills, regressionMarginPercent: margin },
     cleanup: parts.cleanup,
@@ -329,7 +413,10 @@ export function writeDrillReport(r: DrillReport, reportsDir: string): string {
   fs.writeFileSync(path.join(dir, "report.json"), JSON.stringify(r, null, 2) + "\n");
   fs.writeFileSync(path.join(dir, "report.md"), renderMarkdown(r));
   fs.writeFileSync(path.join(dir, "report.html"), renderHtml(r));
-  writeManifest(dir, REPORT_FILES.filter((f) => fs.existsSync(path.join(dir, f))));
+  writeManifest(
+    dir,
+    REPORT_FILES.filter((f) => fs.existsSync(path.join(dir, f))),
+  );
   return dir;
 }
 

@@ -46,11 +46,21 @@ type StackConfig = Record<string, any>;
  * The start record from the stack config file the run uses. Throws an Error listing every problem of the
  * `failover-drill:evidence` section (the runner turns it into its bad-config exit before anything runs).
  */
-export function readDrillStart(input: { configFile: string; stack: string; root: string; trigger: Trigger; ranBy: RanBy; now?: Date }): DrillStart {
+export function readDrillStart(input: {
+  configFile: string;
+  stack: string;
+  root: string;
+  trigger: Trigger;
+  ranBy: RanBy;
+  now?: Date;
+}): DrillStart {
   const config = ((YAML.parse(fs.readFileSync(input.configFile, "utf8")) as { config?: StackConfig })?.config ?? {}) as StackConfig;
   const at = (input.now ?? new Date()).toISOString();
   const evidence = parseEvidenceConfig(config["failover-drill:evidence"]);
-  if (evidence.problems.length) throw new Error(`The drill configuration has ${evidence.problems.length} problem(s) (fix them in Pulumi.${input.stack}.yaml):\n  - ${evidence.problems.join("\n  - ")}`);
+  if (evidence.problems.length)
+    throw new Error(
+      `The drill configuration has ${evidence.problems.length} problem(s) (fix them in Pulumi.${input.stack}.yaml):\n  - ${evidence.problems.join("\n  - ")}`,
+    );
   const scope = (config["failover-drill:scope"] ?? {}) as { recoveryPlan?: string; recoveryPlans?: string[]; items?: Item[] };
   const drill = (config["failover-drill:drill"] ?? {}) as { id?: string; owner?: string };
   return {
@@ -58,7 +68,11 @@ export function readDrillStart(input: { configFile: string; stack: string; root:
     stack: input.stack,
     owner: String(drill.owner ?? "unassigned"),
     startedAt: at,
-    targets: { rtoMinutes: num(config["failover-drill:rtoTargetMinutes"]), rpoMinutes: evidence.evidence?.rpoTargetMinutes, recordedAt: at },
+    targets: {
+      rtoMinutes: num(config["failover-drill:rtoTargetMinutes"]),
+      rpoMinutes: evidence.evidence?.rpoTargetMinutes,
+      recordedAt: at,
+    },
     configuredScope: {
       recoveryPlan: scope.recoveryPlan,
       ...(scope.recoveryPlans ? { recoveryPlans: scope.recoveryPlans } : {}),

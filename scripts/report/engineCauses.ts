@@ -60,5 +60,7 @@ export function engineCauses(output: string): ReportCause[] {
     if (m && !inDiagnostics.has(m[1])) causes.push({ source: "engine", lines: [m[1]] });
   });
   // The stack's summary line repeats what the resources said.
-  return causes.filter((c) => !(c.subject?.startsWith("pulumi:pulumi:Stack") && c.lines.length === 1 && /^update failed$/.test(c.lines[0])));
+  return causes.filter(
+    (c) => !(c.subject?.startsWith("pulumi:pulumi:Stack") && c.lines.length === 1 && /^update failed$/.test(c.lines[0])),
+  );
 }

@@ -21,13 +21,18 @@ export interface VaultPath {
   name: string;
 }
 
-export const vaultPath = (v: VaultPath) => `/subscriptions/${v.subscriptionId}/resourceGroups/${v.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${v.name}`;
+export const vaultPath = (v: VaultPath) =>
+  `/subscriptions/${v.subscriptionId}/resourceGroups/${v.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${v.name}`;
 const errText = (err: unknown) => (err as Error).message ?? String(err);
 
 export type ItemHealth = Omit<Precondition, "recoveryPoint" | "policies">;
 
 /** Every protected item's health in the vault, by lower-case friendly name (read before the run). */
-export async function readItemHealth(arm: ArmReader, vault: VaultPath, now = () => new Date().toISOString()): Promise<Map<string, ItemHealth>> {
+export async function readItemHealth(
+  arm: ArmReader,
+  vault: VaultPath,
+  now = () => new Date().toISOString(),
+): Promise<Map<string, ItemHealth>> {
   const items = await arm.list<Json>(`${vaultPath(vault)}/replicationProtectedItems?api-version=${API.asr}`);
   const readAt = now();
   const out = new Map<string, ItemHealth>();
@@ -74,7 +79,8 @@ function errorLines(e: Json): string[] {
   const lines: string[] = [];
   if (s.code || s.message) lines.push(`${s.code ?? "error"}: ${s.message ?? ""}`.trim());
   if (p.errorCode || p.errorMessage) lines.push(`provider ${p.errorCode ?? "error"}: ${p.errorMessage ?? ""}`.trim());
-  for (const extra of [s.possibleCauses ?? p.possibleCauses, s.recommendedAction ?? p.recommendedAction]) if (extra) lines.push(String(extra));
+  for (const extra of [s.possibleCauses ?? p.possibleCauses, s.recommendedAction ?? p.recommendedAction])
+    if (extra) lines.push(String(extra));
   return lines;
 }
 
@@ -107,7 +113,11 @@ export async function readJobs(
     for (const d of (props.customDetails?.protectedItemDetails ?? []) as Json[]) {
       const key = String(d.friendlyName ?? d.name ?? "").toLowerCase();
       if (!key) continue;
-      const point: UsedRecoveryPoint = { id: d.recoveryPointId ?? undefined, name: d.recoveryPointId ? String(d.recoveryPointId).split("/").pop() : undefined, time: d.recoveryPointTime ?? undefined };
+      const point: UsedRecoveryPoint = {
+        id: d.recoveryPointId ?? undefined,
+        name: d.recoveryPointId ? String(d.recoveryPointId).split("/").pop() : undefined,
+        time: d.recoveryPointTime ?? undefined,
+      };
       if (point.id) {
         // RecoveryPoints_ListByReplicationProtectedItems gives the point's type (ApplicationConsistent /
         // CrashConsistent); a "latest" point the job made up is not listed and keeps the requested type.
@@ -138,16 +148,20 @@ export async function readJobs(
         }
       };
       walk(props.tasks);
-      const failed = flat.filter((t) => t.state === "Failed" && !(t.groupTaskCustomDetails?.childTasks?.length));
+      const failed = flat.filter((t) => t.state === "Failed" && !t.groupTaskCustomDetails?.childTasks?.length);
       for (const t of failed) {
         causes.push({
           source: "job",
           subject: `job ${job.name} (${props.scenarioName ?? props.friendlyName ?? "job"}), task ${t.name ?? t.taskType} "${t.friendlyName ?? ""}"`,
-          lines: [`task ${t.name ?? t.taskType} failed${t.stateDescription ? ` (${t.stateDescription})` : ""}`, ...((t.errors ?? []) as Json[]).flatMap(errorLines)],
+          lines: [
+            `task ${t.name ?? t.taskType} failed${t.stateDescription ? ` (${t.stateDescription})` : ""}`,
+            ...((t.errors ?? []) as Json[]).flatMap(errorLines),
+          ],
         });
       }
       const jobLevel = ((props.errors ?? []) as Json[]).flatMap(errorLines);
-      if (jobLevel.length && !failed.length) causes.push({ source: "job", subject: `job ${job.name} (${props.scenarioName ?? "job"})`, lines: jobLevel });
+      if (jobLevel.length && !failed.length)
+        causes.push({ source: "job", subject: `job ${job.name} (${props.scenarioName ?? "job"})`, lines: jobLevel });
     }
   }
   return { points, jobOfItem, causes, gaps };
@@ -160,7 +174,10 @@ export function healthCauses(health: ItemHealth[]): ReportCause[] {
     .map((h) => ({
       source: "health" as const,
       subject: `protected item ${h.friendlyName} (replication health ${h.replicationHealth ?? "unknown"}, failover health ${h.failoverHealth ?? "unknown"})`,
-      lines: h.healthErrors.flatMap((e) => [`${e.code} (${e.level ?? "?"}): ${e.message}`, ...(e.recommendedAction ? [`recommended action: ${e.recommendedAction}`] : [])]),
+      lines: h.healthErrors.flatMap((e) => [
+        `${e.code} (${e.level ?? "?"}): ${e.message}`,
+        ...(e.recommendedAction ? [`recommended action: ${e.recommendedAction}`] : []),
+      ]),
     }));
 }
 
@@ -169,14 +186,25 @@ const oneOrMany = (one: unknown, many: unknown): string | undefined =>
   typeof one === "string" && one ? one : Array.isArray(many) && many.length ? many.join(",") : undefined;
 
 /** The isolation proof, read back from ARM after `up`. */
-export async function readIsolation(arm: ArmReader, networkId: string, testNicIds: string[], now = () => new Date().toISOString()): Promise<IsolationProof> {
+export async function readIsolation(
+  arm: ArmReader,
+  networkId: string,
+  testNicIds: string[],
+  now = () => new Date().toISOString(),
+): Promise<IsolationProof> {
   const proof: IsolationProof = { readAt: now(), networkId, peerings: [], dnsServers: [], nsgRules: [], publicIps: [] };
   try {
     const vnet = await arm.get<Json>(`${networkId}?api-version=${API.network}`);
     const props = vnet.properties ?? {};
-    proof.peerings = ((props.virtualNetworkPeerings ?? []) as Json[]).map((p) => `${p.name}: ${p.properties?.remoteVirtualNetwork?.id ?? "?"} (${p.properties?.peeringState ?? "?"})`);
+    proof.peerings = ((props.virtualNetworkPeerings ?? []) as Json[]).map(
+      (p) => `${p.name}: ${p.properties?.remoteVirtualNetwork?.id ?? "?"} (${p.properties?.peeringState ?? "?"})`,
+    );
     proof.dnsServers = (props.dhcpOptions?.dnsServers ?? []) as string[];
-    const nsgIds = [...new Set(((props.subnets ?? []) as Json[]).map((s) => s.properties?.networkSecurityGroup?.id).filter((x): x is string => Boolean(x)))];
+    const nsgIds = [
+      ...new Set(
+        ((props.subnets ?? []) as Json[]).map((s) => s.properties?.networkSecurityGroup?.id).filter((x): x is string => Boolean(x)),
+      ),
+    ];
     const unprotected = ((props.subnets ?? []) as Json[]).filter((s) => !s.properties?.networkSecurityGroup?.id).map((s) => s.name);
     for (const id of nsgIds) {
       const nsg = await arm.get<Json>(`${id}?api-version=${API.network}`);
@@ -202,9 +230,14 @@ export async function readIsolation(arm: ArmReader, networkId: string, testNicId
         if (pip) proof.publicIps.push(`${nic.name}/${c.name}: ${pip}`);
       }
     }
-    const denyInternetIn = proof.nsgRules.some((r) => r.direction === "Inbound" && r.access === "Deny" && /internet|\*/i.test(r.source ?? ""));
-    const denyInternetOut = proof.nsgRules.some((r) => r.direction === "Outbound" && r.access === "Deny" && /internet|\*/i.test(r.destination ?? ""));
-    proof.isolated = proof.peerings.length === 0 && proof.publicIps.length === 0 && unprotected.length === 0 && denyInternetIn && denyInternetOut;
+    const denyInternetIn = proof.nsgRules.some(
+      (r) => r.direction === "Inbound" && r.access === "Deny" && /internet|\*/i.test(r.source ?? ""),
+    );
+    const denyInternetOut = proof.nsgRules.some(
+      (r) => r.direction === "Outbound" && r.access === "Deny" && /internet|\*/i.test(r.destination ?? ""),
+    );
+    proof.isolated =
+      proof.peerings.length === 0 && proof.publicIps.length === 0 && unprotected.length === 0 && denyInternetIn && denyInternetOut;
     if (unprotected.length) proof.error = `subnets without a network security group: ${unprotected.join(", ")}`;
   } catch (err) {
     proof.error = `could not read the isolation proof: ${errText(err)}`;

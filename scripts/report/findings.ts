@@ -25,7 +25,12 @@ export function buildFindings(i: FindingInputs): Finding[] {
   const out: Finding[] = [];
   const add = (f: Omit<Finding, "owner" | "status">) => out.push({ ...f, owner: i.owner, status: "open" });
   for (const c of i.checks.filter((c) => !c.passed)) {
-    add({ id: `check:${c.friendlyName}:${c.name}`.toLowerCase(), kind: "check", severity: "high", summary: `${c.friendlyName}: check ${c.name} failed: ${c.detail}` });
+    add({
+      id: `check:${c.friendlyName}:${c.name}`.toLowerCase(),
+      kind: "check",
+      severity: "high",
+      summary: `${c.friendlyName}: check ${c.name} failed: ${c.detail}`,
+    });
   }
   for (const p of i.policies.filter((p) => p.enforcementLevel === "advisory" || p.enforcementLevel === "mandatory")) {
     const resource = p.resourceUrn?.split("::").pop() ?? "stack";
@@ -36,8 +41,20 @@ export function buildFindings(i: FindingInputs): Finding[] {
       summary: `${p.enforcementLevel} policy ${p.policyName} (${resource}): ${p.message.split("\n")[0]}`,
     });
   }
-  if (i.rto.met === false) add({ id: "target:rto", kind: "target", severity: "high", summary: `RTO ${minutes(i.rto.achievedSeconds as number)} missed the target of ${i.rto.targetMinutes} min` });
-  if (i.rpo.met === false) add({ id: "target:rpo", kind: "target", severity: "high", summary: `RPO ${minutes(i.rpo.worstSeconds as number)} (${i.rpo.worstItem}) missed the target of ${i.rpo.targetMinutes} min` });
+  if (i.rto.met === false)
+    add({
+      id: "target:rto",
+      kind: "target",
+      severity: "high",
+      summary: `RTO ${minutes(i.rto.achievedSeconds as number)} missed the target of ${i.rto.targetMinutes} min`,
+    });
+  if (i.rpo.met === false)
+    add({
+      id: "target:rpo",
+      kind: "target",
+      severity: "high",
+      summary: `RPO ${minutes(i.rpo.worstSeconds as number)} (${i.rpo.worstItem}) missed the target of ${i.rpo.targetMinutes} min`,
+    });
   for (const r of i.regressions) {
     add({
       id: `trend:${r.metric.toLowerCase()}`,
@@ -48,9 +65,21 @@ export function buildFindings(i: FindingInputs): Finding[] {
   }
   i.causes
     .filter((c) => c.source === "engine" || c.source === "job")
-    .forEach((c, n) => add({ id: `error:${c.source}:${c.subject ?? n}`.toLowerCase(), kind: "error", severity: "high", summary: `${c.subject ? `${c.subject}: ` : ""}${c.lines.join(" / ")}` }));
+    .forEach((c, n) =>
+      add({
+        id: `error:${c.source}:${c.subject ?? n}`.toLowerCase(),
+        kind: "error",
+        severity: "high",
+        summary: `${c.subject ? `${c.subject}: ` : ""}${c.lines.join(" / ")}`,
+      }),
+    );
   for (const u of i.unhealthy) {
-    add({ id: `precondition:${u.friendlyName}:health`.toLowerCase(), kind: "precondition", severity: "medium", summary: `${u.friendlyName} had health errors before the drill: ${u.codes.join(", ")}` });
+    add({
+      id: `precondition:${u.friendlyName}:health`.toLowerCase(),
+      kind: "precondition",
+      severity: "medium",
+      summary: `${u.friendlyName} had health errors before the drill: ${u.codes.join(", ")}`,
+    });
   }
   if (i.isolation?.error) add({ id: "isolation:unreadable", kind: "isolation", severity: "high", summary: i.isolation.error });
   else if (i.isolation && i.isolation.isolated === false) {
@@ -62,8 +91,14 @@ export function buildFindings(i: FindingInputs): Finding[] {
     });
   }
   if (i.evidence && !i.evidence.configured) {
-    add({ id: "evidence:no-retained-store", kind: "evidence", severity: "high", summary: "no retained evidence store is configured (failover-drill:evidence.storageAccountId): the evidence is kept only locally" });
-  } else if (i.evidence?.error) add({ id: "evidence:upload", kind: "evidence", severity: "high", summary: `evidence upload failed: ${i.evidence.error}` });
+    add({
+      id: "evidence:no-retained-store",
+      kind: "evidence",
+      severity: "high",
+      summary: "no retained evidence store is configured (failover-drill:evidence.storageAccountId): the evidence is kept only locally",
+    });
+  } else if (i.evidence?.error)
+    add({ id: "evidence:upload", kind: "evidence", severity: "high", summary: `evidence upload failed: ${i.evidence.error}` });
   else if (i.evidence && i.evidence.versionLevelImmutability !== true) {
     add({
       id: "evidence:no-worm",

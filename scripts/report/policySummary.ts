@@ -18,7 +18,7 @@ export const POLICY_SUMMARY_MARKER = "<!-- failover-drill:policy-check -->";
 
 // Table cells: no pipes, no raw angle brackets (GitHub would read "<VM>" as HTML), one line.
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r?\n/g, " ");
-const resourceOf = (p: PolicyEvent) => (p.resourceUrn ? p.resourceUrn.split("::").pop() ?? p.resourceUrn : "(stack)");
+const resourceOf = (p: PolicyEvent) => (p.resourceUrn ? (p.resourceUrn.split("::").pop() ?? p.resourceUrn) : "(stack)");
 
 export function policyVerdict(input: Pick<PolicySummaryInput, "policies" | "previewOk" | "failure">): "passed" | "blocked" | "error" {
   if (input.policies.some((p) => p.enforcementLevel === "mandatory")) return "blocked";
@@ -39,7 +39,11 @@ export function renderPolicySummary(input: PolicySummaryInput): string {
   lines.push(`## ${heading}`, "");
   lines.push(
     `\`pulumi preview --policy-pack policy\` on stack \`${input.stack}\` against ${input.target}, ${(input.generatedAt ?? new Date()).toISOString()}. ` +
-      (verdict === "blocked" ? "`pulumi up` would stop before any test failover is triggered." : verdict === "passed" ? "No mandatory finding: the drill may run." : ""),
+      (verdict === "blocked"
+        ? "`pulumi up` would stop before any test failover is triggered."
+        : verdict === "passed"
+          ? "No mandatory finding: the drill may run."
+          : ""),
     "",
   );
   const table = (title: string, rows: PolicyEvent[]) => {

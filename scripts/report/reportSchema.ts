@@ -73,7 +73,10 @@ const recoveryPoint = z.strictObject({
   id: z.string().optional(),
   name: z.string().optional(),
   time: isoTime.optional(),
-  type: z.string().optional().describe("ApplicationConsistent / CrashConsistent when the point was read, else the requested recoveryPointType"),
+  type: z
+    .string()
+    .optional()
+    .describe("ApplicationConsistent / CrashConsistent when the point was read, else the requested recoveryPointType"),
 });
 
 const precondition = z.strictObject({
@@ -109,7 +112,9 @@ const timelineVm = z.strictObject({
 
 export const timelineBarSchema = z.strictObject({
   lane: z.string(),
-  kind: z.enum(["testFailover", "group", "vm"]).describe("a whole test failover, one of its groups (boot groups of a plan, or an item's job), or one VM"),
+  kind: z
+    .enum(["testFailover", "group", "vm"])
+    .describe("a whole test failover, one of its groups (boot groups of a plan, or an item's job), or one VM"),
   testFailover: z.string().optional().describe("the TestFailover resource the bar belongs to (its name in the stack)"),
   group: z.string().optional().describe("VMs: the lane of the group the VM is folded under in report.html"),
   start: z.number().describe("seconds from the drill's first trigger"),
@@ -128,14 +133,21 @@ const pulumiStep = z.strictObject({
 });
 
 const rto = z.strictObject({
-  achievedSeconds: z.number().optional().describe("end to end: first trigger of the drill (the AD/DNS copy) to the last application VM verified"),
+  achievedSeconds: z
+    .number()
+    .optional()
+    .describe("end to end: first trigger of the drill (the AD/DNS copy) to the last application VM verified"),
   from: isoTime.optional(),
   to: isoTime.optional(),
   toEvent: z.enum(["verified", "running"]).optional().describe("`running` when the provider recorded no verification time"),
   targetMinutes: z.number().optional(),
   met: z.boolean().optional(),
-  perTestFailover: z.array(z.strictObject({ name: z.string(), role: z.enum(["directory-copy", "application"]), seconds: z.number().optional() })),
-  perBootGroup: z.array(z.strictObject({ group: z.string(), seconds: z.number().optional(), fromFirstTriggerSeconds: z.number().optional() })),
+  perTestFailover: z.array(
+    z.strictObject({ name: z.string(), role: z.enum(["directory-copy", "application"]), seconds: z.number().optional() }),
+  ),
+  perBootGroup: z.array(
+    z.strictObject({ group: z.string(), seconds: z.number().optional(), fromFirstTriggerSeconds: z.number().optional() }),
+  ),
 });
 
 const rpoItem = z.strictObject({
@@ -207,7 +219,13 @@ const testFailover = z.strictObject({
 });
 
 const policyEvent = z
-  .object({ policyName: z.string(), policyPackName: z.string(), enforcementLevel: z.string(), message: z.string(), resourceUrn: z.string().optional() })
+  .object({
+    policyName: z.string(),
+    policyPackName: z.string(),
+    enforcementLevel: z.string(),
+    message: z.string(),
+    resourceUrn: z.string().optional(),
+  })
   .loose();
 
 export const findingSchema = z.strictObject({
@@ -250,13 +268,15 @@ const cause = z.strictObject({
   lines: z.array(z.string()).describe("every line of the message, as reported"),
 });
 
-const cleanup = z.strictObject({
-  clean: z.boolean(),
-  destroySucceeded: z.boolean(),
-  leftovers: z.array(z.string()),
-  notOurs: z.array(z.string()).optional().describe("found in the drill's recovery resource groups but not made by this drill's jobs"),
-  checkedAt: isoTime,
-}).loose();
+const cleanup = z
+  .strictObject({
+    clean: z.boolean(),
+    destroySucceeded: z.boolean(),
+    leftovers: z.array(z.string()),
+    notOurs: z.array(z.string()).optional().describe("found in the drill's recovery resource groups but not made by this drill's jobs"),
+    checkedAt: isoTime,
+  })
+  .loose();
 
 const evidence = z.strictObject({
   store: z.enum(["azurite", "azure"]),
@@ -342,6 +362,9 @@ export function reportJsonSchema(): Record<string, unknown> {
 /** Throws with every problem when a report does not match the schema (a bug in the builder, never user input). */
 export function validateReport(report: unknown): DrillReport {
   const r = drillReportSchema.safeParse(report);
-  if (!r.success) throw new Error(`the drill report does not match schema v${REPORT_SCHEMA_VERSION}:\n  ${z.prettifyError(r.error).split("\n").join("\n  ")}`);
+  if (!r.success)
+    throw new Error(
+      `the drill report does not match schema v${REPORT_SCHEMA_VERSION}:\n  ${z.prettifyError(r.error).split("\n").join("\n  ")}`,
+    );
   return r.data;
 }

@@ -16,7 +16,8 @@ const LANE = 22;
 const esc = (s: unknown) =>
   String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 
-export const fmtSeconds = (s: number | undefined) => (s === undefined ? "—" : s >= 120 ? `${(s / 60).toFixed(1)} min` : `${Math.round(s)} s`);
+export const fmtSeconds = (s: number | undefined) =>
+  s === undefined ? "—" : s >= 120 ? `${(s / 60).toFixed(1)} min` : `${Math.round(s)} s`;
 
 /** The scale every lane uses: the whole drill fits the drawing width, never more than 4 px a second. */
 export function timelineScale(bars: Pick<TimelineBar, "end">[]): number {
@@ -42,12 +43,16 @@ export function fmtElapsed(t: number): string {
 
 function axis(span: number, scale: number, t0: string | undefined): string {
   const step = tickStep(span);
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" class="axis" width="${TIMELINE_WIDTH}" height="${LANE}" role="img" aria-label="time since the first trigger">`];
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="axis" width="${TIMELINE_WIDTH}" height="${LANE}" role="img" aria-label="time since the first trigger">`,
+  ];
   const clock = t0 ? ` (${esc(t0.slice(11, 19))} UTC)` : "";
   parts.push(`<text x="${TIMELINE_LABEL_WIDTH - 8}" y="14" text-anchor="end">since first trigger${clock}</text>`);
   for (let t = 0; t <= span + 1e-9; t += step) {
     const x = TIMELINE_LABEL_WIDTH + t * scale;
-    parts.push(`<line class="tick" x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="16" y2="${LANE}"/><text class="tick-label" x="${x.toFixed(2)}" y="12" text-anchor="middle" data-seconds="${t}">${esc(fmtElapsed(t))}</text>`);
+    parts.push(
+      `<line class="tick" x1="${x.toFixed(2)}" x2="${x.toFixed(2)}" y1="16" y2="${LANE}"/><text class="tick-label" x="${x.toFixed(2)}" y="12" text-anchor="middle" data-seconds="${t}">${esc(fmtElapsed(t))}</text>`,
+    );
   }
   parts.push("</svg>");
   return parts.join("");
@@ -67,7 +72,8 @@ function barShapes(b: TimelineBar, y: number, scale: number, label: string): str
   out += vm
     ? `<rect class="${cls}" x="${x.toFixed(2)}" y="${y + 2}" width="${w.toFixed(2)}" height="16" ${data}/>`
     : `<rect class="${cls}" x="${x.toFixed(2)}" y="${y + 2}" width="${w.toFixed(2)}" height="16" ${data}><title>${esc(b.lane)}: ${esc(fmtSeconds(b.end - b.start))}</title></rect>`;
-  if (b.created !== undefined) out += `<line class="created" x1="${(TIMELINE_LABEL_WIDTH + b.created * scale).toFixed(2)}" x2="${(TIMELINE_LABEL_WIDTH + b.created * scale).toFixed(2)}" y1="${y}" y2="${y + 20}"/>`;
+  if (b.created !== undefined)
+    out += `<line class="created" x1="${(TIMELINE_LABEL_WIDTH + b.created * scale).toFixed(2)}" x2="${(TIMELINE_LABEL_WIDTH + b.created * scale).toFixed(2)}" y1="${y}" y2="${y + 20}"/>`;
   return out;
 }
 
@@ -90,7 +96,10 @@ export function renderTimelineSvg(r: Pick<DrillReport, "timeline"> & { rto?: { f
   const span = Math.max(1, ...bars.map((b) => b.end));
   const vmCount = bars.filter((b) => b.kind === "vm").length;
   const groupCount = bars.filter((b) => b.kind === "group").length;
-  const out: string[] = [`<div id="timeline" class="timeline" data-px-per-second="${scale}" data-label-width="${TIMELINE_LABEL_WIDTH}">`, axis(span, scale, r.rto?.from)];
+  const out: string[] = [
+    `<div id="timeline" class="timeline" data-px-per-second="${scale}" data-label-width="${TIMELINE_LABEL_WIDTH}">`,
+    axis(span, scale, r.rto?.from),
+  ];
   // Bars of older reports carry no testFailover: they are drawn as one flat list.
   const failovers = bars.filter((b) => b.kind === "testFailover");
   if (failovers.length === 0 && bars.length > 0) out.push(lanes(bars, scale, (b) => esc(short(b.lane))));
@@ -101,14 +110,18 @@ export function renderTimelineSvg(r: Pick<DrillReport, "timeline"> & { rto?: { f
     const vmsOf = (g: TimelineBar) => vms.filter((v) => v.group === g.lane);
     const loose = vms.filter((v) => !v.group || !groups.some((g) => g.lane === v.group));
     const count = `${vms.length} VM${vms.length === 1 ? "" : "s"}`;
-    out.push(`<details class="tfo" data-test-failover="${esc(f.testFailover ?? "")}"${groupCount <= OPEN_FAILOVERS_UP_TO_GROUPS ? " open" : ""}><summary>${lanes([f], scale, (b) => `${esc(short(b.lane, 20))} (${count})`)}</summary>`);
+    out.push(
+      `<details class="tfo" data-test-failover="${esc(f.testFailover ?? "")}"${groupCount <= OPEN_FAILOVERS_UP_TO_GROUPS ? " open" : ""}><summary>${lanes([f], scale, (b) => `${esc(short(b.lane, 20))} (${count})`)}</summary>`,
+    );
     for (const g of groups) {
       const inside = vmsOf(g);
       if (inside.length === 0) {
         out.push(`<div class="lane">${lanes([g], scale, (b) => esc(short(b.lane)))}</div>`);
         continue;
       }
-      out.push(`<details class="group"${vmCount <= OPEN_GROUPS_UP_TO_VMS ? " open" : ""}><summary>${lanes([g], scale, (b) => `${esc(short(b.lane, 22))} (${inside.length})`)}</summary>${lanes(inside, scale, (b) => esc(short(b.lane)))}</details>`);
+      out.push(
+        `<details class="group"${vmCount <= OPEN_GROUPS_UP_TO_VMS ? " open" : ""}><summary>${lanes([g], scale, (b) => `${esc(short(b.lane, 22))} (${inside.length})`)}</summary>${lanes(inside, scale, (b) => esc(short(b.lane)))}</details>`,
+      );
     }
     if (loose.length) out.push(lanes(loose, scale, (b) => esc(short(b.lane))));
     out.push("</details>");

@@ -15,7 +15,10 @@ export function regressions(drills: TrendEntry[], marginPercent: number): Regres
   const previous = drills.filter((d) => !d.current).pop();
   if (!current || !previous) return [];
   const out: Regression[] = [];
-  for (const [metric, key] of [["RTO", "rtoSeconds"], ["RPO", "rpoSeconds"]] as const) {
+  for (const [metric, key] of [
+    ["RTO", "rtoSeconds"],
+    ["RPO", "rpoSeconds"],
+  ] as const) {
     const before = previous[key];
     const now = current[key];
     if (before === undefined || now === undefined || before <= 0) continue;
@@ -48,7 +51,10 @@ export function renderTrendSvg(drills: TrendEntry[]): string {
   ] as const;
   panels.forEach((panel, p) => {
     const x0 = left + p * (panelWidth + 60);
-    const values = drills.map((d) => d[panel.key]).filter((v): v is number => v !== undefined).map((s) => s / 60);
+    const values = drills
+      .map((d) => d[panel.key])
+      .filter((v): v is number => v !== undefined)
+      .map((s) => s / 60);
     const targets = drills.map((d) => d[panel.target]).filter((v): v is number => v !== undefined);
     const target = drills.filter((d) => d[panel.target] !== undefined).pop()?.[panel.target];
     const maxMinutes = Math.max(1, ...values, ...targets) * 1.1;
@@ -69,9 +75,13 @@ export function renderTrendSvg(drills: TrendEntry[]): string {
         `<text x="${x0 + panelWidth}" y="${(Number(y) - 4).toFixed(2)}" font-size="10" text-anchor="end" fill="#c0392b">target ${esc(target)} min</text>`,
       );
     }
-    const pts = drills.map((d, i) => ({ d, i, v: d[panel.key] })).filter((x): x is { d: TrendEntry; i: number; v: number } => x.v !== undefined);
+    const pts = drills
+      .map((d, i) => ({ d, i, v: d[panel.key] }))
+      .filter((x): x is { d: TrendEntry; i: number; v: number } => x.v !== undefined);
     if (pts.length > 1) {
-      parts.push(`<polyline fill="none" stroke="#34495e" stroke-width="1.5" points="${pts.map((x) => `${xOf(x.i).toFixed(2)},${yOf(x.v / 60).toFixed(2)}`).join(" ")}"/>`);
+      parts.push(
+        `<polyline fill="none" stroke="#34495e" stroke-width="1.5" points="${pts.map((x) => `${xOf(x.i).toFixed(2)},${yOf(x.v / 60).toFixed(2)}`).join(" ")}"/>`,
+      );
     }
     for (const x of pts) {
       const fill = x.d.verdict === "passed" ? "#2e8b57" : "#c0392b";
@@ -80,7 +90,9 @@ export function renderTrendSvg(drills: TrendEntry[]): string {
       );
     }
     drills.forEach((d, i) => {
-      parts.push(`<text x="${xOf(i).toFixed(2)}" y="${top + plotHeight + 14}" font-size="9" text-anchor="middle">${esc(d.generatedAt.slice(0, 10))}</text>`);
+      parts.push(
+        `<text x="${xOf(i).toFixed(2)}" y="${top + plotHeight + 14}" font-size="9" text-anchor="middle">${esc(d.generatedAt.slice(0, 10))}</text>`,
+      );
     });
     parts.push("</g>");
   });

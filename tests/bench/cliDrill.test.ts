@@ -47,5 +47,7 @@ test("the config size the program would get in PULUMI_CONFIG: 1,000 VMs with a c
   const c = { name: "x", plans: 10, scope: "items" as const };
   expect(prepareCliDrill({ ...c, vms: 1000, expectations: "every VM" }).pulumiConfigBytes).toBeGreaterThan(MAX_ENV_STRING_BYTES);
   expect(prepareCliDrill({ ...c, vms: 1000, expectations: "DC only" }).pulumiConfigBytes).toBeLessThan(MAX_ENV_STRING_BYTES);
-  expect(prepareCliDrill({ name: "y", vms: 100, plans: 1, scope: "plan", expectations: "every VM" }).pulumiConfigBytes).toBeLessThan(MAX_ENV_STRING_BYTES);
+  expect(prepareCliDrill({ name: "y", vms: 100, plans: 1, scope: "plan", expectations: "every VM" }).pulumiConfigBytes).toBeLessThan(
+    MAX_ENV_STRING_BYTES,
+  );
 });

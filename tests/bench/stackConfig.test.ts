@@ -36,8 +36,12 @@ test("1,000 VMs of 10 plans can only be one drill as scope.items", () => {
 });
 
 test("refuses an estate without the DC and a scope that names nothing", () => {
-  expect(() => cliDrillStackConfig(generateEstate({ items: 4, plans: 1 }), "x", { recoveryPlan: "rp-synthetic-1" })).toThrow(/no DC01; generate it with domainController: true/);
-  expect(() => cliDrillStackConfig(generateEstate({ items: 4, plans: 1, domainController: true }), "x", { recoveryPlan: "rp-none" })).toThrow(/names nothing/);
+  expect(() => cliDrillStackConfig(generateEstate({ items: 4, plans: 1 }), "x", { recoveryPlan: "rp-synthetic-1" })).toThrow(
+    /no DC01; generate it with domainController: true/,
+  );
+  expect(() =>
+    cliDrillStackConfig(generateEstate({ items: 4, plans: 1, domainController: true }), "x", { recoveryPlan: "rp-none" }),
+  ).toThrow(/names nothing/);
 });
 
 test("without application expectations only the DC is expected", () => {

@@ -35,7 +35,8 @@ it.each([
   ["janitor", "janitor.js", /^janitor:/],
   ["policy-check", "policyCheck.js", /^policy.?check:/i],
 ])("%s runs dist/scripts/%s with the flags as given and exits with its code", (command, script, prefix) => {
-  if (!fs.existsSync(path.join(ROOT, "dist", "scripts", script))) throw new Error(`dist/scripts/${script} is missing: run \`npm run build\` first`);
+  if (!fs.existsSync(path.join(ROOT, "dist", "scripts", script)))
+    throw new Error(`dist/scripts/${script} is missing: run \`npm run build\` first`);
   // A flag no runner command has: each script refuses it as bad flags (exit 2) before doing anything.
   const r = run(command, "--no-such-flag");
   expect(r.status).toBe(2);

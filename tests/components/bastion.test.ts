@@ -48,9 +48,16 @@ describe("IsolatedTestNetwork with access.bastion", () => {
     const nsgs = of("azure-native:network:NetworkSecurityGroup");
     const bastionNsg = nsgs.find((n) => n.inputs.networkSecurityGroupName === "std-vnet-AzureBastionSubnet-nsg")!;
     expect(bastionSubnet.networkSecurityGroup.id).toContain("std-vnet-AzureBastionSubnet-nsg");
-    expect(bastionNsg.inputs.securityRules.map((r: any) => r.name).sort()).toEqual(
-      ["AllowAzureCloudOutbound", "AllowAzureLoadBalancerInbound", "AllowBastionCommunication", "AllowBastionHostCommunication", "AllowGatewayManagerInbound", "AllowHttpOutbound", "AllowHttpsInbound", "AllowSshRdpOutbound"],
-    );
+    expect(bastionNsg.inputs.securityRules.map((r: any) => r.name).sort()).toEqual([
+      "AllowAzureCloudOutbound",
+      "AllowAzureLoadBalancerInbound",
+      "AllowBastionCommunication",
+      "AllowBastionHostCommunication",
+      "AllowGatewayManagerInbound",
+      "AllowHttpOutbound",
+      "AllowHttpsInbound",
+      "AllowSshRdpOutbound",
+    ]);
 
     const pips = of("azure-native:network:PublicIPAddress");
     expect(pips).toHaveLength(1);
@@ -64,14 +71,27 @@ describe("IsolatedTestNetwork with access.bastion", () => {
 
   it("test subnets let RDP/SSH in from the Bastion subnet only, above the kept Internet deny rules", async () => {
     const { of } = await build("rules", { bastion: { sku: "Basic", subnetPrefix: "10.10.255.0/26" } });
-    const testNsgs = of("azure-native:network:NetworkSecurityGroup").filter((n) => !n.inputs.networkSecurityGroupName.includes("AzureBastionSubnet"));
+    const testNsgs = of("azure-native:network:NetworkSecurityGroup").filter(
+      (n) => !n.inputs.networkSecurityGroupName.includes("AzureBastionSubnet"),
+    );
     expect(testNsgs).toHaveLength(2);
     for (const nsg of testNsgs) {
       const rules = nsg.inputs.securityRules as any[];
       const allows = rules.filter((r) => r.direction === "Inbound" && r.access === "Allow");
-      expect(allows.map((r) => `${r.sourceAddressPrefix}:${r.destinationPortRange}@${r.priority}`)).toEqual(["10.10.255.0/26:3389@3900", "10.10.255.0/26:22@3901"]);
-      expect(rules.find((r) => r.name === "deny-internet-inbound")).toMatchObject({ access: "Deny", sourceAddressPrefix: "Internet", priority: 4000 });
-      expect(rules.find((r) => r.name === "deny-internet-outbound")).toMatchObject({ access: "Deny", destinationAddressPrefix: "Internet", priority: 4000 });
+      expect(allows.map((r) => `${r.sourceAddressPrefix}:${r.destinationPortRange}@${r.priority}`)).toEqual([
+        "10.10.255.0/26:3389@3900",
+        "10.10.255.0/26:22@3901",
+      ]);
+      expect(rules.find((r) => r.name === "deny-internet-inbound")).toMatchObject({
+        access: "Deny",
+        sourceAddressPrefix: "Internet",
+        priority: 4000,
+      });
+      expect(rules.find((r) => r.name === "deny-internet-outbound")).toMatchObject({
+        access: "Deny",
+        destinationAddressPrefix: "Internet",
+        priority: 4000,
+      });
     }
   });
 
@@ -88,9 +108,17 @@ describe("IsolatedTestNetwork with access.bastion", () => {
     // Learn, quickstart-developer-sku: "your NSG rules must allow traffic to ports 22 and 3389 from the private IP address 168.63.129.16".
     for (const nsg of of("azure-native:network:NetworkSecurityGroup")) {
       const rules = nsg.inputs.securityRules as any[];
-      expect(rules.map((r: any) => r.name)).toEqual(["allow-bastion-rdp", "allow-bastion-ssh", "deny-internet-inbound", "deny-internet-outbound"]);
+      expect(rules.map((r: any) => r.name)).toEqual([
+        "allow-bastion-rdp",
+        "allow-bastion-ssh",
+        "deny-internet-inbound",
+        "deny-internet-outbound",
+      ]);
       const allows = rules.filter((r) => r.direction === "Inbound" && r.access === "Allow");
-      expect(allows.map((r) => `${r.protocol} ${r.sourceAddressPrefix}:${r.destinationPortRange}@${r.priority}`)).toEqual(["Tcp 168.63.129.16/32:3389@3900", "Tcp 168.63.129.16/32:22@3901"]);
+      expect(allows.map((r) => `${r.protocol} ${r.sourceAddressPrefix}:${r.destinationPortRange}@${r.priority}`)).toEqual([
+        "Tcp 168.63.129.16/32:3389@3900",
+        "Tcp 168.63.129.16/32:22@3901",
+      ]);
     }
   });
 

@@ -25,7 +25,11 @@ const tn = (access: unknown, extra: Record<string, unknown> = {}) => ({
 describe("what each Bastion SKU needs (Microsoft Learn: configuration settings)", () => {
   it("Basic and Standard need an AzureBastionSubnet and a public IP; Developer neither", () => {
     expect([bastionNeedsSubnet("Basic"), bastionNeedsSubnet("Standard"), bastionNeedsSubnet("Developer")]).toEqual([true, true, false]);
-    expect([bastionNeedsPublicIp("Basic"), bastionNeedsPublicIp("Standard"), bastionNeedsPublicIp("Developer")]).toEqual([true, true, false]);
+    expect([bastionNeedsPublicIp("Basic"), bastionNeedsPublicIp("Standard"), bastionNeedsPublicIp("Developer")]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 });
 
@@ -56,24 +60,34 @@ describe("bastionAccessProblems", () => {
 
   it("refuses a prefix outside the address space or on a test subnet", () => {
     expect(texts(tn({ bastion: { sku: "Basic", subnetPrefix: "10.20.0.0/26" } }))[0]).toMatch(/not inside the address space 10.10.0.0\/16/);
-    expect(texts(tn({ bastion: { sku: "Basic", subnetPrefix: "10.10.1.0/26" } }))[0]).toMatch(/overlaps testNetwork.subnets\[1\].prefix 10.10.1.0\/26/);
+    expect(texts(tn({ bastion: { sku: "Basic", subnetPrefix: "10.10.1.0/26" } }))[0]).toMatch(
+      /overlaps testNetwork.subnets\[1\].prefix 10.10.1.0\/26/,
+    );
   });
 
   it("refuses a subnet prefix for the Developer SKU, which needs none", () => {
-    expect(texts(tn({ bastion: { sku: "Developer", subnetPrefix: "10.10.2.0/26" } }))[0]).toMatch(/Developer SKU needs no AzureBastionSubnet/);
+    expect(texts(tn({ bastion: { sku: "Developer", subnetPrefix: "10.10.2.0/26" } }))[0]).toMatch(
+      /Developer SKU needs no AzureBastionSubnet/,
+    );
     expect(texts(tn({ bastion: { sku: "Developer" } }))).toEqual([]);
   });
 
   it("says when no /26 is left and how to fix it", () => {
-    const full = tn({ bastion: { sku: "Basic" } }, { addressSpace: ["10.10.0.0/24"], subnets: [{ name: "snet-app", prefix: "10.10.0.0/24" }] });
+    const full = tn(
+      { bastion: { sku: "Basic" } },
+      { addressSpace: ["10.10.0.0/24"], subnets: [{ name: "snet-app", prefix: "10.10.0.0/24" }] },
+    );
     expect(texts(full)[0]).toMatch(/^access.bastion: needs a free \/26 .* widen addressSpace or set subnetPrefix/);
   });
 
   it("refuses a test subnet named AzureBastionSubnet and allow-list priorities the Bastion rules use", () => {
-    const raw = tn({ bastion: { sku: "Basic" } }, {
-      subnets: [{ name: "AzureBastionSubnet", prefix: "10.10.0.0/24" }],
-      allowList: [{ name: "x", direction: "Inbound", remoteAddress: "192.0.2.1", priority: 3900 }],
-    });
+    const raw = tn(
+      { bastion: { sku: "Basic" } },
+      {
+        subnets: [{ name: "AzureBastionSubnet", prefix: "10.10.0.0/24" }],
+        allowList: [{ name: "x", direction: "Inbound", remoteAddress: "192.0.2.1", priority: 3900 }],
+      },
+    );
     expect(texts(raw)).toEqual([
       "subnets.0.name: is reserved for Azure Bastion; set testNetwork.access.bastion instead of declaring the subnet",
       "allowList.0.priority: is taken by the Bastion RDP/SSH rules (3900, 3901 inbound); choose another priority",
@@ -81,8 +95,13 @@ describe("bastionAccessProblems", () => {
   });
 
   it("Developer's RDP/SSH rules take the same priorities, so the allow-list may not use them either", () => {
-    const raw = tn({ bastion: { sku: "Developer" } }, { allowList: [{ name: "x", direction: "Inbound", remoteAddress: "192.0.2.1", priority: 3901 }] });
-    expect(texts(raw)).toEqual(["allowList.0.priority: is taken by the Bastion RDP/SSH rules (3900, 3901 inbound); choose another priority"]);
+    const raw = tn(
+      { bastion: { sku: "Developer" } },
+      { allowList: [{ name: "x", direction: "Inbound", remoteAddress: "192.0.2.1", priority: 3901 }] },
+    );
+    expect(texts(raw)).toEqual([
+      "allowList.0.priority: is taken by the Bastion RDP/SSH rules (3900, 3901 inbound); choose another priority",
+    ]);
   });
 
   it("the test subnets' RDP/SSH source: the AzureBastionSubnet, or 168.63.129.16 for Developer (Learn, quickstart-developer-sku)", () => {
@@ -99,7 +118,9 @@ describe("bastionAccessProblems", () => {
       'failover-drill:testNetwork.access.bastion.subnetPrefix: "10.10.9.0/28" is smaller than /26; Azure Bastion Basic needs an AzureBastionSubnet of /26 or larger',
     ]);
     (cfg.testNetwork as Record<string, unknown>).access = { bastion: { sku: "Premium" } };
-    expect(drillConfigProblems(cfg)[0]).toMatch(/^failover-drill:testNetwork.access.bastion.sku: "Premium" is not one of "Developer", "Basic", "Standard"/);
+    expect(drillConfigProblems(cfg)[0]).toMatch(
+      /^failover-drill:testNetwork.access.bastion.sku: "Premium" is not one of "Developer", "Basic", "Standard"/,
+    );
   });
 });
 

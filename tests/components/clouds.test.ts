@@ -26,7 +26,11 @@ describe("clouds", () => {
   });
 
   it("the evidence upload's blob endpoint follows the cloud", () => {
-    const store = { storageAccountId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct", accountName: "acct", container: "c" };
+    const store = {
+      storageAccountId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct",
+      accountName: "acct",
+      container: "c",
+    };
     const credential = { getToken: async () => null };
     expect(azureEvidenceTarget(store, "AzureChinaCloud", credential).blobEndpoint).toBe("https://acct.blob.core.chinacloudapi.cn");
     expect(azureEvidenceTarget(store, undefined, credential).blobEndpoint).toBe("https://acct.blob.core.windows.net");
@@ -34,9 +38,17 @@ describe("clouds", () => {
 
   it("no credential code outside clouds.ts hard-codes a cloud's scope or host", () => {
     const root = path.join(__dirname, "..", "..");
-    for (const file of ["components/asr/armClient.ts", "scripts/lib/evidence.ts", "scripts/lib/preflight.ts", "scripts/lib/drillWorld.ts"]) {
+    for (const file of [
+      "components/asr/armClient.ts",
+      "scripts/lib/evidence.ts",
+      "scripts/lib/preflight.ts",
+      "scripts/lib/drillWorld.ts",
+    ]) {
       const text = fs.readFileSync(path.join(root, file), "utf8");
-      expect({ file, hits: text.match(/management\.(azure\.com|usgovcloudapi|chinacloudapi)|login\.(microsoftonline|chinacloudapi)|blob\.core\./g) }).toEqual({ file, hits: null });
+      expect({
+        file,
+        hits: text.match(/management\.(azure\.com|usgovcloudapi|chinacloudapi)|login\.(microsoftonline|chinacloudapi)|blob\.core\./g),
+      }).toEqual({ file, hits: null });
     }
   });
 });

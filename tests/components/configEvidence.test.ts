@@ -3,12 +3,16 @@
 import { parseDrillConfig, parseEvidenceConfig, drillConfigProblems } from "../../components/config";
 import { validRawConfig } from "./fixtures";
 
-const ACCOUNT = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/contoso-evidence/providers/Microsoft.Storage/storageAccounts/contosoevidence";
+const ACCOUNT =
+  "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/contoso-evidence/providers/Microsoft.Storage/storageAccounts/contosoevidence";
 
 describe("failover-drill:evidence", () => {
   it("is optional and, when given, parses with defaults for container, exclusions and trend", () => {
     expect(parseDrillConfig(validRawConfig()).evidence).toBeUndefined();
-    const raw = { ...validRawConfig(), evidence: { storageAccountId: ACCOUNT, rpoTargetMinutes: 30, businessService: "Contoso ERP", tier: "tier-1" } };
+    const raw = {
+      ...validRawConfig(),
+      evidence: { storageAccountId: ACCOUNT, rpoTargetMinutes: 30, businessService: "Contoso ERP", tier: "tier-1" },
+    };
     expect(parseDrillConfig(raw).evidence).toEqual({
       storageAccountId: ACCOUNT,
       container: "drill-evidence",
@@ -23,11 +27,20 @@ describe("failover-drill:evidence", () => {
   it("names the path, the value and the expectation of every bad field", () => {
     const problems = drillConfigProblems({
       ...validRawConfig(),
-      evidence: { storageAccountId: "contosoevidence", container: "Drill_Evidence", rpoTargetMinutes: 0, exclusions: [{ item: "FILE01" }], trend: { drills: 0 }, worm: true },
+      evidence: {
+        storageAccountId: "contosoevidence",
+        container: "Drill_Evidence",
+        rpoTargetMinutes: 0,
+        exclusions: [{ item: "FILE01" }],
+        trend: { drills: 0 },
+        worm: true,
+      },
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^failover-drill:evidence\.storageAccountId: "contosoevidence" is not a storage account id \(\/subscriptions\//),
+        expect.stringMatching(
+          /^failover-drill:evidence\.storageAccountId: "contosoevidence" is not a storage account id \(\/subscriptions\//,
+        ),
         'failover-drill:evidence.container: "Drill_Evidence" is not a blob container name (3-63 lowercase letters, digits and single hyphens)',
         "failover-drill:evidence.rpoTargetMinutes: 0 must be at least 1 minute",
         "failover-drill:evidence.exclusions[0].reason: missing, expected a string",
@@ -40,6 +53,8 @@ describe("failover-drill:evidence", () => {
   it("parses the section alone for the runner's preflight, with the same paths", () => {
     expect(parseEvidenceConfig(undefined)).toEqual({ problems: [] });
     expect(parseEvidenceConfig({ storageAccountId: ACCOUNT }).evidence?.container).toBe("drill-evidence");
-    expect(parseEvidenceConfig({ container: "drill-evidence" }).problems).toEqual(["failover-drill:evidence.storageAccountId: missing, expected a string"]);
+    expect(parseEvidenceConfig({ container: "drill-evidence" }).problems).toEqual([
+      "failover-drill:evidence.storageAccountId: missing, expected a string",
+    ]);
   });
 });

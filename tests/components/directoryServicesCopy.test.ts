@@ -19,7 +19,15 @@ function dc(friendlyName: string, guid: string, testIp: string, tfoStaticIp?: st
     protectionState: "Protected",
     recoveryVmName: friendlyName,
     recoveryVmSize: "Standard_D2s_v3",
-    nics: [{ nicId: `${guid}-nic0`, name: "adapter0", isPrimary: true, recoverySubnetName: "snet-identity", ...(tfoStaticIp ? { tfoStaticIp } : {}) }],
+    nics: [
+      {
+        nicId: `${guid}-nic0`,
+        name: "adapter0",
+        isPrimary: true,
+        recoverySubnetName: "snet-identity",
+        ...(tfoStaticIp ? { tfoStaticIp } : {}),
+      },
+    ],
     useManagedDisks: "true",
     replicationStorageSseEnabled: false,
   };
@@ -44,7 +52,10 @@ const common = {
 describe("DirectoryServicesCopy", () => {
   let copy: DscClass;
   beforeAll(async () => {
-    copy = new mod.DirectoryServicesCopy("dc-copy", { ...common, domainControllers: [dc("DC01", "guid-dc01", "10.10.1.4", "10.10.1.4"), dc("DC02", "guid-dc02", "10.10.1.5", "10.10.1.5")] });
+    copy = new mod.DirectoryServicesCopy("dc-copy", {
+      ...common,
+      domainControllers: [dc("DC01", "guid-dc01", "10.10.1.4", "10.10.1.4"), dc("DC02", "guid-dc02", "10.10.1.5", "10.10.1.5")],
+    });
     await value(copy.dcIps);
     await value(copy.testFailover.id);
     await settle();
@@ -60,7 +71,13 @@ describe("DirectoryServicesCopy", () => {
 
   it("test-fails-over the DC items into the isolated network at the latest application-consistent point", () => {
     const tfo = harness.one(TEST_FAILOVER_TYPE, "dc-copy-tfo").inputs;
-    expect(tfo.scope).toEqual({ kind: "protectedItems", items: [expect.objectContaining({ friendlyName: "DC01", id: itemId("guid-dc01") }), expect.objectContaining({ friendlyName: "DC02" })] });
+    expect(tfo.scope).toEqual({
+      kind: "protectedItems",
+      items: [
+        expect.objectContaining({ friendlyName: "DC01", id: itemId("guid-dc01") }),
+        expect.objectContaining({ friendlyName: "DC02" }),
+      ],
+    });
     expect(tfo.testNetworkId).toBe(common.testNetworkId);
     expect(tfo.testSubnets).toEqual(common.testSubnets);
     expect(tfo.failoverDirection).toBe("PrimaryToRecovery");
@@ -84,14 +101,20 @@ describe("DirectoryServicesCopy", () => {
   });
 
   it("honours another recovery point type when configured", async () => {
-    const other = new mod.DirectoryServicesCopy("dc-latest", { ...common, recoveryPointType: "Latest", domainControllers: [dc("DC01", "guid-dc01", "10.10.1.4", "10.10.1.4")] });
+    const other = new mod.DirectoryServicesCopy("dc-latest", {
+      ...common,
+      recoveryPointType: "Latest",
+      domainControllers: [dc("DC01", "guid-dc01", "10.10.1.4", "10.10.1.4")],
+    });
     await value(other.testFailover.id);
     await settle();
     expect(harness.one(TEST_FAILOVER_TYPE, "dc-latest-tfo").inputs.recoveryPointType).toBe("Latest");
   });
 
   it("refuses an empty DC list", () => {
-    expect(() => new mod.DirectoryServicesCopy("none", { ...common, domainControllers: [] })).toThrow(/failover-drill:directoryCopy\.items/);
+    expect(() => new mod.DirectoryServicesCopy("none", { ...common, domainControllers: [] })).toThrow(
+      /failover-drill:directoryCopy\.items/,
+    );
   });
 });
 
@@ -105,7 +128,9 @@ describe("dcAddressWarning", () => {
     );
   });
   it("warns when the item has no static IP (DHCP)", () => {
-    expect(mod.dcAddressWarning(dc("DC01", "g", "10.10.1.4"))).toMatch(/no static test failover IP.*set the item's test failover IP to 10\.10\.1\.4/);
+    expect(mod.dcAddressWarning(dc("DC01", "g", "10.10.1.4"))).toMatch(
+      /no static test failover IP.*set the item's test failover IP to 10\.10\.1\.4/,
+    );
   });
   it("falls back to the failover IP when no test failover IP is set", () => {
     const item = dc("DC01", "g", "10.10.1.4");

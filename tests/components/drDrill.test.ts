@@ -71,7 +71,10 @@ it("two drills in one program: children named from and parented to their own dri
     expect(children.length).toBeGreaterThanOrEqual(4);
     for (const c of children) expect(c.name.startsWith(`${d.name}-`)).toBe(true);
   }
-  const tfos = harness.byType(TEST_FAILOVER_TYPE).map((r) => `${r.name}:${r.inputs.drillId}`).sort();
+  const tfos = harness
+    .byType(TEST_FAILOVER_TYPE)
+    .map((r) => `${r.name}:${r.inputs.drillId}`)
+    .sort();
   expect(tfos).toEqual(["tier1-application:contoso-tier1", "tier1-directory-copy-tfo:contoso-tier1", "web-application:contoso-web"]);
   expect(new Set(harness.resources.map((r) => r.urn)).size).toBe(harness.resources.length);
 
@@ -86,9 +89,13 @@ it("a refused scope rejects the drill's outputs with the config path and declare
   const raw = validRawConfig();
   raw.scope = { items: [{ friendlyName: "NOPE01" }] };
   const drill = new DrDrill("refused", parseDrillConfig(raw));
-  await expect(drill.outputs).rejects.toThrow(/failover-drill:scope\.items\[0\]: .*NOPE01.*matches no protected item in vault contoso-asr-vault/);
+  await expect(drill.outputs).rejects.toThrow(
+    /failover-drill:scope\.items\[0\]: .*NOPE01.*matches no protected item in vault contoso-asr-vault/,
+  );
   await settle();
-  expect(harness.resources.filter((r) => !r.type.startsWith("pulumi:providers:")).map((r) => r.type)).toEqual(["failover-drill:index:DrDrill"]);
+  expect(harness.resources.filter((r) => !r.type.startsWith("pulumi:providers:")).map((r) => r.type)).toEqual([
+    "failover-drill:index:DrDrill",
+  ]);
 });
 
 it("several recovery plans: one application test failover per plan, each after the DC copy, each with its own items and expectations", async () => {
@@ -103,7 +110,14 @@ it("several recovery plans: one application test failover per plan, each after t
   const tfos = harness.byType(TEST_FAILOVER_TYPE).filter((r) => r.inputs.drillId === "contoso-two-plans");
   const dc = tfos.find((t) => t.inputs.role === "directory-copy")!;
   const apps = tfos.filter((t) => t.inputs.role === "application").sort((a, b) => a.name.localeCompare(b.name));
-  expect(apps.map((t) => [t.name, t.inputs.scope.recoveryPlanName, t.inputs.items.map((i: any) => i.friendlyName), t.inputs.expected.map((e: any) => e.friendlyName)])).toEqual([
+  expect(
+    apps.map((t) => [
+      t.name,
+      t.inputs.scope.recoveryPlanName,
+      t.inputs.items.map((i: any) => i.friendlyName),
+      t.inputs.expected.map((e: any) => e.friendlyName),
+    ]),
+  ).toEqual([
     ["multi-application-rp-contoso-tier1", "rp-contoso-tier1", ["SQL01", "APP01"], ["APP01"]],
     ["multi-application-rp-web", "rp-web", ["WEB01"], ["WEB01"]],
   ]);

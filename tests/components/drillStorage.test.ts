@@ -57,7 +57,12 @@ describe("DrillStorage", () => {
 
   it("creates a private evidence container in the account", () => {
     const container = harness.one("azure-native:storage:BlobContainer", "evidence-evidence");
-    expect(container.inputs).toMatchObject({ accountName: "contosodrilla1b2c3d4", containerName: "drill-evidence", publicAccess: "None", resourceGroupName: "contoso-drill-rg" });
+    expect(container.inputs).toMatchObject({
+      accountName: "contosodrilla1b2c3d4",
+      containerName: "drill-evidence",
+      publicAccess: "None",
+      resourceGroupName: "contoso-drill-rg",
+    });
   });
 
   it("outputs the account id, name and container URL", async () => {
@@ -67,8 +72,14 @@ describe("DrillStorage", () => {
   });
 
   it("refuses a prefix that cannot make a storage account name", () => {
-    expect(() => new DrillStorage("bad", { resourceGroupName: "rg", location: "westeurope", accountNamePrefix: "Contoso-Drill", containerName: "c1c" })).toThrow(
-      /accountNamePrefix "Contoso-Drill" is not 3-16 lowercase letters and digits/,
-    );
+    expect(
+      () =>
+        new DrillStorage("bad", {
+          resourceGroupName: "rg",
+          location: "westeurope",
+          accountNamePrefix: "Contoso-Drill",
+          containerName: "c1c",
+        }),
+    ).toThrow(/accountNamePrefix "Contoso-Drill" is not 3-16 lowercase letters and digits/);
   });
 });

@@ -7,8 +7,18 @@ import { parseDrillConfig, drillConfigProblems } from "../../components/config";
 import { effectiveExpectations, patternMatches, unmatchedRuleProblems } from "../../components/expectedRules";
 import { validRawConfig } from "./fixtures";
 
-const resolve = { name: "resolve-domain", commandId: "RunPowerShellScript" as const, script: ["Resolve-DnsName contoso.local"], expectOutputContains: "contoso.local" };
-const sqlUp = { name: "sql", commandId: "RunPowerShellScript" as const, script: ["Get-Service MSSQLSERVER"], expectOutputContains: "Running" };
+const resolve = {
+  name: "resolve-domain",
+  commandId: "RunPowerShellScript" as const,
+  script: ["Resolve-DnsName contoso.local"],
+  expectOutputContains: "contoso.local",
+};
+const sqlUp = {
+  name: "sql",
+  commandId: "RunPowerShellScript" as const,
+  script: ["Get-Service MSSQLSERVER"],
+  expectOutputContains: "Running",
+};
 
 describe("patternMatches", () => {
   it.each([
@@ -60,7 +70,10 @@ describe("expectedRules and expectedFile in the config schema", () => {
 
   it("a rule with an ip, or a bad check, is refused by the schema", () => {
     const raw = validRawConfig();
-    raw.expectedRules = [{ match: "VM*", ip: "10.10.2.4" }, { match: "", inGuestChecks: [{ ...resolve, commandId: "Run" }] }];
+    raw.expectedRules = [
+      { match: "VM*", ip: "10.10.2.4" },
+      { match: "", inGuestChecks: [{ ...resolve, commandId: "Run" }] },
+    ];
     const problems = drillConfigProblems(raw);
     expect(problems).toContain('failover-drill:expectedRules[0].ip: "10.10.2.4" is not a known key (check its spelling)');
     expect(problems.some((p) => p.startsWith("failover-drill:expectedRules[1].match:"))).toBe(true);
@@ -78,17 +91,29 @@ describe("expectedRules and expectedFile in the config schema", () => {
       const raw = validRawConfig();
       raw.expectedFile = "expected.yaml";
       const cfg = parseDrillConfig(raw, { readFile: read });
-      expect(cfg.expected.map((e) => e.friendlyName)).toEqual([...validRawConfig().expected.map((e: { friendlyName: string }) => e.friendlyName), "WEB01"]);
+      expect(cfg.expected.map((e) => e.friendlyName)).toEqual([
+        ...validRawConfig().expected.map((e: { friendlyName: string }) => e.friendlyName),
+        "WEB01",
+      ]);
       fs.writeFileSync(path.join(dir, "bad-ip.yaml"), "- friendlyName: WEB01\n  ip: 192.168.9.9\n");
       raw.expectedFile = "bad-ip.yaml";
-      expect(drillConfigProblems(raw, { readFile: read }).some((p) => /expected\[\d+\]\.ip: "192\.168\.9\.9" is not a usable address in any test subnet/.test(p))).toBe(true);
+      expect(
+        drillConfigProblems(raw, { readFile: read }).some((p) =>
+          /expected\[\d+\]\.ip: "192\.168\.9\.9" is not a usable address in any test subnet/.test(p),
+        ),
+      ).toBe(true);
     });
 
     it("a JSON file with a schema error names the file and the entry", () => {
-      fs.writeFileSync(path.join(dir, "expected.json"), JSON.stringify({ expected: [{ friendlyName: "WEB01" }, { friendlyName: "APP01", nicCount: 9 }] }));
+      fs.writeFileSync(
+        path.join(dir, "expected.json"),
+        JSON.stringify({ expected: [{ friendlyName: "WEB01" }, { friendlyName: "APP01", nicCount: 9 }] }),
+      );
       const raw = validRawConfig();
       raw.expectedFile = "expected.json";
-      expect(drillConfigProblems(raw, { readFile: read })).toContain("failover-drill:expectedFile(expected.json)[1].nicCount: 9 must be between 1 and 8");
+      expect(drillConfigProblems(raw, { readFile: read })).toContain(
+        "failover-drill:expectedFile(expected.json)[1].nicCount: 9 must be between 1 and 8",
+      );
     });
 
     it("a missing file, a file of the wrong shape, and no reader are each one clear problem", () => {
@@ -97,8 +122,12 @@ describe("expectedRules and expectedFile in the config schema", () => {
       expect(drillConfigProblems(raw, { readFile: read })[0]).toMatch(/^failover-drill:expectedFile: "nope\.yaml" cannot be read: ENOENT/);
       fs.writeFileSync(path.join(dir, "scalar.yaml"), "just text\n");
       raw.expectedFile = "scalar.yaml";
-      expect(drillConfigProblems(raw, { readFile: read })).toEqual(['failover-drill:expectedFile: "scalar.yaml" must hold a list of expected results (or an object with an "expected" list)']);
-      expect(drillConfigProblems(raw)).toEqual(['failover-drill:expectedFile: "scalar.yaml" cannot be read here (no file reader was given to the config parser)']);
+      expect(drillConfigProblems(raw, { readFile: read })).toEqual([
+        'failover-drill:expectedFile: "scalar.yaml" must hold a list of expected results (or an object with an "expected" list)',
+      ]);
+      expect(drillConfigProblems(raw)).toEqual([
+        'failover-drill:expectedFile: "scalar.yaml" cannot be read here (no file reader was given to the config parser)',
+      ]);
     });
   });
 });

@@ -61,7 +61,13 @@ export function protectedItem(f: FakeItem) {
     nicId: `${f.guid}-nic${i}`,
     vMNetworkName: `${f.friendlyName}-adapter${i}`,
     recoveryVMNetworkId: f.network ?? PROD_VNET,
-    ipConfigs: [{ isPrimary: true, recoverySubnetName: f.subnet ?? "snet-app", ...(i === 0 && f.staticIp ? { recoveryStaticIPAddress: f.staticIp } : {}) }],
+    ipConfigs: [
+      {
+        isPrimary: true,
+        recoverySubnetName: f.subnet ?? "snet-app",
+        ...(i === 0 && f.staticIp ? { recoveryStaticIPAddress: f.staticIp } : {}),
+      },
+    ],
   }));
   return {
     id: itemId(f.guid),
@@ -100,7 +106,10 @@ export function recoveryPlan(name: string, groups: string[][]) {
       groups: [
         { groupType: "Shutdown", replicationProtectedItems: [] },
         { groupType: "Failover", replicationProtectedItems: [] },
-        ...groups.map((g) => ({ groupType: "Boot", replicationProtectedItems: g.map((guid) => ({ id: itemId(guid), virtualMachineId: guid })) })),
+        ...groups.map((g) => ({
+          groupType: "Boot",
+          replicationProtectedItems: g.map((guid) => ({ id: itemId(guid), virtualMachineId: guid })),
+        })),
       ],
     },
   };

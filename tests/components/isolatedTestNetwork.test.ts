@@ -61,14 +61,22 @@ describe("IsolatedTestNetwork", () => {
     const rg = harness.one("azure-native:resources:ResourceGroup", "net1-rg");
     expect(rg.inputs).toMatchObject({ resourceGroupName: "contoso-drill-rg", location: "westeurope", tags: { "drill-id": "d1" } });
     const vnet = harness.one("azure-native:network:VirtualNetwork", "net1-vnet");
-    expect(vnet.inputs).toMatchObject({ virtualNetworkName: "contoso-drill-vnet", resourceGroupName: "contoso-drill-rg", addressSpace: { addressPrefixes: ["10.10.0.0/16"] } });
+    expect(vnet.inputs).toMatchObject({
+      virtualNetworkName: "contoso-drill-vnet",
+      resourceGroupName: "contoso-drill-rg",
+      addressSpace: { addressPrefixes: ["10.10.0.0/16"] },
+    });
   });
 
   it("declares the subnets inline with production names, each associated with its own NSG", () => {
     const vnet = harness.one("azure-native:network:VirtualNetwork", "net1-vnet");
     const base = `/subscriptions/${SUB}/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/networkSecurityGroups`;
     expect(vnet.inputs.subnets).toEqual([
-      { name: "snet-identity", addressPrefix: "10.10.1.0/24", networkSecurityGroup: { id: `${base}/contoso-drill-vnet-snet-identity-nsg` } },
+      {
+        name: "snet-identity",
+        addressPrefix: "10.10.1.0/24",
+        networkSecurityGroup: { id: `${base}/contoso-drill-vnet-snet-identity-nsg` },
+      },
       { name: "snet-app", addressPrefix: "10.10.3.0/24", networkSecurityGroup: { id: `${base}/contoso-drill-vnet-snet-app-nsg` } },
     ]);
   });
@@ -89,8 +97,17 @@ describe("IsolatedTestNetwork", () => {
         ["deny-internet-inbound", "Inbound", "Deny", 4000],
         ["deny-internet-outbound", "Outbound", "Deny", 4000],
       ]);
-      expect(rules[0]).toMatchObject({ sourceAddressPrefix: "192.0.2.10/32", destinationAddressPrefix: "VirtualNetwork", destinationPortRange: "3389", protocol: "Tcp" });
-      expect(rules[1]).toMatchObject({ sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: "23.102.135.246", destinationPortRange: "1688" });
+      expect(rules[0]).toMatchObject({
+        sourceAddressPrefix: "192.0.2.10/32",
+        destinationAddressPrefix: "VirtualNetwork",
+        destinationPortRange: "3389",
+        protocol: "Tcp",
+      });
+      expect(rules[1]).toMatchObject({
+        sourceAddressPrefix: "VirtualNetwork",
+        destinationAddressPrefix: "23.102.135.246",
+        destinationPortRange: "1688",
+      });
       expect(rules[2]).toMatchObject({ sourceAddressPrefix: "Internet", destinationAddressPrefix: "*", protocol: "*" });
       expect(rules[3]).toMatchObject({ sourceAddressPrefix: "*", destinationAddressPrefix: "Internet", protocol: "*" });
     }
@@ -108,7 +125,10 @@ describe("IsolatedTestNetwork", () => {
   });
 
   it("uses an existing resource group without declaring one, and sets no DNS without a directory copy", async () => {
-    const n = new IsolatedTestNetwork("net2", args({ resourceGroupName: undefined, existingResourceGroupName: "shared-drill-rg", dnsServers: [] }));
+    const n = new IsolatedTestNetwork(
+      "net2",
+      args({ resourceGroupName: undefined, existingResourceGroupName: "shared-drill-rg", dnsServers: [] }),
+    );
     await value(n.vnetId);
     await settle();
     expect(harness.resources.filter((r) => r.name === "net2-rg")).toHaveLength(0);
@@ -121,7 +141,9 @@ describe("IsolatedTestNetwork", () => {
     const prod = args({
       resourceGroupName: "contoso-recovery",
       vnetName: "contoso-recovery-vnet",
-      items: [{ friendlyName: "APP01", productionRecoveryNetworkId: PROD_VNET.replace("/subscriptions/", "/Subscriptions/").toUpperCase() }],
+      items: [
+        { friendlyName: "APP01", productionRecoveryNetworkId: PROD_VNET.replace("/subscriptions/", "/Subscriptions/").toUpperCase() },
+      ],
     });
     expect(() => new IsolatedTestNetwork("net3", prod)).toThrow(
       /^failover-drill:testNetwork\.vnetName: the test network \/subscriptions\/.*\/virtualNetworks\/contoso-recovery-vnet is the production recovery network of APP01/,
@@ -138,7 +160,9 @@ describe("IsolatedTestNetwork", () => {
 describe("isolationProblem", () => {
   const testNet = `/subscriptions/${SUB}/resourceGroups/drill/providers/Microsoft.Network/virtualNetworks/drill-vnet`;
   it("passes a network no item recovers into", () => {
-    expect(isolationProblem(testNet, [{ friendlyName: "A", productionRecoveryNetworkId: PROD_VNET }, { friendlyName: "B" }])).toBeUndefined();
+    expect(
+      isolationProblem(testNet, [{ friendlyName: "A", productionRecoveryNetworkId: PROD_VNET }, { friendlyName: "B" }]),
+    ).toBeUndefined();
   });
   it("names every clashing item, the network id and the config key, comparing ids case-insensitively", () => {
     const msg = isolationProblem(testNet, [

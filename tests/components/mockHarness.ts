@@ -57,7 +57,10 @@ function armId(type: string, name: string, inputs: Record<string, any>): string 
   }
 }
 
-export async function installMocks(invoke: (token: string, inputs: Record<string, any>) => Record<string, any> = () => ({}), preview = false): Promise<Harness> {
+export async function installMocks(
+  invoke: (token: string, inputs: Record<string, any>) => Record<string, any> = () => ({}),
+  preview = false,
+): Promise<Harness> {
   const resources: Registered[] = [];
   const invokes: Harness["invokes"] = [];
   await pulumi.runtime.setMocks(
@@ -99,7 +102,10 @@ export async function installMocks(invoke: (token: string, inputs: Record<string
     byType: (type) => resources.filter((r) => r.type === type),
     one: (type, name) => {
       const hits = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
-      if (hits.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${hits.length}: ${resources.map((r) => `${r.type}/${r.name}`).join(", ")}`);
+      if (hits.length !== 1)
+        throw new Error(
+          `expected one ${type}${name ? ` named ${name}` : ""}, found ${hits.length}: ${resources.map((r) => `${r.type}/${r.name}`).join(", ")}`,
+        );
       return hits[0];
     },
   };

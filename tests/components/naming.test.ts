@@ -3,7 +3,11 @@ import { expectedNicCount, knownSizes, maxNicsForSize } from "../../components/v
 
 describe("naming", () => {
   it("tags every drill resource with id, owner and expiry", () => {
-    expect(drillTags({ id: "d1", owner: "o", expiry: "2030-01-01" })).toEqual({ "drill-id": "d1", "drill-owner": "o", "drill-expiry": "2030-01-01" });
+    expect(drillTags({ id: "d1", owner: "o", expiry: "2030-01-01" })).toEqual({
+      "drill-id": "d1",
+      "drill-owner": "o",
+      "drill-expiry": "2030-01-01",
+    });
   });
 
   it("names an NSG after its VNet and subnet, within 80 characters", () => {

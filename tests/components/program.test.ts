@@ -63,7 +63,9 @@ let program: () => Promise<Record<string, any>>;
 beforeAll(async () => {
   harness = await installMocks(invoke);
   const raw = validRawConfig();
-  raw.directoryCopy.items = [{ friendlyName: "DC01", fabricName: FABRIC, protectionContainerName: CONTAINER, name: "guid-dc01", testIp: "10.10.1.4" }];
+  raw.directoryCopy.items = [
+    { friendlyName: "DC01", fabricName: FABRIC, protectionContainerName: CONTAINER, name: "guid-dc01", testIp: "10.10.1.4" },
+  ];
   raw.expected.push({ friendlyName: "DC01", size: "Standard_D2s_v3" });
   const config: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) config[`failover-drill:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
@@ -81,8 +83,23 @@ beforeEach(() => {
   vaultLists.protectedItems = 0;
   plan = recoveryPlan("rp-contoso-tier1", [["guid-sql01"], ["guid-app01", "guid-web01"]]);
   setItems([
-    { guid: "guid-dc01", friendlyName: "DC01", subnet: "snet-identity", staticIp: "10.10.1.4", managedDisks: false, storageAccount: PLAIN_ACCOUNT },
-    { guid: "guid-sql01", friendlyName: "SQL01", nics: 2, size: "Standard_E4s_v3", subnet: "snet-data", availabilitySet: ALIGNED_SET, storageAccount: PLAIN_ACCOUNT },
+    {
+      guid: "guid-dc01",
+      friendlyName: "DC01",
+      subnet: "snet-identity",
+      staticIp: "10.10.1.4",
+      managedDisks: false,
+      storageAccount: PLAIN_ACCOUNT,
+    },
+    {
+      guid: "guid-sql01",
+      friendlyName: "SQL01",
+      nics: 2,
+      size: "Standard_E4s_v3",
+      subnet: "snet-data",
+      availabilitySet: ALIGNED_SET,
+      storageAccount: PLAIN_ACCOUNT,
+    },
     { guid: "guid-app01", friendlyName: "APP01", subnet: "snet-app", storageAccount: SSE_ACCOUNT },
     { guid: "guid-web01", friendlyName: "WEB01", subnet: "snet-web" },
   ]);
@@ -106,7 +123,11 @@ describe("the drill program", () => {
     expect(vaultLists.protectedItems).toBe(1);
     expect(count("azure-native:recoveryservices:getReplicationProtectedItem")).toEqual([]);
     // DC01 and SQL01 share PLAIN_ACCOUNT; APP01 has the SSE account; WEB01 none.
-    expect(count("azure-native:storage:getStorageAccount").map((a) => a.accountName).sort()).toEqual(["contosorepl", "contosoreplsse"]);
+    expect(
+      count("azure-native:storage:getStorageAccount")
+        .map((a) => a.accountName)
+        .sort(),
+    ).toEqual(["contosorepl", "contosoreplsse"]);
     expect(count("azure-native:compute:getAvailabilitySet").map((a) => a.availabilitySetName)).toEqual(["as-app"]);
   });
 
@@ -116,10 +137,15 @@ describe("the drill program", () => {
     const ref = `${providers[0].urn}::`;
     const azureResources = harness.resources.filter((r) => r.type.startsWith("azure-native:"));
     expect(azureResources.length).toBeGreaterThanOrEqual(4);
-    for (const r of azureResources) expect({ resource: `${r.type}/${r.name}`, provider: r.provider.startsWith(ref) }).toEqual({ resource: `${r.type}/${r.name}`, provider: true });
+    for (const r of azureResources)
+      expect({ resource: `${r.type}/${r.name}`, provider: r.provider.startsWith(ref) }).toEqual({
+        resource: `${r.type}/${r.name}`,
+        provider: true,
+      });
     const azureInvokes = harness.invokes.filter((i) => i.token.startsWith("azure-native:"));
     expect(azureInvokes.length).toBeGreaterThanOrEqual(4);
-    for (const i of azureInvokes) expect({ invoke: i.token, provider: (i.provider ?? "").startsWith(ref) }).toEqual({ invoke: i.token, provider: true });
+    for (const i of azureInvokes)
+      expect({ invoke: i.token, provider: (i.provider ?? "").startsWith(ref) }).toEqual({ invoke: i.token, provider: true });
   });
 
   it("declares one DrDrill holding its provider, the network, storage, the directory copy and the application test failover", () => {
@@ -139,7 +165,11 @@ describe("the drill program", () => {
   it("points the test network's DNS at the DC copy and tags the drill's resources", () => {
     const vnet = harness.one("azure-native:network:VirtualNetwork", "drill-test-network-vnet");
     expect(vnet.inputs.dhcpOptions).toEqual({ dnsServers: ["10.10.1.4"] });
-    expect(vnet.inputs.tags).toEqual({ "drill-id": "contoso-tier1", "drill-owner": "dr-team@contoso.example", "drill-expiry": "2030-12-31" });
+    expect(vnet.inputs.tags).toEqual({
+      "drill-id": "contoso-tier1",
+      "drill-owner": "dr-team@contoso.example",
+      "drill-expiry": "2030-12-31",
+    });
     expect(harness.one("azure-native:storage:StorageAccount").inputs.tags).toMatchObject({ "drill-id": "contoso-tier1" });
   });
 
@@ -154,14 +184,28 @@ describe("the drill program", () => {
   it("hands the application test failover the plan scope and the item snapshots", () => {
     const app = harness.one(TEST_FAILOVER_TYPE, "drill-application").inputs;
     expect(app.scope).toEqual({ kind: "recoveryPlan", recoveryPlanName: "rp-contoso-tier1", recoveryPlanId: plan.id });
-    expect(app.testNetworkId).toBe(`/subscriptions/${SUB}/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/virtualNetworks/contoso-drill-vnet`);
+    expect(app.testNetworkId).toBe(
+      `/subscriptions/${SUB}/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/virtualNetworks/contoso-drill-vnet`,
+    );
     expect(app.recoveryPointType).toBe("LatestProcessed");
     expect(app.rtoTargetMinutes).toBe(60);
     expect(app.vault).toEqual({ subscriptionId: SUB, resourceGroup: "contoso-dr", name: "contoso-asr-vault" });
-    expect(app.arm).toEqual({ endpoint: "http://127.0.0.1:8443", credentialMode: "staticToken", cloud: "AzureCloud", tokenVariable: "FAILOVER_DRILL_ARM_TOKEN" });
+    expect(app.arm).toEqual({
+      endpoint: "http://127.0.0.1:8443",
+      credentialMode: "staticToken",
+      cloud: "AzureCloud",
+      tokenVariable: "FAILOVER_DRILL_ARM_TOKEN",
+    });
     const byName = Object.fromEntries(app.items.map((i: any) => [i.friendlyName, i]));
     expect(Object.keys(byName)).toEqual(["SQL01", "APP01", "WEB01"]);
-    expect(byName.SQL01).toMatchObject({ recoveryVmSize: "Standard_E4s_v3", targetSizeMaxNics: 2, availabilitySetSku: "Aligned", useManagedDisks: "true", replicationStorageSseEnabled: false, productionRecoveryNetworkId: PROD_VNET });
+    expect(byName.SQL01).toMatchObject({
+      recoveryVmSize: "Standard_E4s_v3",
+      targetSizeMaxNics: 2,
+      availabilitySetSku: "Aligned",
+      useManagedDisks: "true",
+      replicationStorageSseEnabled: false,
+      productionRecoveryNetworkId: PROD_VNET,
+    });
     expect(byName.SQL01.nics).toHaveLength(2);
     expect(byName.APP01.replicationStorageSseEnabled).toBe(true);
     expect(app.expected.map((e: any) => e.friendlyName)).toEqual(["SQL01", "APP01"]);
@@ -177,15 +221,29 @@ describe("the drill program", () => {
   it("exports small drill outputs: ids, verdict and counts, no per-VM detail", async () => {
     expect(Object.keys(outputs).sort()).toEqual(
       [
-        "applicationTestFailovers", "armEndpoint", "counts", "directoryCopyIps", "directoryCopyTestFailover", "dnsServers", "drillId", "evidenceContainerUrl",
-        "storageAccountId", "storageAccountName", "testNetworkId", "testNetworkName", "testSubnets", "verdict",
+        "applicationTestFailovers",
+        "armEndpoint",
+        "counts",
+        "directoryCopyIps",
+        "directoryCopyTestFailover",
+        "dnsServers",
+        "drillId",
+        "evidenceContainerUrl",
+        "storageAccountId",
+        "storageAccountName",
+        "testNetworkId",
+        "testNetworkName",
+        "testSubnets",
+        "verdict",
       ].sort(),
     );
     expect(outputs.drillId).toBe("contoso-tier1");
     expect(outputs.dnsServers).toEqual(["10.10.1.4"]);
     expect(outputs.counts).toEqual({ applicationItems: 3, directoryCopyItems: 1, testFailovers: 2 });
     expect(Object.keys(outputs.applicationTestFailovers)).toEqual(["drill-application"]);
-    const summary = await new Promise((resolve) => (outputs.applicationTestFailovers["drill-application"] as pulumi.Output<unknown>).apply(resolve));
+    const summary = await new Promise((resolve) =>
+      (outputs.applicationTestFailovers["drill-application"] as pulumi.Output<unknown>).apply(resolve),
+    );
     // Under mocks the provider does not run: the summary holds counts only (never the VMs or their checks).
     expect(Object.keys(summary as object).sort()).toEqual(["failedTestVms", "failures", "id", "testVms", "verdict"]);
   });
@@ -194,7 +252,9 @@ describe("the drill program", () => {
 describe("the drill program refuses at preview", () => {
   it("a recovery plan with more than 100 items", async () => {
     plan = recoveryPlan("rp-contoso-tier1", [Array.from({ length: 101 }, (_, i) => `guid-${i}`)]);
-    await expect(run()).rejects.toThrow('failover-drill:scope.recoveryPlan: "rp-contoso-tier1" holds 101 protected items; a recovery plan holds at most 100');
+    await expect(run()).rejects.toThrow(
+      'failover-drill:scope.recoveryPlan: "rp-contoso-tier1" holds 101 protected items; a recovery plan holds at most 100',
+    );
     expect(harness.invokes.filter((i) => i.token.endsWith("getReplicationProtectedItem"))).toHaveLength(0);
     // The scope is read before the drill declares any child: only the DrDrill component itself exists.
     expect(harness.resources.map((r) => r.type)).toEqual(["failover-drill:index:DrDrill", "pulumi:providers:azure-native"]);
@@ -202,7 +262,9 @@ describe("the drill program refuses at preview", () => {
 
   it("a recovery plan that also holds the DC", async () => {
     plan = recoveryPlan("rp-contoso-tier1", [["guid-dc01", "guid-sql01"]]);
-    await expect(run()).rejects.toThrow(/failover-drill:directoryCopy\.items\[0\]: .* is also in recovery plan rp-contoso-tier1 \(as DC01\)/);
+    await expect(run()).rejects.toThrow(
+      /failover-drill:directoryCopy\.items\[0\]: .* is also in recovery plan rp-contoso-tier1 \(as DC01\)/,
+    );
   });
 
   it("a test network that is an item's production recovery network", async () => {
@@ -213,7 +275,9 @@ describe("the drill program refuses at preview", () => {
       { guid: "guid-app01", friendlyName: "APP01" },
       { guid: "guid-web01", friendlyName: "WEB01" },
     ]);
-    await expect(run()).rejects.toThrow(/failover-drill:testNetwork\.vnetName: the test network .*contoso-drill-vnet is the production recovery network of SQL01/);
+    await expect(run()).rejects.toThrow(
+      /failover-drill:testNetwork\.vnetName: the test network .*contoso-drill-vnet is the production recovery network of SQL01/,
+    );
     expect(harness.byType("azure-native:network:VirtualNetwork")).toHaveLength(0);
   });
 
@@ -224,14 +288,17 @@ describe("the drill program refuses at preview", () => {
 
   it("a protected item the vault does not hold, naming the config entry", async () => {
     plan = recoveryPlan("rp-contoso-tier1", [["guid-sql01", "guid-missing"]]);
-    await expect(run()).rejects.toThrow(/failover-drill:scope\.recoveryPlan \(rp-contoso-tier1\): reading protected item .*guid-missing in vault contoso-asr-vault failed/);
+    await expect(run()).rejects.toThrow(
+      /failover-drill:scope\.recoveryPlan \(rp-contoso-tier1\): reading protected item .*guid-missing in vault contoso-asr-vault failed/,
+    );
   });
 });
 
 describe("the drill program hands the policy gate each item's readiness", () => {
   const testVnet = `/subscriptions/${SUB}/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/virtualNetworks/contoso-drill-vnet`;
   const otherVnet = `/subscriptions/${SUB}/resourceGroups/someone-else/providers/Microsoft.Network/virtualNetworks/their-vnet`;
-  const appItems = () => Object.fromEntries(harness.one(TEST_FAILOVER_TYPE, "drill-application").inputs.items.map((i: any) => [i.friendlyName, i]));
+  const appItems = () =>
+    Object.fromEntries(harness.one(TEST_FAILOVER_TYPE, "drill-application").inputs.items.map((i: any) => [i.friendlyName, i]));
 
   it("reads the vault's job list once and leaves healthy idle items without readiness facts", async () => {
     await run();
@@ -244,8 +311,16 @@ describe("the drill program hands the policy gate each item's readiness", () => 
     items["guid-app01"].properties.testFailoverState = "WaitingForCompletion";
     jobs = [
       {
-        id: "j1", name: "job-42",
-        properties: { scenarioName: "TestFailover", state: "Succeeded", startTime: "2030-01-02T03:04:05Z", targetObjectId: itemId("guid-app01"), targetObjectName: "guid-app01", customDetails: { instanceType: "TestFailoverJobDetails", networkName: otherVnet } },
+        id: "j1",
+        name: "job-42",
+        properties: {
+          scenarioName: "TestFailover",
+          state: "Succeeded",
+          startTime: "2030-01-02T03:04:05Z",
+          targetObjectId: itemId("guid-app01"),
+          targetObjectName: "guid-app01",
+          customDetails: { instanceType: "TestFailoverJobDetails", networkName: otherVnet },
+        },
       },
     ];
     await run();
@@ -263,20 +338,43 @@ describe("the drill program hands the policy gate each item's readiness", () => 
   it("an item in this drill's own test failover is left to the provider (it adopts it)", async () => {
     items["guid-app01"].properties.allowedOperations = ["TestFailoverCleanup"];
     items["guid-app01"].properties.testFailoverState = "WaitingForCompletion";
-    jobs = [{ id: "j1", name: "job-7", properties: { scenarioName: "TestFailover", state: "Succeeded", targetObjectId: itemId("guid-app01"), customDetails: { networkName: testVnet } } }];
+    jobs = [
+      {
+        id: "j1",
+        name: "job-7",
+        properties: {
+          scenarioName: "TestFailover",
+          state: "Succeeded",
+          targetObjectId: itemId("guid-app01"),
+          customDetails: { networkName: testVnet },
+        },
+      },
+    ];
     await run();
     expect(appItems().APP01.readiness).toBeUndefined();
   });
 
   it("an unhealthy item: its critical health errors, and whether scope.allowUnhealthy lists it", async () => {
     items["guid-web01"].properties.healthErrors = [
-      { errorCode: "161003", errorLevel: "Error", errorMessage: "Target network settings are not configured for virtual machine 'WEB01'.", recommendedAction: "Configure the target network settings in Compute and Network." },
+      {
+        errorCode: "161003",
+        errorLevel: "Error",
+        errorMessage: "Target network settings are not configured for virtual machine 'WEB01'.",
+        recommendedAction: "Configure the target network settings in Compute and Network.",
+      },
       { errorCode: "150039", errorLevel: "Warning", errorMessage: "Replication is lagging." },
     ];
     await run();
     expect(appItems().WEB01.readiness).toMatchObject({
       phase: "idle",
-      criticalHealthErrors: [{ errorCode: "161003", errorLevel: "Error", errorMessage: expect.stringContaining("Target network settings"), recommendedAction: expect.stringContaining("Compute and Network") }],
+      criticalHealthErrors: [
+        {
+          errorCode: "161003",
+          errorLevel: "Error",
+          errorMessage: expect.stringContaining("Target network settings"),
+          recommendedAction: expect.stringContaining("Compute and Network"),
+        },
+      ],
       allowUnhealthy: false,
     });
     expect(appItems().WEB01.readiness.criticalHealthErrors).toHaveLength(1);

@@ -3,8 +3,19 @@
 import * as provider from "../../components/asr/provider";
 import { ResourceInitError } from "../../components/asr/provider";
 import {
-  addFault, ASR, createTestNetwork, deps, http, item, itemInputs, planInputs, requestLog, RunningTwin,
-  startContosoTwin, twinAvailable, VAULT_PATH,
+  addFault,
+  ASR,
+  createTestNetwork,
+  deps,
+  http,
+  item,
+  itemInputs,
+  planInputs,
+  requestLog,
+  RunningTwin,
+  startContosoTwin,
+  twinAvailable,
+  VAULT_PATH,
 } from "./asr/twinHarness";
 
 const d = twinAvailable() ? describe : describe.skip;
@@ -99,19 +110,28 @@ d("TestFailover provider against the twin", () => {
     expect(posts(log, /testFailover$/i)).toHaveLength(1);
     expect(posts(log, /testFailoverCleanup$/i)).toHaveLength(1);
     // Cost: report the requests of one single-item drill.
-    console.log(`DC01 drill ARM requests: create ${outs.armRequests}, total incl. refresh/update/delete ${drillRequests(log.slice(mark)).length}`);
+    console.log(
+      `DC01 drill ARM requests: create ${outs.armRequests}, total incl. refresh/update/delete ${drillRequests(log.slice(mark)).length}`,
+    );
   });
 
   it("in-guest checks through Run Command on the test VM (and only on it)", async () => {
     const net = await createTestNetwork(twin);
     const inputs = await itemInputs(twin, ["DC01"], net, {
-      expected: [{
-        friendlyName: "DC01",
-        inGuestChecks: [
-          { name: "ad-services", commandId: "RunPowerShellScript", script: ["Get-Service NTDS,DNS"], expectOutputContains: "Running  NTDS" },
-          { name: "wrong-expectation", commandId: "RunPowerShellScript", script: ["hostname"], expectOutputContains: "NOT-THE-NAME" },
-        ],
-      }],
+      expected: [
+        {
+          friendlyName: "DC01",
+          inGuestChecks: [
+            {
+              name: "ad-services",
+              commandId: "RunPowerShellScript",
+              script: ["Get-Service NTDS,DNS"],
+              expectOutputContains: "Running  NTDS",
+            },
+            { name: "wrong-expectation", commandId: "RunPowerShellScript", script: ["hostname"], expectOutputContains: "NOT-THE-NAME" },
+          ],
+        },
+      ],
     });
     const err = await createExpectingFailure(inputs, []);
     const vm = (err.properties as any).testVms[0];
@@ -141,8 +161,12 @@ d("TestFailover provider against the twin", () => {
     const log = await requestLog(twin);
     expectOnlyAllowlisted(log, mark);
     expect(posts(log, /replicationRecoveryPlans\/[^/]+\/testFailover$/i)).toHaveLength(1);
-    const jobGets = drillRequests(log.slice(mark)).filter((r) => r.method === "GET" && /replicationJobs\/[^/?]+$/i.test(r.path.split("?")[0]));
-    console.log(`plan drill ARM requests: create ${outs.armRequests}, job polls ${jobGets.length}, total ${drillRequests(log.slice(mark)).length}`);
+    const jobGets = drillRequests(log.slice(mark)).filter(
+      (r) => r.method === "GET" && /replicationJobs\/[^/?]+$/i.test(r.path.split("?")[0]),
+    );
+    console.log(
+      `plan drill ARM requests: create ${outs.armRequests}, job polls ${jobGets.length}, total ${drillRequests(log.slice(mark)).length}`,
+    );
   });
 
   it("FILE01 (managed disks + SSE storage): the job fails, the resource is recorded, delete cleans up", async () => {
@@ -170,13 +194,21 @@ d("TestFailover provider against the twin", () => {
       classic = { id };
     }
     const patch = await http(twin, "PATCH", `${app.id}?${ASR}`, {
-      properties: { recoveryAvailabilitySetId: classic.id, providerSpecificDetails: { instanceType: "HyperVReplicaAzure", useManagedDisks: "true" } },
+      properties: {
+        recoveryAvailabilitySetId: classic.id,
+        providerSpecificDetails: { instanceType: "HyperVReplicaAzure", useManagedDisks: "true" },
+      },
     });
     expect(patch.status).toBeLessThan(300);
     for (let i = 0; i < 100; i++) {
       const now = await item(twin, "APP01");
       const set = now.properties.providerSpecificDetails.recoveryAvailabilitySetId ?? now.properties.recoveryAvailabilitySetId;
-      if (typeof set === "string" && set.toLowerCase() === classic.id.toLowerCase() && (now.properties.allowedOperations ?? []).includes("TestFailover")) break;
+      if (
+        typeof set === "string" &&
+        set.toLowerCase() === classic.id.toLowerCase() &&
+        (now.properties.allowedOperations ?? []).includes("TestFailover")
+      )
+        break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const inputs = await itemInputs(twin, ["APP01"], net);
@@ -193,7 +225,9 @@ d("TestFailover provider against the twin", () => {
     let unhealthy = false;
     for (let i = 0; i < 20 && !unhealthy; i++) {
       const now = await item(twin, "WEB01");
-      unhealthy = (now.properties.healthErrors ?? []).some((h: any) => /error|critical/i.test(h.errorLevel)) || now.properties.failoverHealth === "Critical";
+      unhealthy =
+        (now.properties.healthErrors ?? []).some((h: any) => /error|critical/i.test(h.errorLevel)) ||
+        now.properties.failoverHealth === "Critical";
       if (!unhealthy) await new Promise((r) => setTimeout(r, 100));
     }
     const inputs = await itemInputs(twin, ["WEB01"], net);
@@ -238,7 +272,9 @@ d("TestFailover provider against the twin", () => {
     expect(lines.join("\n")).toMatch(/returned 500/);
     const log = await requestLog(twin);
     expect(posts(log, /testFailover$/i)).toHaveLength(2); // the 429 and the accepted one
-    const jobs = (await http(twin, "GET", `${VAULT_PATH}/replicationJobs?${ASR}`)).body.value.filter((j: any) => j.properties.scenarioName === "TestFailover");
+    const jobs = (await http(twin, "GET", `${VAULT_PATH}/replicationJobs?${ASR}`)).body.value.filter(
+      (j: any) => j.properties.scenarioName === "TestFailover",
+    );
     expect(jobs).toHaveLength(1);
     await provider.delete(id, outs as never, deps());
   });
@@ -249,7 +285,9 @@ d("TestFailover provider against the twin", () => {
     await addFault(twin, { kind, method: "POST", path: "/testFailover$", count: 1 });
     const { id, outs } = await provider.create(inputs as never, deps());
     expect(outs.verdict).toBe("passed");
-    const jobs = (await http(twin, "GET", `${VAULT_PATH}/replicationJobs?${ASR}`)).body.value.filter((j: any) => j.properties.scenarioName === "TestFailover");
+    const jobs = (await http(twin, "GET", `${VAULT_PATH}/replicationJobs?${ASR}`)).body.value.filter(
+      (j: any) => j.properties.scenarioName === "TestFailover",
+    );
     expect(jobs).toHaveLength(1);
     await provider.delete(id, outs as never, deps());
   });
@@ -287,7 +325,12 @@ d("TestFailover provider against the twin", () => {
     const dc = await item(twin, "DC01");
     // What a killed `pulumi up` leaves: the POST was accepted, nobody follows the job.
     const r = await http(twin, "POST", `${dc.id}/testFailover?${ASR}`, {
-      properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId: net.id, providerSpecificDetails: { instanceType: "HyperVReplicaAzure" } },
+      properties: {
+        failoverDirection: "PrimaryToRecovery",
+        networkType: "VmNetworkAsInput",
+        networkId: net.id,
+        providerSpecificDetails: { instanceType: "HyperVReplicaAzure" },
+      },
     });
     expect(r.status).toBe(202);
 

@@ -3,7 +3,18 @@
 // `failover-drill:kekCertificatePfx` (TestFailoverInputs.kekCertificatePfx) as primaryKekCertificatePfx
 // for exactly the encrypted items, and never writes it to its outputs.
 import * as provider from "../../components/asr/provider";
-import { ASR, createTestNetwork, deps, http, item, itemInputs, planInputs, RunningTwin, startContosoTwin, twinAvailable } from "./asr/twinHarness";
+import {
+  ASR,
+  createTestNetwork,
+  deps,
+  http,
+  item,
+  itemInputs,
+  planInputs,
+  RunningTwin,
+  startContosoTwin,
+  twinAvailable,
+} from "./asr/twinHarness";
 
 const d = twinAvailable() ? describe : describe.skip;
 jest.setTimeout(180_000);
@@ -12,7 +23,12 @@ jest.setTimeout(180_000);
 const KEK = Buffer.from("failover-drill test KEK certificate, not a real PFX").toString("base64");
 
 const tfoBody = (networkId: string, psd: Record<string, unknown> = {}) => ({
-  properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId, providerSpecificDetails: { instanceType: "HyperVReplicaAzure", ...psd } },
+  properties: {
+    failoverDirection: "PrimaryToRecovery",
+    networkType: "VmNetworkAsInput",
+    networkId,
+    providerSpecificDetails: { instanceType: "HyperVReplicaAzure", ...psd },
+  },
 });
 const firstId = (h: string | null) => (h ?? "").split(",")[0].trim();
 
@@ -28,8 +44,10 @@ async function waitForJob(twin: RunningTwin, jobId: string): Promise<any> {
 /** The bodies of the testFailover POSTs, as the twin's request log keeps them (secrets redacted). */
 async function testFailoverPosts(twin: RunningTwin): Promise<{ path: string; body: any }[]> {
   const r = await http(twin, "GET", "/_twin/requests");
-  const list: any[] = Array.isArray(r.body) ? r.body : r.body?.requests ?? r.body?.value ?? [];
-  return list.filter((x) => x.method === "POST" && /\/testFailover$/i.test(String(x.path).split("?")[0])).map((x) => ({ path: x.path, body: typeof x.body === "string" ? JSON.parse(x.body) : x.body }));
+  const list: any[] = Array.isArray(r.body) ? r.body : (r.body?.requests ?? r.body?.value ?? []);
+  return list
+    .filter((x) => x.method === "POST" && /\/testFailover$/i.test(String(x.path).split("?")[0]))
+    .map((x) => ({ path: x.path, body: typeof x.body === "string" ? JSON.parse(x.body) : x.body }));
 }
 
 const encryptApp01 = (fx: any) => {
@@ -56,7 +74,9 @@ d("data encryption: the KEK certificate", () => {
     // An empty certificate is none (older PowerShell cmdlets sent string.Empty): the same job failure.
     const empty = await http(twin, "POST", `${app.id}/testFailover?${ASR}`, tfoBody(net.id, { primaryKekCertificatePfx: "" }));
     expect(empty.status).toBe(202);
-    expect(JSON.stringify((await waitForJob(twin, firstId(empty.headers.get("x-ms-request-id")))).properties.errors)).toMatch(/DataEncryptionKekCertificateMissing/);
+    expect(JSON.stringify((await waitForJob(twin, firstId(empty.headers.get("x-ms-request-id")))).properties.errors)).toMatch(
+      /DataEncryptionKekCertificateMissing/,
+    );
 
     const bad = await http(twin, "POST", `${app.id}/testFailover?${ASR}`, tfoBody(net.id, { primaryKekCertificatePfx: "not base 64!" }));
     expect(bad.status).toBe(400);
@@ -73,7 +93,12 @@ d("data encryption: the KEK certificate", () => {
     twin = await startContosoTwin(300, encryptApp01);
     const net = await createTestNetwork(twin);
     const inputs = await itemInputs(twin, ["APP01", "WEB01"], net, { recoveryPointType: "Latest" });
-    expect(provider.check({}, inputs as never).failures.map((f) => f.reason).join()).toMatch(/APP01: .*primaryKekCertificatePfx.*failover-drill:kekCertificatePfx is not set; set it as a secret/);
+    expect(
+      provider
+        .check({}, inputs as never)
+        .failures.map((f) => f.reason)
+        .join(),
+    ).toMatch(/APP01: .*primaryKekCertificatePfx.*failover-drill:kekCertificatePfx is not set; set it as a secret/);
 
     const withKek = { ...inputs, kekCertificatePfx: KEK };
     expect(provider.check({}, withKek as never).failures).toEqual([]);
@@ -92,7 +117,9 @@ d("data encryption: the KEK certificate", () => {
     expect(toWeb[0].body.properties.providerSpecificDetails).not.toHaveProperty("primaryKekCertificatePfx");
 
     // A certificate change alone is no reason to re-run or re-verify the drill.
-    expect(provider.diff(id, outs as never, { ...withKek, kekCertificatePfx: Buffer.from("rotated").toString("base64") } as never).changes).toBe(false);
+    expect(
+      provider.diff(id, outs as never, { ...withKek, kekCertificatePfx: Buffer.from("rotated").toString("base64") } as never).changes,
+    ).toBe(false);
     await provider.delete(id, outs as never, deps());
   });
 
@@ -104,7 +131,9 @@ d("data encryption: the KEK certificate", () => {
     expect(outs.verdict).toBe("passed");
     const [plan] = await testFailoverPosts(twin);
     expect(plan.path).toMatch(/replicationRecoveryPlans\/rp-contoso-tier1\/testFailover/i);
-    expect(plan.body.properties.providerSpecificDetails).toEqual([expect.objectContaining({ instanceType: "HyperVReplicaAzure", primaryKekCertificatePfx: "[redacted]" })]);
+    expect(plan.body.properties.providerSpecificDetails).toEqual([
+      expect.objectContaining({ instanceType: "HyperVReplicaAzure", primaryKekCertificatePfx: "[redacted]" }),
+    ]);
     await provider.delete(id, outs as never, deps());
   });
 });

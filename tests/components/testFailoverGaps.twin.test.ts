@@ -2,7 +2,19 @@
 // VM verification by list calls only, an unhealthy item refused before any POST, the recovery point
 // chosen for item scope, and one job poll per interval for many items.
 import * as provider from "../../components/asr/provider";
-import { ASR, deps, startContosoTwin, http, item, itemInputs, requestLog, RunningTwin, createTestNetwork, twinAvailable, VAULT_PATH } from "./asr/twinHarness";
+import {
+  ASR,
+  deps,
+  startContosoTwin,
+  http,
+  item,
+  itemInputs,
+  requestLog,
+  RunningTwin,
+  createTestNetwork,
+  twinAvailable,
+  VAULT_PATH,
+} from "./asr/twinHarness";
 
 const d = twinAvailable() ? describe : describe.skip;
 jest.setTimeout(180_000);
@@ -15,7 +27,9 @@ const posts = (log: Logged[], suffix: RegExp) => drill(log).filter((r) => r.meth
 const startTwin = (edit?: (fixture: any) => void): Promise<RunningTwin> => startContosoTwin(300, edit);
 
 async function jobsOf(twin: RunningTwin, scenario: string): Promise<any[]> {
-  return (await http(twin, "GET", `${VAULT_PATH}/replicationJobs?${ASR}`)).body.value.filter((j: any) => j.properties.scenarioName === scenario);
+  return (await http(twin, "GET", `${VAULT_PATH}/replicationJobs?${ASR}`)).body.value.filter(
+    (j: any) => j.properties.scenarioName === scenario,
+  );
 }
 
 d("TestFailover provider gaps against the twin", () => {
@@ -51,7 +65,10 @@ d("TestFailover provider gaps against the twin", () => {
     expect(app.properties.failoverHealth).toBe("Critical");
     const inputs = await itemInputs(twin, ["APP01"], net);
     const mark = (await requestLog(twin)).length;
-    const err = await provider.create(inputs as never, deps()).then(() => undefined, (e) => e);
+    const err = await provider.create(inputs as never, deps()).then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toMatch(/preflight refused/);
     expect(err.message).toContain("161003");
@@ -79,17 +96,27 @@ d("TestFailover provider gaps against the twin", () => {
     const appConsistent = points.filter((p: any) => p.properties.recoveryPointType === "ApplicationConsistent");
     expect(appConsistent.length).toBeGreaterThan(1);
     expect(points.some((p: any) => p.properties.recoveryPointType === "CrashConsistent")).toBe(true);
-    const newest = appConsistent.sort((a: any, b: any) => Date.parse(b.properties.recoveryPointTime) - Date.parse(a.properties.recoveryPointTime))[0];
+    const newest = appConsistent.sort(
+      (a: any, b: any) => Date.parse(b.properties.recoveryPointTime) - Date.parse(a.properties.recoveryPointTime),
+    )[0];
     // The newest point of all is crash-consistent: the choice really is by type.
-    const newestAny = [...points].sort((a: any, b: any) => Date.parse(b.properties.recoveryPointTime) - Date.parse(a.properties.recoveryPointTime))[0];
+    const newestAny = [...points].sort(
+      (a: any, b: any) => Date.parse(b.properties.recoveryPointTime) - Date.parse(a.properties.recoveryPointTime),
+    )[0];
     expect(newestAny.properties.recoveryPointType).toBe("CrashConsistent");
 
     const log = (await requestLog(twin)).slice(mark) as Logged[];
     expect(drill(log).some((r) => r.method === "GET" && /\/recoveryPoints$/i.test(r.path))).toBe(true);
     const post = posts(log, /\/testFailover$/i)[0];
-    expect((post.body as any).properties.providerSpecificDetails).toEqual({ instanceType: "HyperVReplicaAzure", recoveryPointId: newest.id });
+    expect((post.body as any).properties.providerSpecificDetails).toEqual({
+      instanceType: "HyperVReplicaAzure",
+      recoveryPointId: newest.id,
+    });
     const [job] = await jobsOf(twin, "TestFailover");
-    expect(job.properties.customDetails.protectedItemDetails[0]).toMatchObject({ recoveryPointId: newest.name, recoveryPointTime: newest.properties.recoveryPointTime });
+    expect(job.properties.customDetails.protectedItemDetails[0]).toMatchObject({
+      recoveryPointId: newest.name,
+      recoveryPointTime: newest.properties.recoveryPointTime,
+    });
     expect((await item(twin, "DC01")).properties.failoverRecoveryPointId).toBe(newest.id);
     await provider.delete(id, outs as never, deps());
   });

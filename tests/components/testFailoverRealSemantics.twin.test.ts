@@ -2,12 +2,31 @@
 // phases from allowedOperations and the vault's jobs, adoption from the job, no waiting for
 // MarkedForDeletion → None, the VM agent gate, and a Hyper-V site (non-VMM) item.
 import * as provider from "../../components/asr/provider";
-import { ASR, createTestNetwork, deps, http, item, itemInputs, requestLog, RunningTwin, startContosoTwin, twinAvailable, VAULT_PATH } from "./asr/twinHarness";
+import {
+  ASR,
+  createTestNetwork,
+  deps,
+  http,
+  item,
+  itemInputs,
+  requestLog,
+  RunningTwin,
+  startContosoTwin,
+  twinAvailable,
+  VAULT_PATH,
+} from "./asr/twinHarness";
 
 const d = twinAvailable() ? describe : describe.skip;
 jest.setTimeout(180_000);
 
-const tfoBody = (networkId: string) => ({ properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId, providerSpecificDetails: { instanceType: "HyperVReplicaAzure" } } });
+const tfoBody = (networkId: string) => ({
+  properties: {
+    failoverDirection: "PrimaryToRecovery",
+    networkType: "VmNetworkAsInput",
+    networkId,
+    providerSpecificDetails: { instanceType: "HyperVReplicaAzure" },
+  },
+});
 const firstId = (h: string | null) => (h ?? "").split(",")[0].trim();
 
 async function waitForJob(twin: RunningTwin, jobId: string): Promise<any> {
@@ -19,7 +38,8 @@ async function waitForJob(twin: RunningTwin, jobId: string): Promise<any> {
   throw new Error(`job ${jobId} did not finish`);
 }
 
-const posts = (log: { method: string; path: string }[], suffix: RegExp) => log.filter((r) => r.method === "POST" && suffix.test(r.path.split("?")[0]));
+const posts = (log: { method: string; path: string }[], suffix: RegExp) =>
+  log.filter((r) => r.method === "POST" && suffix.test(r.path.split("?")[0]));
 
 d("TestFailover provider on the real ASR semantics", () => {
   let twin: RunningTwin;
@@ -54,7 +74,9 @@ d("TestFailover provider on the real ASR semantics", () => {
     // Another drill into another network is refused, naming the job's network.
     const other = await createTestNetwork(twin, "other-vnet");
     const refused = await provider.create({ ...inputs, testNetworkId: other.id } as never, deps()).catch((e) => e);
-    expect(refused.message).toMatch(/DC01 already has a test failover \(job [0-9a-f-]+, Succeeded\) into the network drill-vnet, not .*other-vnet/);
+    expect(refused.message).toMatch(
+      /DC01 already has a test failover \(job [0-9a-f-]+, Succeeded\) into the network drill-vnet, not .*other-vnet/,
+    );
     expect(refused.message).toMatch(/Cleanup test failover/);
     await provider.delete(id, outs as never, deps());
   });
@@ -62,13 +84,22 @@ d("TestFailover provider on the real ASR semantics", () => {
   it("never waits for MarkedForDeletion → None: delete ends with the cleanup job, and a new drill starts at once", async () => {
     const net = await createTestNetwork(twin);
     // A cleanup bound far below what waiting for None could take: on the twin (as on Azure) None never comes.
-    const inputs = await itemInputs(twin, ["DC01"], net, { recoveryPointType: "Latest", timeouts: { testFailoverMinutes: 5, cleanupMinutes: 0.5 } });
+    const inputs = await itemInputs(twin, ["DC01"], net, {
+      recoveryPointType: "Latest",
+      timeouts: { testFailoverMinutes: 5, cleanupMinutes: 0.5 },
+    });
     const first = await provider.create(inputs as never, deps());
     const sleeps: number[] = [];
-    const counting = { ...deps(), clientOptions: { ...deps().clientOptions, sleep: async (ms: number) => {
-      sleeps.push(ms);
-      await new Promise<void>((r) => setTimeout(r, Math.min(ms, 300)));
-    } } };
+    const counting = {
+      ...deps(),
+      clientOptions: {
+        ...deps().clientOptions,
+        sleep: async (ms: number) => {
+          sleeps.push(ms);
+          await new Promise<void>((r) => setTimeout(r, Math.min(ms, 300)));
+        },
+      },
+    };
     const started = Date.now();
     await provider.delete(first.id, first.outs as never, counting);
     expect(Date.now() - started).toBeLessThan(20_000);
@@ -86,7 +117,10 @@ d("TestFailover provider on the real ASR semantics", () => {
     // The POST is the first write and comes before any sleep: MarkedForDeletion is a finished cleanup.
     const log = (await requestLog(twin)).slice(mark);
     expect(posts(log, /\/testFailover$/i)).toHaveLength(1);
-    const beforePost = log.slice(0, log.findIndex((r) => r.method === "POST"));
+    const beforePost = log.slice(
+      0,
+      log.findIndex((r) => r.method === "POST"),
+    );
     expect(beforePost.every((r) => r.method === "GET")).toBe(true);
     expect(sleeps.length).toBeGreaterThan(before); // it did poll the job afterwards
     await provider.delete(second.id, second.outs as never, deps());
@@ -116,7 +150,12 @@ d("TestFailover provider on the real ASR semantics", () => {
     const inputs = await itemInputs(twin, ["APP01"], net, { recoveryPointType: "Latest" });
     expect(inputs.items[0].dataEncryption).toBe("Enabled");
     // Preview: check() refuses from the snapshot; create's preflight refuses from the live item too.
-    expect(provider.check({}, inputs as never).failures.map((f) => f.reason).join()).toMatch(/APP01: .*primaryKekCertificatePfx/);
+    expect(
+      provider
+        .check({}, inputs as never)
+        .failures.map((f) => f.reason)
+        .join(),
+    ).toMatch(/APP01: .*primaryKekCertificatePfx/);
     const { items: _snapshots, ...withoutSnapshots } = inputs;
     const err = await provider.create({ ...withoutSnapshots, items: [] } as never, deps()).catch((e) => e);
     expect(err.message).toMatch(/preflight refused the test failover:[\s\S]*APP01: providerSpecificDetails.encryption is "Enabled"/);
@@ -126,7 +165,10 @@ d("TestFailover provider on the real ASR semantics", () => {
   it("a Hyper-V site (non-VMM) item: create, verify, delete", async () => {
     const net = await createTestNetwork(twin);
     const inputs = await itemInputs(twin, ["BRANCH01"], net, { recoveryPointType: "Latest" });
-    expect(inputs.scope.kind === "protectedItems" && inputs.scope.items[0]).toMatchObject({ fabricName: "contoso-branch", protectionContainerName: expect.stringMatching(/^cloud_/) });
+    expect(inputs.scope.kind === "protectedItems" && inputs.scope.items[0]).toMatchObject({
+      fabricName: "contoso-branch",
+      protectionContainerName: expect.stringMatching(/^cloud_/),
+    });
     const { id, outs } = await provider.create(inputs as never, deps());
     expect(outs.verdict).toBe("passed");
     expect(outs.testVms[0]).toMatchObject({ testVmName: "BRANCH01-test", powerState: "running", ips: ["10.10.3.30"] });
@@ -138,10 +180,17 @@ d("TestFailover provider on the real ASR semantics", () => {
     const net = await createTestNetwork(twin);
     const inputs = await itemInputs(twin, ["LEGACY01"], net, {
       recoveryPointType: "Latest",
-      expected: [{ friendlyName: "LEGACY01", inGuestChecks: [{ name: "hostname", commandId: "RunPowerShellScript", script: ["hostname"], expectOutputContains: "LEGACY01" }] }],
+      expected: [
+        {
+          friendlyName: "LEGACY01",
+          inGuestChecks: [{ name: "hostname", commandId: "RunPowerShellScript", script: ["hostname"], expectOutputContains: "LEGACY01" }],
+        },
+      ],
     });
     const started = Date.now();
-    const err = await provider.create(inputs as never, { ...deps(), verify: { vmAgentReadyTimeoutInMs: 1500, vmAgentPollInMs: 300 } }).catch((e) => e);
+    const err = await provider
+      .create(inputs as never, { ...deps(), verify: { vmAgentReadyTimeoutInMs: 1500, vmAgentPollInMs: 300 } })
+      .catch((e) => e);
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(err.message).toMatch(/vm-agent-not-ready/);
     expect(err.message).toMatch(/install the Azure VM agent in the on-premises VM/);

@@ -19,7 +19,9 @@ const repo = path.resolve(__dirname, "..", "..");
 const ts = require(path.join(repo, "node_modules", "typescript"));
 const pulumi = require(path.join(repo, "node_modules", "@pulumi", "pulumi"));
 // The very loader the dynamic-provider plugin uses (node_modules/@pulumi/pulumi/cmd/dynamic-provider).
-const requireFromString = require(require.resolve("require-from-string", { paths: [path.join(repo, "node_modules", "@pulumi", "pulumi")] }));
+const requireFromString = require(
+  require.resolve("require-from-string", { paths: [path.join(repo, "node_modules", "@pulumi", "pulumi")] }),
+);
 
 function fail(msg) {
   console.error(`SERIALIZATION SMOKE FAILED: ${msg}`);
@@ -31,7 +33,9 @@ const METHODS = ["check", "diff", "create", "read", "update", "delete"];
 (async () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "tfo-serialize-"));
   const src = fs.readFileSync(path.join(repo, "components", "testFailover.ts"), "utf8");
-  const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+  const js = ts.transpileModule(src, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
   const modDir = path.join(work, "components");
   fs.mkdirSync(modDir, { recursive: true });
   fs.writeFileSync(path.join(modDir, "testFailover.js"), js);
@@ -42,7 +46,21 @@ const METHODS = ["check", "diff", "create", "read", "update", "delete"];
 
   const serialized = await pulumi.runtime.serializeFunction(() => mod.provider, { allowSecrets: true });
   const text = serialized.text;
-  for (const bad of [repo, work, os.tmpdir(), os.homedir(), "process.cwd", "__dirname", "dist/", "@azure/", "zod", "failover-drill-twin", "Agent(", "DefaultAzureCredential", "ts-node"]) {
+  for (const bad of [
+    repo,
+    work,
+    os.tmpdir(),
+    os.homedir(),
+    "process.cwd",
+    "__dirname",
+    "dist/",
+    "@azure/",
+    "zod",
+    "failover-drill-twin",
+    "Agent(",
+    "DefaultAzureCredential",
+    "ts-node",
+  ]) {
     if (text.includes(bad)) fail(`serialized provider contains ${JSON.stringify(bad)}`);
   }
   // No string literal that is an absolute path, whatever machine built it.
@@ -60,9 +78,11 @@ const METHODS = ["check", "diff", "create", "read", "update", "delete"];
     requires.push(text.slice(i + "require(".length, j).trim());
   }
   for (const r of requires) if (!['"module"', '"path"'].includes(r)) fail(`serialized provider requires ${r}`);
-  if (!text.includes('fromProgram("failover-drill/provider")')) fail("serialized provider does not load failover-drill/provider through the program directory's resolution");
+  if (!text.includes('fromProgram("failover-drill/provider")'))
+    fail("serialized provider does not load failover-drill/provider through the program directory's resolution");
   // One loader, not a require per method (issue 17): the module is named once.
-  if (text.split('"failover-drill/provider"').length - 1 !== 1) fail("serialized provider names failover-drill/provider more than once (one loader expected)");
+  if (text.split('"failover-drill/provider"').length - 1 !== 1)
+    fail("serialized provider names failover-drill/provider more than once (one loader expected)");
 
   const load = () => requireFromString(text)[serialized.exportName]();
 
@@ -71,7 +91,10 @@ const METHODS = ["check", "diff", "create", "read", "update", "delete"];
   const pkg = path.join(project, "node_modules", "failover-drill");
   fs.mkdirSync(path.join(pkg, "lib"), { recursive: true });
   fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "contoso-dr", dependencies: { "failover-drill": "0.1.0" } }));
-  fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "failover-drill", version: "0.1.0", exports: { "./provider": "./lib/provider.js" } }));
+  fs.writeFileSync(
+    path.join(pkg, "package.json"),
+    JSON.stringify({ name: "failover-drill", version: "0.1.0", exports: { "./provider": "./lib/provider.js" } }),
+  );
   fs.writeFileSync(
     path.join(pkg, "lib", "provider.js"),
     `for (const m of ${JSON.stringify(METHODS)}) exports[m] = async (...a) => ({ called: m, args: a.length, from: __filename });`,
@@ -83,7 +106,8 @@ const METHODS = ["check", "diff", "create", "read", "update", "delete"];
       if (typeof provider[m] !== "function") fail(`deserialized provider has no ${m}()`);
       const r = await provider[m]("a", "b", "c");
       const expected = fs.realpathSync(path.join(where, "node_modules", "failover-drill", "lib", "provider.js"));
-      if (!r || r.called !== m || fs.realpathSync(r.from) !== expected) fail(`${m}() from ${where} did not delegate to node_modules/failover-drill/provider: ${JSON.stringify(r)}`);
+      if (!r || r.called !== m || fs.realpathSync(r.from) !== expected)
+        fail(`${m}() from ${where} did not delegate to node_modules/failover-drill/provider: ${JSON.stringify(r)}`);
     }
   };
   await delegates(project);
@@ -94,17 +118,25 @@ const METHODS = ["check", "diff", "create", "read", "update", "delete"];
   await delegates(moved);
 
   // 5. This repository: failover-drill/provider is the package itself (self-reference), built into dist/.
-  if (!fs.existsSync(path.join(repo, "dist", "components", "asr", "providerEntry.js"))) fail("dist/components/asr/providerEntry.js is missing: run `npm run build` first");
+  if (!fs.existsSync(path.join(repo, "dist", "components", "asr", "providerEntry.js")))
+    fail("dist/components/asr/providerEntry.js is missing: run `npm run build` first");
   process.chdir(repo);
   const provider = load();
   const d = await provider.diff("id", { notes: "a", scope: { kind: "recoveryPlan" } }, { notes: "b", scope: { kind: "recoveryPlan" } });
-  if (!d || d.changes !== true || d.replaces.length !== 0) fail(`diff through the deserialized provider and the repository's compiled implementation: ${JSON.stringify(d)}`);
+  if (!d || d.changes !== true || d.replaces.length !== 0)
+    fail(`diff through the deserialized provider and the repository's compiled implementation: ${JSON.stringify(d)}`);
 
   // 6. A program directory without the package: the error says which module and what to do.
   const bare = fs.mkdtempSync(path.join(os.tmpdir(), "tfo-no-package-"));
   process.chdir(bare);
-  const missing = await load().check({}, {}).then(() => undefined, (e) => e);
-  if (!missing || !/failover-drill\/provider/.test(missing.message) || !/npm install failover-drill/.test(missing.message)) fail(`without the package, check() did not say what to install: ${missing && missing.message}`);
+  const missing = await load()
+    .check({}, {})
+    .then(
+      () => undefined,
+      (e) => e,
+    );
+  if (!missing || !/failover-drill\/provider/.test(missing.message) || !/npm install failover-drill/.test(missing.message))
+    fail(`without the package, check() did not say what to install: ${missing && missing.message}`);
 
   console.log(`serialization smoke ok: ${text.length} chars, requires ${[...new Set(requires)].join(" ")}`);
   process.chdir(os.tmpdir());

@@ -15,7 +15,9 @@ describe("TestFailover provider wrapper", () => {
       properties: { verdict: "failed" } as Record<string, unknown>,
       reasons: ["job failed"],
     });
-    jest.doMock(IMPL, () => ({ create: async () => Promise.reject(initFailed), update: async () => Promise.reject(initFailed) }), { virtual: true });
+    jest.doMock(IMPL, () => ({ create: async () => Promise.reject(initFailed), update: async () => Promise.reject(initFailed) }), {
+      virtual: true,
+    });
     const { provider } = await import("../../components/testFailover");
     const inputs = { __provider: "exports.handler = ...", drillId: "d" };
     const call = method === "create" ? provider.create(inputs) : provider.update!("id", { __provider: "old" }, inputs);

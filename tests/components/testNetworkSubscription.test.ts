@@ -7,7 +7,12 @@ const B = "22222222-2222-4222-8222-222222222222";
 const rg = (sub: string) => `/subscriptions/${sub}/resourceGroups/contoso-recovery`;
 
 it("passes when every item fails over into the test network's subscription (ids compare case-insensitively), or names no recovery resource group", () => {
-  expect(testNetworkSubscriptionProblems(A, undefined, [{ friendlyName: "WEB01", recoveryResourceGroupId: rg(A).toUpperCase().replace("/SUBSCRIPTIONS/", "/subscriptions/") }, { friendlyName: "X" }])).toEqual([]);
+  expect(
+    testNetworkSubscriptionProblems(A, undefined, [
+      { friendlyName: "WEB01", recoveryResourceGroupId: rg(A).toUpperCase().replace("/SUBSCRIPTIONS/", "/subscriptions/") },
+      { friendlyName: "X" },
+    ]),
+  ).toEqual([]);
   expect(testNetworkSubscriptionProblems(B, B, [{ friendlyName: "WEB01", recoveryResourceGroupId: rg(B) }])).toEqual([]);
 });
 
@@ -25,5 +30,7 @@ it("items of two recovery subscriptions: one problem per subscription, and the a
     { friendlyName: "WEB01", recoveryResourceGroupId: rg("33333333-3333-4333-8333-333333333333") },
   ]);
   expect(problems).toHaveLength(2);
-  expect(problems[0]).toMatch(/^failover-drill:testNetwork\.subscriptionId: "2222.*" is the test network's subscription, but APP01 .*, SQL01 .* fail over into subscription 1111.*, or drill the items of each recovery subscription separately$/);
+  expect(problems[0]).toMatch(
+    /^failover-drill:testNetwork\.subscriptionId: "2222.*" is the test network's subscription, but APP01 .*, SQL01 .* fail over into subscription 1111.*, or drill the items of each recovery subscription separately$/,
+  );
 });

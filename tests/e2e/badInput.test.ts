@@ -16,8 +16,18 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { PulumiStack, pulumiEnv, ROOT, type CommandResult } from "../../scripts/lib/pulumiCli";
 import {
-  BAD_INPUT_CASES, BUSY_ITEM, IP_TAKER_ITEM, NOT_ALLOWED_ITEM, OVERSIZED_PLAN, PULUMI_FAILED, UNHEALTHY_ITEM, UNICODE_VM_ITEM, UNICODE_VM_NAME,
-  type BadInputCase, type Config, type Estate,
+  BAD_INPUT_CASES,
+  BUSY_ITEM,
+  IP_TAKER_ITEM,
+  NOT_ALLOWED_ITEM,
+  OVERSIZED_PLAN,
+  PULUMI_FAILED,
+  UNHEALTHY_ITEM,
+  UNICODE_VM_ITEM,
+  UNICODE_VM_NAME,
+  type BadInputCase,
+  type Config,
+  type Estate,
 } from "./badInputCases";
 
 const TOKEN = "failover-drill-twin";
@@ -39,7 +49,13 @@ async function startSharedTwin(dir: string): Promise<{ url: string; stop(): Prom
   const fx = YAML.parse(fs.readFileSync(CONTOSO_YAML, "utf8"));
   const app = fx.items.find((i: { name: string }) => i.name === "APP01");
   fx.items.push({ ...app, name: UNICODE_VM_ITEM, recoveryVmName: UNICODE_VM_NAME, nics: [{ subnet: "snet-app", ip: "10.10.3.30" }] });
-  fx.items.push({ ...app, name: UNHEALTHY_ITEM, recoveryVmName: UNHEALTHY_ITEM, unhealthy: true, nics: [{ subnet: "snet-app", ip: "10.10.3.31" }] });
+  fx.items.push({
+    ...app,
+    name: UNHEALTHY_ITEM,
+    recoveryVmName: UNHEALTHY_ITEM,
+    unhealthy: true,
+    nics: [{ subnet: "snet-app", ip: "10.10.3.31" }],
+  });
   fx.items.push({ ...app, name: BUSY_ITEM, recoveryVmName: BUSY_ITEM, nics: [{ subnet: "snet-app", ip: "10.10.3.32" }] });
   fx.items.push({ ...app, name: NOT_ALLOWED_ITEM, recoveryVmName: NOT_ALLOWED_ITEM, nics: [{ subnet: "snet-app", ip: "10.10.3.33" }] });
   fx.items.push({ ...app, name: IP_TAKER_ITEM, recoveryVmName: IP_TAKER_ITEM, nics: [{ subnet: "snet-app", ip: "10.10.3.10" }] });
@@ -59,14 +75,16 @@ async function startSharedTwin(dir: string): Promise<{ url: string; stop(): Prom
   let extra: any;
   const walk = (o: any) => {
     if (!o || typeof o !== "object") return;
-    if (typeof o.id === "string" && new RegExp(`replicationRecoveryPlans/${OVERSIZED_PLAN}$`, "i").test(o.id) && o.properties?.groups) plan = o;
+    if (typeof o.id === "string" && new RegExp(`replicationRecoveryPlans/${OVERSIZED_PLAN}$`, "i").test(o.id) && o.properties?.groups)
+      plan = o;
     if (typeof o.id === "string" && /replicationProtectedItems\//i.test(o.id) && o.properties?.friendlyName === synthetic[100]) extra = o;
     for (const v of Object.values(o)) walk(v);
   };
   let notAllowed: any;
   const findNotAllowed = (o: any) => {
     if (!o || typeof o !== "object") return;
-    if (typeof o.id === "string" && /replicationProtectedItems\//i.test(o.id) && o.properties?.friendlyName === NOT_ALLOWED_ITEM) notAllowed = o;
+    if (typeof o.id === "string" && /replicationProtectedItems\//i.test(o.id) && o.properties?.friendlyName === NOT_ALLOWED_ITEM)
+      notAllowed = o;
     for (const v of Object.values(o)) findNotAllowed(v);
   };
   walk(state);
@@ -81,7 +99,8 @@ async function startSharedTwin(dir: string): Promise<{ url: string; stop(): Prom
 }
 
 const ASR = "api-version=2025-08-01";
-const vaultPathOf = (fx: any) => `/subscriptions/${fx.subscriptionId}/resourceGroups/${fx.vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${fx.vault.name}`;
+const vaultPathOf = (fx: any) =>
+  `/subscriptions/${fx.subscriptionId}/resourceGroups/${fx.vault.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${fx.vault.name}`;
 const auth = { Authorization: `Bearer ${TOKEN}` };
 
 async function listItems(url: string, fx: any): Promise<any[]> {
@@ -93,8 +112,19 @@ async function listItems(url: string, fx: any): Promise<any[]> {
 async function startSomeoneElsesTestFailover(url: string, fx: any, name: string): Promise<void> {
   const item = (await listItems(url, fx)).find((i) => i.properties.friendlyName === name);
   const networkId = `/subscriptions/${fx.subscriptionId}/resourceGroups/contoso-network/providers/Microsoft.Network/virtualNetworks/contoso-hub-vnet`;
-  const body = { properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId, providerSpecificDetails: { instanceType: "HyperVReplicaAzure" } } };
-  const res = await fetch(`${url}${item.id}/testFailover?${ASR}`, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const body = {
+    properties: {
+      failoverDirection: "PrimaryToRecovery",
+      networkType: "VmNetworkAsInput",
+      networkId,
+      providerSpecificDetails: { instanceType: "HyperVReplicaAzure" },
+    },
+  };
+  const res = await fetch(`${url}${item.id}/testFailover?${ASR}`, {
+    method: "POST",
+    headers: { ...auth, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (res.status !== 202) throw new Error(`testFailover of ${name}: HTTP ${res.status} ${await res.text()}`);
   for (let i = 0; i < 240; i++) {
     const now = (await listItems(url, fx)).find((x) => x.properties.friendlyName === name);
@@ -176,19 +206,31 @@ function readable(r: CommandResult): string {
   const ev = events(r.stdout);
   // Debug diagnostics echo invoke responses and stacks (names of everything read): a match there would
   // prove nothing about what the user is told.
-  const diags = ev.filter((e) => e.diagnosticEvent && !/^debug/.test(e.diagnosticEvent.severity)).map((e) => `${e.diagnosticEvent.severity}: ${e.diagnosticEvent.message}`);
-  const policies = ev.filter((e) => e.policyEvent).map((e) => `[${e.policyEvent.enforcementLevel}] ${e.policyEvent.policyName}: ${e.policyEvent.message}`);
+  const diags = ev
+    .filter((e) => e.diagnosticEvent && !/^debug/.test(e.diagnosticEvent.severity))
+    .map((e) => `${e.diagnosticEvent.severity}: ${e.diagnosticEvent.message}`);
+  const policies = ev
+    .filter((e) => e.policyEvent)
+    .map((e) => `[${e.policyEvent.enforcementLevel}] ${e.policyEvent.policyName}: ${e.policyEvent.message}`);
   return [...diags, ...policies, r.stderr].join("\n");
 }
 
 /** A resource that lives in the cloud: custom (events and checkpoints omit `custom` for components and the stack), not a provider. */
-const isCloudResource = (r: { type?: string; custom?: boolean } | undefined) => !!r?.type && r.custom === true && !r.type.startsWith("pulumi:providers:");
+const isCloudResource = (r: { type?: string; custom?: boolean } | undefined) =>
+  !!r?.type && r.custom === true && !r.type.startsWith("pulumi:providers:");
 
 class Worker {
   readonly stack: PulumiStack;
-  constructor(readonly dir: string, twinUrl: string) {
+  constructor(
+    readonly dir: string,
+    twinUrl: string,
+  ) {
     fs.mkdirSync(path.join(dir, "backend"), { recursive: true });
-    const env = pulumiEnv({ backendDir: path.join(dir, "backend"), extraPath: [path.join(ROOT, "twin", "plugins", "bin")], base: { ...process.env, PULUMI_BACKEND_URL: undefined } });
+    const env = pulumiEnv({
+      backendDir: path.join(dir, "backend"),
+      extraPath: [path.join(ROOT, "twin", "plugins", "bin")],
+      base: { ...process.env, PULUMI_BACKEND_URL: undefined },
+    });
     env.FAILOVER_DRILL_ARM_ENDPOINT = twinUrl;
     env.FAILOVER_DRILL_TWIN_TOKEN = TOKEN;
     // Pulumi.test.yaml's arm.tokenVariable (static-token mode).
@@ -204,7 +246,9 @@ class Worker {
    */
   stateResources(): { urn: string; type: string; custom?: boolean }[] {
     const file = path.join(this.dir, "backend", ".pulumi", "stacks", "failover-drill", "test.json");
-    const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { checkpoint?: { latest?: { resources?: { urn: string; type: string; custom?: boolean }[] } } };
+    const doc = JSON.parse(fs.readFileSync(file, "utf8")) as {
+      checkpoint?: { latest?: { resources?: { urn: string; type: string; custom?: boolean }[] } };
+    };
     return doc.checkpoint?.latest?.resources ?? [];
   }
 
@@ -219,9 +263,22 @@ class Worker {
     const mark = before.length ? before[before.length - 1].seq : 0;
     const args =
       route === "gate"
-        ? ["preview", "--json", "--policy-pack", path.join(ROOT, "policy"), ...(c.policyPackConfig ? ["--policy-pack-config", path.join(ROOT, c.policyPackConfig)] : [])]
+        ? [
+            "preview",
+            "--json",
+            "--policy-pack",
+            path.join(ROOT, "policy"),
+            ...(c.policyPackConfig ? ["--policy-pack-config", path.join(ROOT, c.policyPackConfig)] : []),
+          ]
         : ["up", "--yes", "--skip-preview", "--json"];
-    const base: Omit<Outcome, "code" | "matched" | "output" | "seconds"> = { name: c.name, route, writes: [], declared: [], inState: [], mandatory: [] };
+    const base: Omit<Outcome, "code" | "matched" | "output" | "seconds"> = {
+      name: c.name,
+      route,
+      writes: [],
+      declared: [],
+      inState: [],
+      mandatory: [],
+    };
     let r: CommandResult;
     try {
       r = await this.stack.pulumi(args, { env: { ...c.env, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" }, timeoutMs: 180_000 });
@@ -239,13 +296,31 @@ class Worker {
           .map((m) => m.urn as string),
       ),
     ];
-    const inState = route === "up" ? this.stateResources().filter((x) => isCloudResource(x) && !stateBefore.has(x.urn)).map((x) => x.urn) : [];
+    const inState =
+      route === "up"
+        ? this.stateResources()
+            .filter((x) => isCloudResource(x) && !stateBefore.has(x.urn))
+            .map((x) => x.urn)
+        : [];
     const mandatory = ev.filter((e) => e.policyEvent?.enforcementLevel === "mandatory").map((e) => e.policyEvent.policyName as string);
-    return { ...base, route, code: r.code, matched: c.expect.test(text), writes, declared, inState, mandatory, output: text, seconds: (Date.now() - started) / 1000 };
+    return {
+      ...base,
+      route,
+      code: r.code,
+      matched: c.expect.test(text),
+      writes,
+      declared,
+      inState,
+      mandatory,
+      output: text,
+      seconds: (Date.now() - started) / 1000,
+    };
   }
 }
 
-const built = fs.existsSync(path.join(ROOT, "dist", "components", "asr", "provider.js")) && fs.existsSync(path.join(ROOT, "dist", "twin", "plugins", "azure-native", "main.js"));
+const built =
+  fs.existsSync(path.join(ROOT, "dist", "components", "asr", "provider.js")) &&
+  fs.existsSync(path.join(ROOT, "dist", "twin", "plugins", "azure-native", "main.js"));
 const selected = BAD_INPUT_CASES.filter((c) => !ONLY || c.name.includes(ONLY));
 
 (built ? describe : describe.skip)("bad input fails before any write, naming the config path or the cause", () => {
@@ -314,7 +389,14 @@ const selected = BAD_INPUT_CASES.filter((c) => !ONLY || c.name.includes(ONLY));
       leftInState: o.inState,
       refusedByTheGate: o.route === "gate" ? o.mandatory.length > 0 : true,
     };
-    const want = { exitCode: PULUMI_FAILED, namesThePathOrCause: true, writes: [], declaredBeforeFailing: [], leftInState: [], refusedByTheGate: true };
+    const want = {
+      exitCode: PULUMI_FAILED,
+      namesThePathOrCause: true,
+      writes: [],
+      declaredBeforeFailing: [],
+      leftInState: [],
+      refusedByTheGate: true,
+    };
     if (o.route === "gate") {
       // The pack judges declared resources (nothing is triggered in a preview). That the events show them
       // also proves the "declared before failing" check of the "up" cases can see a declared resource.
@@ -322,7 +404,10 @@ const selected = BAD_INPUT_CASES.filter((c) => !ONLY || c.name.includes(ONLY));
       summary.declaredBeforeFailing = [];
     }
     if (JSON.stringify(summary) !== JSON.stringify(want)) {
-      const lines = o.output.split("\n").filter((l) => /error|failover-drill:|problem|policy|mandatory/i.test(l)).slice(0, 12);
+      const lines = o.output
+        .split("\n")
+        .filter((l) => /error|failover-drill:|problem|policy|mandatory/i.test(l))
+        .slice(0, 12);
       expect({ ...summary, output: lines.join("\n") }).toEqual({ ...want, output: expect.anything() });
     }
     expect(summary).toEqual(want);

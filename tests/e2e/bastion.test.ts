@@ -20,11 +20,15 @@ function stackWith(name: string, edit: (config: Record<string, any>) => void): s
   const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.test.yaml"), "utf8"));
   edit(doc.config);
   // Strings stay quoted: Pulumi reads an unquoted 2030-12-31 as a timestamp.
-  fs.writeFileSync(path.join(ROOT, `Pulumi.${name}.yaml`), YAML.stringify(doc, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
+  fs.writeFileSync(
+    path.join(ROOT, `Pulumi.${name}.yaml`),
+    YAML.stringify(doc, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }),
+  );
   return name;
 }
 
-const writesOf = async (twin: TwinHandle) => (await twin.admin.requests()).filter((r) => !["GET", "HEAD"].includes(r.method)).map((r) => `${r.method} ${r.path}`);
+const writesOf = async (twin: TwinHandle) =>
+  (await twin.admin.requests()).filter((r) => !["GET", "HEAD"].includes(r.method)).map((r) => `${r.method} ${r.path}`);
 
 async function workspace(twin: TwinHandle, stack: string): Promise<PulumiWorkspace> {
   const mode = twinModeEnv(twin);
@@ -38,7 +42,10 @@ describe("a drill with Azure Bastion on the twin", () => {
   let ws: PulumiWorkspace;
   beforeAll(async () => {
     twin = await startTwin({ port: 0, fixture: CONTOSO_FIXTURE, speed: 120, quiet: true });
-    ws = await workspace(twin, stackWith(`e2e-bastion-${process.pid}`, (c) => (c["failover-drill:testNetwork"].access = { bastion: { sku: "Basic" } })));
+    ws = await workspace(
+      twin,
+      stackWith(`e2e-bastion-${process.pid}`, (c) => (c["failover-drill:testNetwork"].access = { bastion: { sku: "Basic" } })),
+    );
   });
   afterAll(async () => {
     await ws?.dispose();
@@ -63,12 +70,23 @@ describe("a drill with Azure Bastion on the twin", () => {
     expect(host.sku.name).toBe("Basic");
     expect(host.properties.ipConfigurations[0].properties.subnet.id).toBe(bastionSubnet.id);
     const pips = (await twinArm(twin, "GET", `${DRILL_RG}/providers/Microsoft.Network/publicIPAddresses?${NET_API}`)).body.value;
-    expect(pips.map((p: any) => `${p.name} ${p.sku.name} ${p.properties.publicIPAllocationMethod}`)).toEqual(["contoso-drill-vnet-bastion-pip Standard Static"]);
+    expect(pips.map((p: any) => `${p.name} ${p.sku.name} ${p.properties.publicIPAllocationMethod}`)).toEqual([
+      "contoso-drill-vnet-bastion-pip Standard Static",
+    ]);
     for (const s of vnet.properties.subnets.filter((x: any) => x.name !== "AzureBastionSubnet")) {
-      const rules = (await twinArm(twin, "GET", `${s.properties.networkSecurityGroup.id}?${NET_API}`)).body.properties.securityRules.map((r: any) => r.properties);
-      expect(rules.filter((r: any) => r.sourceAddressPrefix === "10.10.0.0/26").map((r: any) => r.destinationPortRange).sort()).toEqual(["22", "3389"]);
+      const rules = (await twinArm(twin, "GET", `${s.properties.networkSecurityGroup.id}?${NET_API}`)).body.properties.securityRules.map(
+        (r: any) => r.properties,
+      );
+      expect(
+        rules
+          .filter((r: any) => r.sourceAddressPrefix === "10.10.0.0/26")
+          .map((r: any) => r.destinationPortRange)
+          .sort(),
+      ).toEqual(["22", "3389"]);
       expect(rules.some((r: any) => r.access === "Deny" && r.direction === "Inbound" && r.sourceAddressPrefix === "Internet")).toBe(true);
-      expect(rules.some((r: any) => r.access === "Deny" && r.direction === "Outbound" && r.destinationAddressPrefix === "Internet")).toBe(true);
+      expect(rules.some((r: any) => r.access === "Deny" && r.direction === "Outbound" && r.destinationAddressPrefix === "Internet")).toBe(
+        true,
+      );
     }
 
     const destroy = await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
@@ -82,7 +100,10 @@ describe("a drill with Azure Bastion Developer on the twin", () => {
   let ws: PulumiWorkspace;
   beforeAll(async () => {
     twin = await startTwin({ port: 0, fixture: CONTOSO_FIXTURE, speed: 120, quiet: true });
-    ws = await workspace(twin, stackWith(`e2e-bastion-dev-${process.pid}`, (c) => (c["failover-drill:testNetwork"].access = { bastion: { sku: "Developer" } })));
+    ws = await workspace(
+      twin,
+      stackWith(`e2e-bastion-dev-${process.pid}`, (c) => (c["failover-drill:testNetwork"].access = { bastion: { sku: "Developer" } })),
+    );
   });
   afterAll(async () => {
     await ws?.dispose();
@@ -100,10 +121,15 @@ describe("a drill with Azure Bastion Developer on the twin", () => {
     expect(host.properties.virtualNetwork.id).toBe(vnet.id);
     expect((await twinArm(twin, "GET", `${DRILL_RG}/providers/Microsoft.Network/publicIPAddresses?${NET_API}`)).body.value).toEqual([]);
     for (const s of vnet.properties.subnets) {
-      const rules = (await twinArm(twin, "GET", `${s.properties.networkSecurityGroup.id}?${NET_API}`)).body.properties.securityRules.map((r: any) => r.properties);
+      const rules = (await twinArm(twin, "GET", `${s.properties.networkSecurityGroup.id}?${NET_API}`)).body.properties.securityRules.map(
+        (r: any) => r.properties,
+      );
       // The Bastion's two rules (3900/3901) beside the stack's own reviewed allow-list entry.
       const bastionRules = rules.filter((r: any) => r.direction === "Inbound" && r.access === "Allow" && [3900, 3901].includes(r.priority));
-      expect(bastionRules.map((r: any) => `${r.sourceAddressPrefix}:${r.destinationPortRange}`).sort()).toEqual(["168.63.129.16/32:22", "168.63.129.16/32:3389"]);
+      expect(bastionRules.map((r: any) => `${r.sourceAddressPrefix}:${r.destinationPortRange}`).sort()).toEqual([
+        "168.63.129.16/32:22",
+        "168.63.129.16/32:3389",
+      ]);
       expect(rules.some((r: any) => r.access === "Deny" && r.direction === "Inbound" && r.sourceAddressPrefix === "Internet")).toBe(true);
     }
     const destroy = await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
@@ -126,27 +152,47 @@ describe("the failure predictor refuses in preview with nothing written", () => 
   });
 
   it("a tight vCPU quota: compute-quota-fits-drill names the family, the items and the fix", async () => {
-    const ws = await workspace(twin, stackWith(`e2e-quota-${process.pid}`, () => undefined));
+    const ws = await workspace(
+      twin,
+      stackWith(`e2e-quota-${process.pid}`, () => undefined),
+    );
     spaces.push(ws);
     await twin.admin.clearRequests();
     const preview = await ws.pulumi(["preview", "--policy-pack", "policy"]);
     expect(preview.code).not.toBe(0);
     expect(preview.output).toMatch(/compute-quota-fits-drill/);
-    expect(preview.output).toMatch(/VM family standardDSv3Family in westeurope.*need 8 vCPUs of "Standard DSv3 Family vCPUs" but only 7 of 7 are free/s);
+    expect(preview.output).toMatch(
+      /VM family standardDSv3Family in westeurope.*need 8 vCPUs of "Standard DSv3 Family vCPUs" but only 7 of 7 are free/s,
+    );
     expect(await writesOf(twin)).toEqual([]);
   });
 
   it("a VM named like a test VM in the recovery resource group: test-vm-name-free", async () => {
     // A stray VM from an earlier manual test, created behind the drill's back.
     const RG = `${SUB}/resourceGroups/contoso-recovery`;
-    const vnet = await twinArm(twin, "PUT", `${RG}/providers/Microsoft.Network/virtualNetworks/stray-vnet?${NET_API}`, { location: "westeurope", properties: { addressSpace: { addressPrefixes: ["10.99.0.0/16"] }, subnets: [{ name: "s", properties: { addressPrefix: "10.99.0.0/24" } }] } });
+    const vnet = await twinArm(twin, "PUT", `${RG}/providers/Microsoft.Network/virtualNetworks/stray-vnet?${NET_API}`, {
+      location: "westeurope",
+      properties: {
+        addressSpace: { addressPrefixes: ["10.99.0.0/16"] },
+        subnets: [{ name: "s", properties: { addressPrefix: "10.99.0.0/24" } }],
+      },
+    });
     expect(vnet.status).toBe(201);
-    const nic = await twinArm(twin, "PUT", `${RG}/providers/Microsoft.Network/networkInterfaces/stray-nic?${NET_API}`, { location: "westeurope", properties: { ipConfigurations: [{ name: "c", properties: { subnet: { id: `${vnet.body.id}/subnets/s` } } }] } });
+    const nic = await twinArm(twin, "PUT", `${RG}/providers/Microsoft.Network/networkInterfaces/stray-nic?${NET_API}`, {
+      location: "westeurope",
+      properties: { ipConfigurations: [{ name: "c", properties: { subnet: { id: `${vnet.body.id}/subnets/s` } } }] },
+    });
     expect(nic.status).toBe(201);
-    const vm = await twinArm(twin, "PUT", `${RG}/providers/Microsoft.Compute/virtualMachines/APP01-test?api-version=2024-07-01`, { location: "westeurope", properties: { hardwareProfile: { vmSize: "Standard_B2s" }, networkProfile: { networkInterfaces: [{ id: nic.body.id }] } } });
+    const vm = await twinArm(twin, "PUT", `${RG}/providers/Microsoft.Compute/virtualMachines/APP01-test?api-version=2024-07-01`, {
+      location: "westeurope",
+      properties: { hardwareProfile: { vmSize: "Standard_B2s" }, networkProfile: { networkInterfaces: [{ id: nic.body.id }] } },
+    });
     expect(vm.status).toBe(201);
 
-    const ws = await workspace(twin, stackWith(`e2e-name-${process.pid}`, () => undefined));
+    const ws = await workspace(
+      twin,
+      stackWith(`e2e-name-${process.pid}`, () => undefined),
+    );
     spaces.push(ws);
     await twin.admin.clearRequests();
     const preview = await ws.pulumi(["preview", "--policy-pack", "policy"]);

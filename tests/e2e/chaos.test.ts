@@ -16,7 +16,15 @@ import * as path from "path";
 import type { CommandResult } from "../../scripts/lib/pulumiCli";
 import { ROOT } from "../../scripts/lib/pulumiCli";
 import {
-  acceptedTestFailovers, allowlistViolations, ChaosDrill, ChaosTwin, isAcceptedTfo, orphans, retryAfterViolations, type DrillSpec, type LogEntry,
+  acceptedTestFailovers,
+  allowlistViolations,
+  ChaosDrill,
+  ChaosTwin,
+  isAcceptedTfo,
+  orphans,
+  retryAfterViolations,
+  type DrillSpec,
+  type LogEntry,
 } from "./chaosHarness";
 
 const FULL = process.env.CHAOS_FULL === "1" || process.env.CHAOS_SUBSET !== "1";
@@ -92,30 +100,29 @@ const SCENARIOS: Scenario[] = [
       await upAndDestroy(ctx);
     },
   },
-  ...(["500", "503", "reset"] as const).map(
-    (kind): Scenario => ({
-      name: `${kind} once on every request kind`,
-      subset: kind === "503",
-      async run(ctx) {
-        for (const [method, p] of PROVIDER_AND_PLUGIN_KINDS) await ctx.twin.fault({ kind, method, path: p, count: 1 });
-        await upAndDestroy(ctx);
-        const fired = (await ctx.twin.log()).filter((e) => e.fault === kind).length;
-        ctx.expect(fired >= PROVIDER_AND_PLUGIN_KINDS.length - 1, `the ${kind} faults fired on (almost) every kind: ${fired} of ${PROVIDER_AND_PLUGIN_KINDS.length}`);
-      },
-    }),
-  ),
-  ...TFO_TASKS.map(
-    (task): Scenario => ({
-      name: `job fails at ${task}`,
-      subset: task === "VmTfoPrepareTestVm",
-      async run(ctx) {
-        await ctx.twin.fault({ kind: "jobFailsAtTask", item: "APP01", task });
-        const d = await ctx.drill({ id: "d", items: ["APP01"] });
-        ctx.failed(await d.up(), "pulumi up", /TwinInjectedTaskFailure|failed/i);
-        ctx.ok(await d.destroy(), "pulumi destroy");
-      },
-    }),
-  ),
+  ...(["500", "503", "reset"] as const).map((kind): Scenario => ({
+    name: `${kind} once on every request kind`,
+    subset: kind === "503",
+    async run(ctx) {
+      for (const [method, p] of PROVIDER_AND_PLUGIN_KINDS) await ctx.twin.fault({ kind, method, path: p, count: 1 });
+      await upAndDestroy(ctx);
+      const fired = (await ctx.twin.log()).filter((e) => e.fault === kind).length;
+      ctx.expect(
+        fired >= PROVIDER_AND_PLUGIN_KINDS.length - 1,
+        `the ${kind} faults fired on (almost) every kind: ${fired} of ${PROVIDER_AND_PLUGIN_KINDS.length}`,
+      );
+    },
+  })),
+  ...TFO_TASKS.map((task): Scenario => ({
+    name: `job fails at ${task}`,
+    subset: task === "VmTfoPrepareTestVm",
+    async run(ctx) {
+      await ctx.twin.fault({ kind: "jobFailsAtTask", item: "APP01", task });
+      const d = await ctx.drill({ id: "d", items: ["APP01"] });
+      ctx.failed(await d.up(), "pulumi up", /TwinInjectedTaskFailure|failed/i);
+      ctx.ok(await d.destroy(), "pulumi destroy");
+    },
+  })),
   {
     name: "cleanup fails once",
     subset: true,
@@ -174,7 +181,10 @@ const SCENARIOS: Scenario[] = [
       ctx.ok(await a.up(), "pulumi up (drill a)");
       const second = await b.up();
       ctx.failed(second, "pulumi up (drill b, same item)", /APP01/);
-      ctx.expect(!/TypeError|ReferenceError|Unhandled|at .*\.js:\d+/.test(second.output.replace(/\n\s+at [^\n]*node_modules[^\n]*/g, "")) , "drill b's error is a message, not a crash");
+      ctx.expect(
+        !/TypeError|ReferenceError|Unhandled|at .*\.js:\d+/.test(second.output.replace(/\n\s+at [^\n]*node_modules[^\n]*/g, "")),
+        "drill b's error is a message, not a crash",
+      );
       ctx.ok(await b.destroy(), "pulumi destroy (drill b)");
       ctx.ok(await a.destroy(), "pulumi destroy (drill a)");
     },
@@ -186,7 +196,18 @@ async function runScenario(s: Scenario): Promise<Row> {
   const problems: string[] = [];
   const drills: ChaosDrill[] = [];
   let twin: ChaosTwin | undefined;
-  const row: Row = { scenario: s.name, passed: false, orphans: [], duplicates: [], allowlist: [], retryAfter: [], problems, notes: [], requests: 0, seconds: 0 };
+  const row: Row = {
+    scenario: s.name,
+    passed: false,
+    orphans: [],
+    duplicates: [],
+    allowlist: [],
+    retryAfter: [],
+    problems,
+    notes: [],
+    requests: 0,
+    seconds: 0,
+  };
   try {
     twin = await ChaosTwin.start(s.speed ?? FAST);
     const t = twin;
@@ -205,7 +226,10 @@ async function runScenario(s: Scenario): Promise<Row> {
         if (process.env.CHAOS_KEEP_LOGS === "1") {
           const dir = path.join(ROOT, ".state", "chaos-logs");
           fs.mkdirSync(dir, { recursive: true });
-          fs.appendFileSync(path.join(dir, `${s.name.replace(/[^a-z0-9]+/gi, "-")}.out`), `\n===== ${what} (exit ${r.code}) ${new Date().toISOString()}\n${r.output}`);
+          fs.appendFileSync(
+            path.join(dir, `${s.name.replace(/[^a-z0-9]+/gi, "-")}.out`),
+            `\n===== ${what} (exit ${r.code}) ${new Date().toISOString()}\n${r.output}`,
+          );
         }
         if (r.code !== 0) problems.push(`${what} failed (exit ${r.code}):\n${tail(r.output)}`);
       },
@@ -254,8 +278,13 @@ async function runScenario(s: Scenario): Promise<Row> {
         }
       }
     }
-    row.duplicates = [...acceptedTestFailovers(log)].filter(([, n]) => n > 1).map(([target, n]) => `${target.split("/").pop()}: ${n} accepted test failovers`);
-    row.allowlist = allowlistViolations(log, drills.map((d) => d.testRg));
+    row.duplicates = [...acceptedTestFailovers(log)]
+      .filter(([, n]) => n > 1)
+      .map(([target, n]) => `${target.split("/").pop()}: ${n} accepted test failovers`);
+    row.allowlist = allowlistViolations(
+      log,
+      drills.map((d) => d.testRg),
+    );
     row.retryAfter = retryAfterViolations(log, s.retryAfter ?? 1);
   } catch (err) {
     problems.push(`scenario crashed: ${(err as Error).stack ?? err}`);
@@ -286,7 +315,10 @@ function table(rows: Row[]): string {
   const lines = [
     "| Scenario | Passed | Orphans | Duplicates | Allowlist | Retry-After | Requests | Seconds |",
     "|---|---|---|---|---|---|---|---|",
-    ...rows.map((r) => `| ${r.scenario} | ${r.passed ? "yes" : "NO"} | ${r.orphans.length} | ${r.duplicates.length} | ${r.allowlist.length} | ${r.retryAfter.length} | ${r.requests} | ${r.seconds} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.passed ? "yes" : "NO"} | ${r.orphans.length} | ${r.duplicates.length} | ${r.allowlist.length} | ${r.retryAfter.length} | ${r.requests} | ${r.seconds} |`,
+    ),
     `| **${rows.length} scenarios** | **${rows.filter((r) => r.passed).length} passed** | ${rows.reduce((a, r) => a + r.orphans.length, 0)} | ${rows.reduce((a, r) => a + r.duplicates.length, 0)} | ${rows.reduce((a, r) => a + r.allowlist.length, 0)} | ${rows.reduce((a, r) => a + r.retryAfter.length, 0)} | | |`,
   ];
   return lines.join("\n");
@@ -296,7 +328,8 @@ function table(rows: Row[]): string {
 const selected = SCENARIOS.filter((s) => (FULL || s.subset) && (!ONLY || ONLY.split("|").some((o) => s.name.includes(o)))).sort(
   (a, b) => Number(b.speed === SLOW) - Number(a.speed === SLOW),
 );
-const built = fs.existsSync(path.join(ROOT, "dist", "components", "asr", "provider.js")) && fs.existsSync(path.join(ROOT, "dist", "twin", "main.js"));
+const built =
+  fs.existsSync(path.join(ROOT, "dist", "components", "asr", "provider.js")) && fs.existsSync(path.join(ROOT, "dist", "twin", "main.js"));
 
 (built ? describe : describe.skip)(`reliability on the twin (${FULL ? "full set" : "subset"})`, () => {
   let rows: Row[] = [];
@@ -308,7 +341,9 @@ const built = fs.existsSync(path.join(ROOT, "dist", "components", "asr", "provid
 
   afterAll(() => {
     const notes = rows.flatMap((r) => r.notes.map((n) => `- ${r.scenario}: ${n}`));
-    process.stdout.write(`\nReliability scenarios (${Math.round((Date.now() - started) / 1000)} s, ${CONCURRENCY} at a time):\n${table(rows)}\n${notes.length ? `Notes (killed, not failures):\n${notes.join("\n")}\n` : ""}`);
+    process.stdout.write(
+      `\nReliability scenarios (${Math.round((Date.now() - started) / 1000)} s, ${CONCURRENCY} at a time):\n${table(rows)}\n${notes.length ? `Notes (killed, not failures):\n${notes.join("\n")}\n` : ""}`,
+    );
     const dir = path.join(ROOT, ".state");
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `chaos-${FULL ? "full" : "subset"}.json`), JSON.stringify(rows, null, 2));
@@ -317,7 +352,13 @@ const built = fs.existsSync(path.join(ROOT, "dist", "components", "asr", "provid
   it.each(selected.map((s) => [s.name]))("%s", (name) => {
     const row = rows.find((r) => r.scenario === name);
     expect(row).toBeDefined();
-    const detail = { problems: row!.problems, orphans: row!.orphans, duplicates: row!.duplicates, allowlist: row!.allowlist, retryAfter: row!.retryAfter };
+    const detail = {
+      problems: row!.problems,
+      orphans: row!.orphans,
+      duplicates: row!.duplicates,
+      allowlist: row!.allowlist,
+      retryAfter: row!.retryAfter,
+    };
     expect(detail).toEqual({ problems: [], orphans: [], duplicates: [], allowlist: [], retryAfter: [] });
   });
 });

@@ -28,7 +28,10 @@ export class ChaosTwin {
   readonly stateDir: string;
   port = 0;
 
-  private constructor(readonly dir: string, readonly speed: number) {
+  private constructor(
+    readonly dir: string,
+    readonly speed: number,
+  ) {
     this.stateDir = path.join(dir, "twin");
   }
 
@@ -49,7 +52,11 @@ export class ChaosTwin {
   }
 
   async fault(spec: Record<string, unknown>): Promise<void> {
-    const r = await fetch(`${this.url}/_twin/faults`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(spec) });
+    const r = await fetch(`${this.url}/_twin/faults`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(spec),
+    });
     if (!r.ok) throw new Error(`fault ${JSON.stringify(spec)}: ${r.status} ${await r.text()}`);
   }
 
@@ -111,13 +118,20 @@ export class ChaosDrill {
   readonly stack: PulumiStack;
   readonly testRg: string;
 
-  constructor(readonly spec: DrillSpec, twin: ChaosTwin) {
+  constructor(
+    readonly spec: DrillSpec,
+    twin: ChaosTwin,
+  ) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `failover-drill-chaos-${spec.id}-`));
     this.testRg = `chaos-${spec.id}-rg`;
     const configFile = path.join(this.dir, "Pulumi.test.yaml");
     fs.writeFileSync(configFile, deriveConfig(spec, this.testRg));
     fs.mkdirSync(path.join(this.dir, "backend"));
-    const env = pulumiEnv({ backendDir: path.join(this.dir, "backend"), extraPath: [path.join(ROOT, "twin", "plugins", "bin")], base: { ...process.env, PULUMI_BACKEND_URL: undefined } });
+    const env = pulumiEnv({
+      backendDir: path.join(this.dir, "backend"),
+      extraPath: [path.join(ROOT, "twin", "plugins", "bin")],
+      base: { ...process.env, PULUMI_BACKEND_URL: undefined },
+    });
     env.FAILOVER_DRILL_ARM_ENDPOINT = twin.url;
     env.FAILOVER_DRILL_TWIN_TOKEN = TOKEN;
     // Pulumi.test.yaml's arm.tokenVariable (static-token mode).
@@ -146,12 +160,16 @@ export class ChaosDrill {
    */
   async upKilledWhen(twin: ChaosTwin, when: (log: LogEntry[]) => boolean): Promise<void> {
     const o = this.stack.opts;
-    const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", o.stack, "--config-file", o.configFile!], {
-      cwd: o.programDir,
-      env: o.env,
-      detached: true,
-      stdio: "ignore",
-    });
+    const child = spawn(
+      "pulumi",
+      ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", o.stack, "--config-file", o.configFile!],
+      {
+        cwd: o.programDir,
+        env: o.env,
+        detached: true,
+        stdio: "ignore",
+      },
+    );
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
     try {
       await twin.waitFor(when, 120_000);
@@ -182,7 +200,11 @@ export class ChaosDrill {
         if (!env.includes(`PULUMI_BACKEND_URL=${backend}`)) continue;
         const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
         if (/^\d+ \(.*\) Z /.test(stat)) continue; // a zombie holds nothing
-        const cpuTicks = stat.slice(stat.lastIndexOf(")") + 2).split(" ").slice(11, 13).reduce((a, x) => a + Number(x), 0);
+        const cpuTicks = stat
+          .slice(stat.lastIndexOf(")") + 2)
+          .split(" ")
+          .slice(11, 13)
+          .reduce((a, x) => a + Number(x), 0);
         out.push({ pid, cpuTicks, cmd: fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim().slice(0, 160) });
       } catch {
         /* gone, or not ours to read */
@@ -204,13 +226,18 @@ export class ChaosDrill {
 export function deriveConfig(spec: DrillSpec, testRg: string): string {
   const doc = YAML.parseDocument(fs.readFileSync(path.join(ROOT, "Pulumi.test.yaml"), "utf8"));
   doc.setIn(["config", "failover-drill:drill", "id"], `chaos-${spec.id}`);
-  doc.setIn(["config", "failover-drill:scope"], doc.createNode({ items: spec.items.map((friendlyName) => ({ friendlyName })), recoveryPointType: "LatestProcessed" }));
+  doc.setIn(
+    ["config", "failover-drill:scope"],
+    doc.createNode({ items: spec.items.map((friendlyName) => ({ friendlyName })), recoveryPointType: "LatestProcessed" }),
+  );
   doc.setIn(["config", "failover-drill:testNetwork", "resourceGroup"], testRg);
   doc.setIn(["config", "failover-drill:testNetwork", "vnetName"], `chaos-${spec.id}-vnet`);
   const cfg = doc.toJS().config;
   // No directory copy in a chaos drill, so in-guest checks that need it (name resolution answered by the
   // DC copy's test IP) cannot pass; the drill's other expectations (size, IP, NICs, power) stay.
-  const dcIps = ((cfg["failover-drill:directoryCopy"]?.items ?? []) as { testIp?: string }[]).map((i) => i.testIp).filter((ip): ip is string => !!ip);
+  const dcIps = ((cfg["failover-drill:directoryCopy"]?.items ?? []) as { testIp?: string }[])
+    .map((i) => i.testIp)
+    .filter((ip): ip is string => !!ip);
   doc.deleteIn(["config", "failover-drill:directoryCopy"]);
   const expected = (cfg["failover-drill:expected"] ?? []) as { friendlyName: string; inGuestChecks?: { expectOutputContains: string }[] }[];
   const kept = expected
@@ -273,7 +300,8 @@ export function retryAfterViolations(log: LogEntry[], retryAfterSeconds: number,
     if (!next) return;
     const arrival = Date.parse(next.wallTime) - next.durationMs;
     const gap = arrival - sent;
-    if (gap < retryAfterSeconds * 1000 - toleranceMs) out.push(`${e.method} ${e.path}: repeated after ${gap} ms (Retry-After ${retryAfterSeconds} s)`);
+    if (gap < retryAfterSeconds * 1000 - toleranceMs)
+      out.push(`${e.method} ${e.path}: repeated after ${gap} ms (Retry-After ${retryAfterSeconds} s)`);
   });
   return out;
 }
@@ -284,16 +312,28 @@ export function retryAfterViolations(log: LogEntry[], retryAfterSeconds: number,
  */
 export async function orphans(twin: ChaosTwin): Promise<string[]> {
   process.env.FAILOVER_DRILL_CHAOS_TOKEN = TOKEN;
-  const client = new SiteRecoveryDrillClient(VAULT, { endpoint: twin.url, credentialMode: "staticToken", tokenVariable: "FAILOVER_DRILL_CHAOS_TOKEN", maxRetries: 0 });
+  const client = new SiteRecoveryDrillClient(VAULT, {
+    endpoint: twin.url,
+    credentialMode: "staticToken",
+    tokenVariable: "FAILOVER_DRILL_CHAOS_TOKEN",
+    maxRetries: 0,
+  });
   const left: string[] = [];
   try {
     const jobs = (await client.listJobsPage()).jobs;
     for (const item of await client.listProtectedItems()) {
       const phase = itemPhase(item, jobs);
-      if (phase !== "idle") left.push(`protected item ${item.properties.friendlyName ?? item.name}: ${phase} (testFailoverState ${item.properties.testFailoverState})`);
+      if (phase !== "idle")
+        left.push(
+          `protected item ${item.properties.friendlyName ?? item.name}: ${phase} (testFailoverState ${item.properties.testFailoverState})`,
+        );
     }
     const sub = `/subscriptions/${VAULT.subscriptionId}`;
-    for (const [kind, p, v] of [["test VM", "Microsoft.Compute/virtualMachines", "2024-07-01"], ["test NIC", "Microsoft.Network/networkInterfaces", "2024-05-01"], ["test disk", "Microsoft.Compute/disks", "2024-03-02"]]) {
+    for (const [kind, p, v] of [
+      ["test VM", "Microsoft.Compute/virtualMachines", "2024-07-01"],
+      ["test NIC", "Microsoft.Network/networkInterfaces", "2024-05-01"],
+      ["test disk", "Microsoft.Compute/disks", "2024-03-02"],
+    ]) {
       for (const r of await client.arm.listAll<{ id: string; name: string }>(`${sub}/providers/${p}`, { "api-version": v })) {
         if (/-test(\b|-|_|$)/i.test(r.name)) left.push(`${kind} ${r.id}`);
       }

@@ -44,7 +44,9 @@ describe("stand-in azure-native conformance", () => {
   const lastSeq = async () => (await requests()).at(-1)?.seq ?? 0;
   /** `METHOD leaf-name` of the PUTs and DELETEs since `seq`, in the order the twin received them. */
   const writesSince = async (seq: number) =>
-    (await requests()).filter((e) => e.seq > seq && (e.method === "PUT" || e.method === "DELETE")).map((e) => `${e.method} ${e.path.split("/").pop()}`);
+    (await requests())
+      .filter((e) => e.seq > seq && (e.method === "PUT" || e.method === "DELETE"))
+      .map((e) => `${e.method} ${e.path.split("/").pop()}`);
   const ok = async (ws: PulumiWorkspace, args: string[]) => {
     const r = await ws.pulumi(args);
     if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")}:\n${r.output}`);

@@ -23,9 +23,11 @@ async function npm(args: string[], cwd: string): Promise<string> {
 
 /** Every file under dir (node_modules of nested packages excluded), relative to dir. */
 function filesUnder(dir: string, rel = ""): string[] {
-  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) =>
-    e.name === "node_modules" ? [] : e.isDirectory() ? filesUnder(dir, path.join(rel, e.name)) : [path.join(rel, e.name)],
-  );
+  return fs
+    .readdirSync(path.join(dir, rel), { withFileTypes: true })
+    .flatMap((e) =>
+      e.name === "node_modules" ? [] : e.isDirectory() ? filesUnder(dir, path.join(rel, e.name)) : [path.join(rel, e.name)],
+    );
 }
 
 describe("a user's own project on the packed packages (examples/consumer)", () => {
@@ -50,7 +52,8 @@ describe("a user's own project on the packed packages (examples/consumer)", () =
         for (const dir of [ROOT, ...SOURCE_PACKAGES]) await npm(["pack", "--pack-destination", project], dir);
       } finally {
         // postpack does this after a good pack; after a failed one, JS beside the sources would shadow them.
-        for (const dir of SOURCE_PACKAGES) await runCommand(process.execPath, [path.join(ROOT, "scripts", "removeCompiledBesideSources.js"), dir], { cwd: dir });
+        for (const dir of SOURCE_PACKAGES)
+          await runCommand(process.execPath, [path.join(ROOT, "scripts", "removeCompiledBesideSources.js"), dir], { cwd: dir });
       }
     });
     // The npm cache holds every dependency after this repository's own install; the registry is the fallback.
@@ -72,7 +75,12 @@ describe("a user's own project on the packed packages (examples/consumer)", () =
     const modules = path.join(project, "node_modules");
     const pkg = JSON.parse(fs.readFileSync(path.join(modules, "failover-drill", "package.json"), "utf8"));
     expect(Object.keys(pkg.exports).sort()).toEqual([".", "./contract", "./package.json", "./provider"]);
-    for (const target of [pkg.exports["."].default, pkg.exports["."].types, pkg.exports["./provider"].default, pkg.exports["./contract"].default]) {
+    for (const target of [
+      pkg.exports["."].default,
+      pkg.exports["."].types,
+      pkg.exports["./provider"].default,
+      pkg.exports["./contract"].default,
+    ]) {
       expect(fs.existsSync(path.join(modules, "failover-drill", target))).toBe(true);
     }
     for (const name of ["failover-drill-policy", "failover-drill-contract"]) {
@@ -81,12 +89,20 @@ describe("a user's own project on the packed packages (examples/consumer)", () =
       expect(files).toContain("index.js");
     }
     // The pack's dependency on the contract is a version, satisfied by the installed contract tarball.
-    expect(JSON.parse(fs.readFileSync(path.join(modules, "failover-drill-policy", "package.json"), "utf8")).dependencies["failover-drill-contract"]).toBe("0.1.0");
-    expect(fs.realpathSync(path.join(modules, "failover-drill-contract"))).toBe(path.join(fs.realpathSync(modules), "failover-drill-contract"));
+    expect(
+      JSON.parse(fs.readFileSync(path.join(modules, "failover-drill-policy", "package.json"), "utf8")).dependencies[
+        "failover-drill-contract"
+      ],
+    ).toBe("0.1.0");
+    expect(fs.realpathSync(path.join(modules, "failover-drill-contract"))).toBe(
+      path.join(fs.realpathSync(modules), "failover-drill-contract"),
+    );
   });
 
   it("pulumi preview --policy-pack <the installed pack> passes and writes nothing", async () => {
-    const preview = await timed("preview", () => ws!.pulumi(["preview", "--policy-pack", path.join(project, "node_modules", "failover-drill-policy")]));
+    const preview = await timed("preview", () =>
+      ws!.pulumi(["preview", "--policy-pack", path.join(project, "node_modules", "failover-drill-policy")]),
+    );
     expect(preview.output).not.toMatch(/\[mandatory\]/);
     expect(preview.output).toMatch(/Policies:|failover-drill/);
     expect(preview.code).toBe(0);
@@ -94,16 +110,28 @@ describe("a user's own project on the packed packages (examples/consumer)", () =
   });
 
   it("pulumi up runs the drill from the user's node_modules and it passes", async () => {
-    const up = await timed("up", () => ws!.pulumi(["up", "--yes", "--skip-preview", "--policy-pack", path.join(project, "node_modules", "failover-drill-policy")]));
+    const up = await timed("up", () =>
+      ws!.pulumi(["up", "--yes", "--skip-preview", "--policy-pack", path.join(project, "node_modules", "failover-drill-policy")]),
+    );
     if (up.code !== 0) throw new Error(`pulumi up failed:\n${up.output}`);
     const outputs = (await ws!.outputs()) as Record<string, any>;
     expect(outputs.drillId).toBe("contoso-tier1");
     const app = Object.values(outputs.applicationTestFailovers as Record<string, { verdict: string; failures: number; testVms: number }>);
-    expect({ verdict: outputs.verdict, dc: outputs.directoryCopyTestFailover.verdict, app: app.map((a) => [a.verdict, a.failures, a.testVms]) }).toEqual({ verdict: "passed", dc: "passed", app: [["passed", 0, 3]] });
+    expect({
+      verdict: outputs.verdict,
+      dc: outputs.directoryCopyTestFailover.verdict,
+      app: app.map((a) => [a.verdict, a.failures, a.testVms]),
+    }).toEqual({ verdict: "passed", dc: "passed", app: [["passed", 0, 3]] });
     // Per-VM detail is in the TestFailover resource's state (the exported deployment), not in the outputs.
     const resources = await ws!.resources();
-    const appTfo = resources.find((r) => r.type === "pulumi-nodejs:dynamic/drill:TestFailover" && (r.outputs as { role?: string })?.role === "application");
-    expect(((appTfo?.outputs as { testVms?: { friendlyName: string }[] })?.testVms ?? []).map((v) => v.friendlyName).sort()).toEqual(["APP01", "SQL01", "WEB01"]);
+    const appTfo = resources.find(
+      (r) => r.type === "pulumi-nodejs:dynamic/drill:TestFailover" && (r.outputs as { role?: string })?.role === "application",
+    );
+    expect(((appTfo?.outputs as { testVms?: { friendlyName: string }[] })?.testVms ?? []).map((v) => v.friendlyName).sort()).toEqual([
+      "APP01",
+      "SQL01",
+      "WEB01",
+    ]);
     // The provider's state holds no path of this machine: it loads failover-drill/provider by resolution.
     const tfo = resources.find((r) => r.type === "pulumi-nodejs:dynamic/drill:TestFailover") as { outputs?: { __provider?: string } };
     expect(tfo.outputs?.__provider).toContain("failover-drill/provider");
@@ -116,7 +144,9 @@ describe("a user's own project on the packed packages (examples/consumer)", () =
     if (destroy.code !== 0) throw new Error(`pulumi destroy failed:\n${destroy.output}`);
     expect(await ws!.resources()).toEqual([]);
     expect((await twinArm(twin!, "GET", VNET)).status).toBe(404);
-    const vms = (await twinArm(twin!, "GET", `${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`)).body.value as { name: string }[];
+    const vms = (await twinArm(twin!, "GET", `${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`)).body.value as {
+      name: string;
+    }[];
     expect(vms.filter((v) => v.name.endsWith("-test"))).toEqual([]);
   });
 });

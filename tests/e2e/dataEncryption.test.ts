@@ -15,7 +15,10 @@ const KEK = Buffer.from(`e2e KEK certificate ${process.pid}`).toString("base64")
 function stackWith(name: string, edit: (config: Record<string, any>) => void): string {
   const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.test.yaml"), "utf8"));
   edit(doc.config);
-  fs.writeFileSync(path.join(ROOT, `Pulumi.${name}.yaml`), YAML.stringify(doc, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
+  fs.writeFileSync(
+    path.join(ROOT, `Pulumi.${name}.yaml`),
+    YAML.stringify(doc, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }),
+  );
   return name;
 }
 
@@ -43,7 +46,9 @@ describe("a data-encrypted item and the KEK certificate", () => {
   it("without the key: refused in preview naming it; stored in plain text: refused without showing it", async () => {
     const none = await ws.pulumi(["preview"]);
     expect(none.code).not.toBe(0);
-    expect(none.output).toMatch(/APP01: providerSpecificDetails\.encryption is "Enabled": .*failover-drill:kekCertificatePfx is not set; set it as a secret/);
+    expect(none.output).toMatch(
+      /APP01: providerSpecificDetails\.encryption is "Enabled": .*failover-drill:kekCertificatePfx is not set; set it as a secret/,
+    );
 
     expect((await ws.pulumi(["config", "set", KEY, KEK])).code).toBe(0);
     const plain = await ws.pulumi(["preview"]);

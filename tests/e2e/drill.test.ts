@@ -24,11 +24,26 @@ function drillWorkspace(name: string) {
   const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}` };
   fs.mkdirSync(path.join(dir, "backend"));
   const run = (args: string[]) =>
-    runCommand(process.execPath, [DRILL, "--state", path.join(dir, "state"), "--reports", path.join(dir, "reports"), "--port", String(port), "--speed", "120", ...args], {
-      cwd: ROOT,
-      env,
-      timeoutMs: 540_000,
-    });
+    runCommand(
+      process.execPath,
+      [
+        DRILL,
+        "--state",
+        path.join(dir, "state"),
+        "--reports",
+        path.join(dir, "reports"),
+        "--port",
+        String(port),
+        "--speed",
+        "120",
+        ...args,
+      ],
+      {
+        cwd: ROOT,
+        env,
+        timeoutMs: 540_000,
+      },
+    );
   const requests = (): LoggedRequest[] => {
     const body = JSON.parse(fs.readFileSync(path.join(dir, "state", "requests.json"), "utf8")) as { value: LoggedRequest[] };
     return body.value;
@@ -67,7 +82,9 @@ describe("npm run drill on the twin", () => {
       const twin = await startTwin({ stateDir: path.join(ws.dir, "state", "twin"), port: 0, quiet: true });
       try {
         const get = async (p: string) =>
-          (await (await fetch(`${twin.url}${p}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { value: Record<string, any>[] };
+          (await (await fetch(`${twin.url}${p}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as {
+            value: Record<string, any>[];
+          };
         const jobs = (await get(`${VAULT}/replicationJobs?api-version=2025-08-01`)).value;
         const cleanups = jobs.filter((j) => j.properties.scenarioName === "TestFailoverCleanup");
         expect(cleanups).toHaveLength(2);

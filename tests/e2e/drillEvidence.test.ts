@@ -16,7 +16,8 @@ jest.setTimeout(1_200_000);
 
 const DRILL = path.join(ROOT, "dist", "scripts", "drill.js");
 const SPEED = 120;
-const ACCOUNT_ID = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/contoso-evidence/providers/Microsoft.Storage/storageAccounts/contosoevidence";
+const ACCOUNT_ID =
+  "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/contoso-evidence/providers/Microsoft.Storage/storageAccounts/contosoevidence";
 
 describe("drill evidence on the twin", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "failover-drill-evidence-e2e-"));
@@ -26,11 +27,28 @@ describe("drill evidence on the twin", () => {
   const reportsOf = (run: string) => path.join(dir, run, "reports", "contoso-tier1");
   // Each run has its own state and reports folder; only the evidence store is shared (as across drills).
   const drill = (run: string, extra: string[]) =>
-    runCommand(process.execPath, [DRILL, "--state", path.join(dir, run, "state"), "--reports", path.join(dir, run, "reports"), "--evidence-dir", evidenceDir, "--port", "0", "--speed", String(SPEED), ...extra], {
-      cwd: ROOT,
-      env,
-      timeoutMs: 600_000,
-    });
+    runCommand(
+      process.execPath,
+      [
+        DRILL,
+        "--state",
+        path.join(dir, run, "state"),
+        "--reports",
+        path.join(dir, run, "reports"),
+        "--evidence-dir",
+        evidenceDir,
+        "--port",
+        "0",
+        "--speed",
+        String(SPEED),
+        ...extra,
+      ],
+      {
+        cwd: ROOT,
+        env,
+        timeoutMs: 600_000,
+      },
+    );
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   let first: DrillReport;
@@ -54,20 +72,41 @@ describe("drill evidence on the twin", () => {
       [first.startedAt, false],
       [second.startedAt, true],
     ]);
-    expect(second.trend.drills[0]).toMatchObject({ drillId: "contoso-tier1", verdict: first.verdict, rtoSeconds: first.rto.achievedSeconds, rpoSeconds: first.rpo.worstSeconds, prefix: first.evidence!.prefix });
-    expect(second.previousFindings).toMatchObject({ drillId: "contoso-tier1", generatedAt: first.startedAt, prefix: first.evidence!.prefix });
+    expect(second.trend.drills[0]).toMatchObject({
+      drillId: "contoso-tier1",
+      verdict: first.verdict,
+      rtoSeconds: first.rto.achievedSeconds,
+      rpoSeconds: first.rpo.worstSeconds,
+      prefix: first.evidence!.prefix,
+    });
+    expect(second.previousFindings).toMatchObject({
+      drillId: "contoso-tier1",
+      generatedAt: first.startedAt,
+      prefix: first.evidence!.prefix,
+    });
     expect(second.previousFindings!.findings.map((f) => f.id)).toEqual(first.findings.map((f) => f.id));
     if (process.env.DRILL_EVIDENCE_FIXTURE) fs.writeFileSync(process.env.DRILL_EVIDENCE_FIXTURE, JSON.stringify(second, null, 2) + "\n");
   });
 
   it("fills every evidence field from the real run", () => {
     const r = second;
-    expect(r.identity).toMatchObject({ stack: "test", schemaVersion: 2, trigger: { kind: "scheduled", reference: "schedule 0 6 1 1,4,7,10 *" }, toolVersion: "0.1.0" });
+    expect(r.identity).toMatchObject({
+      stack: "test",
+      schemaVersion: 2,
+      trigger: { kind: "scheduled", reference: "schedule 0 6 1 1,4,7,10 *" },
+      toolVersion: "0.1.0",
+    });
     expect(first.identity.trigger).toEqual({ kind: "change", reference: "CHG-1042" });
     expect(r.identity.gitCommit).toMatch(/^[0-9a-f]{40}$/);
     expect(r.identity.ranBy.name).toBeTruthy();
     expect(r.identity.pulumiUpdateId).toBeTruthy();
-    expect(r.scope).toMatchObject({ kind: "recoveryPlan", recoveryPlan: "rp-contoso-tier1", businessService: "Contoso ERP", tier: "tier-1", exclusions: [expect.objectContaining({ item: "FILE01" })] });
+    expect(r.scope).toMatchObject({
+      kind: "recoveryPlan",
+      recoveryPlan: "rp-contoso-tier1",
+      businessService: "Contoso ERP",
+      tier: "tier-1",
+      exclusions: [expect.objectContaining({ item: "FILE01" })],
+    });
     expect(r.scope.items.map((i) => i.friendlyName).sort()).toEqual(["APP01", "DC01", "SQL01", "WEB01"]);
     expect(r.targets).toMatchObject({ rtoMinutes: 60, rpoMinutes: 90 });
     for (const p of r.preconditions) {
@@ -78,7 +117,12 @@ describe("drill evidence on the twin", () => {
     expect(r.preconditions.find((p) => p.friendlyName === "DC01")?.recoveryPoint?.type).toBe("ApplicationConsistent");
     // Every stage and VM has its ASR job id; the VMs have created and running times.
     for (const s of r.timeline.stages) expect(s.jobId).toMatch(/^[0-9a-f-]{36}$/);
-    for (const v of r.timeline.vms) expect(v).toMatchObject({ jobId: expect.stringMatching(/^[0-9a-f-]{36}$/), createdAt: expect.any(String), runningAt: expect.any(String) });
+    for (const v of r.timeline.vms)
+      expect(v).toMatchObject({
+        jobId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        createdAt: expect.any(String),
+        runningAt: expect.any(String),
+      });
     // RTO end to end spans the DC copy: longer than any single test failover.
     const dcStart = Date.parse(r.timeline.vms.find((v) => v.friendlyName === "DC01")!.triggeredAt!);
     expect(Date.parse(r.rto.from!)).toBe(dcStart);
@@ -88,7 +132,13 @@ describe("drill evidence on the twin", () => {
     // service reports it), after it was running; no deviation says it fell back to "running".
     for (const v of r.timeline.vms) expect(Date.parse(v.verifiedAt!)).toBeGreaterThan(Date.parse(v.runningAt!));
     const apps = r.timeline.vms.filter((v) => v.role === "application");
-    expect(r.rto).toMatchObject({ toEvent: "verified", to: apps.map((v) => v.verifiedAt!).sort((a, b) => Date.parse(a) - Date.parse(b)).pop() });
+    expect(r.rto).toMatchObject({
+      toEvent: "verified",
+      to: apps
+        .map((v) => v.verifiedAt!)
+        .sort((a, b) => Date.parse(a) - Date.parse(b))
+        .pop(),
+    });
     expect(r.rto.achievedSeconds!).toBeGreaterThan((Date.parse(apps[0].runningAt!) - dcStart) / 1000);
     expect(r.deviations.join("\n")).not.toMatch(/RTO ends at the last application VM running/);
     // The provider polls on the twin's clock (30 s ÷ speed): from the DC copy verified to the plan's trigger
@@ -102,9 +152,18 @@ describe("drill evidence on the twin", () => {
     for (const p of r.rpo.perItem) expect(p.seconds).toBeGreaterThanOrEqual(0);
     expect(r.rpo.worstSeconds).toBe(Math.max(...r.rpo.perItem.map((p) => p.seconds!)));
     expect(r.isolation).toMatchObject({ peerings: [], publicIps: [], dnsServers: ["10.10.1.4"], isolated: true });
-    expect(r.isolation!.nsgRules).toEqual(expect.arrayContaining([expect.objectContaining({ name: "deny-internet-inbound", access: "Deny" }), expect.objectContaining({ name: "allow-dr-jumpbox-rdp", source: "192.0.2.10/32" })]));
+    expect(r.isolation!.nsgRules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: "deny-internet-inbound", access: "Deny" }),
+        expect.objectContaining({ name: "allow-dr-jumpbox-rdp", source: "192.0.2.10/32" }),
+      ]),
+    );
     expect(r.cleanup).toMatchObject({ clean: true, leftovers: [] });
-    expect(r.evidence).toMatchObject({ store: "azurite", accountName: "contosoevidence", preflight: { writable: true, versionLevelImmutability: false } });
+    expect(r.evidence).toMatchObject({
+      store: "azurite",
+      accountName: "contosoevidence",
+      preflight: { writable: true, versionLevelImmutability: false },
+    });
     expect(r.findings.map((f) => f.id)).toContain("evidence:no-worm");
     for (const f of r.findings) expect(f).toMatchObject({ owner: "dr-team@contoso.example", status: "open" });
     expect(r.signOff).toEqual({ name: "", role: "", date: "", signature: "", comments: "" });

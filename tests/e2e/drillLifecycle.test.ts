@@ -37,11 +37,25 @@ function workspace(name: string) {
   const run = (args: string[], timeoutMs = 600_000) => runInOwnGroup(drillArgs(args), env, timeoutMs);
   /** Resources in the stack's state (pulumi stack export on this workspace's backend). */
   const stackResources = async (): Promise<{ type: string }[]> => {
-    const r = await runCommand("pulumi", ["stack", "export", "--stack", "test", "--non-interactive"], { cwd: ROOT, env: pulumiEnv({ base: env }) });
+    const r = await runCommand("pulumi", ["stack", "export", "--stack", "test", "--non-interactive"], {
+      cwd: ROOT,
+      env: pulumiEnv({ base: env }),
+    });
     if (r.code !== 0) throw new Error(r.output);
     return (JSON.parse(r.stdout) as { deployment: { resources?: { type: string }[] } }).deployment.resources ?? [];
   };
-  return { dir, port, env, state, reports, drillArgs, run, report, stackResources, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    port,
+    env,
+    state,
+    reports,
+    drillArgs,
+    run,
+    report,
+    stackResources,
+    dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /**
@@ -83,7 +97,9 @@ async function twinWorld(stateDir: string): Promise<TwinWorld> {
   const twin = await startTwin({ stateDir, port: 0, quiet: true });
   try {
     const get = async (p: string) =>
-      (await (await fetch(`${twin.url}${p}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { value: Record<string, any>[] };
+      (await (await fetch(`${twin.url}${p}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as {
+        value: Record<string, any>[];
+      };
     const jobs = (await get(`${VAULT}/replicationJobs?api-version=2025-08-01`)).value as unknown as Job[];
     const items = (await get(`${VAULT}/replicationProtectedItems?api-version=2025-08-01`)).value.map((i) => ({
       name: i.name as string,
@@ -91,8 +107,12 @@ async function twinWorld(stateDir: string): Promise<TwinWorld> {
       testFailoverState: i.properties.testFailoverState as string,
       phase: itemPhase(i as unknown as ProtectedItem, jobs),
     }));
-    const testVms = (await get(`${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`)).value.map((v) => v.name as string).filter((n) => /-test$/.test(n));
-    const testNics = (await get(`${SUB}/providers/Microsoft.Network/networkInterfaces?api-version=2024-05-01`)).value.map((v) => v.name as string).filter((n) => /-test/.test(n));
+    const testVms = (await get(`${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`)).value
+      .map((v) => v.name as string)
+      .filter((n) => /-test$/.test(n));
+    const testNics = (await get(`${SUB}/providers/Microsoft.Network/networkInterfaces?api-version=2024-05-01`)).value
+      .map((v) => v.name as string)
+      .filter((n) => /-test/.test(n));
     const cleanupComments = (await get(`${VAULT}/replicationJobs?api-version=2025-08-01`)).value
       .filter((j) => j.properties.scenarioName === "TestFailoverCleanup")
       .map((j) => String(j.properties.customDetails?.comments ?? ""));
@@ -115,12 +135,21 @@ describe("drill lifecycle on the twin", () => {
       expect(keptReport.cleanup).toBeUndefined();
       expect(keptReport.evidence).toMatchObject({ store: "azurite", accountName: "contosoevidence", container: "drill-evidence" });
       expect(keptReport.evidence.prefix).toMatch(/^test\/contoso-tier1\/\d{8}T\d{6}Z\/$/);
-      expect(keptReport.evidence.blobs.map((b: { name: string }) => b.name.split("/").pop())).toEqual(["report.json", "report.md", "report.html", "start.json", "manifest.sha256"]);
+      expect(keptReport.evidence.blobs.map((b: { name: string }) => b.name.split("/").pop())).toEqual([
+        "report.json",
+        "report.md",
+        "report.html",
+        "start.json",
+        "manifest.sha256",
+      ]);
       expect(keptReport.evidence.error).toBeUndefined();
 
       const up = await twinWorld(path.join(ws.state, "twin"));
       expect(up.testVms.sort()).toEqual(["APP01-test", "DC01-test", "SQL01-test", "WEB01-test"]);
-      const waiting = up.items.filter((i) => i.testFailoverState === "WaitingForCompletion").map((i) => i.friendlyName).sort();
+      const waiting = up.items
+        .filter((i) => i.testFailoverState === "WaitingForCompletion")
+        .map((i) => i.friendlyName)
+        .sort();
       expect(waiting).toEqual(["APP01", "DC01", "SQL01", "WEB01"]);
       const resources = await ws.stackResources();
       expect(resources.filter((r) => r.type === TEST_FAILOVER_TYPE).length).toBe(2);
@@ -167,7 +196,8 @@ describe("drill lifecycle on the twin", () => {
       expect(jobCause.subject).toMatch(/task .*VmTfoPrepareTestVm/);
       expect(jobCause.lines.join("\n")).toContain("TwinInjectedTaskFailure");
       expect(failed.causes.some((c: { source: string; lines: string[] }) => c.source === "engine" && c.lines.length > 0)).toBe(true);
-      for (const ext of ["md", "html"]) expect(fs.readFileSync(path.join(ws.reports, "contoso-tier1", `report.${ext}`), "utf8")).toContain("TwinInjectedTaskFailure");
+      for (const ext of ["md", "html"])
+        expect(fs.readFileSync(path.join(ws.reports, "contoso-tier1", `report.${ext}`), "utf8")).toContain("TwinInjectedTaskFailure");
 
       const world = await twinWorld(path.join(ws.state, "twin"));
       expect(world.testVms).toEqual([]);
@@ -190,7 +220,9 @@ describe("drill lifecycle on the twin", () => {
       expect(md.startsWith("<!-- failover-drill:policy-check -->")).toBe(true);
       expect(md).toContain("Drill policy check passed");
       expect(md).toMatch(/### Advisory[\s\S]*\| advisory \| `managed-disks-blocked-by-sse-replication-storage`/);
-      const log = JSON.parse(fs.readFileSync(path.join(ws.state, "requests.json"), "utf8")) as { value: { method: string; path: string }[] };
+      const log = JSON.parse(fs.readFileSync(path.join(ws.state, "requests.json"), "utf8")) as {
+        value: { method: string; path: string }[];
+      };
       expect(log.value.filter((q) => q.method !== "GET")).toEqual([]);
       expect(await ws.stackResources()).toEqual([]);
     } finally {
@@ -212,7 +244,8 @@ describe("drill lifecycle on the twin", () => {
       const deadline = Date.now() + 300_000;
       let sawTestFailover = false;
       while (!sawTestFailover) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no testFailover POST seen before the runner ended:\n${output}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`no testFailover POST seen before the runner ended:\n${output}`);
         try {
           const res = await fetch(`http://127.0.0.1:${ws.port}/_twin/requests`);
           const log = (await res.json()) as { value: { method: string; path: string; status: number }[] };
@@ -230,12 +263,20 @@ describe("drill lifecycle on the twin", () => {
       const left = await twinWorld(path.join(ws.state, "twin"));
       expect(left.items.filter((i) => i.phase !== "idle").map((i) => i.friendlyName)).toContain("DC01");
 
-      const dry = await runCommand(process.execPath, [JANITOR, "--twin-state", path.join(ws.state, "twin"), "--dry-run", "--speed", "120"], { cwd: ROOT, env: ws.env, timeoutMs: 120_000 });
+      const dry = await runCommand(
+        process.execPath,
+        [JANITOR, "--twin-state", path.join(ws.state, "twin"), "--dry-run", "--speed", "120"],
+        { cwd: ROOT, env: ws.env, timeoutMs: 120_000 },
+      );
       expect(dry.code).toBe(0);
       expect(dry.output).toMatch(/protected item DC01: testFailoverState (InProgress|WaitingForCompletion)/);
       expect(dry.output).toContain("dry run");
 
-      const j = await runCommand(process.execPath, [JANITOR, "--twin-state", path.join(ws.state, "twin"), "--speed", "120"], { cwd: ROOT, env: ws.env, timeoutMs: 300_000 });
+      const j = await runCommand(process.execPath, [JANITOR, "--twin-state", path.join(ws.state, "twin"), "--speed", "120"], {
+        cwd: ROOT,
+        env: ws.env,
+        timeoutMs: 300_000,
+      });
       expect(j.output).toContain("cleaning up DC01: POST testFailoverCleanup");
       expect(j.output).toContain("janitor: clean");
       expect(j.code).toBe(0);
@@ -246,10 +287,16 @@ describe("drill lifecycle on the twin", () => {
       expect(after.testNics).toEqual([]);
       const janitorNotes = after.cleanupComments.filter((c) => c.startsWith("failover-drill janitor: "));
       expect(janitorNotes.length).toBeGreaterThanOrEqual(1);
-      expect(janitorNotes[0]).toMatch(/^failover-drill janitor: test failover of DC01 left WaitingForCompletion .* \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+      expect(janitorNotes[0]).toMatch(
+        /^failover-drill janitor: test failover of DC01 left WaitingForCompletion .* \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/,
+      );
 
       // A second run finds nothing.
-      const again = await runCommand(process.execPath, [JANITOR, "--twin-state", path.join(ws.state, "twin"), "--dry-run"], { cwd: ROOT, env: ws.env, timeoutMs: 120_000 });
+      const again = await runCommand(process.execPath, [JANITOR, "--twin-state", path.join(ws.state, "twin"), "--dry-run"], {
+        cwd: ROOT,
+        env: ws.env,
+        timeoutMs: 120_000,
+      });
       expect(again.output).toContain("nothing left");
     } finally {
       ws.dispose();

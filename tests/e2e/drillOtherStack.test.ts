@@ -12,14 +12,19 @@ jest.setTimeout(600_000);
 
 const DRILL = path.join(ROOT, "dist", "scripts", "drill.js");
 const FIXTURE = path.join(__dirname, "fixtures", "branch-office.yaml");
-const BRANCH_VAULT = "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/branch-dr/providers/Microsoft.RecoveryServices/vaults/branch-asr-vault";
+const BRANCH_VAULT =
+  "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/branch-dr/providers/Microsoft.RecoveryServices/vaults/branch-asr-vault";
 
 function workspace(name: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `failover-drill-stack-${name}-`));
   fs.mkdirSync(path.join(dir, "backend"));
   const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}` };
   const run = (args: string[], timeoutMs = 540_000) =>
-    runCommand(process.execPath, [DRILL, "--state", path.join(dir, "state"), "--reports", path.join(dir, "reports"), "--speed", "120", ...args], { cwd: ROOT, env, timeoutMs });
+    runCommand(
+      process.execPath,
+      [DRILL, "--state", path.join(dir, "state"), "--reports", path.join(dir, "reports"), "--speed", "120", ...args],
+      { cwd: ROOT, env, timeoutMs },
+    );
   return { dir, env, run, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -37,19 +42,29 @@ describe("npm run drill -- --stack <name>", () => {
       const report = JSON.parse(fs.readFileSync(path.join(ws.dir, "reports", "branch-office", "report.json"), "utf8"));
       expect(report.stack).toBe("branch-office");
       expect(report.verdict).toBe("passed");
-      expect(report.testFailovers.flatMap((f: { vms: { friendlyName: string }[] }) => f.vms.map((v) => v.friendlyName)).sort()).toEqual(["BRAPP01", "BRAPP02"]);
+      expect(report.testFailovers.flatMap((f: { vms: { friendlyName: string }[] }) => f.vms.map((v) => v.friendlyName)).sort()).toEqual([
+        "BRAPP01",
+        "BRAPP02",
+      ]);
       expect(report.cleanup).toMatchObject({ clean: true, leftovers: [], notOurs: [] });
       expect(report.evidence).toMatchObject({ store: "azurite", container: "branch-evidence" });
       // The report's timeline of Pulumi steps comes from the engine's events.
       const steps = report.pulumiSteps as { type: string; op: string; status: string }[];
-      expect(steps.some((s) => s.type === "pulumi-nodejs:dynamic/drill:TestFailover" && s.op === "create" && s.status === "succeeded")).toBe(true);
+      expect(
+        steps.some((s) => s.type === "pulumi-nodejs:dynamic/drill:TestFailover" && s.op === "create" && s.status === "succeeded"),
+      ).toBe(true);
 
       // Every ASR request went to the branch vault; the only POSTs were the plan's test failover and its cleanup.
-      const log = (JSON.parse(fs.readFileSync(path.join(ws.dir, "state", "requests.json"), "utf8")) as { value: { method: string; path: string }[] }).value;
+      const log = (
+        JSON.parse(fs.readFileSync(path.join(ws.dir, "state", "requests.json"), "utf8")) as { value: { method: string; path: string }[] }
+      ).value;
       const asr = log.filter((q) => /Microsoft\.RecoveryServices/i.test(q.path));
       expect(asr.length).toBeGreaterThan(0);
       expect(asr.filter((q) => !q.path.toLowerCase().startsWith(BRANCH_VAULT.toLowerCase()))).toEqual([]);
-      expect(asr.filter((q) => q.method === "POST").map((q) => q.path.split("/").slice(-2).join("/"))).toEqual(["rp-branch/testFailover", "rp-branch/testFailoverCleanup"]);
+      expect(asr.filter((q) => q.method === "POST").map((q) => q.path.split("/").slice(-2).join("/"))).toEqual([
+        "rp-branch/testFailover",
+        "rp-branch/testFailoverCleanup",
+      ]);
     } finally {
       ws.dispose();
     }
@@ -60,7 +75,11 @@ describe("npm run drill -- --stack <name>", () => {
     try {
       const r = await ws.run(["--stack", "no-such-stack"], 60_000);
       expect(r.code).toBe(3);
-      expect(r.output.trim().split("\n")).toEqual([expect.stringMatching(/^drill: unknown stack "no-such-stack": no Pulumi\.no-such-stack\.yaml \(stacks with config here: .*branch-office.*test/)]);
+      expect(r.output.trim().split("\n")).toEqual([
+        expect.stringMatching(
+          /^drill: unknown stack "no-such-stack": no Pulumi\.no-such-stack\.yaml \(stacks with config here: .*branch-office.*test/,
+        ),
+      ]);
       expect(fs.readdirSync(path.join(ws.dir, "backend"))).toEqual([]);
     } finally {
       ws.dispose();
@@ -75,7 +94,10 @@ describe("npm run drill -- --stack <name>", () => {
     try {
       const r = await ws.run(["--port", String(port)], 120_000);
       expect(r.code).toBe(4);
-      const lines = r.output.trim().split("\n").filter((l) => l.startsWith("drill:"));
+      const lines = r.output
+        .trim()
+        .split("\n")
+        .filter((l) => l.startsWith("drill:"));
       expect(lines).toEqual([`drill: cannot start the Azure twin on 127.0.0.1:${port}: the address is already in use (127.0.0.1:${port})`]);
       expect(r.output).not.toMatch(/\n\s+at .*\.js:\d+/);
     } finally {
@@ -88,11 +110,25 @@ describe("npm run drill -- --stack <name>", () => {
     const ws = workspace("packconfig");
     try {
       const out = path.join(ws.dir, "policy-check.md");
-      const args = [path.join(ROOT, "dist", "scripts", "policyCheck.js"), "--stack", "branch-office", "--fixture", FIXTURE, "--state", path.join(ws.dir, "state"), "--out", out];
+      const args = [
+        path.join(ROOT, "dist", "scripts", "policyCheck.js"),
+        "--stack",
+        "branch-office",
+        "--fixture",
+        FIXTURE,
+        "--state",
+        path.join(ws.dir, "state"),
+        "--out",
+        out,
+      ];
       const plain = await runCommand(process.execPath, args, { cwd: ROOT, env: ws.env, timeoutMs: 300_000 });
       expect(plain.output).toMatch(/\[advisory\] managed-disks-prevent-failback/);
       expect(plain.code).toBe(0);
-      const strict = await runCommand(process.execPath, [...args, "--policy-pack-config", path.join(ROOT, "policy", "config", "failback-required.json")], { cwd: ROOT, env: ws.env, timeoutMs: 300_000 });
+      const strict = await runCommand(
+        process.execPath,
+        [...args, "--policy-pack-config", path.join(ROOT, "policy", "config", "failback-required.json")],
+        { cwd: ROOT, env: ws.env, timeoutMs: 300_000 },
+      );
       expect(strict.output).toMatch(/\[mandatory\] managed-disks-prevent-failback/);
       expect(strict.code).toBe(10);
       expect(fs.readFileSync(out, "utf8")).toContain("blocked by 1 mandatory finding");

@@ -59,7 +59,6 @@ export class PulumiWorkspace extends PulumiStack {
   }
 }
 
-
 // ---------------------------------------------------------------------------------------------------
 // Twin mode: the Azure twin in-process plus the stand-in azure-native/random plugins on PATH
 // (twin/plugins/README.md). Automatic plugin download is already off (scripts/pulumiEnv.js).
@@ -81,7 +80,8 @@ export interface E2ETwin {
 export async function startTwinForE2E(opts: { fixture?: string | object; speed?: number } = {}): Promise<E2ETwin> {
   for (const plugin of ["azure-native", "random"]) {
     const main = path.join(ROOT, "dist", "twin", "plugins", plugin, "main.js");
-    if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`node scripts/setup.js\` (or \`npx tsc -p tsconfig.build.json\`) first`);
+    if (!fs.existsSync(main))
+      throw new Error(`${main} is missing: run \`node scripts/setup.js\` (or \`npx tsc -p tsconfig.build.json\`) first`);
   }
   // Loaded lazily so tests that do not use the twin do not compile it.
   const twin = (await import("../../twin/index")) as typeof import("../../twin/index");
@@ -97,7 +97,12 @@ export function twinModeEnv(twin: { url: string; token: string }): { env: NodeJS
 }
 
 /** A plain ARM call to the twin (for assertions and changes behind Pulumi's back). */
-export async function twinArm(twin: { url: string; token: string }, method: string, pathAndQuery: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function twinArm(
+  twin: { url: string; token: string },
+  method: string,
+  pathAndQuery: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(twin.url + pathAndQuery, {
     method,
     headers: { Authorization: `Bearer ${twin.token}`, "Content-Type": "application/json" },

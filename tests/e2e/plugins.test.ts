@@ -60,7 +60,10 @@ describe("stand-in azure-native and random plugins against the twin", () => {
     expect(vnet.status).toBe(200);
     expect(vnet.body.properties.addressSpace).toEqual({ addressPrefixes: ["10.30.0.0/16"] });
     expect(vnet.body.properties.dhcpOptions).toEqual({ dnsServers: ["10.30.1.4"] });
-    const subnets = vnet.body.properties.subnets as { name: string; properties: { addressPrefix: string; networkSecurityGroup?: { id: string } } }[];
+    const subnets = vnet.body.properties.subnets as {
+      name: string;
+      properties: { addressPrefix: string; networkSecurityGroup?: { id: string } };
+    }[];
     expect(subnets.map((s) => [s.name, s.properties.addressPrefix])).toEqual([
       ["snet-a", "10.30.1.0/24"],
       ["snet-b", "10.30.2.0/24"],
@@ -71,7 +74,12 @@ describe("stand-in azure-native and random plugins against the twin", () => {
     expect(nsg.body.properties.securityRules).toEqual([
       expect.objectContaining({
         name: "deny-internet-outbound",
-        properties: expect.objectContaining({ priority: 4000, direction: "Outbound", access: "Deny", destinationAddressPrefix: "Internet" }),
+        properties: expect.objectContaining({
+          priority: 4000,
+          direction: "Outbound",
+          access: "Deny",
+          destinationAddressPrefix: "Internet",
+        }),
       }),
     ]);
 
@@ -94,7 +102,10 @@ describe("stand-in azure-native and random plugins against the twin", () => {
     const container = await get(`${accountId}/blobServices/default/containers/drill-evidence`, API.storage);
     expect(container.body.properties.publicAccess).toBe("None");
     const avset = await get(ids.avset, API.compute);
-    expect(avset.body).toMatchObject({ sku: { name: "Aligned" }, properties: { platformFaultDomainCount: 2, platformUpdateDomainCount: 5 } });
+    expect(avset.body).toMatchObject({
+      sku: { name: "Aligned" },
+      properties: { platformFaultDomainCount: 2, platformUpdateDomainCount: 5 },
+    });
 
     // Outputs in azure-native's shape (flattened properties, sub-resources flattened back), and the invokes.
     expect(out).toMatchObject({
@@ -189,7 +200,10 @@ describe("stand-in azure-native and random plugins against the twin", () => {
     await rmConfig("subnetB");
     // The VNet in the twin is unchanged.
     const vnet = await get(ids.vnet, API.network);
-    expect(vnet.body.properties.subnets.map((s: { properties: { addressPrefix: string } }) => s.properties.addressPrefix)).toEqual(["10.30.1.0/24", "10.30.2.0/24"]);
+    expect(vnet.body.properties.subnets.map((s: { properties: { addressPrefix: string } }) => s.properties.addressPrefix)).toEqual([
+      "10.30.1.0/24",
+      "10.30.2.0/24",
+    ]);
   });
 
   it("an invalid storage account name: pulumi up fails with AccountNameInvalid", async () => {

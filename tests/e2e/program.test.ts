@@ -42,15 +42,29 @@ describe("the drill program on the twin", () => {
     const vnet = (await twinArm(twin, "GET", `${VNET}?${NET_API}`)).body;
     expect(vnet.properties.dhcpOptions.dnsServers).toEqual(["10.10.1.4"]);
     expect(vnet.properties.virtualNetworkPeerings ?? []).toEqual([]);
-    const subnets = vnet.properties.subnets as { name: string; properties: { addressPrefix: string; networkSecurityGroup?: { id: string } } }[];
+    const subnets = vnet.properties.subnets as {
+      name: string;
+      properties: { addressPrefix: string; networkSecurityGroup?: { id: string } };
+    }[];
     expect(subnets.map((s) => s.name).sort()).toEqual(["snet-app", "snet-data", "snet-identity", "snet-web"]);
     for (const s of subnets) {
       // Every subnet has an NSG that denies Internet inbound and outbound.
       expect(s.properties.networkSecurityGroup?.id).toBeDefined();
       const nsg = (await twinArm(twin, "GET", `${s.properties.networkSecurityGroup!.id}?${NET_API}`)).body;
-      const rules = nsg.properties.securityRules as { properties: { access: string; direction: string; sourceAddressPrefix?: string; destinationAddressPrefix?: string } }[];
-      expect(rules.some((r) => r.properties.access === "Deny" && r.properties.direction === "Inbound" && r.properties.sourceAddressPrefix === "Internet")).toBe(true);
-      expect(rules.some((r) => r.properties.access === "Deny" && r.properties.direction === "Outbound" && r.properties.destinationAddressPrefix === "Internet")).toBe(true);
+      const rules = nsg.properties.securityRules as {
+        properties: { access: string; direction: string; sourceAddressPrefix?: string; destinationAddressPrefix?: string };
+      }[];
+      expect(
+        rules.some(
+          (r) => r.properties.access === "Deny" && r.properties.direction === "Inbound" && r.properties.sourceAddressPrefix === "Internet",
+        ),
+      ).toBe(true);
+      expect(
+        rules.some(
+          (r) =>
+            r.properties.access === "Deny" && r.properties.direction === "Outbound" && r.properties.destinationAddressPrefix === "Internet",
+        ),
+      ).toBe(true);
     }
 
     const outputs = await ws.outputs();
@@ -59,8 +73,15 @@ describe("the drill program on the twin", () => {
     expect(account.properties.encryption.requireInfrastructureEncryption).toBe(true);
 
     // The DC copy runs in the isolated network at its configured address; the plan's VMs are there too.
-    const vms = (await twinArm(twin, "GET", `${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`)).body.value as { name: string }[];
-    expect(vms.map((v) => v.name).filter((n) => n.endsWith("-test")).sort()).toEqual(["APP01-test", "DC01-test", "SQL01-test", "WEB01-test"]);
+    const vms = (await twinArm(twin, "GET", `${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`)).body.value as {
+      name: string;
+    }[];
+    expect(
+      vms
+        .map((v) => v.name)
+        .filter((n) => n.endsWith("-test"))
+        .sort(),
+    ).toEqual(["APP01-test", "DC01-test", "SQL01-test", "WEB01-test"]);
     const nics = (await twinArm(twin, "GET", `${SUB}/providers/Microsoft.Network/networkInterfaces?api-version=2024-05-01`)).body.value as {
       name: string;
       properties: { ipConfigurations: { properties: { privateIPAddress: string; subnet: { id: string } } }[] };
@@ -76,10 +97,16 @@ describe("the drill program on the twin", () => {
     expect(await ws.resources()).toEqual([]);
     expect((await twinArm(twin, "GET", `${VNET}?${NET_API}`)).status).toBe(404);
     expect((await twinArm(twin, "GET", `${DRILL_RG}?api-version=2024-03-01`)).status).toBe(404);
-    const vms = (await twinArm(twin, "GET", `${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`)).body.value as { name: string }[];
+    const vms = (await twinArm(twin, "GET", `${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`)).body.value as {
+      name: string;
+    }[];
     expect(vms.filter((v) => v.name.endsWith("-test"))).toEqual([]);
     // The production recovery network of the fixture is untouched.
-    const prod = await twinArm(twin, "GET", `${SUB}/resourceGroups/contoso-network/providers/Microsoft.Network/virtualNetworks/contoso-recovery-vnet?${NET_API}`);
+    const prod = await twinArm(
+      twin,
+      "GET",
+      `${SUB}/resourceGroups/contoso-network/providers/Microsoft.Network/virtualNetworks/contoso-recovery-vnet?${NET_API}`,
+    );
     expect(prod.status).toBe(200);
   });
 });

@@ -15,12 +15,16 @@ const NETWORK_SUB = `/subscriptions/${NETWORK_SUB_ID}`;
 const NET_API = "api-version=2024-05-01";
 const ASR_API = "api-version=2025-08-01";
 const VAULT = `${VAULT_SUB}/resourceGroups/contoso-dr/providers/Microsoft.RecoveryServices/vaults/contoso-asr-vault`;
-const vnetPath = (sub: string) => `${sub}/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/virtualNetworks/contoso-drill-vnet?${NET_API}`;
+const vnetPath = (sub: string) =>
+  `${sub}/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/virtualNetworks/contoso-drill-vnet?${NET_API}`;
 
 function stackWith(name: string, edit: (config: Record<string, any>) => void): string {
   const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.test.yaml"), "utf8"));
   edit(doc.config);
-  fs.writeFileSync(path.join(ROOT, `Pulumi.${name}.yaml`), YAML.stringify(doc, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
+  fs.writeFileSync(
+    path.join(ROOT, `Pulumi.${name}.yaml`),
+    YAML.stringify(doc, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }),
+  );
   return name;
 }
 
@@ -58,7 +62,9 @@ describe("a test network in its own subscription", () => {
     await twin.admin.clearRequests();
     const preview = await ws.pulumi(["preview"]);
     expect(preview.code).not.toBe(0);
-    expect(preview.output).toMatch(/failover-drill:testNetwork\.subscriptionId: "33333333-3333-4333-8333-333333333333" is the test network's subscription, but WEB01 \(recovery resource group \/subscriptions\/11111111-1111-1111-1111-111111111111\/resourceGroups\/contoso-recovery\) fails over into subscription 11111111-1111-1111-1111-111111111111.*set testNetwork\.subscriptionId to 11111111-1111-1111-1111-111111111111/);
+    expect(preview.output).toMatch(
+      /failover-drill:testNetwork\.subscriptionId: "33333333-3333-4333-8333-333333333333" is the test network's subscription, but WEB01 \(recovery resource group \/subscriptions\/11111111-1111-1111-1111-111111111111\/resourceGroups\/contoso-recovery\) fails over into subscription 11111111-1111-1111-1111-111111111111.*set testNetwork\.subscriptionId to 11111111-1111-1111-1111-111111111111/,
+    );
     expect((await twin.admin.requests()).filter((r) => !["GET", "HEAD"].includes(r.method))).toEqual([]);
   });
 
@@ -66,11 +72,18 @@ describe("a test network in its own subscription", () => {
     // The item's target resource group moves to the network's subscription (ASR's Compute and Network settings).
     const recoveryRg = `${NETWORK_SUB}/resourceGroups/contoso-recovery`;
     expect((await twinArm(twin, "PUT", `${recoveryRg}?api-version=2021-04-01`, { location: "westeurope" })).status).toBeLessThan(300);
-    const web = (await twinArm(twin, "GET", `${VAULT}/replicationProtectedItems?${ASR_API}`)).body.value.find((i: any) => i.properties.friendlyName === "WEB01");
+    const web = (await twinArm(twin, "GET", `${VAULT}/replicationProtectedItems?${ASR_API}`)).body.value.find(
+      (i: any) => i.properties.friendlyName === "WEB01",
+    );
     const patch = await fetch(`${twin.url}${web.id}?${ASR_API}`, {
       method: "PATCH",
       headers: { Authorization: `Bearer ${twin.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ properties: { recoveryAvailabilitySetId: "", providerSpecificDetails: { instanceType: "HyperVReplicaAzure", recoveryAzureV2ResourceGroupId: recoveryRg } } }),
+      body: JSON.stringify({
+        properties: {
+          recoveryAvailabilitySetId: "",
+          providerSpecificDetails: { instanceType: "HyperVReplicaAzure", recoveryAzureV2ResourceGroupId: recoveryRg },
+        },
+      }),
     });
     expect(patch.status).toBe(202);
     expect((await waitJob(twin, String(patch.headers.get("x-ms-request-id")).split(",")[0].trim())).properties.state).toBe("Succeeded");
@@ -83,16 +96,27 @@ describe("a test network in its own subscription", () => {
     const vnet = await twinArm(twin, "GET", vnetPath(NETWORK_SUB));
     expect(vnet.status).toBe(200);
     expect((await twinArm(twin, "GET", vnetPath(VAULT_SUB))).status).toBe(404);
-    const accounts = (await twinArm(twin, "GET", `${NETWORK_SUB}/resourceGroups/contoso-drill-rg/providers/Microsoft.Storage/storageAccounts?api-version=2023-05-01`)).body.value;
+    const accounts = (
+      await twinArm(
+        twin,
+        "GET",
+        `${NETWORK_SUB}/resourceGroups/contoso-drill-rg/providers/Microsoft.Storage/storageAccounts?api-version=2023-05-01`,
+      )
+    ).body.value;
     expect(accounts.length).toBe(1);
     // The test failover itself went to the vault (its subscription), and the test VM sits beside the VNet.
     const posts = (await twin.admin.requests()).filter((r) => r.method === "POST" && /\/testFailover$/i.test(r.path.split("?")[0]));
     expect(posts.map((r) => r.path.toLowerCase().startsWith(VAULT.toLowerCase()))).toEqual([true]);
-    expect((await twinArm(twin, "GET", `${recoveryRg}/providers/Microsoft.Compute/virtualMachines/WEB01-test?api-version=2024-07-01`)).status).toBe(200);
+    expect(
+      (await twinArm(twin, "GET", `${recoveryRg}/providers/Microsoft.Compute/virtualMachines/WEB01-test?api-version=2024-07-01`)).status,
+    ).toBe(200);
     // The failure predictor reads quota where the test VMs land, not in the vault's subscription.
-    const usages = (await twin.admin.requests()).filter((r) => r.method === "GET" && /\/usages$/i.test(r.path.split("?")[0])).map((r) => r.path.split("?")[0]);
+    const usages = (await twin.admin.requests())
+      .filter((r) => r.method === "GET" && /\/usages$/i.test(r.path.split("?")[0]))
+      .map((r) => r.path.split("?")[0]);
     expect(usages.length).toBeGreaterThan(0);
-    for (const u of usages) expect(u.toLowerCase()).toBe(`${NETWORK_SUB}/providers/Microsoft.Compute/locations/westeurope/usages`.toLowerCase());
+    for (const u of usages)
+      expect(u.toLowerCase()).toBe(`${NETWORK_SUB}/providers/Microsoft.Compute/locations/westeurope/usages`.toLowerCase());
     const outputs = await ws.outputs();
     expect(String(outputs.testNetworkId)).toBe(vnet.body.id);
     expect((outputs.applicationTestFailover as any).verdict).toBe("passed");

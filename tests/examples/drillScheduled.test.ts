@@ -12,9 +12,29 @@ const ROOT = path.join(__dirname, "..", "..");
 const DIR = path.join(ROOT, "examples", "github-actions");
 const ACTIONLINT = path.join(process.env.FAILOVER_DRILL_TOOLS_DIR ?? path.join(ROOT, ".tools"), "bin", "actionlint");
 
-type Step = { name?: string; id?: string; uses?: string; run?: string; if?: string; with?: Record<string, string>; env?: Record<string, string> };
-type Job = { needs?: string; if?: string; strategy?: { matrix: { include: unknown } ; "fail-fast"?: boolean }; concurrency?: { group: string; "cancel-in-progress": boolean }; env?: Record<string, string>; steps: Step[]; outputs?: Record<string, string> };
-const wf = YAML.parse(fs.readFileSync(path.join(DIR, "drill-scheduled.yml"), "utf8")) as { on: Record<string, any>; permissions: Record<string, string>; jobs: Record<string, Job> };
+type Step = {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, string>;
+  env?: Record<string, string>;
+};
+type Job = {
+  needs?: string;
+  if?: string;
+  strategy?: { matrix: { include: unknown }; "fail-fast"?: boolean };
+  concurrency?: { group: string; "cancel-in-progress": boolean };
+  env?: Record<string, string>;
+  steps: Step[];
+  outputs?: Record<string, string>;
+};
+const wf = YAML.parse(fs.readFileSync(path.join(DIR, "drill-scheduled.yml"), "utf8")) as {
+  on: Record<string, any>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+};
 const drill = wf.jobs.drill;
 const step = (name: string) => drill.steps.find((s) => s.name === name);
 
@@ -29,7 +49,10 @@ describe("actionlint on the example workflows", () => {
 
   it("actionlint itself finds the mistake this workflow once had (matrix in a job-level if)", () => {
     const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "failover-drill-actionlint-")), "bad.yml");
-    fs.writeFileSync(bad, "on: push\njobs:\n  a:\n    if: matrix.stack == 'x'\n    strategy:\n      matrix:\n        stack: [x]\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n");
+    fs.writeFileSync(
+      bad,
+      "on: push\njobs:\n  a:\n    if: matrix.stack == 'x'\n    strategy:\n      matrix:\n        stack: [x]\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n",
+    );
     const r = spawnSync(ACTIONLINT, ["-no-color", "-oneline", bad], { encoding: "utf8" });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/context "matrix" is not allowed here/);
@@ -62,7 +85,9 @@ describe("examples/github-actions/drill-scheduled.yml", () => {
     expect(drill.env?.TRIGGER_KIND).toBe("${{ github.event_name == 'schedule' && 'scheduled' || 'manual' }}");
     // Dispatch input reaches the shell through env only (no expression inside the script: no injection).
     expect(run).not.toContain("inputs.");
-    expect(parseDrillArgs(["--stack", "contoso-tier1", "--trigger", "scheduled", "--trigger-ref", "schedule 0 6 1 1,4,7,10 *, run 42"])).toMatchObject({
+    expect(
+      parseDrillArgs(["--stack", "contoso-tier1", "--trigger", "scheduled", "--trigger-ref", "schedule 0 6 1 1,4,7,10 *, run 42"]),
+    ).toMatchObject({
       stack: "contoso-tier1",
       trigger: { kind: "scheduled", reference: "schedule 0 6 1 1,4,7,10 *, run 42" },
     });

@@ -73,7 +73,8 @@ describe("examples/rbac/failover-drill-role.json", () => {
   it("is a custom role definition in the shape `az role definition create` accepts", () => {
     expect(role.IsCustom).toBe(true);
     expect(role.Name).toBeTruthy();
-    for (const key of ["Actions", "NotActions", "DataActions", "NotDataActions", "AssignableScopes"] as const) expect(Array.isArray(role[key])).toBe(true);
+    for (const key of ["Actions", "NotActions", "DataActions", "NotDataActions", "AssignableScopes"] as const)
+      expect(Array.isArray(role[key])).toBe(true);
     expect(new Set(actions).size).toBe(actions.length);
   });
 
@@ -82,13 +83,20 @@ describe("examples/rbac/failover-drill-role.json", () => {
   });
 
   it("never lets the drill give a NIC a public IP or change ASR's network settings (Bastion is the only way in)", () => {
-    for (const a of ["Microsoft.Network/networkInterfaces/write", "Microsoft.Network/publicIPPrefixes/write", `${RPI}/write`]) expect(actions).not.toContain(a.toLowerCase());
-    expect(actions.filter((a) => a.startsWith("microsoft.network/bastionhosts/"))).toEqual(["microsoft.network/bastionhosts/read", "microsoft.network/bastionhosts/write", "microsoft.network/bastionhosts/delete"]);
+    for (const a of ["Microsoft.Network/networkInterfaces/write", "Microsoft.Network/publicIPPrefixes/write", `${RPI}/write`])
+      expect(actions).not.toContain(a.toLowerCase());
+    expect(actions.filter((a) => a.startsWith("microsoft.network/bastionhosts/"))).toEqual([
+      "microsoft.network/bastionhosts/read",
+      "microsoft.network/bastionhosts/write",
+      "microsoft.network/bastionhosts/delete",
+    ]);
   });
 
   it("grants nothing that can run a real failover, commit or reprotect", () => {
     for (const verb of FORBIDDEN_VERBS) {
-      const hits = [...role.Actions, ...role.DataActions].filter((a) => a.split("/").some((seg) => seg.toLowerCase() === verb.toLowerCase()));
+      const hits = [...role.Actions, ...role.DataActions].filter((a) =>
+        a.split("/").some((seg) => seg.toLowerCase() === verb.toLowerCase()),
+      );
       expect({ verb, hits }).toEqual({ verb, hits: [] });
     }
   });
@@ -96,7 +104,14 @@ describe("examples/rbac/failover-drill-role.json", () => {
   it("has no wildcard (a `*` would include the real failover actions) and no write on the vault or its replication objects", () => {
     expect([...role.Actions, ...role.DataActions].filter((a) => a.includes("*"))).toEqual([]);
     const asrNonRead = role.Actions.filter((a) => /^Microsoft\.RecoveryServices\//i.test(a) && !/\/read$/i.test(a));
-    expect(asrNonRead.sort()).toEqual([`${RPI}/testFailover/action`, `${RPI}/testFailoverCleanup/action`, `${RP}/testFailover/action`, `${RP}/testFailoverCleanup/action`].sort());
+    expect(asrNonRead.sort()).toEqual(
+      [
+        `${RPI}/testFailover/action`,
+        `${RPI}/testFailoverCleanup/action`,
+        `${RP}/testFailover/action`,
+        `${RP}/testFailoverCleanup/action`,
+      ].sort(),
+    );
     // The compute side: reads and Run Command only (no VM write, delete, start or deallocate).
     const computeNonRead = role.Actions.filter((a) => /^Microsoft\.Compute\//i.test(a) && !/\/read$/i.test(a));
     expect(computeNonRead).toEqual(["Microsoft.Compute/virtualMachines/runCommand/action"]);

@@ -3,7 +3,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { deriveStackConfig, parseDrillArgs as parseOrHelp, DRILL_HELP, DrillExit, isConfigFailure, UsageError, type DrillOptions } from "../../scripts/drill";
+import {
+  deriveStackConfig,
+  parseDrillArgs as parseOrHelp,
+  DRILL_HELP,
+  DrillExit,
+  isConfigFailure,
+  UsageError,
+  type DrillOptions,
+} from "../../scripts/drill";
 import { BadInputError } from "../../scripts/lib/runnerErrors";
 
 function parseDrillArgs(argv: string[]): DrillOptions {
@@ -26,12 +34,22 @@ describe("parseDrillArgs", () => {
   });
 
   it("takes --stack, --port and repeated --policy-pack-config, and answers --help", () => {
-    const o = parseDrillArgs(["--stack", "contoso-branch", "--port", "47123", "--policy-pack-config", "policy/config/failback-required.json", "--policy-pack-config", "package.json"]);
+    const o = parseDrillArgs([
+      "--stack",
+      "contoso-branch",
+      "--port",
+      "47123",
+      "--policy-pack-config",
+      "policy/config/failback-required.json",
+      "--policy-pack-config",
+      "package.json",
+    ]);
     expect(o.stack).toBe("contoso-branch");
     expect(o.port).toBe(47123);
     expect(o.policyPackConfigs.map((f) => path.basename(f))).toEqual(["failback-required.json", "package.json"]);
     expect(parseOrHelp(["--help"])).toBe("help");
-    for (const flag of ["--stack", "--keep", "--cleanup", "--scope", "--policy-pack-config", "--port", "--state", "--fixture", "--speed"]) expect(DRILL_HELP).toContain(flag);
+    for (const flag of ["--stack", "--keep", "--cleanup", "--scope", "--policy-pack-config", "--port", "--state", "--fixture", "--speed"])
+      expect(DRILL_HELP).toContain(flag);
   });
 
   it("evidence: takes --trigger, --trigger-ref and --evidence-dir (manual by default)", () => {
@@ -78,7 +96,9 @@ describe("exit codes", () => {
   });
 
   it("tells a config error in a failed preview from any other failure", () => {
-    expect(isConfigFailure(["The drill configuration has 1 problem (fix them in Pulumi.<stack>.yaml):\n  - failover-drill:location: ..."], "")).toBe(true);
+    expect(
+      isConfigFailure(["The drill configuration has 1 problem (fix them in Pulumi.<stack>.yaml):\n  - failover-drill:location: ..."], ""),
+    ).toBe(true);
     expect(isConfigFailure(['failover-drill:scope.recoveryPlan: "rp-x" is not a recovery plan of vault v'], "")).toBe(true);
     expect(isConfigFailure(["GET /subscriptions/... failed (503): unavailable"], "")).toBe(false);
   });
@@ -89,7 +109,9 @@ describe("deriveStackConfig", () => {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-config-"));
     try {
       expect(() => deriveStackConfig({ stack: "no-such-stack", stateDir })).toThrow(BadInputError);
-      expect(() => deriveStackConfig({ stack: "no-such-stack", stateDir })).toThrow(/unknown stack "no-such-stack": no Pulumi\.no-such-stack\.yaml \(stacks with config here: .*test/);
+      expect(() => deriveStackConfig({ stack: "no-such-stack", stateDir })).toThrow(
+        /unknown stack "no-such-stack": no Pulumi\.no-such-stack\.yaml \(stacks with config here: .*test/,
+      );
       expect(fs.readdirSync(stateDir)).toEqual([]);
     } finally {
       fs.rmSync(stateDir, { recursive: true, force: true });
@@ -126,7 +148,11 @@ describe("deriveStackConfig", () => {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-config-"));
     try {
       const original = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.test.yaml"), "utf8"));
-      original.config["failover-drill:expectedRules"] = [{ match: "APP*", nicCount: 1 }, { match: "SQL*", nicCount: 2 }, { match: "DC*", nicCount: 1 }];
+      original.config["failover-drill:expectedRules"] = [
+        { match: "APP*", nicCount: 1 },
+        { match: "SQL*", nicCount: 2 },
+        { match: "DC*", nicCount: 1 },
+      ];
       fs.writeFileSync(source, YAML.stringify(original));
       const { file } = deriveStackConfig({ ...parseDrillArgs(["--stack", stack, "--scope", "items:APP01"]), stateDir });
       const doc = YAML.parse(fs.readFileSync(file, "utf8"));

@@ -51,7 +51,11 @@ describe("janitor", () => {
       // A finished cleanup as the real service leaves it: MarkedForDeletion, TestFailover allowed again.
       item("WEB01", "MarkedForDeletion", ["TestFailover", "PlannedFailover"]),
     ];
-    const jobs = [job("j1", "TestFailover", "InProgress", "sql01"), job("j2", "TestFailoverCleanup", "InProgress", "app01"), job("j0", "TestFailover", "Succeeded", "dc01")];
+    const jobs = [
+      job("j1", "TestFailover", "InProgress", "sql01"),
+      job("j2", "TestFailoverCleanup", "InProgress", "app01"),
+      job("j0", "TestFailover", "Succeeded", "dc01"),
+    ];
     expect(leftoverItems(items, jobs).map((x) => [x.friendlyName, x.phase, x.testVmName])).toEqual([
       ["DC01", "waitingForCleanup", "DC01-test"],
       ["SQL01", "testFailoverRunning", "SQL01-test"],

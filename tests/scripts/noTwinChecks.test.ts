@@ -10,8 +10,14 @@ const RUNNER_FILES = [
   "scripts/drill.ts",
   "scripts/janitor.ts",
   "scripts/policyCheck.ts",
-  ...fs.readdirSync(path.join(ROOT, "scripts", "lib")).filter((f) => f.endsWith(".ts")).map((f) => `scripts/lib/${f}`),
-  ...fs.readdirSync(path.join(ROOT, "scripts", "report")).filter((f) => f.endsWith(".ts")).map((f) => `scripts/report/${f}`),
+  ...fs
+    .readdirSync(path.join(ROOT, "scripts", "lib"))
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => `scripts/lib/${f}`),
+  ...fs
+    .readdirSync(path.join(ROOT, "scripts", "report"))
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => `scripts/report/${f}`),
   // Not the runner: the tests' raw CLI, and the helper the one place starts the twin process with.
 ].filter((f) => ![THE_ONE_PLACE, "scripts/lib/pulumiCli.ts", "scripts/lib/twinProcess.ts"].includes(f));
 

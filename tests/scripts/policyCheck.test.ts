@@ -11,7 +11,14 @@ describe("parsePolicyCheckArgs", () => {
   });
 
   it("takes --stack, --scope and --policy-pack-config like the drill, and answers --help", () => {
-    const o = parsePolicyCheckArgs(["--stack", "branch-office", "--scope", "items:FILE01", "--policy-pack-config", "policy/config/failback-required.json"]);
+    const o = parsePolicyCheckArgs([
+      "--stack",
+      "branch-office",
+      "--scope",
+      "items:FILE01",
+      "--policy-pack-config",
+      "policy/config/failback-required.json",
+    ]);
     if (o === "help") throw new Error("unexpected help");
     expect(o.stack).toBe("branch-office");
     expect(o.scope).toEqual({ items: [{ friendlyName: "FILE01" }] });

@@ -42,13 +42,16 @@ describe("scripts/setup.js", () => {
 
     it("fails fast, naming the unreachable Go module proxy and how to install the CLI", () => {
       const started = Date.now();
-      const r = runSetup({
-        ...process.env,
-        PATH: pathWithout({ go: true }),
-        FAILOVER_DRILL_TOOLS_DIR: emptyTools,
-        GOPROXY: "http://127.0.0.1:9", // nothing listens on the discard port
-        GOFLAGS: "-mod=mod",
-      }, ["--cli-only"]);
+      const r = runSetup(
+        {
+          ...process.env,
+          PATH: pathWithout({ go: true }),
+          FAILOVER_DRILL_TOOLS_DIR: emptyTools,
+          GOPROXY: "http://127.0.0.1:9", // nothing listens on the discard port
+          GOFLAGS: "-mod=mod",
+        },
+        ["--cli-only"],
+      );
       expect(r.status).toBe(3);
       expect(r.stderr).toMatch(/Pulumi CLI v3\.248\.0 is not available/);
       expect(r.stderr).toMatch(/Go module proxy is unreachable .*127\.0\.0\.1:9/);
@@ -59,9 +62,7 @@ describe("scripts/setup.js", () => {
     });
 
     it("fails fast without a Go toolchain, saying so", () => {
-      const r = runSetup({ ...process.env, PATH: pathWithout({ go: false }), FAILOVER_DRILL_TOOLS_DIR: emptyTools }, [
-        "--cli-only",
-      ]);
+      const r = runSetup({ ...process.env, PATH: pathWithout({ go: false }), FAILOVER_DRILL_TOOLS_DIR: emptyTools }, ["--cli-only"]);
       expect(r.status).toBe(3);
       expect(r.stderr).toMatch(/no Go toolchain/);
       expect(r.stderr).toMatch(/no `pulumi` on PATH/);

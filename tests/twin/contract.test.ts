@@ -5,7 +5,20 @@ import * as path from "node:path";
 import { SiteRecoveryManagementClient } from "@azure/arm-recoveryservices-siterecovery";
 import type { TokenCredential } from "@azure/core-auth";
 import type { TwinHandle } from "../../twin/index";
-import { TEST_VNET, VAULT, client, createTestNetwork, items, onTwin, post, runCleanup, runTfo, startContoso, tfoBody, waitJob } from "./helpers";
+import {
+  TEST_VNET,
+  VAULT,
+  client,
+  createTestNetwork,
+  items,
+  onTwin,
+  post,
+  runCleanup,
+  runTfo,
+  startContoso,
+  tfoBody,
+  waitJob,
+} from "./helpers";
 
 /** Keys the examples carry only because that vault had done a planned/unplanned failover; the drill never does one. */
 const ONLY_AFTER_REAL_FAILOVER = new Set(["lastPlannedFailoverTime", "lastUnplannedFailoverTime", "lastSuccessfulFailoverTime"]);
@@ -64,13 +77,26 @@ test("protected item GET, idle and after a test failover, matches the examples",
 
 test("recovery plan GET / after test failover / after cleanup match the examples", async () => {
   const rp = `${VAULT}/replicationRecoveryPlans/rp-contoso-tier1`;
-  expect(shapeProblems(example("2026-02-01_ReplicationRecoveryPlans_Get.json").responses["200"].body, (await arm("GET", rp)).body)).toEqual([]);
-  const r = await post(arm, `${rp}/testFailover`, { properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId: TEST_VNET, providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure" }] } });
+  expect(shapeProblems(example("2026-02-01_ReplicationRecoveryPlans_Get.json").responses["200"].body, (await arm("GET", rp)).body)).toEqual(
+    [],
+  );
+  const r = await post(arm, `${rp}/testFailover`, {
+    properties: {
+      failoverDirection: "PrimaryToRecovery",
+      networkType: "VmNetworkAsInput",
+      networkId: TEST_VNET,
+      providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure" }],
+    },
+  });
   await waitJob(t, arm, r.headers.get("x-ms-request-id") as string);
-  expect(shapeProblems(example("ReplicationRecoveryPlans_TestFailover.json").responses["200"].body, (await arm("GET", rp)).body)).toEqual([]);
+  expect(shapeProblems(example("ReplicationRecoveryPlans_TestFailover.json").responses["200"].body, (await arm("GET", rp)).body)).toEqual(
+    [],
+  );
   const c = await post(arm, `${rp}/testFailoverCleanup`, { properties: { comments: "x" } });
   await waitJob(t, arm, c.headers.get("x-ms-request-id") as string);
-  expect(shapeProblems(example("ReplicationRecoveryPlans_TestFailoverCleanup.json").responses["200"].body, (await arm("GET", rp)).body)).toEqual([]);
+  expect(
+    shapeProblems(example("ReplicationRecoveryPlans_TestFailoverCleanup.json").responses["200"].body, (await arm("GET", rp)).body),
+  ).toEqual([]);
 });
 
 test("job GET has the example's keys and types; POST answers 202 with the polling headers of real traffic", async () => {
@@ -84,7 +110,9 @@ test("job GET has the example's keys and types; POST answers 202 with the pollin
   expect(jobId).toMatch(/^\/Subscriptions\/.+\/replicationJobs\/[0-9a-f-]{36}$/);
   expect(again).toBe(jobId);
   const opId = jobId.split("/").pop() as string;
-  expect(r.headers.get("location")).toContain(`${dc.id.replace("/subscriptions/", "/Subscriptions/")}/operationresults/${opId}`.replace(/^.*\/Subscriptions/, "/Subscriptions"));
+  expect(r.headers.get("location")).toContain(
+    `${dc.id.replace("/subscriptions/", "/Subscriptions/")}/operationresults/${opId}`.replace(/^.*\/Subscriptions/, "/Subscriptions"),
+  );
   expect(r.headers.get("azure-asyncoperation")).toContain(`/replicationOperationStatus/${opId}`);
   expect(r.headers.get("retry-after")).toBe("30");
   const aao = await arm("GET", r.headers.get("azure-asyncoperation") as string);
@@ -112,31 +140,64 @@ test("the official SDK (api 2023-06-01) completes beginTestFailoverAndWait and b
   arm = client(t);
   await createTestNetwork(arm);
   const credential: TokenCredential = { getToken: async () => ({ token: t.token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-  const sdk = new SiteRecoveryManagementClient(credential, "11111111-1111-1111-1111-111111111111", { endpoint: t.url, allowInsecureConnection: true });
+  const sdk = new SiteRecoveryManagementClient(credential, "11111111-1111-1111-1111-111111111111", {
+    endpoint: t.url,
+    allowInsecureConnection: true,
+  });
   // core-rest-pipeline refuses bearer tokens over http; the twin is loopback http, so set the header directly.
   sdk.pipeline.removePolicy({ name: "bearerTokenAuthenticationPolicy" });
-  sdk.pipeline.addPolicy({ name: "twinBearer", sendRequest: (req, next) => (req.headers.set("authorization", `Bearer ${t.token}`), next(req)) });
+  sdk.pipeline.addPolicy({
+    name: "twinBearer",
+    sendRequest: (req, next) => (req.headers.set("authorization", `Bearer ${t.token}`), next(req)),
+  });
   // The SDK's poller follows Location / Azure-AsyncOperation, which name a regional host as the real
   // service does; resolve it to the twin, as DNS resolves westeurope.management.azure.com to ARM.
   sdk.pipeline.addPolicy({ name: "regionalHostToTwin", sendRequest: (req, next) => ((req.url = onTwin(t, req.url)), next(req)) });
   const [fabric] = await collect(sdk.replicationFabrics.list("contoso-asr-vault", "contoso-dr"));
-  const vmm = (await collect(sdk.replicationFabrics.list("contoso-asr-vault", "contoso-dr"))).find((f) => f.properties?.customDetails?.instanceType === "VMM");
+  const vmm = (await collect(sdk.replicationFabrics.list("contoso-asr-vault", "contoso-dr"))).find(
+    (f) => f.properties?.customDetails?.instanceType === "VMM",
+  );
   expect(fabric).toBeDefined();
-  const [container] = await collect(sdk.replicationProtectionContainers.listByReplicationFabrics("contoso-asr-vault", "contoso-dr", vmm!.name!));
-  const rpis = await collect(sdk.replicationProtectedItems.listByReplicationProtectionContainers("contoso-asr-vault", "contoso-dr", vmm!.name!, container.name!));
+  const [container] = await collect(
+    sdk.replicationProtectionContainers.listByReplicationFabrics("contoso-asr-vault", "contoso-dr", vmm!.name!),
+  );
+  const rpis = await collect(
+    sdk.replicationProtectedItems.listByReplicationProtectionContainers("contoso-asr-vault", "contoso-dr", vmm!.name!, container.name!),
+  );
   const dc = rpis.find((i) => i.properties?.friendlyName === "DC01")!;
-  const after = await sdk.replicationProtectedItems.beginTestFailoverAndWait("contoso-asr-vault", "contoso-dr", vmm!.name!, container.name!, dc.name!, {
-    properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId: TEST_VNET, providerSpecificDetails: { instanceType: "HyperVReplicaAzure" } },
-  });
+  const after = await sdk.replicationProtectedItems.beginTestFailoverAndWait(
+    "contoso-asr-vault",
+    "contoso-dr",
+    vmm!.name!,
+    container.name!,
+    dc.name!,
+    {
+      properties: {
+        failoverDirection: "PrimaryToRecovery",
+        networkType: "VmNetworkAsInput",
+        networkId: TEST_VNET,
+        providerSpecificDetails: { instanceType: "HyperVReplicaAzure" },
+      },
+    },
+  );
   expect(after.properties?.testFailoverState).toBe("WaitingForCompletion");
-  const cleaned = await sdk.replicationProtectedItems.beginTestFailoverCleanupAndWait("contoso-asr-vault", "contoso-dr", vmm!.name!, container.name!, dc.name!, { properties: { comments: "sdk drill" } });
+  const cleaned = await sdk.replicationProtectedItems.beginTestFailoverCleanupAndWait(
+    "contoso-asr-vault",
+    "contoso-dr",
+    vmm!.name!,
+    container.name!,
+    dc.name!,
+    { properties: { comments: "sdk drill" } },
+  );
   expect(cleaned.properties?.testFailoverState).toBe("MarkedForDeletion");
   expect(cleaned.properties?.allowedOperations).toContain("TestFailover");
   const jobs = await collect(sdk.replicationJobs.list("contoso-asr-vault", "contoso-dr"));
   expect(jobs.map((j) => j.properties?.scenarioName)).toEqual(["TestFailoverCleanup", "TestFailover"]);
   const job = await sdk.replicationJobs.get("contoso-asr-vault", "contoso-dr", jobs[1].name!);
   expect(job.properties?.tasks?.map((x) => x.name)).toContain("VmTfoBootTestVm");
-  const sizes = await collect(sdk.targetComputeSizes.listByReplicationProtectedItems("contoso-asr-vault", "contoso-dr", vmm!.name!, container.name!, dc.name!));
+  const sizes = await collect(
+    sdk.targetComputeSizes.listByReplicationProtectedItems("contoso-asr-vault", "contoso-dr", vmm!.name!, container.name!, dc.name!),
+  );
   expect(sizes.find((s) => s.name === "Standard_D4s_v3")?.properties?.maxNicsCount).toBe(2);
 }, 60_000);
 

@@ -22,9 +22,12 @@ test("VM lists honour $expand=instanceView (resource group and subscription) and
   const plain = (await arm("GET", `${RG}/providers/Microsoft.Compute/virtualMachines`, undefined, "2024-07-01")).body.value;
   expect(plain.map((v: any) => v.name)).toEqual(["DC01-test"]);
   expect(plain[0].properties.instanceView).toBeUndefined();
-  const expanded = (await arm("GET", `${RG}/providers/Microsoft.Compute/virtualMachines?$expand=instanceView`, undefined, "2024-07-01")).body.value;
+  const expanded = (await arm("GET", `${RG}/providers/Microsoft.Compute/virtualMachines?$expand=instanceView`, undefined, "2024-07-01"))
+    .body.value;
   expect(powerState(expanded[0])).toBe("PowerState/running");
-  const all = (await arm("GET", `/subscriptions/${SUB}/providers/Microsoft.Compute/virtualMachines?statusOnly=true`, undefined, "2024-07-01")).body.value;
+  const all = (
+    await arm("GET", `/subscriptions/${SUB}/providers/Microsoft.Compute/virtualMachines?statusOnly=true`, undefined, "2024-07-01")
+  ).body.value;
   expect(powerState(all.find((v: any) => v.name === "DC01-test"))).toBe("PowerState/running");
 });
 
@@ -37,7 +40,13 @@ test("fixture flag `unhealthy`: 161003/8002 Error (Configuration), failoverHealt
   expect(app.properties.failoverHealth).toBe("Critical");
   expect(app.properties.providerSpecificDetails.selectedRecoveryAzureNetworkId).toMatch(/contoso-recovery-vnet$/);
   expect(app.properties.healthErrors).toEqual([
-    expect.objectContaining({ errorCode: "161003", errorType: "8002", errorLevel: "Error", errorCategory: "Configuration", errorMessage: "Target network settings are not configured for virtual machine 'APP01'." }),
+    expect.objectContaining({
+      errorCode: "161003",
+      errorType: "8002",
+      errorLevel: "Error",
+      errorCategory: "Configuration",
+      errorMessage: "Target network settings are not configured for virtual machine 'APP01'.",
+    }),
   ]);
   const job = await runTfo(t, arm, app.id);
   expect(job.properties.state).toBe("Failed");
@@ -71,7 +80,9 @@ test("recovery points per item: virtual timestamps, oldest first, some applicati
   expect(types).toEqual(new Set(["ApplicationConsistent", "CrashConsistent"]));
   for (const p of points) {
     expect(p.id).toBe(`${dc.id}/recoveryPoints/${p.name}`);
-    expect(p.type).toBe("Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems/recoveryPoints");
+    expect(p.type).toBe(
+      "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems/recoveryPoints",
+    );
   }
   const chosen = points.filter((p: any) => p.properties.recoveryPointType === "ApplicationConsistent")[0];
   const body = tfoBody();
@@ -79,7 +90,10 @@ test("recovery points per item: virtual timestamps, oldest first, some applicati
   const r = await post(arm, `${dc.id}/testFailover`, body);
   expect(r.status).toBe(202);
   const job = await waitJob(t, arm, r.headers.get("x-ms-request-id") as string);
-  expect(job.properties.customDetails.protectedItemDetails[0]).toMatchObject({ recoveryPointId: chosen.name, recoveryPointTime: chosen.properties.recoveryPointTime });
+  expect(job.properties.customDetails.protectedItemDetails[0]).toMatchObject({
+    recoveryPointId: chosen.name,
+    recoveryPointTime: chosen.properties.recoveryPointTime,
+  });
   expect((await items(arm)).DC01.properties.failoverRecoveryPointId).toBe(chosen.id);
 });
 
@@ -110,11 +124,20 @@ test("a recovery plan's recoveryPointType LatestApplicationConsistent picks each
   await t.admin.advanceClock(Math.ceil((3_600_000 - (nowMs % 3_600_000)) / 1000) + 30);
   const all = await items(arm);
   const newestAppConsistent = async (id: string) =>
-    (await arm("GET", `${id}/recoveryPoints`)).body.value.filter((p: any) => p.properties.recoveryPointType === "ApplicationConsistent").pop().id as string;
+    (await arm("GET", `${id}/recoveryPoints`)).body.value
+      .filter((p: any) => p.properties.recoveryPointType === "ApplicationConsistent")
+      .pop().id as string;
   const expected: Record<string, string> = {};
   for (const name of ["SQL01", "APP01", "WEB01"]) expected[name] = await newestAppConsistent(all[name].id);
   const rp = `${VAULT}/replicationRecoveryPlans/rp-contoso-tier1`;
-  const r = await post(arm, `${rp}/testFailover`, { properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId: TEST_VNET, providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure", recoveryPointType: "LatestApplicationConsistent" }] } });
+  const r = await post(arm, `${rp}/testFailover`, {
+    properties: {
+      failoverDirection: "PrimaryToRecovery",
+      networkType: "VmNetworkAsInput",
+      networkId: TEST_VNET,
+      providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure", recoveryPointType: "LatestApplicationConsistent" }],
+    },
+  });
   expect(r.status).toBe(202);
   const job = await waitJob(t, arm, r.headers.get("x-ms-request-id") as string);
   const used = job.properties.customDetails.protectedItemDetails as { friendlyName: string; recoveryPointId: string }[];
@@ -129,13 +152,22 @@ test("the request log records PUT/POST/PATCH bodies (secrets and the token never
   await createTestNetwork(arm);
   const app = (await items(arm)).APP01;
   await post(arm, `${app.id}/testFailover`, tfoBody());
-  await arm("PUT", `${RG}/providers/Microsoft.Compute/availabilitySets/avset-x`, { location: "westeurope", sku: { name: "Classic" }, properties: { adminPassword: "P@ss", note: t.token } }, "2024-07-01");
+  await arm(
+    "PUT",
+    `${RG}/providers/Microsoft.Compute/availabilitySets/avset-x`,
+    { location: "westeurope", sku: { name: "Classic" }, properties: { adminPassword: "P@ss", note: t.token } },
+    "2024-07-01",
+  );
   await arm("PATCH", app.id, { properties: { recoveryAzureVMSize: "Standard_D2s_v3", notes: "x".repeat(10_000) } });
   const log = await t.admin.requests();
   const tfo = log.find((e) => e.method === "POST" && /testFailover$/.test(e.path))!;
   expect(tfo.body).toEqual(tfoBody());
   const put = log.find((e) => e.method === "PUT" && /avset-x$/.test(e.path))!;
-  expect(put.body).toEqual({ location: "westeurope", sku: { name: "Classic" }, properties: { adminPassword: "[redacted]", note: "[redacted]" } });
+  expect(put.body).toEqual({
+    location: "westeurope",
+    sku: { name: "Classic" },
+    properties: { adminPassword: "[redacted]", note: "[redacted]" },
+  });
   const patch = log.find((e) => e.method === "PATCH")!;
   expect(patch.bodyTruncated).toBe(true);
   expect(typeof patch.body).toBe("string");

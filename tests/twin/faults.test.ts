@@ -76,12 +76,15 @@ test("request log: method, path, query, status, virtual and wall time; since and
   await arm("GET", ITEMS);
   await fetch(`${t.url}${ITEMS}?api-version=2026-05-01`);
   const log = await t.admin.requests();
-  expect(log.map((e) => [e.method, e.status])).toEqual([["GET", 200], ["GET", 401]]);
+  expect(log.map((e) => [e.method, e.status])).toEqual([
+    ["GET", 200],
+    ["GET", 401],
+  ]);
   expect(log[0].query).toContain("api-version=2026-05-01");
   expect(Date.parse(log[0].virtualTime)).not.toBeNaN();
   expect(Date.parse(log[0].wallTime)).not.toBeNaN();
   expect(await t.admin.requests(log[0].seq)).toHaveLength(1);
-  expect((await t.admin.faults())).toEqual([]);
+  expect(await t.admin.faults()).toEqual([]);
 });
 
 test("invalid faults are rejected by the admin API", async () => {

@@ -29,7 +29,13 @@ export function onTwin(t: TwinHandle, url: string): string {
 }
 
 export function client(t: TwinHandle) {
-  return async function arm(method: string, path: string, body?: unknown, apiVersion = ASR_API, headers: Record<string, string> = {}): Promise<Res> {
+  return async function arm(
+    method: string,
+    path: string,
+    body?: unknown,
+    apiVersion = ASR_API,
+    headers: Record<string, string> = {},
+  ): Promise<Res> {
     const url = path.startsWith("http") ? onTwin(t, path) : `${t.url}${path}${path.includes("?") ? "&" : "?"}api-version=${apiVersion}`;
     const r = await fetch(url, {
       method,
@@ -71,7 +77,14 @@ export async function createTestNetwork(arm: ReturnType<typeof client>, dns: str
 }
 
 export function tfoBody(networkId = TEST_VNET) {
-  return { properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId, providerSpecificDetails: { instanceType: "HyperVReplicaAzure" } } };
+  return {
+    properties: {
+      failoverDirection: "PrimaryToRecovery",
+      networkType: "VmNetworkAsInput",
+      networkId,
+      providerSpecificDetails: { instanceType: "HyperVReplicaAzure" },
+    },
+  };
 }
 
 /** Polls the job (by x-ms-request-id) until terminal, skipping the Retry-After wait via the virtual clock. */

@@ -27,7 +27,27 @@ test("restart keeps resources and a running job continues", async () => {
 });
 
 function compileTwin(out: string): void {
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--outDir", out, "--rootDir", ".", "--module", "commonjs", "--target", "ES2022", "--esModuleInterop", "--skipLibCheck", "--strict", "--types", "node", "twin/main.ts"], { cwd: path.join(__dirname, "..", ".."), stdio: "pipe" });
+  execFileSync(
+    process.execPath,
+    [
+      require.resolve("typescript/bin/tsc"),
+      "--outDir",
+      out,
+      "--rootDir",
+      ".",
+      "--module",
+      "commonjs",
+      "--target",
+      "ES2022",
+      "--esModuleInterop",
+      "--skipLibCheck",
+      "--strict",
+      "--types",
+      "node",
+      "twin/main.ts",
+    ],
+    { cwd: path.join(__dirname, "..", ".."), stdio: "pipe" },
+  );
 }
 
 function waitListening(p: ChildProcess): Promise<string> {
@@ -48,7 +68,10 @@ test("kill -9 of the CLI loses nothing; the job resumes after restart", async ()
   compileTwin(out);
   const dir = tmp();
   const main = path.join(out, "twin", "main.js");
-  const start = () => spawn(process.execPath, [main, "--port", "0", "--state", dir, "--fixture", CONTOSO_FIXTURE, "--speed", "20", "--quiet"], { stdio: ["ignore", "pipe", "pipe"] });
+  const start = () =>
+    spawn(process.execPath, [main, "--port", "0", "--state", dir, "--fixture", CONTOSO_FIXTURE, "--speed", "20", "--quiet"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   let p = start();
   let url = await waitListening(p);
   const handle = (u: string) => ({ url: u, token: "failover-drill-twin" }) as never;

@@ -3,7 +3,22 @@
 // on the old twin (following a Location host, a Retry-After on status GETs, currentScenario naming the
 // job, MarkedForDeletion → None) fails these.
 import type { TwinHandle } from "../../twin/index";
-import { SUB, TEST_VNET, VAULT, client, createTestNetwork, firstOf, items, onTwin, post, runCleanup, runTfo, startContoso, tfoBody, waitJob } from "./helpers";
+import {
+  SUB,
+  TEST_VNET,
+  VAULT,
+  client,
+  createTestNetwork,
+  firstOf,
+  items,
+  onTwin,
+  post,
+  runCleanup,
+  runTfo,
+  startContoso,
+  tfoBody,
+  waitJob,
+} from "./helpers";
 
 let t: TwinHandle;
 let arm: ReturnType<typeof client>;
@@ -15,8 +30,21 @@ beforeEach(async () => {
 afterEach(async () => t.stop());
 
 const CAMEL_AFFECTED_KEYS = [
-  "primaryCloudId", "primaryCloudName", "primaryFabricProviderId", "primaryVmId", "primaryVmName", "primaryVmmId", "primaryVmmName", "protectionProfileId",
-  "recoveryCloudId", "recoveryCloudName", "recoveryFabricProviderId", "recoveryVmId", "recoveryVmName", "recoveryVmmId", "recoveryVmmName",
+  "primaryCloudId",
+  "primaryCloudName",
+  "primaryFabricProviderId",
+  "primaryVmId",
+  "primaryVmName",
+  "primaryVmmId",
+  "primaryVmmName",
+  "protectionProfileId",
+  "recoveryCloudId",
+  "recoveryCloudName",
+  "recoveryFabricProviderId",
+  "recoveryVmId",
+  "recoveryVmName",
+  "recoveryVmmId",
+  "recoveryVmmName",
 ];
 
 test("testFailover 202: empty body, regional Location and Azure-AsyncOperation, Retry-After 30, x-ms-request-id = the job id twice", async () => {
@@ -61,11 +89,20 @@ test("after a test failover: WaitingForCompletion with currentScenario None, pro
   const item = (await arm("GET", dc.id)).body.properties;
   expect(item.testFailoverState).toBe("WaitingForCompletion");
   expect(item.allowedOperations).toEqual(["DisableProtection", "TestFailoverCleanup"]);
-  expect(item.currentScenario).toEqual({ scenarioName: "None", jobId: `${VAULT.replace("/subscriptions/", "/Subscriptions/")}/replicationJobs/None`, startTime: "1753-01-01T01:01:01Z" });
+  expect(item.currentScenario).toEqual({
+    scenarioName: "None",
+    jobId: `${VAULT.replace("/subscriptions/", "/Subscriptions/")}/replicationJobs/None`,
+    startTime: "1753-01-01T01:01:01Z",
+  });
   expect(item.protectionStateDescription).toBe("Protected");
   expect(item.providerSpecificDetails.vmNics.map((n: any) => n.tfoVMNetworkId)).toEqual([null]);
   expect(item.lastSuccessfulTestFailoverTime).toBe(job.properties.startTime);
-  expect(job.properties.customDetails).toMatchObject({ instanceType: "TestFailoverJobDetails", networkName: "vnet-drill-test", networkType: "VmNetworkAsInput", testFailoverStatus: "Active" });
+  expect(job.properties.customDetails).toMatchObject({
+    instanceType: "TestFailoverJobDetails",
+    networkName: "vnet-drill-test",
+    networkType: "VmNetworkAsInput",
+    testFailoverStatus: "Active",
+  });
   expect(job.properties.customDetails.protectedItemDetails[0]).toMatchObject({ name: dc.name, testVmName: "DC01-test" });
 });
 
@@ -97,14 +134,27 @@ test("job payloads: groupTaskCustomDetails null on VM tasks, camelCase affectedO
   expect(starting.customDetails.networkName).toBe("vnet-drill-test");
   for (const task of starting.tasks) expect(task.groupTaskCustomDetails).toBeNull();
   expect(Object.keys(starting.customDetails.affectedObjectDetails).sort()).toEqual(CAMEL_AFFECTED_KEYS);
-  expect(starting.customDetails.affectedObjectDetails).toMatchObject({ primaryVmId: dc.name, primaryVmName: "DC01", primaryFabricProviderId: "VMM", recoveryFabricProviderId: "Azure", primaryCloudName: "ContosoCloud" });
+  expect(starting.customDetails.affectedObjectDetails).toMatchObject({
+    primaryVmId: dc.name,
+    primaryVmName: "DC01",
+    primaryFabricProviderId: "VMM",
+    recoveryFabricProviderId: "Azure",
+    primaryCloudName: "ContosoCloud",
+  });
   const done = await waitJob(t, arm, jobId);
   expect(done.properties.customDetails.protectedItemDetails).toHaveLength(1);
 });
 
 test("a recovery plan job lists no protected items while it starts", async () => {
   const rp = `${VAULT}/replicationRecoveryPlans/rp-contoso-tier1`;
-  const r = await post(arm, `${rp}/testFailover`, { properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId: TEST_VNET, providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure" }] } });
+  const r = await post(arm, `${rp}/testFailover`, {
+    properties: {
+      failoverDirection: "PrimaryToRecovery",
+      networkType: "VmNetworkAsInput",
+      networkId: TEST_VNET,
+      providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure" }],
+    },
+  });
   const jobId = firstOf(r.headers.get("x-ms-request-id") as string);
   await t.admin.advanceClock(2);
   const starting = (await arm("GET", jobId)).body.properties;
@@ -133,21 +183,46 @@ test("fabrics and containers are named as the service names them: VMM cloud = ba
 test("a Hyper-V site item: SingleHostHyperVFabric, and its job's affectedObjectDetails name the site", async () => {
   const branch = (await items(arm)).BRANCH01;
   expect(branch.id).toContain("/replicationFabrics/contoso-branch/replicationProtectionContainers/cloud_");
-  expect(branch.properties).toMatchObject({ primaryFabricProvider: "SingleHostHyperVFabric", primaryFabricFriendlyName: "contoso-branch", primaryProtectionContainerFriendlyName: "contoso-branch" });
+  expect(branch.properties).toMatchObject({
+    primaryFabricProvider: "SingleHostHyperVFabric",
+    primaryFabricFriendlyName: "contoso-branch",
+    primaryProtectionContainerFriendlyName: "contoso-branch",
+  });
   const job = await runTfo(t, arm, branch.id);
   expect(job.properties.state).toBe("Succeeded");
-  expect(job.properties.customDetails.affectedObjectDetails).toMatchObject({ primaryFabricProviderId: "HyperVSite", primaryVmmName: "contoso-branch", primaryCloudId: /replicationProtectionContainers\/([^/]+)/.exec(branch.id)![1] });
+  expect(job.properties.customDetails.affectedObjectDetails).toMatchObject({
+    primaryFabricProviderId: "HyperVSite",
+    primaryVmmName: "contoso-branch",
+    primaryCloudId: /replicationProtectionContainers\/([^/]+)/.exec(branch.id)![1],
+  });
 });
 
 test("an agentless guest (fixture vmAgent: false): its test VM runs but its VM agent is Not Ready", async () => {
   const legacy = (await items(arm)).LEGACY01;
   await runTfo(t, arm, legacy.id);
-  const iv = (await arm("GET", `/subscriptions/${SUB}/resourceGroups/contoso-recovery/providers/Microsoft.Compute/virtualMachines/LEGACY01-test/instanceView`, undefined, "2024-07-01")).body;
+  const iv = (
+    await arm(
+      "GET",
+      `/subscriptions/${SUB}/resourceGroups/contoso-recovery/providers/Microsoft.Compute/virtualMachines/LEGACY01-test/instanceView`,
+      undefined,
+      "2024-07-01",
+    )
+  ).body;
   expect(iv.statuses.map((s: any) => s.code)).toContain("PowerState/running");
-  expect(iv.vmAgent).toMatchObject({ vmAgentVersion: "Unknown", statuses: [{ code: "ProvisioningState/Unavailable", displayStatus: "Not Ready" }] });
+  expect(iv.vmAgent).toMatchObject({
+    vmAgentVersion: "Unknown",
+    statuses: [{ code: "ProvisioningState/Unavailable", displayStatus: "Not Ready" }],
+  });
   const dcJob = await runTfo(t, arm, (await items(arm)).DC01.id);
   expect(dcJob.properties.state).toBe("Succeeded");
-  const dcIv = (await arm("GET", `/subscriptions/${SUB}/resourceGroups/contoso-recovery/providers/Microsoft.Compute/virtualMachines/DC01-test/instanceView`, undefined, "2024-07-01")).body;
+  const dcIv = (
+    await arm(
+      "GET",
+      `/subscriptions/${SUB}/resourceGroups/contoso-recovery/providers/Microsoft.Compute/virtualMachines/DC01-test/instanceView`,
+      undefined,
+      "2024-07-01",
+    )
+  ).body;
   expect(dcIv.vmAgent.statuses[0].displayStatus).toBe("Ready");
 });
 

@@ -8,12 +8,27 @@ import * as fs from "node:fs";
 import * as ts from "typescript";
 import { createSerializer, type CompositeMapper, type Mapper } from "@azure/core-client";
 import type { TwinHandle } from "../../twin/index";
-import { TEST_VNET, VAULT, client, createTestNetwork, firstOf, items, post, runCleanup, runTfo, startContoso, tfoBody, waitJob } from "./helpers";
+import {
+  TEST_VNET,
+  VAULT,
+  client,
+  createTestNetwork,
+  firstOf,
+  items,
+  post,
+  runCleanup,
+  runTfo,
+  startContoso,
+  tfoBody,
+  waitJob,
+} from "./helpers";
 
 /** The SDK's generated Mappers (its CommonJS bundle does not export them; its ESM build does). */
 function sdkMappers(): Record<string, unknown> {
   const file = require.resolve("@azure/arm-recoveryservices-siterecovery/dist-esm/src/models/mappers.js");
-  const js = ts.transpileModule(fs.readFileSync(file, "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+  const js = ts.transpileModule(fs.readFileSync(file, "utf8"), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
+  }).outputText;
   const mod = { exports: {} as Record<string, unknown> };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluates the SDK's own mappers module, transpiled above, as CommonJS
   new Function("exports", "module", js)(mod.exports, mod);
@@ -51,14 +66,27 @@ afterAll(async () => t.stop());
 
 test("the check fails on a field of the wrong type (guards against a check that cannot fail)", () => {
   expect(() => roundTrip("Job", { id: "j", name: "j", properties: { state: 5 } })).toThrow(/must be of type string/);
-  expect(() => roundTrip("ReplicationProtectedItem", { properties: { lastSuccessfulTestFailoverTime: "not a date" } })).toThrow(/Invalid time value|Date/);
-  expect(() => roundTrip("JobCollection", { value: [{ properties: { tasks: [{ groupTaskCustomDetails: { instanceType: "RecoveryPlanGroupTaskDetails", childTasks: [{ state: true }] } }] } }] })).toThrow(/must be of type string/);
+  expect(() => roundTrip("ReplicationProtectedItem", { properties: { lastSuccessfulTestFailoverTime: "not a date" } })).toThrow(
+    /Invalid time value|Date/,
+  );
+  expect(() =>
+    roundTrip("JobCollection", {
+      value: [
+        {
+          properties: {
+            tasks: [{ groupTaskCustomDetails: { instanceType: "RecoveryPlanGroupTaskDetails", childTasks: [{ state: true }] } }],
+          },
+        },
+      ],
+    }),
+  ).toThrow(/must be of type string/);
 });
 
 test("vault reads: fabrics, containers, protected items, recovery plans", async () => {
   const fabrics = (await arm("GET", `${VAULT}/replicationFabrics`)).body;
   roundTrip("FabricCollection", fabrics);
-  for (const f of fabrics.value) roundTrip("ProtectionContainerCollection", (await arm("GET", `${f.id}/replicationProtectionContainers`)).body);
+  for (const f of fabrics.value)
+    roundTrip("ProtectionContainerCollection", (await arm("GET", `${f.id}/replicationProtectionContainers`)).body);
   roundTrip("ReplicationProtectedItemCollection", (await arm("GET", `${VAULT}/replicationProtectedItems`)).body);
   const dc = (await items(arm)).DC01;
   roundTrip("ReplicationProtectedItem", (await arm("GET", dc.id)).body);
@@ -86,7 +114,14 @@ test("an item's test failover and cleanup: item and job bodies at every step, sk
 
 test("a recovery plan's test failover (group tasks with child tasks), a failed job, a Hyper-V site item", async () => {
   const rp = `${VAULT}/replicationRecoveryPlans/rp-contoso-tier1`;
-  const r = await post(arm, `${rp}/testFailover`, { properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId: TEST_VNET, providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure" }] } });
+  const r = await post(arm, `${rp}/testFailover`, {
+    properties: {
+      failoverDirection: "PrimaryToRecovery",
+      networkType: "VmNetworkAsInput",
+      networkId: TEST_VNET,
+      providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure" }],
+    },
+  });
   const planJob = await waitJob(t, arm, r.headers.get("x-ms-request-id") as string);
   expect(planJob.properties.tasks[0].groupTaskCustomDetails.childTasks.length).toBeGreaterThan(0);
   roundTrip("Job", planJob);

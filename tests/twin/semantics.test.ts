@@ -2,7 +2,24 @@
 import { TwinHandle, startTwin } from "../../twin/index";
 import { readFixture } from "../../twin/fixtures/load";
 import { CONTOSO_FIXTURE } from "../../twin/index";
-import { ASR_API, NET_API, SUB, TEST_VNET, VAULT, client, createTestNetwork, firstOf, items, listVms, post, runCleanup, runTfo, startContoso, tfoBody, waitJob } from "./helpers";
+import {
+  ASR_API,
+  NET_API,
+  SUB,
+  TEST_VNET,
+  VAULT,
+  client,
+  createTestNetwork,
+  firstOf,
+  items,
+  listVms,
+  post,
+  runCleanup,
+  runTfo,
+  startContoso,
+  tfoBody,
+  waitJob,
+} from "./helpers";
 
 let t: TwinHandle;
 let arm: ReturnType<typeof client>;
@@ -19,7 +36,9 @@ afterEach(async () => {
 const RG = `/subscriptions/${SUB}/resourceGroups/contoso-recovery`;
 
 async function nicsOf(vm: any): Promise<any[]> {
-  return Promise.all(vm.properties.networkProfile.networkInterfaces.map(async (n: any) => (await arm("GET", n.id, undefined, NET_API)).body));
+  return Promise.all(
+    vm.properties.networkProfile.networkInterfaces.map(async (n: any) => (await arm("GET", n.id, undefined, NET_API)).body),
+  );
 }
 
 async function runCommand(vmId: string, script: string[]): Promise<string> {
@@ -39,7 +58,12 @@ test("test failover creates <recoveryAzureVmName>-test in the recovery resource 
   const dc = (await items(arm)).DC01;
   const job = await runTfo(t, arm, dc.id);
   expect(job.properties.state).toBe("Succeeded");
-  expect(job.properties.tasks.map((x: any) => x.name)).toEqual(["VmTfoPrerequisitesCheck", "VmTfoInitiateFailover", "VmTfoPrepareTestVm", "VmTfoBootTestVm"]);
+  expect(job.properties.tasks.map((x: any) => x.name)).toEqual([
+    "VmTfoPrerequisitesCheck",
+    "VmTfoInitiateFailover",
+    "VmTfoPrepareTestVm",
+    "VmTfoBootTestVm",
+  ]);
   const vm = (await arm("GET", `${RG}/providers/Microsoft.Compute/virtualMachines/DC01-test`, undefined, "2024-07-01")).body;
   expect(vm.properties.hardwareProfile.vmSize).toBe("Standard_D2s_v3");
   const [nic] = await nicsOf(vm);
@@ -98,7 +122,26 @@ test("cleanup comments over 1024 characters are rejected", async () => {
 
 test("a taken target IP makes the test VM take the next free address in the subnet", async () => {
   await createTestNetwork(arm);
-  const squat = await arm("PUT", `${RG}/providers/Microsoft.Network/networkInterfaces/squatter`, { location: "westeurope", properties: { ipConfigurations: [{ name: "ipconfig1", properties: { subnet: { id: `${TEST_VNET}/subnets/snet-app` }, privateIPAllocationMethod: "Static", privateIPAddress: "10.10.3.10" } }] } }, NET_API);
+  const squat = await arm(
+    "PUT",
+    `${RG}/providers/Microsoft.Network/networkInterfaces/squatter`,
+    {
+      location: "westeurope",
+      properties: {
+        ipConfigurations: [
+          {
+            name: "ipconfig1",
+            properties: {
+              subnet: { id: `${TEST_VNET}/subnets/snet-app` },
+              privateIPAllocationMethod: "Static",
+              privateIPAddress: "10.10.3.10",
+            },
+          },
+        ],
+      },
+    },
+    NET_API,
+  );
   expect(squat.status).toBe(201);
   const app = (await items(arm)).APP01;
   expect((await runTfo(t, arm, app.id)).properties.state).toBe("Succeeded");
@@ -108,7 +151,21 @@ test("a taken target IP makes the test VM take the next free address in the subn
 });
 
 test("without a subnet of the configured name the NIC lands in the first subnet alphabetically", async () => {
-  const r = await arm("PUT", TEST_VNET, { location: "westeurope", properties: { addressSpace: { addressPrefixes: ["10.10.0.0/16"] }, subnets: [{ name: "snet-zeta", properties: { addressPrefix: "10.10.9.0/24" } }, { name: "snet-beta", properties: { addressPrefix: "10.10.8.0/24" } }] } }, NET_API);
+  const r = await arm(
+    "PUT",
+    TEST_VNET,
+    {
+      location: "westeurope",
+      properties: {
+        addressSpace: { addressPrefixes: ["10.10.0.0/16"] },
+        subnets: [
+          { name: "snet-zeta", properties: { addressPrefix: "10.10.9.0/24" } },
+          { name: "snet-beta", properties: { addressPrefix: "10.10.8.0/24" } },
+        ],
+      },
+    },
+    NET_API,
+  );
   expect(r.status).toBe(201);
   const web = (await items(arm)).WEB01;
   expect((await runTfo(t, arm, web.id)).properties.state).toBe("Succeeded");
@@ -136,7 +193,7 @@ test("NIC count on the target = min(source NICs, max NICs of the size)", async (
   expect(sizes.find((s: any) => s.name === "Basic_A0").properties.maxNicsCount).toBe(1);
 });
 
-test("managed disks are created only when useManagedDisks is \"true\"", async () => {
+test('managed disks are created only when useManagedDisks is "true"', async () => {
   await createTestNetwork(arm);
   const all = await items(arm);
   await runTfo(t, arm, all.DC01.id);
@@ -167,7 +224,9 @@ test("managed disks + SSE-encrypted replication storage account: the job fails a
 test("managed disks in a Classic availability set fail the test failover", async () => {
   await createTestNetwork(arm);
   const web = (await items(arm)).WEB01;
-  const patch = await arm("PATCH", web.id, { properties: { providerSpecificDetails: { instanceType: "HyperVReplicaAzure", useManagedDisks: "true" } } });
+  const patch = await arm("PATCH", web.id, {
+    properties: { providerSpecificDetails: { instanceType: "HyperVReplicaAzure", useManagedDisks: "true" } },
+  });
   await waitJob(t, arm, patch.headers.get("x-ms-request-id") as string);
   await expectFailedAndClean(await runTfo(t, arm, web.id), "ManagedDisksRequireAlignedAvailabilitySet", web.id);
 });
@@ -184,7 +243,9 @@ test("a test network in another subscription than the recovery resource group fa
 test("no managed disks in an Aligned availability set fail the test failover", async () => {
   await createTestNetwork(arm);
   const sql = (await items(arm)).SQL01;
-  const patch = await arm("PATCH", sql.id, { properties: { providerSpecificDetails: { instanceType: "HyperVReplicaAzure", useManagedDisks: "false" } } });
+  const patch = await arm("PATCH", sql.id, {
+    properties: { providerSpecificDetails: { instanceType: "HyperVReplicaAzure", useManagedDisks: "false" } },
+  });
   await waitJob(t, arm, patch.headers.get("x-ms-request-id") as string);
   await expectFailedAndClean(await runTfo(t, arm, sql.id), "UnmanagedDisksRequireClassicAvailabilitySet", sql.id);
 });
@@ -208,20 +269,35 @@ test("a Critical health error (161003, target network not configured) fails the 
   const app = (await items(arm)).APP01;
   expect(app.properties.failoverHealth).toBe("Critical");
   await expectFailedAndClean(await runTfo(t, arm, app.id), "161003", app.id);
-  const patch = await arm("PATCH", app.id, { properties: { selectedRecoveryAzureNetworkId: `/subscriptions/${SUB}/resourceGroups/contoso-network/providers/Microsoft.Network/virtualNetworks/contoso-recovery-vnet` } });
+  const patch = await arm("PATCH", app.id, {
+    properties: {
+      selectedRecoveryAzureNetworkId: `/subscriptions/${SUB}/resourceGroups/contoso-network/providers/Microsoft.Network/virtualNetworks/contoso-recovery-vnet`,
+    },
+  });
   await waitJob(t, arm, patch.headers.get("x-ms-request-id") as string);
   expect((await runTfo(t, arm, app.id)).properties.state).toBe("Succeeded");
 });
 
 test("a test network that does not exist fails the job", async () => {
   const dc = (await items(arm)).DC01;
-  await expectFailedAndClean(await runTfo(t, arm, dc.id, `${RG}/providers/Microsoft.Network/virtualNetworks/nope`), "TestFailoverNetworkNotFound", dc.id);
+  await expectFailedAndClean(
+    await runTfo(t, arm, dc.id, `${RG}/providers/Microsoft.Network/virtualNetworks/nope`),
+    "TestFailoverNetworkNotFound",
+    dc.id,
+  );
 });
 
 test("a recovery plan runs Boot groups in order, items of a group in parallel", async () => {
   await createTestNetwork(arm);
   const rp = `${VAULT}/replicationRecoveryPlans/rp-contoso-tier1`;
-  const r = await post(arm, `${rp}/testFailover`, { properties: { failoverDirection: "PrimaryToRecovery", networkType: "VmNetworkAsInput", networkId: TEST_VNET, providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure" }] } });
+  const r = await post(arm, `${rp}/testFailover`, {
+    properties: {
+      failoverDirection: "PrimaryToRecovery",
+      networkType: "VmNetworkAsInput",
+      networkId: TEST_VNET,
+      providerSpecificDetails: [{ instanceType: "HyperVReplicaAzure" }],
+    },
+  });
   expect(r.status).toBe(202);
   const job = await waitJob(t, arm, r.headers.get("x-ms-request-id") as string);
   expect(job.properties.state).toBe("Succeeded");

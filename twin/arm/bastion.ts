@@ -24,7 +24,10 @@ const etag = () => `W/"${randomUUID()}"`;
 
 function checkName(name: string): void {
   if (!NAME.test(name)) {
-    throw badRequest("InvalidResourceName", `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`);
+    throw badRequest(
+      "InvalidResourceName",
+      `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`,
+    );
   }
 }
 
@@ -44,9 +47,17 @@ export const publicIpKind: ResourceKind = {
     checkName(name);
     const p = body.properties ?? {};
     const sku = body.sku?.name ?? existing?.sku?.name ?? "Standard";
-    if (!["Basic", "Standard"].includes(sku)) throw badRequest("InvalidParameter", `The value '${String(sku)}' of parameter 'sku.name' is not valid. Allowed values: Basic, Standard.`);
+    if (!["Basic", "Standard"].includes(sku))
+      throw badRequest(
+        "InvalidParameter",
+        `The value '${String(sku)}' of parameter 'sku.name' is not valid. Allowed values: Basic, Standard.`,
+      );
     const method = p.publicIPAllocationMethod ?? (sku === "Standard" ? "Static" : "Dynamic");
-    if (!["Static", "Dynamic"].includes(method)) throw badRequest("InvalidParameter", `The value '${String(method)}' of parameter 'publicIPAllocationMethod' is not valid. Allowed values: Static, Dynamic.`);
+    if (!["Static", "Dynamic"].includes(method))
+      throw badRequest(
+        "InvalidParameter",
+        `The value '${String(method)}' of parameter 'publicIPAllocationMethod' is not valid. Allowed values: Static, Dynamic.`,
+      );
     // Standard public IPs are Static only (Microsoft Learn, "Public IP addresses": Standard SKU … static allocation).
     if (sku === "Standard" && method !== "Static") {
       throw badRequest("StandardSkuPublicIPAddressesMustBeStatic", `Standard sku publicIp ${id} must be static allocation.`);
@@ -71,7 +82,10 @@ export const publicIpKind: ResourceKind = {
   beforeDelete(_twin, res) {
     const user = res.properties?.ipConfiguration?.id;
     if (user) {
-      throw badRequest("PublicIPAddressCannotBeDeleted", `Public IP address ${res.id} can not be deleted since it is still allocated to resource ${user}. In order to delete the public IP, disassociate/detach the Public IP address from the resource.`);
+      throw badRequest(
+        "PublicIPAddressCannotBeDeleted",
+        `Public IP address ${res.id} can not be deleted since it is still allocated to resource ${user}. In order to delete the public IP, disassociate/detach the Public IP address from the resource.`,
+      );
     }
   },
 };
@@ -112,12 +126,16 @@ function portCovered(ranges: string[], port: number): boolean {
 }
 
 function addressCovers(prefixes: string[], wanted: string): boolean {
-  return prefixes.some((p) => p === "*" || p.toLowerCase() === wanted.toLowerCase() || (wanted === "Internet" && parseCidr(p) !== undefined));
+  return prefixes.some(
+    (p) => p === "*" || p.toLowerCase() === wanted.toLowerCase() || (wanted === "Internet" && parseCidr(p) !== undefined),
+  );
 }
 
 /** True when the rule set lets `flow` through on `port`: the first matching rule by priority allows it. */
 function allows(rules: Json[], flow: Flow, port: number): boolean {
-  const sorted = rules.filter((r) => r.properties?.direction === flow.direction).sort((a, b) => a.properties.priority - b.properties.priority);
+  const sorted = rules
+    .filter((r) => r.properties?.direction === flow.direction)
+    .sort((a, b) => a.properties.priority - b.properties.priority);
   for (const r of sorted) {
     const p = r.properties;
     const proto = String(p.protocol ?? "*");
@@ -166,25 +184,53 @@ export const bastionHostKind: ResourceKind = {
     checkName(name);
     const p = body.properties ?? {};
     const sku = body.sku?.name ?? "Basic";
-    if (!SKUS.includes(sku)) throw badRequest("InvalidParameter", `The value '${String(sku)}' of parameter 'sku.name' is not valid. Allowed values: ${SKUS.join(", ")}.`);
+    if (!SKUS.includes(sku))
+      throw badRequest(
+        "InvalidParameter",
+        `The value '${String(sku)}' of parameter 'sku.name' is not valid. Allowed values: ${SKUS.join(", ")}.`,
+      );
     const configs: Json[] = Array.isArray(p.ipConfigurations) ? p.ipConfigurations : [];
-    const out: Json = { ...p, provisioningState: "Succeeded", dnsName: existing?.properties?.dnsName ?? `bst-${randomUUID()}.bastion.azure.com`, scaleUnits: p.scaleUnits ?? 2 };
+    const out: Json = {
+      ...p,
+      provisioningState: "Succeeded",
+      dnsName: existing?.properties?.dnsName ?? `bst-${randomUUID()}.bastion.azure.com`,
+      scaleUnits: p.scaleUnits ?? 2,
+    };
     if (sku === "Developer") {
       // "When you use the Developer SKU, a bastion host isn't deployed to your virtual network": it names the VNet.
       const vnetId = p.virtualNetwork?.id;
-      if (typeof vnetId !== "string" || !twin.get(vnetId)) throw badRequest("InvalidResourceReference", `Resource ${String(vnetId)} referenced by resource ${id} was not found.`);
-      return { id, name, type: BASTION, etag: etag(), sku: { name: sku }, properties: { ...out, virtualNetwork: { id: twin.get(vnetId)!.id }, ipConfigurations: [] } };
+      if (typeof vnetId !== "string" || !twin.get(vnetId))
+        throw badRequest("InvalidResourceReference", `Resource ${String(vnetId)} referenced by resource ${id} was not found.`);
+      return {
+        id,
+        name,
+        type: BASTION,
+        etag: etag(),
+        sku: { name: sku },
+        properties: { ...out, virtualNetwork: { id: twin.get(vnetId)!.id }, ipConfigurations: [] },
+      };
     }
-    if (configs.length !== 1) throw badRequest("BastionHostMustHaveOneIpConfiguration", `Bastion host ${name} must have exactly one IP configuration.`);
+    if (configs.length !== 1)
+      throw badRequest("BastionHostMustHaveOneIpConfiguration", `Bastion host ${name} must have exactly one IP configuration.`);
     const c = configs[0];
     const subnet = subnetOf(twin, c.properties?.subnet?.id);
-    if (!subnet) throw badRequest("InvalidResourceReference", `Resource ${String(c.properties?.subnet?.id)} referenced by resource ${id} was not found.`);
+    if (!subnet)
+      throw badRequest(
+        "InvalidResourceReference",
+        `Resource ${String(c.properties?.subnet?.id)} referenced by resource ${id} was not found.`,
+      );
     if (subnet.name !== BASTION_SUBNET) {
-      throw badRequest("BastionHostSubnetNameInvalid", `Subnet ${subnet.id} referenced by bastion host ${name} must be named ${BASTION_SUBNET}.`);
+      throw badRequest(
+        "BastionHostSubnetNameInvalid",
+        `Subnet ${subnet.id} referenced by bastion host ${name} must be named ${BASTION_SUBNET}.`,
+      );
     }
     const prefix = parseCidr(subnet.properties?.addressPrefix ?? "");
     if (!prefix || prefix.prefixLength > 26) {
-      throw badRequest("AzureBastionSubnetPrefixTooSmall", `Subnet ${BASTION_SUBNET} of virtual network ${parentIdOf(subnet.id).split("/").pop()} has prefix ${String(subnet.properties?.addressPrefix)}; Azure Bastion needs /26 or larger.`);
+      throw badRequest(
+        "AzureBastionSubnetPrefixTooSmall",
+        `Subnet ${BASTION_SUBNET} of virtual network ${parentIdOf(subnet.id).split("/").pop()} has prefix ${String(subnet.properties?.addressPrefix)}; Azure Bastion needs /26 or larger.`,
+      );
     }
     const nsgId = subnet.properties?.networkSecurityGroup?.id;
     const nsg = typeof nsgId === "string" ? twin.get(nsgId) : undefined;
@@ -194,7 +240,10 @@ export const bastionHostKind: ResourceKind = {
     const pip = typeof pipId === "string" ? twin.get(pipId) : undefined;
     if (!pip) throw badRequest("InvalidResourceReference", `Resource ${String(pipId)} referenced by resource ${id} was not found.`);
     if (pip.sku?.name !== "Standard" || pip.properties?.publicIPAllocationMethod !== "Static") {
-      throw badRequest("BastionHostPublicIpMustBeStandardStatic", `Public IP ${pip.id} used by bastion host ${name} must be Standard SKU with Static allocation.`);
+      throw badRequest(
+        "BastionHostPublicIpMustBeStandardStatic",
+        `Public IP ${pip.id} used by bastion host ${name} must be Standard SKU with Static allocation.`,
+      );
     }
     const user = pip.properties?.ipConfiguration?.id;
     const cname = typeof c.name === "string" ? c.name : "IpConf";
@@ -211,7 +260,18 @@ export const bastionHostKind: ResourceKind = {
       properties: {
         ...out,
         ipConfigurations: [
-          { name: cname, id: configId, etag: etag(), type: `${BASTION}/bastionHostIpConfigurations`, properties: { provisioningState: "Succeeded", privateIPAllocationMethod: "Dynamic", subnet: { id: subnet.id }, publicIPAddress: { id: pip.id } } },
+          {
+            name: cname,
+            id: configId,
+            etag: etag(),
+            type: `${BASTION}/bastionHostIpConfigurations`,
+            properties: {
+              provisioningState: "Succeeded",
+              privateIPAllocationMethod: "Dynamic",
+              subnet: { id: subnet.id },
+              publicIPAddress: { id: pip.id },
+            },
+          },
         ],
       },
     };
@@ -230,7 +290,10 @@ export const bastionHostKind: ResourceKind = {
 
 function releasePublicIps(twin: Twin, host: ArmResource): void {
   for (const pip of twin.ofType(PIP)) {
-    if (typeof pip.properties?.ipConfiguration?.id === "string" && pip.properties.ipConfiguration.id.toLowerCase().startsWith(host.id.toLowerCase() + "/")) delete pip.properties.ipConfiguration;
+    if (
+      typeof pip.properties?.ipConfiguration?.id === "string" &&
+      pip.properties.ipConfiguration.id.toLowerCase().startsWith(host.id.toLowerCase() + "/")
+    )
+      delete pip.properties.ipConfiguration;
   }
 }
-

@@ -27,22 +27,35 @@ export const availabilitySetKind: ResourceKind = {
   tracked: true,
   build({ id, name, body, existing }: PutArgs): ArmResource {
     const sku = body.sku?.name ?? existing?.sku?.name ?? "Classic";
-    if (!["Classic", "Aligned"].includes(sku)) throw badRequest("InvalidParameter", `The value '${String(sku)}' of parameter 'sku.name' is not valid. Allowed values: Classic, Aligned.`);
+    if (!["Classic", "Aligned"].includes(sku))
+      throw badRequest(
+        "InvalidParameter",
+        `The value '${String(sku)}' of parameter 'sku.name' is not valid. Allowed values: Classic, Aligned.`,
+      );
     const fd = body.properties?.platformFaultDomainCount ?? 2;
     const ud = body.properties?.platformUpdateDomainCount ?? 5;
-    if (!Number.isInteger(fd) || fd < 1 || fd > (sku === "Aligned" ? 3 : 3)) throw badRequest("InvalidParameter", `The specified fault domain count ${String(fd)} must fall in the range 1 to 3.`);
-    if (!Number.isInteger(ud) || ud < 1 || ud > 20) throw badRequest("InvalidParameter", `The specified update domain count ${String(ud)} must fall in the range 1 to 20.`);
+    if (!Number.isInteger(fd) || fd < 1 || fd > (sku === "Aligned" ? 3 : 3))
+      throw badRequest("InvalidParameter", `The specified fault domain count ${String(fd)} must fall in the range 1 to 3.`);
+    if (!Number.isInteger(ud) || ud < 1 || ud > 20)
+      throw badRequest("InvalidParameter", `The specified update domain count ${String(ud)} must fall in the range 1 to 20.`);
     return {
       id,
       name,
       type: AVSET,
       sku: { name: sku },
-      properties: { platformFaultDomainCount: fd, platformUpdateDomainCount: ud, virtualMachines: existing?.properties?.virtualMachines ?? [] },
+      properties: {
+        platformFaultDomainCount: fd,
+        platformUpdateDomainCount: ud,
+        virtualMachines: existing?.properties?.virtualMachines ?? [],
+      },
     };
   },
   beforeDelete(_twin, res) {
     if ((res.properties?.virtualMachines ?? []).length > 0) {
-      throw conflict("OperationNotAllowed", `Availability set ${res.name} cannot be deleted. Before deleting an availability set, ensure that it does not contain any VM.`);
+      throw conflict(
+        "OperationNotAllowed",
+        `Availability set ${res.name} cannot be deleted. Before deleting an availability set, ensure that it does not contain any VM.`,
+      );
     }
   },
 };
@@ -59,7 +72,8 @@ export const diskKind: ResourceKind = {
     const size = body.properties?.diskSizeGB ?? existing?.properties?.diskSizeGB;
     const create = body.properties?.creationData?.createOption ?? existing?.properties?.creationData?.createOption;
     if (!create) throw badRequest("InvalidParameter", "Required parameter 'creationData.createOption' is missing (null).");
-    if (create === "Empty" && !(Number.isInteger(size) && size > 0)) throw badRequest("InvalidParameter", "Required parameter 'diskSizeGB' is missing (null).");
+    if (create === "Empty" && !(Number.isInteger(size) && size > 0))
+      throw badRequest("InvalidParameter", "Required parameter 'diskSizeGB' is missing (null).");
     return {
       id,
       name,
@@ -96,25 +110,41 @@ export const virtualMachineKind: ResourceKind = {
   tracked: true,
   build({ twin, id, name, body, existing }: PutArgs): ArmResource {
     if (!VM_NAME.test(name)) {
-      throw badRequest("InvalidResourceName", `The VM name '${name}' is invalid: between 1 and 63 characters, letters, numbers and hyphens only, starting and ending with a letter or number.`);
+      throw badRequest(
+        "InvalidResourceName",
+        `The VM name '${name}' is invalid: between 1 and 63 characters, letters, numbers and hyphens only, starting and ending with a letter or number.`,
+      );
     }
     const p = body.properties ?? {};
     const sizeName = p.hardwareProfile?.vmSize;
     const size = findVmSize(sizeName);
-    if (!size) throw badRequest("InvalidParameter", `The value ${String(sizeName)} provided for the VM size is not valid. The valid sizes in the current region are listed by GET .../locations/{location}/vmSizes.`);
+    if (!size)
+      throw badRequest(
+        "InvalidParameter",
+        `The value ${String(sizeName)} provided for the VM size is not valid. The valid sizes in the current region are listed by GET .../locations/{location}/vmSizes.`,
+      );
     const nics: Json[] = p.networkProfile?.networkInterfaces ?? [];
-    if (!Array.isArray(nics) || nics.length === 0) throw badRequest("InvalidParameter", "At least one network interface is required (networkProfile.networkInterfaces).");
+    if (!Array.isArray(nics) || nics.length === 0)
+      throw badRequest("InvalidParameter", "At least one network interface is required (networkProfile.networkInterfaces).");
     if (nics.length > size.maxNics) {
-      throw badRequest("NetworkInterfaceCountExceeded", `The number of network interfaces for virtual machine ${name} exceeds the maximum allowed for the virtual machine size ${size.name}. The number of network interfaces is ${nics.length} and the maximum allowed is ${size.maxNics}.`);
+      throw badRequest(
+        "NetworkInterfaceCountExceeded",
+        `The number of network interfaces for virtual machine ${name} exceeds the maximum allowed for the virtual machine size ${size.name}. The number of network interfaces is ${nics.length} and the maximum allowed is ${size.maxNics}.`,
+      );
     }
     let vnet: string | undefined;
     for (const ref of nics) {
       const nic = typeof ref?.id === "string" ? twin.get(ref.id) : undefined;
       if (!nic) throw badRequest("NotFound", `Resource ${String(ref?.id)} not found.`);
       const attached = nic.properties?.virtualMachine?.id;
-      if (attached && !sameId(attached, id)) throw badRequest("NicInUse", `Network interface ${nic.id} is already used by virtual machine ${attached}.`);
+      if (attached && !sameId(attached, id))
+        throw badRequest("NicInUse", `Network interface ${nic.id} is already used by virtual machine ${attached}.`);
       const v = vnetOfNic(nic);
-      if (vnet && !sameId(vnet, v)) throw badRequest("VMNicsNotInSameVirtualNetwork", `All network interfaces of virtual machine ${name} must be connected to the same virtual network.`);
+      if (vnet && !sameId(vnet, v))
+        throw badRequest(
+          "VMNicsNotInSameVirtualNetwork",
+          `All network interfaces of virtual machine ${name} must be connected to the same virtual network.`,
+        );
       vnet = v;
     }
     const managed = vmIsManaged(body);
@@ -124,7 +154,10 @@ export const virtualMachineKind: ResourceKind = {
       if (!avset) throw badRequest("NotFound", `Availability set ${String(avsetId)} not found.`);
       const aligned = avset.sku?.name === "Aligned";
       if (managed !== aligned) {
-        throw conflict("OperationNotAllowed", "Addition of a VM with managed disks to non-managed Availability Set or addition of a VM with blob based disks to managed Availability Set is not supported. Please create an Availability Set with 'Aligned' SKU in order to add a VM with managed disks to it.");
+        throw conflict(
+          "OperationNotAllowed",
+          "Addition of a VM with managed disks to non-managed Availability Set or addition of a VM with blob based disks to managed Availability Set is not supported. Please create an Availability Set with 'Aligned' SKU in order to add a VM with managed disks to it.",
+        );
       }
     }
     return {
@@ -136,7 +169,12 @@ export const virtualMachineKind: ResourceKind = {
         hardwareProfile: { vmSize: size.name },
         storageProfile: p.storageProfile ?? {},
         osProfile: p.osProfile ? { ...p.osProfile, adminPassword: undefined } : undefined,
-        networkProfile: { networkInterfaces: nics.map((n: Json, i: number) => ({ id: twin.get(n.id)?.id ?? n.id, properties: { primary: n.properties?.primary ?? i === 0 } })) },
+        networkProfile: {
+          networkInterfaces: nics.map((n: Json, i: number) => ({
+            id: twin.get(n.id)?.id ?? n.id,
+            properties: { primary: n.properties?.primary ?? i === 0 },
+          })),
+        },
         ...(avsetId ? { availabilitySet: { id: twin.get(avsetId)?.id ?? avsetId } } : {}),
         diagnosticsProfile: p.diagnosticsProfile,
         timeCreated: existing?.properties?.timeCreated ?? iso(twin.now()),
@@ -190,7 +228,11 @@ export function attachVm(twin: Twin, vm: ArmResource, prev?: ArmResource): void 
     }
   }
   const avset = vm.properties.availabilitySet?.id ? twin.get(vm.properties.availabilitySet.id) : undefined;
-  if (avset) avset.properties.virtualMachines = [...(avset.properties.virtualMachines ?? []).filter((r: Json) => !sameId(r.id, vm.id)), { id: vm.id }];
+  if (avset)
+    avset.properties.virtualMachines = [
+      ...(avset.properties.virtualMachines ?? []).filter((r: Json) => !sameId(r.id, vm.id)),
+      { id: vm.id },
+    ];
   syncSubnetRefs(twin);
 }
 
@@ -215,7 +257,9 @@ export function detachVm(twin: Twin, vm: ArmResource): void {
 function macFor(id: string): string {
   let h = 0;
   for (const c of id) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return ["00", "0D", "3A", ((h >> 16) & 255).toString(16), ((h >> 8) & 255).toString(16), (h & 255).toString(16)].map((x) => x.padStart(2, "0").toUpperCase()).join("-");
+  return ["00", "0D", "3A", ((h >> 16) & 255).toString(16), ((h >> 8) & 255).toString(16), (h & 255).toString(16)]
+    .map((x) => x.padStart(2, "0").toUpperCase())
+    .join("-");
 }
 
 const POWER_TEXT: Record<string, string> = {
@@ -240,12 +284,39 @@ export function instanceView(twin: Twin, vm: ArmResource): Json {
     osVersion: "10.0.17763",
     vmAgent: twin.state.meta[vm.id.toLowerCase()]?.noVmAgent
       ? // A guest without the Azure VM agent (a Hyper-V VM nobody installed it in): as ARM shows an unresponsive agent.
-        { vmAgentVersion: "Unknown", statuses: [{ code: "ProvisioningState/Unavailable", level: "Warning", displayStatus: "Not Ready", message: "VM Agent is unresponsive.", time: iso(twin.now()) }] }
-      : { vmAgentVersion: "2.7.41491.1102", statuses: [{ code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Ready", message: "GuestAgent is running and processing the extensions.", time: iso(twin.now()) }] },
+        {
+          vmAgentVersion: "Unknown",
+          statuses: [
+            {
+              code: "ProvisioningState/Unavailable",
+              level: "Warning",
+              displayStatus: "Not Ready",
+              message: "VM Agent is unresponsive.",
+              time: iso(twin.now()),
+            },
+          ],
+        }
+      : {
+          vmAgentVersion: "2.7.41491.1102",
+          statuses: [
+            {
+              code: "ProvisioningState/succeeded",
+              level: "Info",
+              displayStatus: "Ready",
+              message: "GuestAgent is running and processing the extensions.",
+              time: iso(twin.now()),
+            },
+          ],
+        },
     disks: [],
     hyperVGeneration: "V1",
     statuses: [
-      { code: `ProvisioningState/${prov.toLowerCase()}`, level: "Info", displayStatus: `Provisioning ${prov.toLowerCase()}`, time: vm.properties?.timeCreated },
+      {
+        code: `ProvisioningState/${prov.toLowerCase()}`,
+        level: "Info",
+        displayStatus: `Provisioning ${prov.toLowerCase()}`,
+        time: vm.properties?.timeCreated,
+      },
       { code: `PowerState/${ps}`, level: "Info", displayStatus: POWER_TEXT[ps] ?? ps },
     ],
   };
@@ -254,7 +325,14 @@ export function instanceView(twin: Twin, vm: ArmResource): Json {
 function powerAction(twin: Twin, ctx: RequestCtx, vm: ArmResource, action: string): Reply {
   const meta = (twin.state.meta[vm.id.toLowerCase()] ??= {});
   meta.powerState = action === "start" || action === "restart" ? "starting" : action === "powerOff" ? "stopping" : "deallocating";
-  const op = startOperation(twin, { kind: "action", resourceId: vm.id, namespace: "Microsoft.Compute", location: vm.location ?? "westeurope", seconds: 20, action });
+  const op = startOperation(twin, {
+    kind: "action",
+    resourceId: vm.id,
+    namespace: "Microsoft.Compute",
+    location: vm.location ?? "westeurope",
+    seconds: 20,
+    action,
+  });
   twin.commit();
   return { status: 202, headers: asyncHeaders(twin, ctx, op) };
 }
@@ -268,12 +346,27 @@ function runCommandAction(twin: Twin, ctx: RequestCtx, vm: ArmResource): Reply {
     throw badRequest("InvalidParameter", `The command id ${String(body.commandId)} is not valid.`);
   }
   if (powerStateOf(twin, vm.id) !== "running") {
-    throw new ArmError(409, "OperationNotAllowed", `Cannot run command on the VM ${vm.name} because the VM is not running (PowerState/${powerStateOf(twin, vm.id)}).`);
+    throw new ArmError(
+      409,
+      "OperationNotAllowed",
+      `Cannot run command on the VM ${vm.name} because the VM is not running (PowerState/${powerStateOf(twin, vm.id)}).`,
+    );
   }
-  const busy = Object.values(twin.state.operations).some((o) => o.status === "InProgress" && o.action === "runCommand" && sameId(o.resourceId, vm.id));
-  if (busy) throw conflict("Conflict", "Run command extension execution is in progress. Please wait for completion before invoking a run command.");
+  const busy = Object.values(twin.state.operations).some(
+    (o) => o.status === "InProgress" && o.action === "runCommand" && sameId(o.resourceId, vm.id),
+  );
+  if (busy)
+    throw conflict("Conflict", "Run command extension execution is in progress. Please wait for completion before invoking a run command.");
   const script: string[] = Array.isArray(body.script) ? body.script.map(String) : [];
-  const op = startOperation(twin, { kind: "action", resourceId: vm.id, namespace: "Microsoft.Compute", location: vm.location ?? "westeurope", seconds: 25, action: "runCommand", params: { commandId: body.commandId, script } });
+  const op = startOperation(twin, {
+    kind: "action",
+    resourceId: vm.id,
+    namespace: "Microsoft.Compute",
+    location: vm.location ?? "westeurope",
+    seconds: 25,
+    action: "runCommand",
+    params: { commandId: body.commandId, script },
+  });
   twin.commit();
   return { status: 202, headers: asyncHeaders(twin, ctx, op) };
 }

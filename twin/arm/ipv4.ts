@@ -58,7 +58,10 @@ export function reservedAddresses(subnet: Block): number[] {
   return [subnet.first, subnet.first + 1, subnet.first + 2, subnet.first + 3, subnet.last];
 }
 
-export type StaticIpProblem = { code: "InvalidPrivateIPAddress" | "PrivateIPAddressNotInSubnet" | "PrivateIPAddressInReservedRange"; detail: string };
+export type StaticIpProblem = {
+  code: "InvalidPrivateIPAddress" | "PrivateIPAddressNotInSubnet" | "PrivateIPAddressInReservedRange";
+  detail: string;
+};
 
 /** Why ARM refuses `ipText` as a static private IP in the subnet, with the error code it answers; undefined when usable. */
 export function staticIpProblem(subnetPrefix: string, ipText: string): StaticIpProblem | undefined {
@@ -67,7 +70,10 @@ export function staticIpProblem(subnetPrefix: string, ipText: string): StaticIpP
   if (!subnet || ip === undefined) return { code: "InvalidPrivateIPAddress", detail: `${ipText} is not an IPv4 address in an IPv4 subnet` };
   if (!blockContains(subnet, ip)) return { code: "PrivateIPAddressNotInSubnet", detail: `${ipText} is outside subnet ${subnetPrefix}` };
   if (reservedAddresses(subnet).includes(ip)) {
-    return { code: "PrivateIPAddressInReservedRange", detail: `${ipText} is reserved by Azure in ${subnetPrefix} (the first four and the last address)` };
+    return {
+      code: "PrivateIPAddressInReservedRange",
+      detail: `${ipText} is reserved by Azure in ${subnetPrefix} (the first four and the last address)`,
+    };
   }
   return undefined;
 }

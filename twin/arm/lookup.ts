@@ -36,7 +36,12 @@ export function sameId(a: unknown, b: unknown): boolean {
  * Paged list body: {value, nextLink}; the nextLink carries the offset in `tokenParam` (`$skiptoken` for
  * ARM lists; Site Recovery's protected-item lists name it `skipToken`, as the service's nextLink does).
  */
-export function page<T>(items: T[], ctx: { baseUrl: string; path: string; query: URLSearchParams }, size: number, tokenParam = "$skiptoken") {
+export function page<T>(
+  items: T[],
+  ctx: { baseUrl: string; path: string; query: URLSearchParams },
+  size: number,
+  tokenParam = "$skiptoken",
+) {
   const start = Math.max(0, Number(ctx.query.get(tokenParam) ?? ctx.query.get("$skiptoken") ?? ctx.query.get("$skipToken") ?? 0) || 0);
   const value = items.slice(start, start + size);
   const body: { value: T[]; nextLink?: string } = { value };

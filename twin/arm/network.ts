@@ -18,7 +18,10 @@ const etag = () => `W/"${randomUUID()}"`;
 
 function checkName(name: string, what: string): void {
   if (!NAME.test(name)) {
-    throw badRequest("InvalidResourceName", `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`);
+    throw badRequest(
+      "InvalidResourceName",
+      `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`,
+    );
   }
   void what;
 }
@@ -34,7 +37,11 @@ function validateSubnet(vnetName: string, addressSpace: string[], siblings: Json
   if (!prefix) throw badRequest("InvalidRequestFormat", `Subnet '${name}' must have an addressPrefix.`);
   const cidr = parseCidr(prefix);
   if (!cidr) throw badRequest("InvalidAddressPrefixFormat", `Address prefix ${prefix} of subnet '${name}' has an invalid format.`);
-  if (cidr.prefixLength > 29) throw badRequest("NetcfgInvalidSubnet", `Subnet '${name}' is not valid in virtual network '${vnetName}': the smallest supported subnet is /29.`);
+  if (cidr.prefixLength > 29)
+    throw badRequest(
+      "NetcfgInvalidSubnet",
+      `Subnet '${name}' is not valid in virtual network '${vnetName}': the smallest supported subnet is /29.`,
+    );
   const spaces = addressSpace.map((s) => parseCidr(s)).filter((c): c is NonNullable<typeof c> => !!c);
   if (!spaces.some((s) => cidrContainsCidr(s, cidr))) {
     throw badRequest("NetcfgInvalidSubnet", `Subnet '${name}' is not valid in virtual network '${vnetName}'.`);
@@ -69,7 +76,12 @@ function sameSubnetSettings(a: Json | undefined, b: Json | undefined): boolean {
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Json)[k])]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Json)[k])]),
+    );
   return v;
 }
 
@@ -111,7 +123,8 @@ function inUseError(subnet: Json): Error {
 }
 
 function checkNsgRef(twin: Twin, ref: Json): void {
-  if (ref?.id && !twin.get(ref.id)) throw badRequest("InvalidResourceReference", `Resource ${ref.id} referenced by resource was not found.`);
+  if (ref?.id && !twin.get(ref.id))
+    throw badRequest("InvalidResourceReference", `Resource ${ref.id} referenced by resource was not found.`);
 }
 
 export const virtualNetworkKind: ResourceKind = {
@@ -125,10 +138,14 @@ export const virtualNetworkKind: ResourceKind = {
     const props = body.properties ?? {};
     const prefixes: unknown = props.addressSpace?.addressPrefixes;
     if (!Array.isArray(prefixes) || prefixes.length === 0) {
-      throw badRequest("InvalidRequestFormat", `Virtual network '${name}' must have at least one address prefix in addressSpace.addressPrefixes.`);
+      throw badRequest(
+        "InvalidRequestFormat",
+        `Virtual network '${name}' must have at least one address prefix in addressSpace.addressPrefixes.`,
+      );
     }
     for (const p of prefixes) {
-      if (typeof p !== "string" || !parseCidr(p)) throw badRequest("InvalidAddressPrefixFormat", `Address prefix ${String(p)} has an invalid format.`);
+      if (typeof p !== "string" || !parseCidr(p))
+        throw badRequest("InvalidAddressPrefixFormat", `Address prefix ${String(p)} has an invalid format.`);
     }
     const dns: unknown = props.dhcpOptions?.dnsServers ?? [];
     if (!Array.isArray(dns) || !dns.every((d) => typeof d === "string" && isIpv4(d))) {
@@ -146,7 +163,10 @@ export const virtualNetworkKind: ResourceKind = {
       checkBastionSubnetNsg(twin, s.name, s.properties?.networkSecurityGroup);
       const prev = old.find((o) => o.name.toLowerCase() === s.name.toLowerCase());
       if (prev && inUse(prev) && subnetPrefix(prev) !== subnetPrefix(s)) {
-        throw badRequest("InUsePrefixCannotBeDeleted", `IpPrefix ${subnetPrefix(prev)} on Subnet ${prev.name} has active allocations and cannot be deleted.`);
+        throw badRequest(
+          "InUsePrefixCannotBeDeleted",
+          `IpPrefix ${subnetPrefix(prev)} on Subnet ${prev.name} has active allocations and cannot be deleted.`,
+        );
       }
       subnets.push(subnetResource(id, s, prev));
     }
@@ -164,7 +184,9 @@ export const virtualNetworkKind: ResourceKind = {
         addressSpace: { addressPrefixes: prefixes },
         dhcpOptions: { dnsServers: dns },
         subnets,
-        virtualNetworkPeerings: Array.isArray(props.virtualNetworkPeerings) ? props.virtualNetworkPeerings : (existing?.properties?.virtualNetworkPeerings ?? []),
+        virtualNetworkPeerings: Array.isArray(props.virtualNetworkPeerings)
+          ? props.virtualNetworkPeerings
+          : (existing?.properties?.virtualNetworkPeerings ?? []),
         enableDdosProtection: props.enableDdosProtection ?? false,
       },
     };
@@ -187,7 +209,10 @@ export const subnetKind: ResourceKind = {
     checkNsgRef(twin, body.properties?.networkSecurityGroup);
     checkBastionSubnetNsg(twin, name, body.properties?.networkSecurityGroup);
     if (existing && inUse(existing) && subnetPrefix(existing) !== subnetPrefix(body)) {
-      throw badRequest("InUsePrefixCannotBeDeleted", `IpPrefix ${subnetPrefix(existing)} on Subnet ${existing.name} has active allocations and cannot be deleted.`);
+      throw badRequest(
+        "InUsePrefixCannotBeDeleted",
+        `IpPrefix ${subnetPrefix(existing)} on Subnet ${existing.name} has active allocations and cannot be deleted.`,
+      );
     }
     return { ...subnetResource(parentIdOf(id), { name, properties: body.properties }, existing), id };
   },
@@ -208,16 +233,26 @@ export const peeringKind: ResourceKind = {
     const vnet = parent as ArmResource;
     const remoteId = body.properties?.remoteVirtualNetwork?.id;
     const remote = typeof remoteId === "string" ? twin.get(remoteId) : undefined;
-    if (!remote) throw badRequest("ReferencedResourceNotProvisioned", `Cannot proceed with operation because resource ${String(remoteId)} used by resource ${id} is not in Succeeded state. Resource is in Failed state and the last operation that updated/is updating the resource is PutVirtualNetworkOperation.`);
+    if (!remote)
+      throw badRequest(
+        "ReferencedResourceNotProvisioned",
+        `Cannot proceed with operation because resource ${String(remoteId)} used by resource ${id} is not in Succeeded state. Resource is in Failed state and the last operation that updated/is updating the resource is PutVirtualNetworkOperation.`,
+      );
     const mine = vnet.properties.addressSpace.addressPrefixes.map((p: string) => parseCidr(p));
     const theirs = remote.properties.addressSpace.addressPrefixes.map((p: string) => parseCidr(p));
-    for (const a of mine) for (const b of theirs) {
-      if (a && b && cidrsOverlap(a, b)) {
-        throw badRequest("VnetAddressSpacesOverlap", `Cannot create or update peering ${id}. Virtual networks ${vnet.id} and ${remote.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${a.text}, ${b.text}`);
+    for (const a of mine)
+      for (const b of theirs) {
+        if (a && b && cidrsOverlap(a, b)) {
+          throw badRequest(
+            "VnetAddressSpacesOverlap",
+            `Cannot create or update peering ${id}. Virtual networks ${vnet.id} and ${remote.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${a.text}, ${b.text}`,
+          );
+        }
       }
-    }
     // Connected once the remote VNet peers back; Initiated until then.
-    const back = (remote.properties.virtualNetworkPeerings ?? []).find((p: Json) => sameId(p.properties?.remoteVirtualNetwork?.id, vnet.id));
+    const back = (remote.properties.virtualNetworkPeerings ?? []).find((p: Json) =>
+      sameId(p.properties?.remoteVirtualNetwork?.id, vnet.id),
+    );
     if (back) back.properties.peeringState = "Connected";
     return {
       id,
@@ -254,11 +289,23 @@ function validateRule(rule: Json, siblings: Json[]): void {
   const p = rule.properties ?? {};
   const pr = p.priority;
   if (!Number.isInteger(pr) || pr < 100 || pr > 4096) {
-    throw badRequest("SecurityRuleInvalidPriority", `Security rule ${rule.name} has invalid Priority ${String(pr)}. Value provided: ${String(pr)} Allowed range 100-4096.`);
+    throw badRequest(
+      "SecurityRuleInvalidPriority",
+      `Security rule ${rule.name} has invalid Priority ${String(pr)}. Value provided: ${String(pr)} Allowed range 100-4096.`,
+    );
   }
-  if (!["Inbound", "Outbound"].includes(p.direction)) throw badRequest("SecurityRuleInvalidDirection", `Security rule ${rule.name} has invalid direction ${String(p.direction)}. Allowed: Inbound, Outbound.`);
-  if (!["Allow", "Deny"].includes(p.access)) throw badRequest("SecurityRuleInvalidAccess", `Security rule ${rule.name} has invalid access ${String(p.access)}. Allowed: Allow, Deny.`);
-  if (!["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"].includes(p.protocol)) throw badRequest("SecurityRuleInvalidProtocol", `Security rule ${rule.name} has invalid protocol ${String(p.protocol)}.`);
+  if (!["Inbound", "Outbound"].includes(p.direction))
+    throw badRequest(
+      "SecurityRuleInvalidDirection",
+      `Security rule ${rule.name} has invalid direction ${String(p.direction)}. Allowed: Inbound, Outbound.`,
+    );
+  if (!["Allow", "Deny"].includes(p.access))
+    throw badRequest(
+      "SecurityRuleInvalidAccess",
+      `Security rule ${rule.name} has invalid access ${String(p.access)}. Allowed: Allow, Deny.`,
+    );
+  if (!["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"].includes(p.protocol))
+    throw badRequest("SecurityRuleInvalidProtocol", `Security rule ${rule.name} has invalid protocol ${String(p.protocol)}.`);
   for (const s of siblings) {
     if (s.name.toLowerCase() === rule.name.toLowerCase()) continue;
     if (s.properties?.direction === p.direction && s.properties?.priority === pr) {
@@ -271,7 +318,13 @@ function validateRule(rule: Json, siblings: Json[]): void {
 }
 
 function ruleResource(nsgId: string, r: Json, kind: "securityRules" | "defaultSecurityRules"): ArmResource {
-  return { name: r.name, id: `${nsgId}/${kind}/${r.name}`, etag: etag(), type: `${NSG}/${kind}`, properties: { ...r.properties, provisioningState: "Succeeded" } };
+  return {
+    name: r.name,
+    id: `${nsgId}/${kind}/${r.name}`,
+    etag: etag(),
+    type: `${NSG}/${kind}`,
+    properties: { ...r.properties, provisioningState: "Succeeded" },
+  };
 }
 
 export const nsgKind: ResourceKind = {
@@ -296,7 +349,24 @@ export const nsgKind: ResourceKind = {
         resourceGuid: existing?.properties?.resourceGuid ?? randomUUID(),
         securityRules: rules.map((r) => ruleResource(id, r, "securityRules")),
         defaultSecurityRules: DEFAULT_RULES.map(([n, direction, priority, access, src, dst]) =>
-          ruleResource(id, { name: n, properties: { description: n, protocol: "*", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: src, destinationAddressPrefix: dst, access, priority, direction } }, "defaultSecurityRules"),
+          ruleResource(
+            id,
+            {
+              name: n,
+              properties: {
+                description: n,
+                protocol: "*",
+                sourcePortRange: "*",
+                destinationPortRange: "*",
+                sourceAddressPrefix: src,
+                destinationAddressPrefix: dst,
+                access,
+                priority,
+                direction,
+              },
+            },
+            "defaultSecurityRules",
+          ),
         ),
         subnets: existing?.properties?.subnets ?? [],
         networkInterfaces: existing?.properties?.networkInterfaces ?? [],
@@ -305,11 +375,21 @@ export const nsgKind: ResourceKind = {
   },
   beforeDelete(twin, res) {
     const users = [
-      ...twin.ofType(NIC).filter((n) => sameId(n.properties?.networkSecurityGroup?.id, res.id)).map((n) => n.id),
-      ...twin.ofType(VNET).flatMap((v) => (v.properties?.subnets ?? []).filter((s: Json) => sameId(s.properties?.networkSecurityGroup?.id, res.id)).map((s: Json) => s.id)),
+      ...twin
+        .ofType(NIC)
+        .filter((n) => sameId(n.properties?.networkSecurityGroup?.id, res.id))
+        .map((n) => n.id),
+      ...twin
+        .ofType(VNET)
+        .flatMap((v) =>
+          (v.properties?.subnets ?? []).filter((s: Json) => sameId(s.properties?.networkSecurityGroup?.id, res.id)).map((s: Json) => s.id),
+        ),
     ];
     if (users.length > 0) {
-      throw badRequest("InUseNetworkSecurityGroupCannotBeDeleted", `Network security group ${res.id} cannot be deleted because it is in use by the following resources: ${users.join(", ")}.`);
+      throw badRequest(
+        "InUseNetworkSecurityGroupCannotBeDeleted",
+        `Network security group ${res.id} cannot be deleted because it is in use by the following resources: ${users.join(", ")}.`,
+      );
     }
   },
 };
@@ -358,15 +438,25 @@ export function allocateIp(twin: Twin, subnet: Json, vnetId: string, requested: 
   if (requested) {
     const problem = staticIpProblem(prefix, requested);
     if (problem) {
-      throw badRequest(problem.code, `Private static IP address ${requested} does not belong to the range of subnet prefix ${prefix}: ${problem.detail}.`);
+      throw badRequest(
+        problem.code,
+        `Private static IP address ${requested} does not belong to the range of subnet prefix ${prefix}: ${problem.detail}.`,
+      );
     }
     if (used.has(parseIpv4(requested) as number)) {
-      throw badRequest("PrivateIPAddressInUse", `IP configuration uses the private IP address ${requested} which is already allocated to another resource in subnet ${subnet.name}.`);
+      throw badRequest(
+        "PrivateIPAddressInUse",
+        `IP configuration uses the private IP address ${requested} which is already allocated to another resource in subnet ${subnet.name}.`,
+      );
     }
     return requested;
   }
   const free = nextFreeIp(subnet, used);
-  if (!free) throw badRequest("SubnetIsFull", `Subnet ${subnet.name} with address prefix ${prefix} does not have enough capacity for 1 IP addresses.`);
+  if (!free)
+    throw badRequest(
+      "SubnetIsFull",
+      `Subnet ${subnet.name} with address prefix ${prefix} does not have enough capacity for 1 IP addresses.`,
+    );
   return free;
 }
 
@@ -422,13 +512,22 @@ export const networkInterfaceKind: ResourceKind = {
       const cname = typeof c?.name === "string" ? c.name : `ipconfig${i + 1}`;
       const subnetId = c?.properties?.subnet?.id;
       const subnet = typeof subnetId === "string" ? lookup(twin, subnetId) : undefined;
-      if (!subnet) throw badRequest("InvalidResourceReference", `Resource ${String(subnetId)} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
+      if (!subnet)
+        throw badRequest(
+          "InvalidResourceReference",
+          `Resource ${String(subnetId)} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+        );
       const thisVnet = parentIdOf(subnet.id);
-      if (vnetId && !sameId(vnetId, thisVnet)) throw badRequest("IpConfigurationsOnSameNicCannotUseDifferentVnets", `IP configurations on the same network interface ${id} cannot use different virtual networks.`);
+      if (vnetId && !sameId(vnetId, thisVnet))
+        throw badRequest(
+          "IpConfigurationsOnSameNicCannotUseDifferentVnets",
+          `IP configurations on the same network interface ${id} cannot use different virtual networks.`,
+        );
       vnetId = thisVnet;
       const method = c.properties.privateIPAllocationMethod === "Static" ? "Static" : "Dynamic";
       const prev = existing?.properties?.ipConfigurations?.find((x: Json) => x.name.toLowerCase() === cname.toLowerCase());
-      const keep = method === "Dynamic" && prev && sameId(prev.properties?.subnet?.id, subnet.id) ? prev.properties.privateIPAddress : undefined;
+      const keep =
+        method === "Dynamic" && prev && sameId(prev.properties?.subnet?.id, subnet.id) ? prev.properties.privateIPAddress : undefined;
       const ip = keep ?? allocateIp(twin, subnet, thisVnet, method === "Static" ? c.properties.privateIPAddress : undefined, existing?.id);
       out.push({
         name: cname,
@@ -457,7 +556,13 @@ export const networkInterfaceKind: ResourceKind = {
         enableAcceleratedNetworking: body.properties?.enableAcceleratedNetworking ?? false,
         enableIPForwarding: body.properties?.enableIPForwarding ?? false,
         ...(body.properties?.networkSecurityGroup?.id ? { networkSecurityGroup: { id: body.properties.networkSecurityGroup.id } } : {}),
-        ...(existing?.properties?.virtualMachine ? { virtualMachine: existing.properties.virtualMachine, primary: existing.properties.primary, macAddress: existing.properties.macAddress } : {}),
+        ...(existing?.properties?.virtualMachine
+          ? {
+              virtualMachine: existing.properties.virtualMachine,
+              primary: existing.properties.primary,
+              macAddress: existing.properties.macAddress,
+            }
+          : {}),
         nicType: "Standard",
       },
     };
@@ -465,7 +570,11 @@ export const networkInterfaceKind: ResourceKind = {
   afterPut: (twin) => syncSubnetRefs(twin),
   beforeDelete(_twin, res) {
     const vm = res.properties?.virtualMachine?.id;
-    if (vm) throw badRequest("NicInUse", `Network Interface ${res.id} is used by existing resource ${vm}. In order to delete the network interface, it must be dissociated from the resource.`);
+    if (vm)
+      throw badRequest(
+        "NicInUse",
+        `Network Interface ${res.id} is used by existing resource ${vm}. In order to delete the network interface, it must be dissociated from the resource.`,
+      );
   },
   afterDelete(twin, res) {
     // Releases its addresses immediately (the NIC is "Deleting" until the operation finishes).

@@ -20,7 +20,10 @@ export interface ArmPath {
 }
 
 export function parseArmPath(pathname: string): ArmPath | undefined {
-  const seg = pathname.split("/").filter((s) => s.length > 0).map(safeDecode);
+  const seg = pathname
+    .split("/")
+    .filter((s) => s.length > 0)
+    .map(safeDecode);
   if (seg.length < 2 || seg[0].toLowerCase() !== "subscriptions") return undefined;
   const p: ArmPath = { subscriptionId: seg[1], types: [], names: [] };
   if (seg.length === 2) return p;

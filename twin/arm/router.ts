@@ -29,14 +29,29 @@ export function routeArm(twin: Twin, ctx: RequestCtx): Reply {
   }
   if (!p.resourceGroup) {
     requireMethod(ctx, ["GET"]);
-    return { status: 200, body: { id: `/subscriptions/${p.subscriptionId}`, subscriptionId: p.subscriptionId, displayName: "Twin subscription", state: "Enabled" } };
+    return {
+      status: 200,
+      body: {
+        id: `/subscriptions/${p.subscriptionId}`,
+        subscriptionId: p.subscriptionId,
+        displayName: "Twin subscription",
+        state: "Enabled",
+      },
+    };
   }
   if (!p.namespace) {
     if (p.leaf) {
       if (p.leaf.toLowerCase() !== "resources") throw noProvider(p.leaf, ctx);
       requireMethod(ctx, ["GET"]);
       const rg = requireRg(twin, p);
-      return { status: 200, body: page(twin.under(rg.id).filter((r) => r.id.split("/").length === 9), ctx, twin.state.settings.pageSize) };
+      return {
+        status: 200,
+        body: page(
+          twin.under(rg.id).filter((r) => r.id.split("/").length === 9),
+          ctx,
+          twin.state.settings.pageSize,
+        ),
+      };
     }
     return resourceGroup(twin, ctx, p);
   }
@@ -147,7 +162,10 @@ function requireObjectBody(ctx: RequestCtx): Record<string, Json> {
 function put(twin: Twin, ctx: RequestCtx, kind: ResourceKind, rg: ArmResource, id: string, p: ArmPath): Reply {
   const body = requireObjectBody(ctx);
   if (rg.properties?.provisioningState === "Deleting") {
-    throw conflict("ResourceGroupBeingDeleted", `The resource group '${rg.name}' is in deprovisioning state and cannot perform this operation.`);
+    throw conflict(
+      "ResourceGroupBeingDeleted",
+      `The resource group '${rg.name}' is in deprovisioning state and cannot perform this operation.`,
+    );
   }
   if (operationInProgress(twin, id)) {
     throw conflict("AnotherOperationInProgress", `Another operation on this or dependent resource is in progress. Resource '${id}'.`);
@@ -198,7 +216,11 @@ function put(twin: Twin, ctx: RequestCtx, kind: ResourceKind, rg: ArmResource, i
   const headers = asyncHeaders(twin, ctx, op);
   if (kind.putMode === "location") {
     // Microsoft.Storage style: 202, no body, poll Location.
-    return { status: existing ? 200 : 202, body: existing ? res : undefined, headers: existing ? {} : { Location: headers.Location, "Retry-After": headers["Retry-After"] } };
+    return {
+      status: existing ? 200 : 202,
+      body: existing ? res : undefined,
+      headers: existing ? {} : { Location: headers.Location, "Retry-After": headers["Retry-After"] },
+    };
   }
   return { status, body: kind.render ? kind.render(twin, ctx, res) : res, headers };
 }
@@ -243,10 +265,19 @@ function del(twin: Twin, ctx: RequestCtx, kind: ResourceKind, id: string): Reply
   }
   res.properties = res.properties ?? {};
   res.properties.provisioningState = "Deleting";
-  const op = startOperation(twin, { kind: "delete", resourceId: res.id, namespace: kind.type.split("/")[0], location: res.location ?? "westeurope", seconds: kind.seconds });
+  const op = startOperation(twin, {
+    kind: "delete",
+    resourceId: res.id,
+    namespace: kind.type.split("/")[0],
+    location: res.location ?? "westeurope",
+    seconds: kind.seconds,
+  });
   twin.commit();
   const headers = asyncHeaders(twin, ctx, op);
-  return { status: 202, headers: kind.deleteMode === "location" ? { Location: headers.Location, "Retry-After": headers["Retry-After"] } : headers };
+  return {
+    status: 202,
+    headers: kind.deleteMode === "location" ? { Location: headers.Location, "Retry-After": headers["Retry-After"] } : headers,
+  };
 }
 
 export function normaliseLocation(loc: unknown): string {
@@ -269,9 +300,13 @@ function resourceGroup(twin: Twin, ctx: RequestCtx, p: ArmPath): Reply {
         throw badRequest("InvalidResourceGroup", `The provided resource group name '${name}' has these invalid characters or length.`);
       }
       if (existing?.properties?.provisioningState === "Deleting") {
-        throw conflict("ResourceGroupBeingDeleted", `The resource group '${existing.name}' is in deprovisioning state and cannot perform this operation.`);
+        throw conflict(
+          "ResourceGroupBeingDeleted",
+          `The resource group '${existing.name}' is in deprovisioning state and cannot perform this operation.`,
+        );
       }
-      if (typeof body.location !== "string" && !existing) throw badRequest("LocationRequired", "The location property is required for this definition.");
+      if (typeof body.location !== "string" && !existing)
+        throw badRequest("LocationRequired", "The location property is required for this definition.");
       const rg: ArmResource = {
         id: existing?.id ?? rgId,
         name: existing?.name ?? name,
@@ -295,10 +330,19 @@ function resourceGroup(twin: Twin, ctx: RequestCtx, p: ArmPath): Reply {
       if (!existing) throw rgNotFound(p.resourceGroup ?? "");
       if (existing.properties?.provisioningState === "Deleting") return { status: 202, headers: twin.retryAfter(15) };
       existing.properties.provisioningState = "Deleting";
-      const op = startOperation(twin, { kind: "delete", resourceId: existing.id, namespace: "Microsoft.Resources", location: existing.location ?? "westeurope", seconds: 15 });
+      const op = startOperation(twin, {
+        kind: "delete",
+        resourceId: existing.id,
+        namespace: "Microsoft.Resources",
+        location: existing.location ?? "westeurope",
+        seconds: 15,
+      });
       twin.commit();
       const q = `api-version=${encodeURIComponent(ctx.apiVersion)}`;
-      return { status: 202, headers: { Location: `${ctx.baseUrl}/subscriptions/${p.subscriptionId}/operationresults/${op.name}?${q}`, ...twin.retryAfter(15) } };
+      return {
+        status: 202,
+        headers: { Location: `${ctx.baseUrl}/subscriptions/${p.subscriptionId}/operationresults/${op.name}?${q}`, ...twin.retryAfter(15) },
+      };
     }
     default:
       throw methodNotAllowed(ctx);

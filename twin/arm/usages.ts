@@ -27,7 +27,10 @@ export function computeUsages(twin: Twin, subscriptionId: string, location: stri
   const loc = location.toLowerCase();
   const vms = twin
     .ofType("Microsoft.Compute/virtualMachines")
-    .filter((vm) => vm.id.toLowerCase().startsWith(sub) && (vm.location ?? "").toLowerCase() === loc && vm.properties?.provisioningState !== "Deleting");
+    .filter(
+      (vm) =>
+        vm.id.toLowerCase().startsWith(sub) && (vm.location ?? "").toLowerCase() === loc && vm.properties?.provisioningState !== "Deleting",
+    );
   const byFamily = new Map<string, number>();
   let cores = 0;
   for (const vm of vms) {
@@ -37,13 +40,20 @@ export function computeUsages(twin: Twin, subscriptionId: string, location: stri
     const fam = vmFamilyOf(String(size))?.family;
     if (fam) byFamily.set(fam, (byFamily.get(fam) ?? 0) + cpus);
   }
-  const usage = (value: string, localizedValue: string, currentValue: number, limit: number) => ({ unit: "Count", currentValue, limit, name: { value, localizedValue } });
+  const usage = (value: string, localizedValue: string, currentValue: number, limit: number) => ({
+    unit: "Count",
+    currentValue,
+    limit,
+    name: { value, localizedValue },
+  });
   const families = Object.fromEntries(Object.entries(quota.families ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   return {
     value: [
       usage("cores", "Total Regional vCPUs", cores, quota.regionalVCpus ?? DEFAULT_REGIONAL_VCPUS),
       usage("virtualMachines", "Virtual Machines", vms.length, quota.virtualMachines ?? DEFAULT_VIRTUAL_MACHINES),
-      ...knownFamilies().map((f) => usage(f.family, f.localizedName, byFamily.get(f.family) ?? 0, families[f.family.toLowerCase()] ?? DEFAULT_FAMILY_VCPUS)),
+      ...knownFamilies().map((f) =>
+        usage(f.family, f.localizedName, byFamily.get(f.family) ?? 0, families[f.family.toLowerCase()] ?? DEFAULT_FAMILY_VCPUS),
+      ),
     ],
   };
 }

@@ -47,7 +47,13 @@ export function newUnit(itemId: string, taskNames: string[], planChild = false):
   };
 }
 
-export function newStage(name: string, friendlyName: string, units: UnitRecord[], groupType?: StageRecord["groupType"], groupId?: string): StageRecord {
+export function newStage(
+  name: string,
+  friendlyName: string,
+  units: UnitRecord[],
+  groupType?: StageRecord["groupType"],
+  groupId?: string,
+): StageRecord {
   return { name, friendlyName, units, groupType, groupId };
 }
 
@@ -147,7 +153,13 @@ function finish(twin: Twin, job: JobRecord, state: "Succeeded" | "Failed", at: n
 
 export function jobError(f: TaskFailure, at: number, taskId: string, activityId: string) {
   return {
-    serviceErrorDetails: { code: f.code, message: f.message, possibleCauses: f.possibleCauses, recommendedAction: f.recommendedAction, activityId },
+    serviceErrorDetails: {
+      code: f.code,
+      message: f.message,
+      possibleCauses: f.possibleCauses,
+      recommendedAction: f.recommendedAction,
+      activityId,
+    },
     providerErrorDetails: null,
     errorLevel: "Error",
     creationTime: new Date(at).toISOString(),

@@ -5,7 +5,17 @@ import { guidFrom } from "../fixtures/guid";
 
 /** The health error seen on a real item whose target network was not configured (asr-api.md §7, R5). */
 export function targetNetworkHealthError(vmName: string, at: number): Json {
-  return healthError({ errorCode: "161003", errorType: "8002", errorLevel: "Error", errorCategory: "Configuration", errorMessage: `Target network settings are not configured for virtual machine '${vmName}'.`, recommendedAction: "Configure the target network settings in Compute and Network." }, at);
+  return healthError(
+    {
+      errorCode: "161003",
+      errorType: "8002",
+      errorLevel: "Error",
+      errorCategory: "Configuration",
+      errorMessage: `Target network settings are not configured for virtual machine '${vmName}'.`,
+      recommendedAction: "Configure the target network settings in Compute and Network.",
+    },
+    at,
+  );
 }
 
 export function healthError(e: Json, at: number): Json {

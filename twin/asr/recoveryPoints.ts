@@ -16,7 +16,8 @@ export const POINT_EVERY_MS = 15 * 60_000;
 export const APP_CONSISTENT_EVERY_MS = 60 * 60_000;
 export const RETENTION_HOURS = 12;
 
-export const RECOVERY_POINT_TYPE = "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems/recoveryPoints";
+export const RECOVERY_POINT_TYPE =
+  "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems/recoveryPoints";
 
 export interface RecoveryPointRecord {
   id: string;
@@ -32,7 +33,12 @@ export function recoveryPointsOf(item: ArmResource, now: number): RecoveryPointR
   const out: RecoveryPointRecord[] = [];
   for (let t = oldest; t <= newest; t += POINT_EVERY_MS) {
     const name = guidFrom(`${item.name.toLowerCase()}/recoveryPoint/${t}`);
-    out.push({ id: `${item.id}/recoveryPoints/${name}`, name, timeMs: t, type: t % APP_CONSISTENT_EVERY_MS === 0 ? "ApplicationConsistent" : "CrashConsistent" });
+    out.push({
+      id: `${item.id}/recoveryPoints/${name}`,
+      name,
+      timeMs: t,
+      type: t % APP_CONSISTENT_EVERY_MS === 0 ? "ApplicationConsistent" : "CrashConsistent",
+    });
   }
   return out;
 }

@@ -88,7 +88,10 @@ export function renderJob(twin: Twin, job: JobRecord): Json {
       },
     };
   }
-  const tasks = job.targetKind === "plan" ? job.stages.map((s) => renderStage(twin, s)) : job.stages.flatMap((s) => s.units.flatMap((u) => u.tasks.map((t) => renderTask(t))));
+  const tasks =
+    job.targetKind === "plan"
+      ? job.stages.map((s) => renderStage(twin, s))
+      : job.stages.flatMap((s) => s.units.flatMap((u) => u.tasks.map((t) => renderTask(t))));
   const props: Json = {
     activityId: job.activityId,
     scenarioName: job.scenario,

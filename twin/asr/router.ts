@@ -34,14 +34,25 @@ export function routeAsr(twin: Twin, ctx: RequestCtx, p: ArmPath): Reply {
     if (leaf !== "vaults") throw noProvider(p.leaf ?? "", ctx);
     requireMethod(ctx, ["GET"]);
     const rgPrefix = `/subscriptions/${p.subscriptionId}/resourcegroups/${p.resourceGroup}/`.toLowerCase();
-    return { status: 200, body: page(twin.ofType(T.vault).filter((v) => v.id.toLowerCase().startsWith(rgPrefix)), ctx, size) };
+    return {
+      status: 200,
+      body: page(
+        twin.ofType(T.vault).filter((v) => v.id.toLowerCase().startsWith(rgPrefix)),
+        ctx,
+        size,
+      ),
+    };
   }
   if (types[0] !== "vaults") throw noProvider(p.types.join("/"), ctx);
   const vaultPath = `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${p.names[0]}`;
   const vault = twin.get(vaultPath);
   if (!vault) throw notFoundAsr("vaults", p.names[0]);
   const sub = types.slice(1).join("/");
-  const objectId = () => `${vault.id}/${p.types.slice(1).map((t, i) => `${canonicalSeg(t)}/${p.names[i + 1]}`).join("/")}`;
+  const objectId = () =>
+    `${vault.id}/${p.types
+      .slice(1)
+      .map((t, i) => `${canonicalSeg(t)}/${p.names[i + 1]}`)
+      .join("/")}`;
   const get = (type: string) => {
     const r = twin.get(objectId());
     if (!r || r.type !== type) throw notFoundAsr(type.split("/").pop() ?? "", p.names[p.names.length - 1]);
@@ -49,7 +60,12 @@ export function routeAsr(twin: Twin, ctx: RequestCtx, p: ArmPath): Reply {
   };
   // Protected-item lists page with `skipToken` in the nextLink (SDK recording ListAllProtectedItem.json).
   const listUnder = (parentId: string, type: string) =>
-    page(twin.ofType(type).filter((r) => r.id.toLowerCase().startsWith(parentId.toLowerCase() + "/")), ctx, size, type === T.item ? "skipToken" : "$skiptoken");
+    page(
+      twin.ofType(type).filter((r) => r.id.toLowerCase().startsWith(parentId.toLowerCase() + "/")),
+      ctx,
+      size,
+      type === T.item ? "skipToken" : "$skiptoken",
+    );
 
   switch (sub) {
     case "":
@@ -167,7 +183,10 @@ function requireBodyProperties(ctx: RequestCtx, what: string, required = true): 
   const b = ctx.body;
   if (b === undefined && !required) return {};
   if (!b || typeof b !== "object" || Array.isArray(b) || (required && (typeof b.properties !== "object" || b.properties === null))) {
-    throw badRequest("InvalidRequestContent", `The request content was invalid and could not be deserialized: '${what}.properties' is required.`);
+    throw badRequest(
+      "InvalidRequestContent",
+      `The request content was invalid and could not be deserialized: '${what}.properties' is required.`,
+    );
   }
   return b.properties ?? {};
 }
@@ -180,7 +199,10 @@ function active(twin: Twin, item: ArmResource): boolean {
 function gate(twin: Twin, item: ArmResource, op: "TestFailover" | "TestFailoverCleanup"): void {
   const name = item.properties.friendlyName;
   if (active(twin, item)) {
-    throw conflict("AnotherOperationInProgress", `Another operation is in progress on the protected item '${name}' (job ${twin.state.meta[item.id.toLowerCase()]?.activeJob}). Wait for it to complete and retry.`);
+    throw conflict(
+      "AnotherOperationInProgress",
+      `Another operation is in progress on the protected item '${name}' (job ${twin.state.meta[item.id.toLowerCase()]?.activeJob}). Wait for it to complete and retry.`,
+    );
   }
   if (!(item.properties.allowedOperations ?? []).includes(op)) {
     throw badRequest(
@@ -190,10 +212,22 @@ function gate(twin: Twin, item: ArmResource, op: "TestFailover" | "TestFailoverC
   }
 }
 
-function createJob(twin: Twin, vault: ArmResource, scenario: Scenario, target: ArmResource, kind: "item" | "plan", stages: StageRecord[], extra: Partial<JobRecord>): JobRecord {
+function createJob(
+  twin: Twin,
+  vault: ArmResource,
+  scenario: Scenario,
+  target: ArmResource,
+  kind: "item" | "plan",
+  stages: StageRecord[],
+  extra: Partial<JobRecord>,
+): JobRecord {
   const name = twin.newName();
   const now = twin.now();
-  const friendly: Record<Scenario, string> = { TestFailover: "Test failover", TestFailoverCleanup: "Test failover cleanup", UpdateVmProperties: "Update the virtual machine" };
+  const friendly: Record<Scenario, string> = {
+    TestFailover: "Test failover",
+    TestFailoverCleanup: "Test failover cleanup",
+    UpdateVmProperties: "Update the virtual machine",
+  };
   const job: JobRecord = {
     name,
     id: `${vault.id}/replicationJobs/${name}`,
@@ -265,7 +299,8 @@ function kekProvided(psd: Json): boolean {
   const pfx = psd?.primaryKekCertificatePfx;
   // Empty counts as none: older azure-powershell cmdlets sent PrimaryKekCertificatePfx = string.Empty.
   if (pfx === undefined || pfx === null || pfx === "") return false;
-  if (typeof pfx !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(pfx)) throw badRequest("InvalidRequestContent", "providerSpecificDetails.primaryKekCertificatePfx must be the certificate's PFX in base 64.");
+  if (typeof pfx !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(pfx))
+    throw badRequest("InvalidRequestContent", "providerSpecificDetails.primaryKekCertificatePfx must be the certificate's PFX in base 64.");
   return true;
 }
 
@@ -276,7 +311,10 @@ function tfoNetwork(ctx: RequestCtx, props: Json): { networkId?: string; network
     throw badRequest("InvalidRequestContent", "properties.networkId is required when networkType is 'VmNetworkAsInput'.");
   }
   if (props.failoverDirection !== undefined && !["PrimaryToRecovery", "RecoveryToPrimary"].includes(props.failoverDirection)) {
-    throw badRequest("InvalidRequestContent", `properties.failoverDirection '${String(props.failoverDirection)}' is not one of PrimaryToRecovery, RecoveryToPrimary.`);
+    throw badRequest(
+      "InvalidRequestContent",
+      `properties.failoverDirection '${String(props.failoverDirection)}' is not one of PrimaryToRecovery, RecoveryToPrimary.`,
+    );
   }
   void ctx;
   return { networkId: props.networkId, networkType };
@@ -285,26 +323,44 @@ function tfoNetwork(ctx: RequestCtx, props: Json): { networkId?: string; network
 function testFailoverItem(twin: Twin, ctx: RequestCtx, vault: ArmResource, item: ArmResource): Reply {
   const props = requireBodyProperties(ctx, "testfailoverInput");
   const net = tfoNetwork(ctx, props);
-  if (net.networkType !== "VmNetworkAsInput") throw badRequest("NetworkTypeNotSupported", `networkType '${net.networkType}' is not supported by the twin; use 'VmNetworkAsInput' with an Azure VNet id.`);
+  if (net.networkType !== "VmNetworkAsInput")
+    throw badRequest(
+      "NetworkTypeNotSupported",
+      `networkType '${net.networkType}' is not supported by the twin; use 'VmNetworkAsInput' with an Azure VNet id.`,
+    );
   gate(twin, item, "TestFailover");
   // HyperVReplicaAzureTestFailoverInput.recoveryPointId: "In case of latest recovery point, null should be passed."
   const rpId = props.providerSpecificDetails?.recoveryPointId;
-  if (rpId !== undefined && rpId !== null && typeof rpId !== "string") throw badRequest("InvalidRequestContent", "properties.providerSpecificDetails.recoveryPointId must be a string or null.");
+  if (rpId !== undefined && rpId !== null && typeof rpId !== "string")
+    throw badRequest("InvalidRequestContent", "properties.providerSpecificDetails.recoveryPointId must be a string or null.");
   const recoveryPoints: JobRecord["recoveryPoints"] = {};
   if (rpId) {
     const point = findRecoveryPoint(item, twin.now(), rpId);
-    if (!point) throw badRequest("RecoveryPointNotFound", `The recovery point '${rpId}' of the protected item '${item.properties.friendlyName}' was not found or is no longer retained. List the item's recovery points (GET …/recoveryPoints) and retry.`);
+    if (!point)
+      throw badRequest(
+        "RecoveryPointNotFound",
+        `The recovery point '${rpId}' of the protected item '${item.properties.friendlyName}' was not found or is no longer retained. List the item's recovery points (GET …/recoveryPoints) and retry.`,
+      );
     recoveryPoints[item.id.toLowerCase()] = { id: point.id, timeMs: point.timeMs };
   }
   const kek = kekProvided(props.providerSpecificDetails);
-  const job = createJob(twin, vault, "TestFailover", item, "item", [newStage("TestFailover", "Test failover", [newUnit(item.id, TFO_TASKS)])], { ...net, recoveryPoints, kekProvided: kek });
+  const job = createJob(
+    twin,
+    vault,
+    "TestFailover",
+    item,
+    "item",
+    [newStage("TestFailover", "Test failover", [newUnit(item.id, TFO_TASKS)])],
+    { ...net, recoveryPoints, kekProvided: kek },
+  );
   return accepted(twin, ctx, item, vault, job);
 }
 
 function comments(props: Json): string {
   const c = props.comments ?? "";
   if (typeof c !== "string") throw badRequest("InvalidRequestContent", "properties.comments must be a string.");
-  if (c.length > 1024) throw badRequest("InvalidRequestContent", `properties.comments is ${c.length} characters long; at most 1024 are allowed.`);
+  if (c.length > 1024)
+    throw badRequest("InvalidRequestContent", `properties.comments is ${c.length} characters long; at most 1024 are allowed.`);
   return c;
 }
 
@@ -312,7 +368,15 @@ function cleanupItem(twin: Twin, ctx: RequestCtx, vault: ArmResource, item: ArmR
   const props = requireBodyProperties(ctx, "cleanupInput");
   const c = comments(props);
   gate(twin, item, "TestFailoverCleanup");
-  const job = createJob(twin, vault, "TestFailoverCleanup", item, "item", [newStage("TestFailoverCleanup", "Test failover cleanup", [newUnit(item.id, CLEANUP_TASKS)])], { comments: c });
+  const job = createJob(
+    twin,
+    vault,
+    "TestFailoverCleanup",
+    item,
+    "item",
+    [newStage("TestFailoverCleanup", "Test failover cleanup", [newUnit(item.id, CLEANUP_TASKS)])],
+    { comments: c },
+  );
   return accepted(twin, ctx, item, vault, job);
 }
 
@@ -321,7 +385,8 @@ function planItems(twin: Twin, plan: ArmResource): { group: Json; items: ArmReso
     group: g,
     items: (g.replicationProtectedItems ?? []).map((r: Json) => {
       const item = twin.get(r.id);
-      if (!item) throw new ArmError(400, "RecoveryPlanItemNotFound", `The protected item ${r.id} of recovery plan '${plan.name}' no longer exists.`);
+      if (!item)
+        throw new ArmError(400, "RecoveryPlanItemNotFound", `The protected item ${r.id} of recovery plan '${plan.name}' no longer exists.`);
       return item;
     }),
   }));
@@ -333,26 +398,51 @@ function testFailoverPlan(twin: Twin, ctx: RequestCtx, vault: ArmResource, plan:
     throw badRequest("InvalidRequestContent", "properties.failoverDirection and properties.networkType are required.");
   }
   const net = tfoNetwork(ctx, props);
-  if (net.networkType !== "VmNetworkAsInput") throw badRequest("NetworkTypeNotSupported", `networkType '${net.networkType}' is not supported by the twin; use 'VmNetworkAsInput'.`);
+  if (net.networkType !== "VmNetworkAsInput")
+    throw badRequest("NetworkTypeNotSupported", `networkType '${net.networkType}' is not supported by the twin; use 'VmNetworkAsInput'.`);
   if (!(plan.properties.allowedOperations ?? []).includes("TestFailover")) {
-    throw badRequest("OperationNotAllowedInCurrentState", `The operation 'TestFailover' isn't allowed on recovery plan '${plan.name}' in its current state. Allowed operations: ${(plan.properties.allowedOperations ?? []).join(", ")}.`);
+    throw badRequest(
+      "OperationNotAllowedInCurrentState",
+      `The operation 'TestFailover' isn't allowed on recovery plan '${plan.name}' in its current state. Allowed operations: ${(plan.properties.allowedOperations ?? []).join(", ")}.`,
+    );
   }
   const groups = planItems(twin, plan);
   const all = groups.flatMap((g) => g.items);
   for (const item of all) gate(twin, item, "TestFailover");
   // All VMs fail over in the Failover stage; Boot groups then start them group by group, in order.
-  const stages: StageRecord[] = [newStage("FailoverGroup", "Group: Failover", all.map((i) => newUnit(i.id, TFO_TASKS.slice(0, 3), true)), "Failover", "Failover")];
+  const stages: StageRecord[] = [
+    newStage(
+      "FailoverGroup",
+      "Group: Failover",
+      all.map((i) => newUnit(i.id, TFO_TASKS.slice(0, 3), true)),
+      "Failover",
+      "Failover",
+    ),
+  ];
   let n = 0;
   for (const g of groups) {
     if (g.group.groupType !== "Boot" || g.items.length === 0) continue;
     n++;
-    stages.push(newStage(`Group${n}Boot`, `Group ${n}: Start`, g.items.map((i) => newUnit(i.id, ["VmTfoBootTestVm"], true)), "Boot", `Group${n}`));
+    stages.push(
+      newStage(
+        `Group${n}Boot`,
+        `Group ${n}: Start`,
+        g.items.map((i) => newUnit(i.id, ["VmTfoBootTestVm"], true)),
+        "Boot",
+        `Group${n}`,
+      ),
+    );
   }
   // RecoveryPlanHyperVReplicaAzureFailoverInput.recoveryPointType: Latest | LatestApplicationConsistent | LatestProcessed.
-  const psd = Array.isArray(props.providerSpecificDetails) ? props.providerSpecificDetails.find((x: Json) => x?.instanceType === "HyperVReplicaAzure") : undefined;
+  const psd = Array.isArray(props.providerSpecificDetails)
+    ? props.providerSpecificDetails.find((x: Json) => x?.instanceType === "HyperVReplicaAzure")
+    : undefined;
   const rpType: string | undefined = psd?.recoveryPointType;
   if (rpType !== undefined && !["Latest", "LatestApplicationConsistent", "LatestProcessed"].includes(rpType)) {
-    throw badRequest("InvalidRequestContent", `recoveryPointType '${String(rpType)}' is not one of Latest, LatestApplicationConsistent, LatestProcessed.`);
+    throw badRequest(
+      "InvalidRequestContent",
+      `recoveryPointType '${String(rpType)}' is not one of Latest, LatestApplicationConsistent, LatestProcessed.`,
+    );
   }
   const recoveryPoints: JobRecord["recoveryPoints"] = {};
   for (const item of all) {
@@ -373,11 +463,30 @@ function cleanupPlan(twin: Twin, ctx: RequestCtx, vault: ArmResource, plan: ArmR
   const props = requireBodyProperties(ctx, "input");
   const c = comments(props);
   if (!(plan.properties.allowedOperations ?? []).includes("TestFailoverCleanup")) {
-    throw badRequest("OperationNotAllowedInCurrentState", `The operation 'TestFailoverCleanup' isn't allowed on recovery plan '${plan.name}' in its current state. Allowed operations: ${(plan.properties.allowedOperations ?? []).join(", ")}.`);
+    throw badRequest(
+      "OperationNotAllowedInCurrentState",
+      `The operation 'TestFailoverCleanup' isn't allowed on recovery plan '${plan.name}' in its current state. Allowed operations: ${(plan.properties.allowedOperations ?? []).join(", ")}.`,
+    );
   }
-  const items = planItems(twin, plan).flatMap((g) => g.items).filter((i) => (i.properties.allowedOperations ?? []).includes("TestFailoverCleanup"));
+  const items = planItems(twin, plan)
+    .flatMap((g) => g.items)
+    .filter((i) => (i.properties.allowedOperations ?? []).includes("TestFailoverCleanup"));
   for (const i of items) gate(twin, i, "TestFailoverCleanup");
-  const job = createJob(twin, vault, "TestFailoverCleanup", plan, "plan", [newStage("CleanupGroup", "Test failover cleanup", items.map((i) => newUnit(i.id, CLEANUP_TASKS, true)))], { comments: c });
+  const job = createJob(
+    twin,
+    vault,
+    "TestFailoverCleanup",
+    plan,
+    "plan",
+    [
+      newStage(
+        "CleanupGroup",
+        "Test failover cleanup",
+        items.map((i) => newUnit(i.id, CLEANUP_TASKS, true)),
+      ),
+    ],
+    { comments: c },
+  );
   plan.properties.allowedOperations = [];
   plan.properties.currentScenarioStatus = "InProgress";
   plan.properties.currentScenarioStatusDescription = "InProgress";
@@ -387,18 +496,39 @@ function cleanupPlan(twin: Twin, ctx: RequestCtx, vault: ArmResource, plan: ArmR
 
 function updateItem(twin: Twin, ctx: RequestCtx, vault: ArmResource, item: ArmResource): Reply {
   const props = requireBodyProperties(ctx, "updateProtectionInput", false);
-  if (active(twin, item)) throw conflict("AnotherOperationInProgress", `Another operation is in progress on the protected item '${item.properties.friendlyName}'.`);
-  if (props.recoveryAzureVMName !== undefined && (typeof props.recoveryAzureVMName !== "string" || !VM_NAME.test(props.recoveryAzureVMName))) {
-    throw badRequest("InvalidRecoveryVmName", `The VM name '${String(props.recoveryAzureVMName)}' is invalid: between 1 and 63 characters, letters, numbers and hyphens, starting and ending with a letter or number.`);
+  if (active(twin, item))
+    throw conflict(
+      "AnotherOperationInProgress",
+      `Another operation is in progress on the protected item '${item.properties.friendlyName}'.`,
+    );
+  if (
+    props.recoveryAzureVMName !== undefined &&
+    (typeof props.recoveryAzureVMName !== "string" || !VM_NAME.test(props.recoveryAzureVMName))
+  ) {
+    throw badRequest(
+      "InvalidRecoveryVmName",
+      `The VM name '${String(props.recoveryAzureVMName)}' is invalid: between 1 and 63 characters, letters, numbers and hyphens, starting and ending with a letter or number.`,
+    );
   }
   if (props.recoveryAzureVMSize !== undefined && !findVmSize(props.recoveryAzureVMSize)) {
-    throw badRequest("InvalidRecoveryVmSize", `The VM size '${String(props.recoveryAzureVMSize)}' isn't available for this protected item (see targetComputeSizes).`);
+    throw badRequest(
+      "InvalidRecoveryVmSize",
+      `The VM size '${String(props.recoveryAzureVMSize)}' isn't available for this protected item (see targetComputeSizes).`,
+    );
   }
   const psd = props.providerSpecificDetails;
   if (psd?.useManagedDisks !== undefined && !["true", "false"].includes(String(psd.useManagedDisks).toLowerCase())) {
-    throw badRequest("InvalidRequestContent", "providerSpecificDetails.useManagedDisks must be \"true\" or \"false\".");
+    throw badRequest("InvalidRequestContent", 'providerSpecificDetails.useManagedDisks must be "true" or "false".');
   }
-  const job = createJob(twin, vault, "UpdateVmProperties", item, "item", [newStage("UpdateVmProperties", "Update the virtual machine", [newUnit(item.id, ["UpdateVmPropertiesTask"])])], { patch: { properties: props } });
+  const job = createJob(
+    twin,
+    vault,
+    "UpdateVmProperties",
+    item,
+    "item",
+    [newStage("UpdateVmProperties", "Update the virtual machine", [newUnit(item.id, ["UpdateVmPropertiesTask"])])],
+    { patch: { properties: props } },
+  );
   return accepted(twin, ctx, item, vault, job);
 }
 
@@ -406,7 +536,11 @@ function operationResult(twin: Twin, ctx: RequestCtx, name: string): Reply {
   const job = findJob(twin, name);
   if (!job) throw notFoundAsr("operationresults", name);
   // While the job runs (not observed in public recordings — chosen): 202 with Location and Retry-After.
-  if (job.endMs === undefined) return { status: 202, headers: { Location: `${ctx.baseUrl}${ctx.path}?${ctx.query.toString()}`, ...twin.retryAfter(30), ...jobRequestId(job) } };
+  if (job.endMs === undefined)
+    return {
+      status: 202,
+      headers: { Location: `${ctx.baseUrl}${ctx.path}?${ctx.query.toString()}`, ...twin.retryAfter(30), ...jobRequestId(job) },
+    };
   if (job.state === "Failed") {
     const e = job.errors[0]?.serviceErrorDetails;
     throw new ArmError(400, e?.code ?? "JobFailed", e?.message ?? `The job ${job.name} failed.`);

@@ -43,7 +43,12 @@ export function runTaskEffect(twin: Twin, job: JobRecord, unit: UnitRecord, task
   const item = twin.get(unit.itemId);
   if (!item) throw new TaskFailure("ProtectedItemNotFound", `The protected item ${unit.itemId} no longer exists.`);
   if (consumeJobFault(twin, item, task)) {
-    throw new TaskFailure("TwinInjectedTaskFailure", `Task ${task} failed for '${item.properties.friendlyName}' (fault injected by the twin).`, "Fault injection.", "Remove the fault and retry.");
+    throw new TaskFailure(
+      "TwinInjectedTaskFailure",
+      `Task ${task} failed for '${item.properties.friendlyName}' (fault injected by the twin).`,
+      "Fault injection.",
+      "Remove the fault and retry.",
+    );
   }
   switch (task) {
     case "VmTfoPrerequisitesCheck":
@@ -59,7 +64,12 @@ export function runTaskEffect(twin: Twin, job: JobRecord, unit: UnitRecord, task
       return;
     case "VmTfoDeleteTestVm":
       if (consumeCleanupFault(twin, item)) {
-        throw new TaskFailure("TwinInjectedCleanupFailure", `Deleting the test virtual machine of '${item.properties.friendlyName}' failed (fault injected by the twin). Retry the cleanup.`, "Transient failure.", "Retry the test failover cleanup.");
+        throw new TaskFailure(
+          "TwinInjectedCleanupFailure",
+          `Deleting the test virtual machine of '${item.properties.friendlyName}' failed (fault injected by the twin). Retry the cleanup.`,
+          "Transient failure.",
+          "Retry the test failover cleanup.",
+        );
       }
       return deleteTestResources(twin, item);
     case "UpdateVmPropertiesTask":
@@ -77,9 +87,14 @@ function prerequisites(twin: Twin, job: JobRecord, item: ArmResource): void {
   const p = item.properties;
   const name = p.friendlyName;
   if (p.protectionState !== "Protected") {
-    throw new TaskFailure("ProtectedItemNotProtected", `Test failover can't be started for '${name}': its protection state is '${p.protectionState}', expected 'Protected'.`, "Replication is not healthy.", "Wait for initial replication to complete.");
+    throw new TaskFailure(
+      "ProtectedItemNotProtected",
+      `Test failover can't be started for '${name}': its protection state is '${p.protectionState}', expected 'Protected'.`,
+      "Replication is not healthy.",
+      "Wait for initial replication to complete.",
+    );
   }
-  const critical = (p.healthErrors ?? []).find((e: Json) => e.errorLevel === "Error" || e.errorLevel === "Critical") ;
+  const critical = (p.healthErrors ?? []).find((e: Json) => e.errorLevel === "Error" || e.errorLevel === "Critical");
   if (critical || p.replicationHealth === "Critical" || p.failoverHealth === "Critical") {
     throw new TaskFailure(
       String(critical?.errorCode ?? "161003"),
@@ -99,15 +114,30 @@ function prerequisites(twin: Twin, job: JobRecord, item: ArmResource): void {
     );
   }
   if (!details(item).selectedRecoveryAzureNetworkId) {
-    throw new TaskFailure("161003", `Target network settings are not configured for virtual machine '${name}'.`, "Compute and network settings are incomplete.", "Configure the target network in Compute and Network settings.");
+    throw new TaskFailure(
+      "161003",
+      `Target network settings are not configured for virtual machine '${name}'.`,
+      "Compute and network settings are incomplete.",
+      "Configure the target network in Compute and Network settings.",
+    );
   }
   if (!VM_NAME.test(`${details(item).recoveryAzureVmName}-test`)) {
-    throw new TaskFailure("InvalidRecoveryVmName", `The recovery VM name '${details(item).recoveryAzureVmName}' is invalid: between 1 and 63 characters, letters, numbers and hyphens, starting and ending with a letter or number.`, "", "Update the value in the virtual machine properties in Site Recovery.");
+    throw new TaskFailure(
+      "InvalidRecoveryVmName",
+      `The recovery VM name '${details(item).recoveryAzureVmName}' is invalid: between 1 and 63 characters, letters, numbers and hyphens, starting and ending with a letter or number.`,
+      "",
+      "Update the value in the virtual machine properties in Site Recovery.",
+    );
   }
   if (job.networkType === "VmNetworkAsInput") {
     const vnet = job.networkId ? lookup(twin, job.networkId) : undefined;
     if (!vnet || vnet.type !== "Microsoft.Network/virtualNetworks") {
-      throw new TaskFailure("TestFailoverNetworkNotFound", `The virtual network '${String(job.networkId)}' selected for the test failover of '${name}' does not exist.`, "The network was deleted or the id is wrong.", "Select an existing Azure virtual network for the test failover.");
+      throw new TaskFailure(
+        "TestFailoverNetworkNotFound",
+        `The virtual network '${String(job.networkId)}' selected for the test failover of '${name}' does not exist.`,
+        "The network was deleted or the id is wrong.",
+        "Select an existing Azure virtual network for the test failover.",
+      );
     }
   }
 }
@@ -118,7 +148,13 @@ function chooseSubnet(vnet: ArmResource, wanted: string | undefined): Json {
   const same = wanted ? subnets.find((s) => s.name.toLowerCase() === wanted.toLowerCase()) : undefined;
   if (same) return same;
   const usable = subnets.filter((s) => s.name !== "GatewaySubnet").sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  if (usable.length === 0) throw new TaskFailure("TestFailoverNetworkHasNoSubnet", `The test failover network '${vnet.name}' has no subnet a VM can use.`, "", "Add a subnet to the test network.");
+  if (usable.length === 0)
+    throw new TaskFailure(
+      "TestFailoverNetworkHasNoSubnet",
+      `The test failover network '${vnet.name}' has no subnet a VM can use.`,
+      "",
+      "Add a subnet to the test network.",
+    );
   return usable[0];
 }
 
@@ -128,7 +164,13 @@ function prepareTestVm(twin: Twin, job: JobRecord, unit: UnitRecord, item: ArmRe
   if (!vnet) throw new TaskFailure("TestFailoverNetworkNotFound", `The virtual network '${String(job.networkId)}' does not exist.`);
   const rgId: string = d.recoveryAzureResourceGroupId;
   const rg = rgId ? twin.get(rgId) : undefined;
-  if (!rg) throw new TaskFailure("RecoveryResourceGroupNotFound", `The recovery resource group '${String(rgId)}' of '${item.properties.friendlyName}' does not exist.`, "", "Select an existing target resource group.");
+  if (!rg)
+    throw new TaskFailure(
+      "RecoveryResourceGroupNotFound",
+      `The recovery resource group '${String(rgId)}' of '${item.properties.friendlyName}' does not exist.`,
+      "",
+      "Select an existing target resource group.",
+    );
   // "You can only assign a network interface to a virtual network that exists in the same subscription and
   // location as the network interface" (Learn, virtual-network-network-interface): the test VM's NICs go to
   // the recovery resource group. Code and wording chosen.
@@ -178,7 +220,16 @@ function prepareTestVm(twin: Twin, job: JobRecord, unit: UnitRecord, item: ArmRe
       id: nicId,
       name: nicName,
       resourceGroup: rg,
-      body: { properties: { ipConfigurations: [{ name: "ipconfig1", properties: { subnet: { id: subnet.id }, privateIPAllocationMethod: "Static", privateIPAddress: ip, primary: true } }] } },
+      body: {
+        properties: {
+          ipConfigurations: [
+            {
+              name: "ipconfig1",
+              properties: { subnet: { id: subnet.id }, privateIPAllocationMethod: "Static", privateIPAddress: ip, primary: true },
+            },
+          ],
+        },
+      },
     });
     track({ ...nic, location, tags: {}, properties: { ...nic.properties, provisioningState: "Succeeded" } });
     nicIds.push(nicId);
@@ -193,10 +244,20 @@ function prepareTestVm(twin: Twin, job: JobRecord, unit: UnitRecord, item: ArmRe
     if (!avset) throw new TaskFailure("AvailabilitySetNotFound", `The availability set '${d.recoveryAvailabilitySetId}' does not exist.`);
     const aligned = avset.sku?.name === "Aligned";
     if (managed && !aligned) {
-      throw new TaskFailure("ManagedDisksRequireAlignedAvailabilitySet", `Test failover of '${item.properties.friendlyName}' failed: a VM with managed disks must be in an availability set whose "use managed disks" is Yes (Aligned), but '${avset.name}' is ${avset.sku?.name ?? "Classic"}.`, "Availability set and managed disk settings conflict.", "Select an Aligned availability set, or don't use managed disks.");
+      throw new TaskFailure(
+        "ManagedDisksRequireAlignedAvailabilitySet",
+        `Test failover of '${item.properties.friendlyName}' failed: a VM with managed disks must be in an availability set whose "use managed disks" is Yes (Aligned), but '${avset.name}' is ${avset.sku?.name ?? "Classic"}.`,
+        "Availability set and managed disk settings conflict.",
+        "Select an Aligned availability set, or don't use managed disks.",
+      );
     }
     if (!managed && aligned) {
-      throw new TaskFailure("UnmanagedDisksRequireClassicAvailabilitySet", `Test failover of '${item.properties.friendlyName}' failed: a VM without managed disks can only be in a non-managed (Classic) availability set, but '${avset.name}' is Aligned.`, "Availability set and managed disk settings conflict.", "Select a Classic availability set, or use managed disks.");
+      throw new TaskFailure(
+        "UnmanagedDisksRequireClassicAvailabilitySet",
+        `Test failover of '${item.properties.friendlyName}' failed: a VM without managed disks can only be in a non-managed (Classic) availability set, but '${avset.name}' is Aligned.`,
+        "Availability set and managed disk settings conflict.",
+        "Select a Classic availability set, or use managed disks.",
+      );
     }
   }
   const disks: Json[] = d.azureVmDiskDetails ?? [];
@@ -207,7 +268,12 @@ function prepareTestVm(twin: Twin, job: JobRecord, unit: UnitRecord, item: ArmRe
     // managed disks can't be created during failover."
     const account = d.recoveryAzureStorageAccount ? twin.get(d.recoveryAzureStorageAccount) : undefined;
     if (isSseEncrypted(account)) {
-      throw new TaskFailure("ManagedDiskCreationNotSupportedWithSse", `Managed disks can't be created during failover of '${item.properties.friendlyName}': the replication storage account '${account?.name}' is encrypted with Storage Service Encryption.`, "The replication storage account has Storage Service Encryption enabled.", "Either don't enable use of managed disks, or disable protection for the VM and re-enable it with a storage account that doesn't have encryption enabled.");
+      throw new TaskFailure(
+        "ManagedDiskCreationNotSupportedWithSse",
+        `Managed disks can't be created during failover of '${item.properties.friendlyName}': the replication storage account '${account?.name}' is encrypted with Storage Service Encryption.`,
+        "The replication storage account has Storage Service Encryption enabled.",
+        "Either don't enable use of managed disks, or disable protection for the VM and re-enable it with a storage account that doesn't have encryption enabled.",
+      );
     }
     for (const [i, disk] of (disks.length ? disks : [{ maxSizeMB: "130048", vhdType: "OperatingSystem" }]).entries()) {
       const diskName = `${vmName}-${i === 0 ? "osdisk" : `datadisk-${i}`}`;
@@ -219,14 +285,26 @@ function prepareTestVm(twin: Twin, job: JobRecord, unit: UnitRecord, item: ArmRe
         location,
         tags: {},
         sku: { name: "Standard_LRS", tier: "Standard" },
-        properties: { diskSizeGB: Math.ceil(Number(disk.maxSizeMB ?? 130048) / 1024), creationData: { createOption: "Import" }, diskState: "Unattached", provisioningState: "Succeeded", osType: i === 0 ? "Windows" : undefined, timeCreated: iso(twin.now()) },
+        properties: {
+          diskSizeGB: Math.ceil(Number(disk.maxSizeMB ?? 130048) / 1024),
+          creationData: { createOption: "Import" },
+          diskState: "Unattached",
+          provisioningState: "Succeeded",
+          osType: i === 0 ? "Windows" : undefined,
+          timeCreated: iso(twin.now()),
+        },
       });
       if (i === 0) osDisk = { osType: "Windows", name: diskName, createOption: "Attach", managedDisk: { id: diskId } };
       else dataDisks.push({ lun: i - 1, name: diskName, createOption: "Attach", managedDisk: { id: diskId } });
     }
   } else {
     const account = d.recoveryAzureStorageAccount ? twin.get(d.recoveryAzureStorageAccount) : undefined;
-    osDisk = { osType: "Windows", name: `${vmName}-osdisk`, createOption: "Attach", vhd: { uri: `https://${account?.name ?? "storage"}.blob.core.windows.net/vhds/${vmName}-osdisk.vhd` } };
+    osDisk = {
+      osType: "Windows",
+      name: `${vmName}-osdisk`,
+      createOption: "Attach",
+      vhd: { uri: `https://${account?.name ?? "storage"}.blob.core.windows.net/vhds/${vmName}-osdisk.vhd` },
+    };
   }
   let vm: ArmResource;
   try {
@@ -249,7 +327,12 @@ function prepareTestVm(twin: Twin, job: JobRecord, unit: UnitRecord, item: ArmRe
     if (e instanceof ArmError) throw new TaskFailure(e.code, e.message);
     throw e;
   }
-  track({ ...vm, location, tags: { "asr-test-failover": item.properties.friendlyName }, properties: { ...vm.properties, provisioningState: "Succeeded" } });
+  track({
+    ...vm,
+    location,
+    tags: { "asr-test-failover": item.properties.friendlyName },
+    properties: { ...vm.properties, provisioningState: "Succeeded" },
+  });
   attachVm(twin, vm);
   itemMetaPower(twin, vmId, "stopped");
 }
@@ -399,12 +482,23 @@ function applyUpdate(twin: Twin, item: ArmResource, body: Json): void {
     const target = (d.vmNics ?? []).find((x: Json) => x.nicId === n.nicId);
     if (!target) continue;
     if (n.selectionType !== undefined) target.selectionType = n.selectionType;
-    for (const k of ["recoveryNicName", "recoveryNicResourceGroupName", "recoveryNetworkSecurityGroupId", "tfoNetworkSecurityGroupId"]) if (n[k] !== undefined) target[k] = n[k];
+    for (const k of ["recoveryNicName", "recoveryNicResourceGroupName", "recoveryNetworkSecurityGroupId", "tfoNetworkSecurityGroupId"])
+      if (n[k] !== undefined) target[k] = n[k];
     if (n.tfoNicName !== undefined) target.tfoRecoveryNicName = n.tfoNicName;
     if (n.tfoNicResourceGroupName !== undefined) target.tfoRecoveryNicResourceGroupName = n.tfoNicResourceGroupName;
     for (const [i, c] of (Array.isArray(n.ipConfigs) ? n.ipConfigs : []).entries()) {
-      const tc = target.ipConfigs[i] ?? (target.ipConfigs[i] = { name: c.ipConfigName ?? `ipconfig${i + 1}`, isPrimary: i === 0, isSeletedForFailover: true });
-      for (const k of ["recoverySubnetName", "recoveryStaticIPAddress", "tfoSubnetName", "tfoStaticIPAddress", "isPrimary", "isSeletedForFailover"]) if (c[k] !== undefined) tc[k] = c[k];
+      const tc =
+        target.ipConfigs[i] ??
+        (target.ipConfigs[i] = { name: c.ipConfigName ?? `ipconfig${i + 1}`, isPrimary: i === 0, isSeletedForFailover: true });
+      for (const k of [
+        "recoverySubnetName",
+        "recoveryStaticIPAddress",
+        "tfoSubnetName",
+        "tfoStaticIPAddress",
+        "isPrimary",
+        "isSeletedForFailover",
+      ])
+        if (c[k] !== undefined) tc[k] = c[k];
       if (c.recoveryStaticIPAddress !== undefined) tc.recoveryIPAddressType = c.recoveryStaticIPAddress ? "Static" : "Dynamic";
     }
   }
@@ -412,10 +506,17 @@ function applyUpdate(twin: Twin, item: ArmResource, body: Json): void {
   // Configuring the target network resolves "Target network settings are not configured" (161003).
   if (d.selectedRecoveryAzureNetworkId) {
     item.properties.healthErrors = (item.properties.healthErrors ?? []).filter((e: Json) => e.errorCode !== "161003");
-    if (!item.properties.healthErrors.some((e: Json) => e.errorLevel === "Error")) item.properties.failoverHealth = item.properties.healthErrors.length ? "Warning" : "Normal";
-  } else if (u.selectedRecoveryAzureNetworkId !== undefined && !(item.properties.healthErrors ?? []).some((e: Json) => e.errorCode === "161003")) {
+    if (!item.properties.healthErrors.some((e: Json) => e.errorLevel === "Error"))
+      item.properties.failoverHealth = item.properties.healthErrors.length ? "Warning" : "Normal";
+  } else if (
+    u.selectedRecoveryAzureNetworkId !== undefined &&
+    !(item.properties.healthErrors ?? []).some((e: Json) => e.errorCode === "161003")
+  ) {
     // Clearing the target network: the item is back to "Target network settings are not configured".
-    item.properties.healthErrors = [...(item.properties.healthErrors ?? []), targetNetworkHealthError(d.recoveryAzureVmName ?? item.properties.friendlyName, twin.now())];
+    item.properties.healthErrors = [
+      ...(item.properties.healthErrors ?? []),
+      targetNetworkHealthError(d.recoveryAzureVmName ?? item.properties.friendlyName, twin.now()),
+    ];
     item.properties.failoverHealth = "Critical";
   }
   void nameOf;

@@ -10,7 +10,12 @@ function fakeHttp(replies: Reply[]) {
       seen.push({ method: req.method, url: req.url, auth: req.headers.get("authorization"), body: req.body as string | undefined });
       const r = replies.shift() ?? { status: 200, body: {} };
       if ("reset" in r) throw new RestError("socket hang up", { code: "ECONNRESET", request: req });
-      return { request: req, status: r.status, headers: createHttpHeaders(r.headers ?? {}), bodyAsText: r.body === undefined ? "" : JSON.stringify(r.body) };
+      return {
+        request: req,
+        status: r.status,
+        headers: createHttpHeaders(r.headers ?? {}),
+        bodyAsText: r.body === undefined ? "" : JSON.stringify(r.body),
+      };
     },
   };
   return { client, seen };
@@ -49,7 +54,10 @@ describe("retryAfterInMs", () => {
 
 describe("ArmClient", () => {
   it("honours Retry-After on 429, then succeeds", async () => {
-    const { arm, seen, sleeps } = armClient([{ status: 429, headers: { "retry-after": "7" } }, { status: 200, body: { ok: 1 } }]);
+    const { arm, seen, sleeps } = armClient([
+      { status: 429, headers: { "retry-after": "7" } },
+      { status: 200, body: { ok: 1 } },
+    ]);
     const res = await arm.get(P, { "api-version": "x" });
     expect(res.body).toEqual({ ok: 1 });
     expect(seen).toHaveLength(2);
@@ -66,7 +74,9 @@ describe("ArmClient", () => {
   });
 
   it("gives up after maxRetries with an ArmError naming the request and code (never the token)", async () => {
-    const { arm } = armClient(Array(10).fill({ status: 500, body: { error: { code: "InternalError", message: "boom" } } }), { maxRetries: 2 });
+    const { arm } = armClient(Array(10).fill({ status: 500, body: { error: { code: "InternalError", message: "boom" } } }), {
+      maxRetries: 2,
+    });
     const err = await arm.get(P).catch((e) => e);
     expect(err).toBeInstanceOf(ArmError);
     expect(err.message).toContain("InternalError");
@@ -84,7 +94,10 @@ describe("ArmClient", () => {
 
   it("re-sends a POST refused with 429 without asking (the service did not accept it)", async () => {
     const confirm = jest.fn();
-    const { arm, seen } = armClient([{ status: 429, headers: { "retry-after": "1" } }, { status: 202, headers: { "x-ms-request-id": `${P}/replicationJobs/j1` } }]);
+    const { arm, seen } = armClient([
+      { status: 429, headers: { "retry-after": "1" } },
+      { status: 202, headers: { "x-ms-request-id": `${P}/replicationJobs/j1` } },
+    ]);
     const res = await arm.post(`${P}/testFailover`, {}, { confirmAccepted: confirm });
     expect(res.status).toBe(202);
     expect(confirm).not.toHaveBeenCalled();
@@ -113,7 +126,10 @@ describe("ArmClient", () => {
   });
 
   it("staticToken: sends the token of the named variable, read at request time, and keeps it off the client object", async () => {
-    const { arm, seen } = armClient([{ status: 200, body: {} }, { status: 200, body: {} }]);
+    const { arm, seen } = armClient([
+      { status: 200, body: {} },
+      { status: 200, body: {} },
+    ]);
     process.env.FAILOVER_DRILL_TEST_TOKEN = "first-token";
     await arm.get(P);
     process.env.FAILOVER_DRILL_TEST_TOKEN = "second-token";

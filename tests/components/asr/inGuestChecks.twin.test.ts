@@ -16,13 +16,19 @@ async function drill(twin: RunningTwin, concurrency: number) {
   const inputs = await itemInputs(twin, NAMES, net, {
     recoveryPointType: "Latest",
     timeouts: { testFailoverMinutes: 5, cleanupMinutes: 5, inGuestConcurrency: concurrency },
-    expected: NAMES.map((n) => ({ friendlyName: n, inGuestChecks: [{ name: "hostname", commandId: "RunPowerShellScript", script: ["hostname"], expectOutputContains: n }] })),
+    expected: NAMES.map((n) => ({
+      friendlyName: n,
+      inGuestChecks: [{ name: "hostname", commandId: "RunPowerShellScript", script: ["hostname"], expectOutputContains: n }],
+    })),
   });
   const lines: string[] = [];
   const mark = (await requestLog(twin)).length;
   const { id, outs } = await provider.create(inputs as never, { ...deps(lines), verify: { progressEveryInMs: 100 } });
   const log = (await requestLog(twin)).slice(mark) as Logged[];
-  const posts = log.filter((r) => r.method === "POST" && /\/runCommand$/i.test(r.path)).map((r) => Date.parse(r.virtualTime)).sort((a, b) => a - b);
+  const posts = log
+    .filter((r) => r.method === "POST" && /\/runCommand$/i.test(r.path))
+    .map((r) => Date.parse(r.virtualTime))
+    .sort((a, b) => a - b);
   return { id, outs, lines, posts };
 }
 
@@ -62,13 +68,25 @@ d("in-guest checks on the twin", () => {
       recoveryPointType: "Latest",
       timeouts: { testFailoverMinutes: 5, cleanupMinutes: 5, inGuestConcurrency: 1 },
       expected: [
-        { friendlyName: "DC01", inGuestChecks: [{ name: "hostname", commandId: "RunPowerShellScript", script: ["hostname"], expectOutputContains: "DC01" }] },
-        { friendlyName: "WEB01", inGuestChecks: [{ name: "hostname", commandId: "RunPowerShellScript", script: ["hostname"], expectOutputContains: "NOT-WEB01" }] },
+        {
+          friendlyName: "DC01",
+          inGuestChecks: [{ name: "hostname", commandId: "RunPowerShellScript", script: ["hostname"], expectOutputContains: "DC01" }],
+        },
+        {
+          friendlyName: "WEB01",
+          inGuestChecks: [{ name: "hostname", commandId: "RunPowerShellScript", script: ["hostname"], expectOutputContains: "NOT-WEB01" }],
+        },
       ],
     });
     const mark = (await requestLog(twin)).length;
-    const err = await provider.create(inputs as never, deps()).then(() => undefined, (e) => e);
-    const posts = ((await requestLog(twin)).slice(mark) as Logged[]).filter((r) => r.method === "POST" && /\/runCommand$/i.test(r.path)).map((r) => Date.parse(r.virtualTime)).sort((a, b) => a - b);
+    const err = await provider.create(inputs as never, deps()).then(
+      () => undefined,
+      (e) => e,
+    );
+    const posts = ((await requestLog(twin)).slice(mark) as Logged[])
+      .filter((r) => r.method === "POST" && /\/runCommand$/i.test(r.path))
+      .map((r) => Date.parse(r.virtualTime))
+      .sort((a, b) => a - b);
     expect(posts[1] - posts[0]).toBeGreaterThanOrEqual(RUN_COMMAND_SECONDS * 1000);
     const state = err.properties as { testVms: { friendlyName: string; verifiedAt?: string }[] };
     expect(state.testVms.find((v) => v.friendlyName === "DC01")?.verifiedAt).toBeDefined();

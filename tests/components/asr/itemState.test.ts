@@ -13,12 +13,21 @@ function item(testFailoverState: string, allowedOperations: string[], scenarioNa
   return {
     id: ITEM_ID,
     name: "item-1",
-    properties: { friendlyName: "APP01", testFailoverState, allowedOperations, currentScenario: { scenarioName, jobId: `${ITEM_ID}/replicationJobs/None` } },
+    properties: {
+      friendlyName: "APP01",
+      testFailoverState,
+      allowedOperations,
+      currentScenario: { scenarioName, jobId: `${ITEM_ID}/replicationJobs/None` },
+    },
   };
 }
 
 function job(scenarioName: string, state: string, target = ITEM_ID): Job {
-  return { id: `/x/replicationJobs/j-${scenarioName}-${state}`, name: `j-${scenarioName}-${state}`, properties: { scenarioName, state, targetObjectId: target } };
+  return {
+    id: `/x/replicationJobs/j-${scenarioName}-${state}`,
+    name: `j-${scenarioName}-${state}`,
+    properties: { scenarioName, state, targetObjectId: target },
+  };
 }
 
 describe("itemPhase", () => {
@@ -32,9 +41,9 @@ describe("itemPhase", () => {
   });
 
   it("is waiting for cleanup after a test failover even when currentScenario reads None", () => {
-    expect(itemPhase(item("WaitingForCompletion", ["DisableProtection", "TestFailoverCleanup"], "None"), [job("TestFailover", "Succeeded")])).toBe(
-      "waitingForCleanup",
-    );
+    expect(
+      itemPhase(item("WaitingForCompletion", ["DisableProtection", "TestFailoverCleanup"], "None"), [job("TestFailover", "Succeeded")]),
+    ).toBe("waitingForCleanup");
   });
 
   it("is running while a test-failover job of the item runs, whatever the item says", () => {
@@ -48,7 +57,9 @@ describe("itemPhase", () => {
 
   it("ignores running jobs of other items and of other scenarios", () => {
     const other = ITEM_ID.replace("item-1", "item-2");
-    expect(itemPhase(item("None", IDLE_OPS), [job("TestFailover", "InProgress", other), job("UpdateVmProperties", "InProgress")])).toBe("idle");
+    expect(itemPhase(item("None", IDLE_OPS), [job("TestFailover", "InProgress", other), job("UpdateVmProperties", "InProgress")])).toBe(
+      "idle",
+    );
   });
 
   it("is blocked when neither a test failover nor its cleanup is allowed", () => {
@@ -61,7 +72,12 @@ describe("jobConcernsItem", () => {
     const planJob: Job = {
       id: "/x/replicationJobs/p",
       name: "p",
-      properties: { scenarioName: "TestFailover", state: "InProgress", targetObjectId: "/x/replicationRecoveryPlans/rp", customDetails: { protectedItemDetails: [{ name: "item-1" }] } },
+      properties: {
+        scenarioName: "TestFailover",
+        state: "InProgress",
+        targetObjectId: "/x/replicationRecoveryPlans/rp",
+        customDetails: { protectedItemDetails: [{ name: "item-1" }] },
+      },
     };
     expect(jobConcernsItem(planJob, { id: ITEM_ID, name: "item-1" })).toBe(true);
     expect(jobConcernsItem(planJob, { id: ITEM_ID.replace("item-1", "item-9"), name: "item-9" })).toBe(false);

@@ -49,7 +49,12 @@ export async function startContosoTwin(speed = 300, edit?: (fixture: any) => voi
   };
 }
 
-export async function http(twin: RunningTwin, method: string, pathAndQuery: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+export async function http(
+  twin: RunningTwin,
+  method: string,
+  pathAndQuery: string,
+  body?: unknown,
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(twin.url + pathAndQuery, {
     method,
     headers: { Authorization: `Bearer ${twin.token}`, "Content-Type": "application/json" },
@@ -92,7 +97,10 @@ async function putAndWait(twin: RunningTwin, id: string, apiVersion: string, bod
 }
 
 /** An isolated test VNet mimicking the production recovery network (same prefixes and subnet names). */
-export async function createTestNetwork(twin: RunningTwin, name = "drill-vnet"): Promise<{ id: string; subnets: { name: string; addressPrefix: string }[] }> {
+export async function createTestNetwork(
+  twin: RunningTwin,
+  name = "drill-vnet",
+): Promise<{ id: string; subnets: { name: string; addressPrefix: string }[] }> {
   const dc = await item(twin, "DC01");
   const prodId: string = dc.properties.providerSpecificDetails.selectedRecoveryAzureNetworkId;
   const prod = (await http(twin, "GET", `${prodId}?api-version=2024-05-01`)).body;
@@ -142,18 +150,28 @@ export async function itemInputs(
   };
 }
 
-export async function planInputs(twin: RunningTwin, planName: string, net: { id: string; subnets: { name: string; addressPrefix: string }[] }, over: Partial<TestFailoverInputs> = {}): Promise<TestFailoverInputs> {
+export async function planInputs(
+  twin: RunningTwin,
+  planName: string,
+  net: { id: string; subnets: { name: string; addressPrefix: string }[] },
+  over: Partial<TestFailoverInputs> = {},
+): Promise<TestFailoverInputs> {
   const plan = (await http(twin, "GET", `${VAULT_PATH}/replicationRecoveryPlans/${planName}?${ASR}`)).body;
   const ids: string[] = plan.properties.groups.flatMap((g: any) => (g.replicationProtectedItems ?? []).map((i: any) => i.id.toLowerCase()));
   const all = await listItems(twin);
   const members = all.filter((i) => ids.includes(i.id.toLowerCase()));
-  const base = await itemInputs(twin, members.map((m) => m.properties.friendlyName), net, over);
+  const base = await itemInputs(
+    twin,
+    members.map((m) => m.properties.friendlyName),
+    net,
+    over,
+  );
   return { ...base, scope: { kind: "recoveryPlan", recoveryPlanName: plan.name, recoveryPlanId: plan.id }, ...over };
 }
 
 export async function requestLog(twin: RunningTwin): Promise<{ method: string; path: string; status: number }[]> {
   const r = await http(twin, "GET", "/_twin/requests");
-  const list = Array.isArray(r.body) ? r.body : r.body?.requests ?? r.body?.value ?? [];
+  const list = Array.isArray(r.body) ? r.body : (r.body?.requests ?? r.body?.value ?? []);
   return list;
 }
 
@@ -171,5 +189,8 @@ export function deps(lines: string[] = []): ProviderDeps {
 }
 
 export function twinAvailable(): boolean {
-  return fs.existsSync(path.join(__dirname, "..", "..", "..", "twin", "index.ts")) && fs.existsSync(path.join(__dirname, "..", "..", "..", "twin", "fixtures", "contoso.yaml"));
+  return (
+    fs.existsSync(path.join(__dirname, "..", "..", "..", "twin", "index.ts")) &&
+    fs.existsSync(path.join(__dirname, "..", "..", "..", "twin", "fixtures", "contoso.yaml"))
+  );
 }

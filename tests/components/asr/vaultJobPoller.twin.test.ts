@@ -23,7 +23,12 @@ d("the vault's shared job poller", () => {
     const net = await createTestNetwork(twin);
     const names = ["DC01", "SQL01", "APP01", "WEB01"];
     const inputs = await Promise.all(
-      names.map((n) => itemInputs(twin!, [n], net, { recoveryPointType: "Latest", timeouts: { testFailoverMinutes: 5, cleanupMinutes: 5, pollIntervalSeconds: INTERVAL_SECONDS } })),
+      names.map((n) =>
+        itemInputs(twin!, [n], net, {
+          recoveryPointType: "Latest",
+          timeouts: { testFailoverMinutes: 5, cleanupMinutes: 5, pollIntervalSeconds: INTERVAL_SECONDS },
+        }),
+      ),
     );
     const mark = (await requestLog(twin)).length;
     // The poll interval comes from the inputs (timeouts.pollIntervalSeconds), not from a test override.

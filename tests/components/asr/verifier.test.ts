@@ -14,7 +14,9 @@ test("a VM without in-guest checks is verified at its boot task's end (what the 
 });
 
 test("absent when any check failed, or when the service gave no Run Command end time", () => {
-  expect(verifiedAtOf([ok("exists"), { name: "in-guest:dns", passed: false, detail: "no" }], RUNNING, RUN_COMMAND_END, true)).toBeUndefined();
+  expect(
+    verifiedAtOf([ok("exists"), { name: "in-guest:dns", passed: false, detail: "no" }], RUNNING, RUN_COMMAND_END, true),
+  ).toBeUndefined();
   expect(verifiedAtOf([ok("exists"), ok("in-guest:dns")], RUNNING, undefined, true)).toBeUndefined();
   expect(verifiedAtOf([], RUNNING, undefined, false)).toBeUndefined();
 });

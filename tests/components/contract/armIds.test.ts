@@ -2,7 +2,9 @@ import { armIdName, idSegment, isUnder, lastSegment, parseArmId, sameArmId, virt
 
 describe("ARM ids", () => {
   it("computes a VNet's id before it exists", () => {
-    expect(virtualNetworkId("sub", "rg", "vnet")).toBe("/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet");
+    expect(virtualNetworkId("sub", "rg", "vnet")).toBe(
+      "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet",
+    );
   });
 
   it("compares ARM ids case-insensitively, ignoring a trailing slash and surrounding blanks", () => {
@@ -18,7 +20,10 @@ describe("ARM ids", () => {
       subscriptionId: "s",
       resourceGroup: "rg",
       provider: "Microsoft.Network",
-      segments: [["virtualNetworks", "v"], ["subnets", "a"]],
+      segments: [
+        ["virtualNetworks", "v"],
+        ["subnets", "a"],
+      ],
     });
     expect(parseArmId("/subscriptions/s/resourceGroups/rg")).toBeUndefined();
     expect(parseArmId("not an id")).toBeUndefined();

@@ -18,7 +18,9 @@ describe("protected item ids", () => {
   });
 
   it("builds an item id under the vault path", () => {
-    expect(vaultPath(vault)).toBe(`/subscriptions/${SUB}/resourceGroups/contoso-dr/providers/Microsoft.RecoveryServices/vaults/contoso-asr-vault`);
+    expect(vaultPath(vault)).toBe(
+      `/subscriptions/${SUB}/resourceGroups/contoso-dr/providers/Microsoft.RecoveryServices/vaults/contoso-asr-vault`,
+    );
     const id = protectedItemId(vault, "f", "c", "n");
     expect(id.startsWith(`${vaultPath(vault)}/replicationFabrics/f/`)).toBe(true);
     expect(parseProtectedItemId(id)).toMatchObject({ fabricName: "f", protectionContainerName: "c", name: "n" });

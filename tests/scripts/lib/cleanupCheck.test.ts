@@ -17,11 +17,19 @@ jest.setTimeout(120_000);
   beforeAll(async () => {
     twin = await startContosoTwin(600);
     process.env.CLEANUP_CHECK_TEST_TOKEN = twin.token;
-    client = new SiteRecoveryDrillClient(VAULT, { endpoint: twin.url, credentialMode: "staticToken", tokenVariable: "CLEANUP_CHECK_TEST_TOKEN", pollIntervalInMs: 200 });
+    client = new SiteRecoveryDrillClient(VAULT, {
+      endpoint: twin.url,
+      credentialMode: "staticToken",
+      tokenVariable: "CLEANUP_CHECK_TEST_TOKEN",
+      pollIntervalInMs: 200,
+    });
     // Another person's test failover of APP01, finished and waiting for its cleanup.
     const net = await createTestNetwork(twin, "someone-elses-vnet");
     app01 = await item(twin, "APP01");
-    const poller = await client.beginTestFailover({ kind: "protectedItem", id: app01.id, label: "APP01" }, { networkId: net.id, failoverDirection: "PrimaryToRecovery", recoveryPointType: "LatestProcessed" });
+    const poller = await client.beginTestFailover(
+      { kind: "protectedItem", id: app01.id, label: "APP01" },
+      { networkId: net.id, failoverDirection: "PrimaryToRecovery", recoveryPointType: "LatestProcessed" },
+    );
     const job = await poller.pollUntilDone({ timeoutInMs: 60_000 });
     jobName = job.name;
     await sleep(100);
@@ -33,7 +41,18 @@ jest.setTimeout(120_000);
 
   it("counts nothing of someone else's test failover as ours, and lists it as left alone", async () => {
     const dc01 = await item(twin, "DC01");
-    const ours: DrillRecord = { items: [{ id: dc01.id, friendlyName: "DC01", recoveryResourceGroupId: dc01.properties.providerSpecificDetails.recoveryAzureResourceGroupId }], jobIds: [], testVmNames: [], testVmResourceGroups: [] };
+    const ours: DrillRecord = {
+      items: [
+        {
+          id: dc01.id,
+          friendlyName: "DC01",
+          recoveryResourceGroupId: dc01.properties.providerSpecificDetails.recoveryAzureResourceGroupId,
+        },
+      ],
+      jobIds: [],
+      testVmNames: [],
+      testVmResourceGroups: [],
+    };
     const c = await confirmCleanup(client, VAULT, ours, { destroySucceeded: true, stackResources: [] });
     expect(c.leftovers).toEqual([]);
     expect(c.clean).toBe(true);
@@ -44,13 +63,22 @@ jest.setTimeout(120_000);
 
   it("lists the drill's own item, its job's test VM, NIC and disk, and what the stack still holds", async () => {
     const ours: DrillRecord = {
-      items: [{ id: app01.id, friendlyName: "APP01", recoveryResourceGroupId: app01.properties.providerSpecificDetails.recoveryAzureResourceGroupId }],
+      items: [
+        {
+          id: app01.id,
+          friendlyName: "APP01",
+          recoveryResourceGroupId: app01.properties.providerSpecificDetails.recoveryAzureResourceGroupId,
+        },
+      ],
       // The test VM's name comes from the job (TestFailoverJobDetails.protectedItemDetails[].testVmName).
       jobIds: [`${client.vaultPath}/replicationJobs/${jobName}`],
       testVmNames: [],
       testVmResourceGroups: [],
     };
-    const c = await confirmCleanup(client, VAULT, ours, { destroySucceeded: true, stackResources: [{ type: TEST_FAILOVER_TYPE, urn: "urn:pulumi:test::failover-drill::x::application" }] });
+    const c = await confirmCleanup(client, VAULT, ours, {
+      destroySucceeded: true,
+      stackResources: [{ type: TEST_FAILOVER_TYPE, urn: "urn:pulumi:test::failover-drill::x::application" }],
+    });
     expect(c.clean).toBe(false);
     expect(c.leftovers[0]).toMatch(/^protected item APP01: waitingForCleanup/);
     expect(c.leftovers.filter((l) => /^test VM .*APP01-test$/i.test(l))).toHaveLength(1);
@@ -66,9 +94,17 @@ jest.setTimeout(120_000);
         type: TEST_FAILOVER_TYPE,
         urn: "t",
         outputs: {
-          items: [{ protectedItemId: "/x/replicationProtectedItems/a", friendlyName: "A", recoveryResourceGroupId: "/subscriptions/s/resourceGroups/rec" }],
+          items: [
+            {
+              protectedItemId: "/x/replicationProtectedItems/a",
+              friendlyName: "A",
+              recoveryResourceGroupId: "/subscriptions/s/resourceGroups/rec",
+            },
+          ],
           jobIds: ["/x/replicationJobs/j1"],
-          testVms: [{ testVmName: "A-test", testVmId: "/subscriptions/s/resourceGroups/rec2/providers/Microsoft.Compute/virtualMachines/A-test" }],
+          testVms: [
+            { testVmName: "A-test", testVmId: "/subscriptions/s/resourceGroups/rec2/providers/Microsoft.Compute/virtualMachines/A-test" },
+          ],
         },
       },
     ]);

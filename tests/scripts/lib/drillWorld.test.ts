@@ -12,7 +12,8 @@ function stackFile(text: string): string {
   return file;
 }
 
-const timeoutsOf = (file: string) => (YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config["failover-drill:timeouts"];
+const timeoutsOf = (file: string) =>
+  (YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config["failover-drill:timeouts"];
 
 test("30 s ÷ speed goes into the derived config's timeouts, beside what the stack set", () => {
   const file = stackFile("config:\n  failover-drill:notes: x # kept\n  failover-drill:timeouts:\n    testFailoverMinutes: 60\n");

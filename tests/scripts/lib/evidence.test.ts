@@ -4,7 +4,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, ContainerClient, generateAccountSASQueryParameters, StorageSharedKeyCredential } from "@azure/storage-blob";
+import {
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  ContainerClient,
+  generateAccountSASQueryParameters,
+  StorageSharedKeyCredential,
+} from "@azure/storage-blob";
 import {
   containerClientOf,
   downloadEvidence,
@@ -20,15 +27,28 @@ import { readTrend } from "../../../scripts/lib/evidenceTrend";
 import { composeReport, writeDrillReport } from "../../../scripts/report/drillReport";
 import { failover, startRecord, vm } from "../report/reportFixtures";
 
-const SUB = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/contoso-evidence/providers/Microsoft.Storage/storageAccounts";
+const SUB =
+  "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/contoso-evidence/providers/Microsoft.Storage/storageAccounts";
 
 describe("evidence blob layout", () => {
   it("names blobs <stack>/<drill-id>/<UTC time>/… and knows their URLs before uploading", () => {
     expect(evidenceTimestamp("2026-11-26T08:01:02.345Z")).toBe("20261126T080102Z");
-    const plan = planEvidence({ store: "azure", accountName: "contosoevidence", container: "drill-evidence", blobEndpoint: "https://contosoevidence.blob.core.windows.net" }, "prod-tier1", "contoso-tier1", "2026-11-26T08:01:02.345Z");
+    const plan = planEvidence(
+      {
+        store: "azure",
+        accountName: "contosoevidence",
+        container: "drill-evidence",
+        blobEndpoint: "https://contosoevidence.blob.core.windows.net",
+      },
+      "prod-tier1",
+      "contoso-tier1",
+      "2026-11-26T08:01:02.345Z",
+    );
     expect(plan.prefix).toBe("prod-tier1/contoso-tier1/20261126T080102Z/");
     expect(plan.blobs.map((b) => b.url)).toEqual(
-      ["report.json", "report.md", "report.html", "start.json", "manifest.sha256"].map((f) => `https://contosoevidence.blob.core.windows.net/drill-evidence/prod-tier1/contoso-tier1/20261126T080102Z/${f}`),
+      ["report.json", "report.md", "report.html", "start.json", "manifest.sha256"].map(
+        (f) => `https://contosoevidence.blob.core.windows.net/drill-evidence/prod-tier1/contoso-tier1/20261126T080102Z/${f}`,
+      ),
     );
   });
 });
@@ -49,16 +69,30 @@ describe("evidence store on Azurite", () => {
   });
 
   it("preflight: the container exists and is writable; version-level immutability is reported (not set on Azurite)", async () => {
-    const p = await preflightEvidenceStore(containerClientOf(target), target, { stack: "test", drillId: "contoso-tier1", now: new Date("2026-11-26T08:00:00Z") });
-    expect(p).toEqual({ checkedAt: "2026-11-26T08:00:00.000Z", writable: true, versionLevelImmutability: false, hasImmutabilityPolicy: false, hasLegalHold: false });
-    expect(await downloadEvidence(containerClientOf(target), "test/_preflight/contoso-tier1-20261126T080000Z.txt")).toContain("preflight of drill contoso-tier1");
+    const p = await preflightEvidenceStore(containerClientOf(target), target, {
+      stack: "test",
+      drillId: "contoso-tier1",
+      now: new Date("2026-11-26T08:00:00Z"),
+    });
+    expect(p).toEqual({
+      checkedAt: "2026-11-26T08:00:00.000Z",
+      writable: true,
+      versionLevelImmutability: false,
+      hasImmutabilityPolicy: false,
+      hasLegalHold: false,
+    });
+    expect(await downloadEvidence(containerClientOf(target), "test/_preflight/contoso-tier1-20261126T080000Z.txt")).toContain(
+      "preflight of drill contoso-tier1",
+    );
   });
 
   it("preflight refuses a storage account that does not exist, naming the config path and value", async () => {
     const missing = azuriteTarget(azurite, `${SUB}/nosuchaccount`, "nosuchaccount", "drill-evidence");
     const err = await preflightEvidenceStore(containerClientOf(missing), missing, { stack: "test", drillId: "d" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EvidenceStoreError);
-    expect((err as Error).message).toMatch(/^failover-drill:evidence\.storageAccountId: ".*\/storageAccounts\/nosuchaccount": storage account nosuchaccount was not found/);
+    expect((err as Error).message).toMatch(
+      /^failover-drill:evidence\.storageAccountId: ".*\/storageAccounts\/nosuchaccount": storage account nosuchaccount was not found/,
+    );
   });
 
   it("preflight refuses a missing container (the drill never creates the retained store)", async () => {
@@ -71,7 +105,12 @@ describe("evidence store on Azurite", () => {
   it("preflight refuses a container the drill's identity can read but not write", async () => {
     // An account SAS with read and list only: the container is visible, blobs cannot be written.
     const sas = generateAccountSASQueryParameters(
-      { permissions: AccountSASPermissions.parse("rl"), resourceTypes: AccountSASResourceTypes.parse("sco").toString(), services: AccountSASServices.parse("b").toString(), expiresOn: new Date(Date.now() + 3600_000) },
+      {
+        permissions: AccountSASPermissions.parse("rl"),
+        resourceTypes: AccountSASResourceTypes.parse("sco").toString(),
+        services: AccountSASServices.parse("b").toString(),
+        expiresOn: new Date(Date.now() + 3600_000),
+      },
       target.credential as StorageSharedKeyCredential,
     ).toString();
     const readOnly = new ContainerClient(`${target.blobEndpoint}/${target.container}?${sas}`);
@@ -86,7 +125,13 @@ describe("evidence store on Azurite", () => {
     const reportsDir = path.join(dir, "reports");
     const run = async (startedAt: string, rtoEnd: number) => {
       const start = { ...startRecord(), startedAt, stack: "trend-stack" };
-      const r = composeReport({ start, failovers: [{ name: "application", outputs: failover("application", [vm("APP01", 0, 10, rtoEnd, { verified: rtoEnd })]) }], policies: [], upSucceeded: true, upOutput: "" });
+      const r = composeReport({
+        start,
+        failovers: [{ name: "application", outputs: failover("application", [vm("APP01", 0, 10, rtoEnd, { verified: rtoEnd })]) }],
+        policies: [],
+        upSucceeded: true,
+        upOutput: "",
+      });
       const plan = planEvidence(target, "trend-stack", r.drillId, startedAt);
       const out = writeDrillReport(r, path.join(reportsDir, startedAt.replace(/\W/g, "")));
       const done = await uploadEvidence(container, plan, out);
@@ -108,8 +153,12 @@ describe("evidence store on Azurite", () => {
     expect((await readTrend(container, "other-stack", 8)).previous).toEqual([]);
 
     // An edited report no longer matches its manifest: the trend says so.
-    await container.getBlockBlobClient(`${first.plan.prefix}report.json`).uploadData(Buffer.from(`${await downloadEvidence(container, `${first.plan.prefix}report.json`)} `));
-    expect((await readTrend(container, "trend-stack", 8)).error).toMatch(/20260801T060000Z\/report\.json: its SHA-256 differs from manifest\.sha256/);
+    await container
+      .getBlockBlobClient(`${first.plan.prefix}report.json`)
+      .uploadData(Buffer.from(`${await downloadEvidence(container, `${first.plan.prefix}report.json`)} `));
+    expect((await readTrend(container, "trend-stack", 8)).error).toMatch(
+      /20260801T060000Z\/report\.json: its SHA-256 differs from manifest\.sha256/,
+    );
     // Azurite keeps its data in the folder it was given (the runner's evidence folder, outside the drill state).
     expect(fs.readdirSync(path.join(dir, "azurite")).length).toBeGreaterThan(0);
   });

@@ -4,7 +4,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { STAND_IN_PLUGINS } from "../../../scripts/lib/drillWorld";
-import { credentialFound, pluginsMatchTheStack, runPreflight, type PreflightCheck, type PreflightContext } from "../../../scripts/lib/preflight";
+import {
+  credentialFound,
+  pluginsMatchTheStack,
+  runPreflight,
+  type PreflightCheck,
+  type PreflightContext,
+} from "../../../scripts/lib/preflight";
 import { BadInputError } from "../../../scripts/lib/runnerErrors";
 
 const AZURE = { endpoint: "https://management.azure.com", credentialMode: "default" as const, cloud: "AzureCloud" as const };
@@ -28,15 +34,21 @@ describe("pluginsMatchTheStack", () => {
   it("refuses the stand-in plugins on PATH for a stack that talks to Azure", async () => {
     const problems = await pluginsMatchTheStack(ctx({ env: { PATH: `${STAND_IN_PLUGINS}${path.delimiter}/usr/bin` } }));
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/stack contoso-tier1 talks to https:\/\/management\.azure\.com, but the stand-in plugin .*pulumi-resource-azure-native is first on PATH: remove .* from PATH/);
+    expect(problems[0]).toMatch(
+      /stack contoso-tier1 talks to https:\/\/management\.azure\.com, but the stand-in plugin .*pulumi-resource-azure-native is first on PATH: remove .* from PATH/,
+    );
   });
 
   it("accepts real plugins first on PATH, and asks for them when none is installed", async () => {
     const real = fakePlugins();
     try {
-      expect(await pluginsMatchTheStack(ctx({ env: { PATH: `${real.dir}${path.delimiter}${STAND_IN_PLUGINS}`, PULUMI_HOME: real.home } }))).toEqual([]);
+      expect(
+        await pluginsMatchTheStack(ctx({ env: { PATH: `${real.dir}${path.delimiter}${STAND_IN_PLUGINS}`, PULUMI_HOME: real.home } })),
+      ).toEqual([]);
       const missing = await pluginsMatchTheStack(ctx({ env: { PATH: "/usr/bin", PULUMI_HOME: real.home } }));
-      expect(missing[0]).toMatch(/needs the azure-native plugin v3\.28\.0, which is not installed in .*: run PULUMI_HOME=.* pulumi plugin install resource azure-native 3\.28\.0/);
+      expect(missing[0]).toMatch(
+        /needs the azure-native plugin v3\.28\.0, which is not installed in .*: run PULUMI_HOME=.* pulumi plugin install resource azure-native 3\.28\.0/,
+      );
       fs.mkdirSync(path.join(real.home, "plugins", "resource-azure-native-v3.28.0"), { recursive: true });
       fs.mkdirSync(path.join(real.home, "plugins", "resource-random-v4.21.2"), { recursive: true });
       expect(await pluginsMatchTheStack(ctx({ env: { PATH: "/usr/bin", PULUMI_HOME: real.home } }))).toEqual([]);
@@ -48,9 +60,17 @@ describe("pluginsMatchTheStack", () => {
   it("refuses the reverse: a local-endpoint stack whose first plugin on PATH is not the stand-in", async () => {
     const real = fakePlugins();
     try {
-      const problems = await pluginsMatchTheStack(ctx({ arm: LOCAL, plugins: "stand-in", env: { PATH: `${real.dir}${path.delimiter}${STAND_IN_PLUGINS}` } }));
-      expect(problems[0]).toMatch(/runs on a local endpoint, but the plugin first on PATH is .*preflight-.*pulumi-resource-azure-native, not the stand-in/);
-      expect(await pluginsMatchTheStack(ctx({ arm: LOCAL, plugins: "stand-in", env: { PATH: `${STAND_IN_PLUGINS}${path.delimiter}${real.dir}` } }))).toEqual([]);
+      const problems = await pluginsMatchTheStack(
+        ctx({ arm: LOCAL, plugins: "stand-in", env: { PATH: `${real.dir}${path.delimiter}${STAND_IN_PLUGINS}` } }),
+      );
+      expect(problems[0]).toMatch(
+        /runs on a local endpoint, but the plugin first on PATH is .*preflight-.*pulumi-resource-azure-native, not the stand-in/,
+      );
+      expect(
+        await pluginsMatchTheStack(
+          ctx({ arm: LOCAL, plugins: "stand-in", env: { PATH: `${STAND_IN_PLUGINS}${path.delimiter}${real.dir}` } }),
+        ),
+      ).toEqual([]);
     } finally {
       real.dispose();
     }
@@ -71,9 +91,13 @@ describe("credentialFound", () => {
     for (const k of Object.keys(process.env)) if (/^(AZURE_|IDENTITY_|MSI_)/.test(k)) delete process.env[k];
     process.env.AZURE_POD_IDENTITY_AUTHORITY_HOST = "";
     try {
-      const problems = await credentialFound(ctx({ arm: { ...AZURE, cloud: "AzureUSGovernment", endpoint: "https://management.usgovcloudapi.net" } }));
+      const problems = await credentialFound(
+        ctx({ arm: { ...AZURE, cloud: "AzureUSGovernment", endpoint: "https://management.usgovcloudapi.net" } }),
+      );
       expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatch(/^no credential found for AzureUSGovernment \(https:\/\/management\.usgovcloudapi\.net\/\.default\): .* sign in with `az login` \(after `az cloud set --name AzureUSGovernment`\)/);
+      expect(problems[0]).toMatch(
+        /^no credential found for AzureUSGovernment \(https:\/\/management\.usgovcloudapi\.net\/\.default\): .* sign in with `az login` \(after `az cloud set --name AzureUSGovernment`\)/,
+      );
     } finally {
       process.env = saved;
     }
@@ -82,15 +106,24 @@ describe("credentialFound", () => {
   it("runPreflight reports every problem at once as bad input", async () => {
     const run = runPreflight(ctx({ arm: LOCAL, plugins: "stand-in", env: { PATH: "/usr/bin" } }));
     await expect(run).rejects.toThrow(BadInputError);
-    await expect(runPreflight(ctx({ arm: LOCAL, plugins: "stand-in", env: { PATH: "/usr/bin" } }))).rejects.toThrow(/^3 problems before anything was written:/);
+    await expect(runPreflight(ctx({ arm: LOCAL, plugins: "stand-in", env: { PATH: "/usr/bin" } }))).rejects.toThrow(
+      /^3 problems before anything was written:/,
+    );
   });
 
   it("a check's own exit code (the evidence store's) applies when its problems are the only ones", async () => {
     const store: PreflightCheck = Object.assign(async () => ["the evidence store is not writable"], { exitCode: 14 });
     const fine: PreflightCheck = async () => [];
     const bad: PreflightCheck = async () => ["no credential"];
-    await expect(runPreflight(ctx({ arm: LOCAL, plugins: "stand-in" }), [fine, store])).rejects.toMatchObject({ name: "BadInputError", exitCode: 14, message: "the evidence store is not writable" });
-    await expect(runPreflight(ctx({ arm: LOCAL, plugins: "stand-in" }), [bad, store])).rejects.toMatchObject({ exitCode: undefined, message: expect.stringMatching(/^2 problems/) });
+    await expect(runPreflight(ctx({ arm: LOCAL, plugins: "stand-in" }), [fine, store])).rejects.toMatchObject({
+      name: "BadInputError",
+      exitCode: 14,
+      message: "the evidence store is not writable",
+    });
+    await expect(runPreflight(ctx({ arm: LOCAL, plugins: "stand-in" }), [bad, store])).rejects.toMatchObject({
+      exitCode: undefined,
+      message: expect.stringMatching(/^2 problems/),
+    });
     await expect(runPreflight(ctx({ arm: LOCAL, plugins: "stand-in" }), [bad])).rejects.toMatchObject({ exitCode: undefined });
   });
 });

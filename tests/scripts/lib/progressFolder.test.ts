@@ -39,7 +39,9 @@ it("10 plans × 100 VMs: ~5,000 provider lines become a few hundred; each kind e
   expect(out.length).toBeLessThan(700);
   // Every failure line is kept verbatim.
   for (const vm of failing) {
-    expect(out).toContain(`[drill big application] [test failover of recovery plan rp-synthetic-${vm === "VM00042" ? 1 : 8}]   ${vm}: Creating test virtual machine: Failed`);
+    expect(out).toContain(
+      `[drill big application] [test failover of recovery plan rp-synthetic-${vm === "VM00042" ? 1 : 8}]   ${vm}: Creating test virtual machine: Failed`,
+    );
     expect(out.some((l) => l.startsWith(`[drill big application] ${vm} → `) && l.includes("FAILED resolve-domain"))).toBe(true);
   }
   expect(out).toContain(

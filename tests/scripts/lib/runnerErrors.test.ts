@@ -14,7 +14,9 @@ describe("firstLine", () => {
   });
 
   it("keeps the error line of anything else, without its Error: prefix", () => {
-    expect(firstLine("the twin exited (1) before listening:\nError: Cannot find module '/x/dist/twin/main.js'\n    at Module._resolveFilename")).toBe("Cannot find module '/x/dist/twin/main.js'");
+    expect(
+      firstLine("the twin exited (1) before listening:\nError: Cannot find module '/x/dist/twin/main.js'\n    at Module._resolveFilename"),
+    ).toBe("Cannot find module '/x/dist/twin/main.js'");
     expect(firstLine("spawn pulumi ENOENT")).toBe("spawn pulumi ENOENT");
   });
 });

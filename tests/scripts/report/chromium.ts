@@ -37,7 +37,10 @@ export function ensureChromium(): string {
     execFileSync(cmd[0], cmd.slice(1), { stdio: ["ignore", "ignore", "pipe"], timeout: 600_000 });
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? "";
-    throw new Error(`could not install Debian's chromium (apt-get install -y chromium; needs root and the Debian mirrors): ${(err as Error).message}\n${stderr}`, { cause: err });
+    throw new Error(
+      `could not install Debian's chromium (apt-get install -y chromium; needs root and the Debian mirrors): ${(err as Error).message}\n${stderr}`,
+      { cause: err },
+    );
   }
   if (!fs.existsSync(CHROMIUM)) throw new Error(`apt-get install chromium finished but ${CHROMIUM} does not exist`);
   return CHROMIUM;

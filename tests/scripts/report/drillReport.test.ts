@@ -5,12 +5,21 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { composeReport, renderHtml, renderMarkdown, renderTimelineSvg, writeDrillReport, type ReportParts } from "../../../scripts/report/drillReport";
+import {
+  composeReport,
+  renderHtml,
+  renderMarkdown,
+  renderTimelineSvg,
+  writeDrillReport,
+  type ReportParts,
+} from "../../../scripts/report/drillReport";
 import { readDrillStart, writeDrillStart, type DrillStart } from "../../../scripts/report/drillStart";
 import { verifyManifest } from "../../../scripts/report/manifest";
 import { at, failover, startRecord, vm } from "./reportFixtures";
 
-const dc = failover("directory-copy", [vm("DC01", 0, 40, 75, { verified: 80 })], { groupTimings: [{ group: "DC01", startTime: at(0), endTime: at(75), seconds: 75 }] });
+const dc = failover("directory-copy", [vm("DC01", 0, 40, 75, { verified: 80 })], {
+  groupTimings: [{ group: "DC01", startTime: at(0), endTime: at(75), seconds: 75 }],
+});
 const app = failover("application", [vm("SQL01", 100, 150, 180, { verified: 190 }), vm("APP01", 100, 160, 230, { verified: 245 })], {
   rtoAchievedSeconds: 130,
   groupTimings: [
@@ -34,7 +43,16 @@ function parts(extra: Partial<ReportParts> = {}): ReportParts {
     policies: [],
     upSucceeded: true,
     upOutput: "",
-    jobs: { points, jobOfItem: new Map([["dc01", "job-dc"], ["sql01", "job-plan"], ["app01", "job-plan"]]), causes: [], gaps: [] },
+    jobs: {
+      points,
+      jobOfItem: new Map([
+        ["dc01", "job-dc"],
+        ["sql01", "job-plan"],
+        ["app01", "job-plan"],
+      ]),
+      causes: [],
+      gaps: [],
+    },
     ...extra,
   };
 }
@@ -58,7 +76,14 @@ describe("composeReport: RTO and RPO", () => {
 
   it("ends at 'running' and says so when the provider recorded no verification time", () => {
     const unverified = failover("application", [vm("APP01", 100, 160, 230)]);
-    const r = composeReport(parts({ failovers: [{ name: "dc", outputs: dc }, { name: "application", outputs: unverified }] }));
+    const r = composeReport(
+      parts({
+        failovers: [
+          { name: "dc", outputs: dc },
+          { name: "application", outputs: unverified },
+        ],
+      }),
+    );
     expect(r.rto).toMatchObject({ achievedSeconds: 230, toEvent: "running" });
     expect(r.deviations.join("\n")).toMatch(/RTO ends at the last application VM running/);
   });
@@ -71,7 +96,11 @@ describe("composeReport: RTO and RPO", () => {
       { friendlyName: "SQL01", triggeredAt: at(100), recoveryPointTime: at(-300), seconds: 400 },
     ]);
     expect(r.rpo).toMatchObject({ worstSeconds: 1800, worstItem: "DC01", targetMinutes: 30, met: true });
-    expect(r.preconditions.find((p) => p.friendlyName === "APP01")?.recoveryPoint).toEqual({ name: "rp-app", time: at(-600), type: "CrashConsistent" });
+    expect(r.preconditions.find((p) => p.friendlyName === "APP01")?.recoveryPoint).toEqual({
+      name: "rp-app",
+      time: at(-600),
+      type: "CrashConsistent",
+    });
     expect(r.verdict).toBe("passed");
 
     const missed = composeReport(parts({ start: startRecord({ rpoMinutes: 20 }) }));
@@ -84,7 +113,11 @@ describe("composeReport: RTO and RPO", () => {
     const r = composeReport(parts({ start: startRecord({ rtoMinutes: 3 }) }));
     expect(r.rto).toMatchObject({ achievedSeconds: 245, met: false });
     expect(r.verdict).toBe("failed");
-    expect(r.findings.find((f) => f.id === "target:rto")).toMatchObject({ severity: "high", owner: "dr-team@contoso.example", status: "open" });
+    expect(r.findings.find((f) => f.id === "target:rto")).toMatchObject({
+      severity: "high",
+      owner: "dr-team@contoso.example",
+      status: "open",
+    });
   });
 
   it("fails when a VM check failed, when up failed, or when no test failover was recorded", () => {
@@ -108,21 +141,39 @@ describe("targets fixed before the run", () => {
         "config:",
         "  failover-drill:drill: { id: contoso-tier1, owner: dr-team@contoso.example, expiry: '2030-12-31' }",
         "  failover-drill:scope: { recoveryPlan: rp-contoso-tier1 }",
-        "  failover-drill:rtoTargetMinutes: \"60\"",
+        '  failover-drill:rtoTargetMinutes: "60"',
         "  failover-drill:evidence:",
         "    storageAccountId: /subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/ev/providers/Microsoft.Storage/storageAccounts/contosoevidence",
         "    rpoTargetMinutes: 30",
         "    businessService: Contoso ERP",
       ].join("\n"),
     );
-    const start = readDrillStart({ configFile, stack: "test", root: dir, trigger: { kind: "scheduled", reference: "cron 0 6 1 */3 *" }, ranBy: { name: "ci", source: "ci" }, now: new Date(at(-5)) });
+    const start = readDrillStart({
+      configFile,
+      stack: "test",
+      root: dir,
+      trigger: { kind: "scheduled", reference: "cron 0 6 1 */3 *" },
+      ranBy: { name: "ci", source: "ci" },
+      now: new Date(at(-5)),
+    });
     expect(start.targets).toEqual({ rtoMinutes: 60, rpoMinutes: 30, recordedAt: at(-5) });
     writeDrillStart(start, dir);
     // Someone relaxes the targets while the drill runs: the report keeps the recorded ones.
-    fs.writeFileSync(configFile, fs.readFileSync(configFile, "utf8").replace('"60"', '"600"').replace("rpoTargetMinutes: 30", "rpoTargetMinutes: 300"));
+    fs.writeFileSync(
+      configFile,
+      fs.readFileSync(configFile, "utf8").replace('"60"', '"600"').replace("rpoTargetMinutes: 30", "rpoTargetMinutes: 300"),
+    );
     const recorded = JSON.parse(fs.readFileSync(path.join(dir, "start.json"), "utf8")) as DrillStart;
     const relaxed = failover("application", app.testVms, { rtoTargetMinutes: 600 });
-    const r = composeReport(parts({ start: recorded, failovers: [{ name: "dc", outputs: dc }, { name: "application", outputs: relaxed }] }));
+    const r = composeReport(
+      parts({
+        start: recorded,
+        failovers: [
+          { name: "dc", outputs: dc },
+          { name: "application", outputs: relaxed },
+        ],
+      }),
+    );
     expect(r.targets).toEqual({ rtoMinutes: 60, rpoMinutes: 30, recordedAt: at(-5) });
     expect(r.rto.targetMinutes).toBe(60);
     expect(r.deviations.join("\n")).toContain("the run recorded an RTO target of 600 min; the report uses 60 min");
@@ -134,9 +185,9 @@ describe("targets fixed before the run", () => {
   it("refuses a bad evidence section with its config path before anything runs", () => {
     const configFile = path.join(dir, "Pulumi.test.yaml");
     fs.writeFileSync(configFile, "config:\n  failover-drill:evidence: { storageAccountId: nope }\n");
-    expect(() => readDrillStart({ configFile, stack: "test", root: dir, trigger: { kind: "manual" }, ranBy: { name: "me", source: "local" } })).toThrow(
-      /failover-drill:evidence\.storageAccountId: "nope" is not a storage account id/,
-    );
+    expect(() =>
+      readDrillStart({ configFile, stack: "test", root: dir, trigger: { kind: "manual" }, ranBy: { name: "me", source: "local" } }),
+    ).toThrow(/failover-drill:evidence\.storageAccountId: "nope" is not a storage account id/);
   });
 });
 
@@ -175,7 +226,11 @@ describe("full causes and findings", () => {
     ]);
     const md = renderMarkdown(r);
     const html = renderHtml(r);
-    for (const text of ["health error 161003", "Configure the target network settings in Compute and Network.", "WEB01: allowedOperations lacks TestFailover"]) {
+    for (const text of [
+      "health error 161003",
+      "Configure the target network settings in Compute and Network.",
+      "WEB01: allowedOperations lacks TestFailover",
+    ]) {
       expect(md).toContain(text);
       expect(html).toContain(text.replace(/'/g, "&#39;"));
     }
@@ -184,32 +239,91 @@ describe("full causes and findings", () => {
   it("lists health codes of items in scope and the failing task of a failed job as causes", () => {
     const start = startRecord();
     start.health = [
-      { friendlyName: "APP01", protectedItemId: "/x/APP01", replicationHealth: "Critical", failoverHealth: "Critical", healthErrors: [{ code: "161003", message: "Target network settings are not configured.", level: "Error", recommendedAction: "Configure the target network settings." }] },
+      {
+        friendlyName: "APP01",
+        protectedItemId: "/x/APP01",
+        replicationHealth: "Critical",
+        failoverHealth: "Critical",
+        healthErrors: [
+          {
+            code: "161003",
+            message: "Target network settings are not configured.",
+            level: "Error",
+            recommendedAction: "Configure the target network settings.",
+          },
+        ],
+      },
       { friendlyName: "FILE01", replicationHealth: "Critical", healthErrors: [{ code: "999", message: "not in scope", level: "Error" }] },
     ];
-    const jobCause = { source: "job" as const, subject: 'job job-plan (TestFailover), task VmTfoPrepareTestVm "Prepare the test VM"', lines: ["task VmTfoPrepareTestVm failed", "TwinInjectedTaskFailure: injected"] };
+    const jobCause = {
+      source: "job" as const,
+      subject: 'job job-plan (TestFailover), task VmTfoPrepareTestVm "Prepare the test VM"',
+      lines: ["task VmTfoPrepareTestVm failed", "TwinInjectedTaskFailure: injected"],
+    };
     const r = composeReport(parts({ start, jobs: { points, jobOfItem: new Map(), causes: [jobCause], gaps: [] } }));
     expect(r.causes).toContainEqual(jobCause);
-    expect(r.causes).toContainEqual(expect.objectContaining({ source: "health", lines: ["161003 (Error): Target network settings are not configured.", "recommended action: Configure the target network settings."] }));
+    expect(r.causes).toContainEqual(
+      expect.objectContaining({
+        source: "health",
+        lines: [
+          "161003 (Error): Target network settings are not configured.",
+          "recommended action: Configure the target network settings.",
+        ],
+      }),
+    );
     expect(JSON.stringify(r.causes)).not.toContain("not in scope");
-    expect(r.preconditions.find((p) => p.friendlyName === "APP01")).toMatchObject({ replicationHealth: "Critical", healthErrors: [expect.objectContaining({ code: "161003" })] });
-    expect(r.findings.map((f) => f.id)).toEqual(expect.arrayContaining(["precondition:app01:health", expect.stringMatching(/^error:job:/)]));
+    expect(r.preconditions.find((p) => p.friendlyName === "APP01")).toMatchObject({
+      replicationHealth: "Critical",
+      healthErrors: [expect.objectContaining({ code: "161003" })],
+    });
+    expect(r.findings.map((f) => f.id)).toEqual(
+      expect.arrayContaining(["precondition:app01:health", expect.stringMatching(/^error:job:/)]),
+    );
     expect(renderMarkdown(r)).toContain("TwinInjectedTaskFailure: injected");
   });
 
   it("marks a regression beyond the margin and the previous drill's findings as recurred or not", () => {
-    const previous = { drillId: "contoso-tier1", generatedAt: at(-86400), rtoSeconds: 150, rpoSeconds: 1800, verdict: "passed" as const, prefix: "test/contoso-tier1/20261125T080000Z/" };
+    const previous = {
+      drillId: "contoso-tier1",
+      generatedAt: at(-86400),
+      rtoSeconds: 150,
+      rpoSeconds: 1800,
+      verdict: "passed" as const,
+      prefix: "test/contoso-tier1/20261125T080000Z/",
+    };
     const r = composeReport(
       parts({
-        policies: [{ policyName: "nic-count-fits-target-size", policyPackName: "p", enforcementLevel: "advisory", message: "SQL01 keeps 1 of 2 NICs", resourceUrn: "urn:pulumi:test::failover-drill::pulumi-nodejs:dynamic/drill:TestFailover::application" }],
+        policies: [
+          {
+            policyName: "nic-count-fits-target-size",
+            policyPackName: "p",
+            enforcementLevel: "advisory",
+            message: "SQL01 keeps 1 of 2 NICs",
+            resourceUrn: "urn:pulumi:test::failover-drill::pulumi-nodejs:dynamic/drill:TestFailover::application",
+          },
+        ],
         trend: {
           previous: [previous],
           previousDrill: {
             drillId: "contoso-tier1",
             generatedAt: at(-86400),
             findings: [
-              { id: "policy:nic-count-fits-target-size:application", kind: "policy", severity: "low", summary: "SQL01 keeps 1 of 2 NICs", owner: "dr-team@contoso.example", status: "open" },
-              { id: "check:web01:ip", kind: "check", severity: "high", summary: "WEB01 ip", owner: "dr-team@contoso.example", status: "open" },
+              {
+                id: "policy:nic-count-fits-target-size:application",
+                kind: "policy",
+                severity: "low",
+                summary: "SQL01 keeps 1 of 2 NICs",
+                owner: "dr-team@contoso.example",
+                status: "open",
+              },
+              {
+                id: "check:web01:ip",
+                kind: "check",
+                severity: "high",
+                summary: "WEB01 ip",
+                owner: "dr-team@contoso.example",
+                status: "open",
+              },
             ],
           },
         },
@@ -249,7 +363,11 @@ describe("renderings and manifest", () => {
     const r = composeReport(parts());
     const svg = renderTimelineSvg(r);
     const scale = Number(/data-px-per-second="([\d.]+)"/.exec(svg)![1]);
-    const bars = [...svg.matchAll(/<rect class="bar [a-z ]+" x="[\d.]+" y="\d+" width="([\d.]+)"[^>]*data-lane="([^"]+)"[^>]*data-duration-seconds="([\d.]+)"/g)];
+    const bars = [
+      ...svg.matchAll(
+        /<rect class="bar [a-z ]+" x="[\d.]+" y="\d+" width="([\d.]+)"[^>]*data-lane="([^"]+)"[^>]*data-duration-seconds="([\d.]+)"/g,
+      ),
+    ];
     expect(bars).toHaveLength(r.timeline.bars.length);
     for (const [, width, , duration] of bars) expect(Number(width)).toBeCloseTo(Math.max(1, Number(duration) * scale), 1);
     const html = renderHtml(r);
@@ -266,7 +384,12 @@ describe("renderings and manifest", () => {
       writeDrillStart(r as unknown as DrillStart, path.join(dir, r.drillId));
       const out = writeDrillReport(r, dir);
       const manifest = fs.readFileSync(path.join(out, "manifest.sha256"), "utf8");
-      expect(manifest.split("\n").filter(Boolean).map((l) => l.split("  ")[1])).toEqual(["report.json", "report.md", "report.html", "start.json"]);
+      expect(
+        manifest
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => l.split("  ")[1]),
+      ).toEqual(["report.json", "report.md", "report.html", "start.json"]);
       expect(verifyManifest(out)).toEqual([]);
       const sum = spawnSync("sha256sum", ["-c", "manifest.sha256"], { cwd: out, encoding: "utf8" });
       if (!sum.error) expect(sum.status).toBe(0);
@@ -280,4 +403,3 @@ describe("renderings and manifest", () => {
     }
   });
 });
-

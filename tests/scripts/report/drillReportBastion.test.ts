@@ -6,13 +6,22 @@ import * as path from "path";
 import { bastionFromState, renderHtml, renderMarkdown, type DrillReport } from "../../../scripts/report/drillReport";
 
 const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "contoso-tier1.report.json"), "utf8")) as DrillReport;
-const BASTION = { id: "/subscriptions/s/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/bastionHosts/contoso-drill-vnet-bastion", name: "contoso-drill-vnet-bastion", sku: "Basic" };
+const BASTION = {
+  id: "/subscriptions/s/resourceGroups/contoso-drill-rg/providers/Microsoft.Network/bastionHosts/contoso-drill-vnet-bastion",
+  name: "contoso-drill-vnet-bastion",
+  sku: "Basic",
+};
 
 describe("drill report with Azure Bastion", () => {
   const vms = recorded.testFailovers.flatMap((f) => f.vms);
 
   it("finds the Bastion host in the stack state", () => {
-    expect(bastionFromState([{ type: "azure-native:network:VirtualNetwork", outputs: {} }, { type: "azure-native:network:BastionHost", outputs: { id: BASTION.id, name: BASTION.name, sku: { name: "Basic" } } }])).toEqual(BASTION);
+    expect(
+      bastionFromState([
+        { type: "azure-native:network:VirtualNetwork", outputs: {} },
+        { type: "azure-native:network:BastionHost", outputs: { id: BASTION.id, name: BASTION.name, sku: { name: "Basic" } } },
+      ]),
+    ).toEqual(BASTION);
     expect(bastionFromState([{ type: "azure-native:network:VirtualNetwork", outputs: {} }])).toBeUndefined();
   });
 

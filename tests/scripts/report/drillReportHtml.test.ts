@@ -15,7 +15,9 @@ import { TREND_CHART } from "../../../scripts/report/trend";
 import { chromiumArgs, ensureChromium, freshUserDataDir } from "./chromium";
 import { largeDrill, startRecord } from "./reportFixtures";
 
-const report: DrillReport = validateReport(JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "contoso-tier1.report.json"), "utf8")));
+const report: DrillReport = validateReport(
+  JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "contoso-tier1.report.json"), "utf8")),
+);
 
 describe("drill report HTML in headless chromium", () => {
   let context: BrowserContext;
@@ -30,7 +32,12 @@ describe("drill report HTML in headless chromium", () => {
     userDataDir = freshUserDataDir();
     // --user-data-dir is given through launchPersistentContext (playwright refuses it in args).
     const args = chromiumArgs(userDataDir).filter((a) => !a.startsWith("--user-data-dir"));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath, args, headless: true, viewport: { width: 1280, height: 1000 } });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      args,
+      headless: true,
+      viewport: { width: 1280, height: 1000 },
+    });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("console", (m) => {
       if (m.type() === "error") consoleErrors.push(m.text());
@@ -102,12 +109,22 @@ describe("drill report HTML in headless chromium", () => {
       })),
     );
     expect(panels.map((p) => p.metric)).toEqual(["RTO", "RPO"]);
-    const svg = await page.$eval("#trend", (s) => ({ x: s.getBoundingClientRect().x, y: s.getBoundingClientRect().y, w: s.getBoundingClientRect().width }));
+    const svg = await page.$eval("#trend", (s) => ({
+      x: s.getBoundingClientRect().x,
+      y: s.getBoundingClientRect().y,
+      w: s.getBoundingClientRect().width,
+    }));
     expect(svg.w).toBeCloseTo(TREND_CHART.width, 0);
     const points = await page.$$eval("#trend circle.point", (cs) =>
       cs.map((c) => {
         const b = c.getBoundingClientRect();
-        return { metric: c.getAttribute("data-metric"), index: Number(c.getAttribute("data-index")), cx: b.x + b.width / 2, cy: b.y + b.height / 2, r: b.width / 2 };
+        return {
+          metric: c.getAttribute("data-metric"),
+          index: Number(c.getAttribute("data-index")),
+          cx: b.x + b.width / 2,
+          cy: b.y + b.height / 2,
+          r: b.width / 2,
+        };
       }),
     );
     for (const panel of panels) {
@@ -126,7 +143,10 @@ describe("drill report HTML in headless chromium", () => {
         // The current drill is drawn larger.
         expect(mine[n].r).toBeCloseTo(d.current ? 6 : 4, 0);
       });
-      const line = await page.$eval(`#trend line.target[data-metric="${panel.metric}"]`, (l) => ({ y: l.getBoundingClientRect().y, minutes: Number(l.getAttribute("data-target-minutes")) }));
+      const line = await page.$eval(`#trend line.target[data-metric="${panel.metric}"]`, (l) => ({
+        y: l.getBoundingClientRect().y,
+        minutes: Number(l.getAttribute("data-target-minutes")),
+      }));
       expect(line.minutes).toBe(target);
       expect(Math.abs(line.y - (svg.y + panel.top + panel.plotHeight - (target / panel.maxMinutes) * panel.plotHeight))).toBeLessThan(1);
     }
@@ -143,7 +163,9 @@ describe("drill report HTML in headless chromium", () => {
     expect((await page.textContent("#peerings"))?.trim()).toBe("none");
     expect(await page.locator("#findings tbody tr").count()).toBe(report.findings.length);
     expect(await page.locator("#preconditions tbody tr").count()).toBe(report.preconditions.length);
-    const blanks = await page.$$eval("#sign-off span.blank", (s) => s.map((x) => ({ text: x.textContent, width: x.getBoundingClientRect().width })));
+    const blanks = await page.$$eval("#sign-off span.blank", (s) =>
+      s.map((x) => ({ text: x.textContent, width: x.getBoundingClientRect().width })),
+    );
     expect(blanks).toHaveLength(5);
     for (const b of blanks) expect(b).toEqual({ text: "", width: expect.any(Number) });
     for (const b of blanks) expect(b.width).toBeGreaterThan(100);
@@ -162,7 +184,10 @@ describe("a 1,000-VM drill report in headless chromium", () => {
   const consoleErrors: string[] = [];
   const requests: string[] = [];
   const big: DrillReport = composeReport({
-    start: { ...startRecord(), configuredScope: { recoveryPlans: Array.from({ length: 10 }, (_, i) => `rp-synthetic-${i + 1}`), directoryCopy: ["DC01"] } },
+    start: {
+      ...startRecord(),
+      configuredScope: { recoveryPlans: Array.from({ length: 10 }, (_, i) => `rp-synthetic-${i + 1}`), directoryCopy: ["DC01"] },
+    },
     failovers: largeDrill({ plans: 10, perPlan: 100, checks: 7, failing: ["VM00042"] }),
     policies: [],
     upSucceeded: true,
@@ -174,7 +199,12 @@ describe("a 1,000-VM drill report in headless chromium", () => {
     const executablePath = ensureChromium();
     userDataDir = freshUserDataDir();
     const args = chromiumArgs(userDataDir).filter((a) => !a.startsWith("--user-data-dir"));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath, args, headless: true, viewport: { width: 1280, height: 1000 } });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      args,
+      headless: true,
+      viewport: { width: 1280, height: 1000 },
+    });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("console", (m) => {
       if (m.type() === "error") consoleErrors.push(m.text());

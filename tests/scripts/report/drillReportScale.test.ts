@@ -8,7 +8,10 @@ import { at, largeDrill, startRecord } from "./reportFixtures";
 
 const failing = ["VM00007", "VM00512"];
 const parts = (): ReportParts => ({
-  start: { ...startRecord({ rtoMinutes: 60 }), configuredScope: { recoveryPlans: Array.from({ length: 10 }, (_, i) => `rp-synthetic-${i + 1}`), directoryCopy: ["DC01"] } },
+  start: {
+    ...startRecord({ rtoMinutes: 60 }),
+    configuredScope: { recoveryPlans: Array.from({ length: 10 }, (_, i) => `rp-synthetic-${i + 1}`), directoryCopy: ["DC01"] },
+  },
   failovers: largeDrill({ plans: 10, perPlan: 100, checks: 7, failing }),
   policies: [
     {
@@ -28,7 +31,10 @@ describe("a 1,000-VM drill's report", () => {
 
   it("records one bar per test failover, per group and per VM, each VM under a boot group of its plan", () => {
     const kinds = (k: string) => r.timeline.bars.filter((b) => b.kind === k);
-    expect(kinds("testFailover").map((b) => b.lane)).toEqual(["AD/DNS copy", ...Array.from({ length: 10 }, (_, i) => `plan rp-synthetic-${i + 1}`)]);
+    expect(kinds("testFailover").map((b) => b.lane)).toEqual([
+      "AD/DNS copy",
+      ...Array.from({ length: 10 }, (_, i) => `plan rp-synthetic-${i + 1}`),
+    ]);
     expect(kinds("group")).toHaveLength(1 + 10 * 5);
     expect(kinds("vm")).toHaveLength(1001);
     const vm26 = kinds("vm").find((b) => b.lane === "VM00026")!;
@@ -55,9 +61,12 @@ describe("a 1,000-VM drill's report", () => {
   });
 
   it("folds the policy finding's 100 VMs and the long tables, and stays under 1.5 MB", () => {
-    expect(html).toMatch(/<details class="names"><summary>100 VMs<\/summary>&quot;VM00001&quot;, .*&quot;VM00100&quot;<\/details>: useManagedDisks/);
+    expect(html).toMatch(
+      /<details class="names"><summary>100 VMs<\/summary>&quot;VM00001&quot;, .*&quot;VM00100&quot;<\/details>: useManagedDisks/,
+    );
     expect(foldNameLists('"a", "b": short')).toBe("&quot;a&quot;, &quot;b&quot;: short");
-    for (const id of ["preconditions", "vm-times", "rpo-per-item"]) expect(html).toMatch(new RegExp(`<details class="fold"><summary>\\d+ [^<]+</summary><table id="${id}"`));
+    for (const id of ["preconditions", "vm-times", "rpo-per-item"])
+      expect(html).toMatch(new RegExp(`<details class="fold"><summary>\\d+ [^<]+</summary><table id="${id}"`));
     expect(Buffer.byteLength(html)).toBeLessThan(1.5 * 1024 * 1024);
   });
 

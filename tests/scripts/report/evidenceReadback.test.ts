@@ -17,7 +17,7 @@ function fakeArm(bodies: Record<string, unknown>): ArmReader & { calls: string[]
     if (!(key in bodies)) throw new ArmReadError(404, p, '{"error":{"code":"NotFound"}}');
     return bodies[key] as T;
   };
-  return { calls, get, list: async <T>(p: string) => ((await get<{ value: T[] }>(p)).value ?? []) };
+  return { calls, get, list: async <T>(p: string) => (await get<{ value: T[] }>(p)).value ?? [] };
 }
 
 describe("readJobs", () => {
@@ -28,13 +28,35 @@ describe("readJobs", () => {
         properties: {
           state: "Succeeded",
           scenarioName: "TestFailover",
-          customDetails: { instanceType: "TestFailoverJobDetails", protectedItemDetails: [{ name: "app01", friendlyName: "APP01", recoveryPointId: `${ITEM}/recoveryPoints/rp-1`, recoveryPointTime: "2026-11-26T07:45:00Z" }] },
+          customDetails: {
+            instanceType: "TestFailoverJobDetails",
+            protectedItemDetails: [
+              {
+                name: "app01",
+                friendlyName: "APP01",
+                recoveryPointId: `${ITEM}/recoveryPoints/rp-1`,
+                recoveryPointTime: "2026-11-26T07:45:00Z",
+              },
+            ],
+          },
         },
       },
-      [`${ITEM}/recoveryPoints`]: { value: [{ id: `${ITEM}/recoveryPoints/rp-1`, properties: { recoveryPointTime: "2026-11-26T07:45:00Z", recoveryPointType: "CrashConsistent" } }] },
+      [`${ITEM}/recoveryPoints`]: {
+        value: [
+          {
+            id: `${ITEM}/recoveryPoints/rp-1`,
+            properties: { recoveryPointTime: "2026-11-26T07:45:00Z", recoveryPointType: "CrashConsistent" },
+          },
+        ],
+      },
     });
     const r = await readJobs(arm, VAULT, ["job-1"], new Map([["app01", "LatestProcessed (requested)"]]));
-    expect(r.points.get("app01")).toEqual({ id: `${ITEM}/recoveryPoints/rp-1`, name: "rp-1", time: "2026-11-26T07:45:00Z", type: "CrashConsistent" });
+    expect(r.points.get("app01")).toEqual({
+      id: `${ITEM}/recoveryPoints/rp-1`,
+      name: "rp-1",
+      time: "2026-11-26T07:45:00Z",
+      type: "CrashConsistent",
+    });
     expect(r.jobOfItem.get("app01")).toBe("job-1");
     expect(r.causes).toEqual([]);
   });
@@ -48,7 +70,29 @@ describe("readJobs", () => {
           scenarioName: "TestFailover",
           customDetails: { protectedItemDetails: [] },
           tasks: [
-            { name: "Group2", state: "Failed", groupTaskCustomDetails: { childTasks: [{ name: "VmTfoPrepareTestVm", friendlyName: "APP01: Prepare the test VM", state: "Failed", errors: [{ serviceErrorDetails: { code: "28031", message: "The IP address is not available.", possibleCauses: "It is in use.", recommendedAction: "Pick a free address." } }] }] } },
+            {
+              name: "Group2",
+              state: "Failed",
+              groupTaskCustomDetails: {
+                childTasks: [
+                  {
+                    name: "VmTfoPrepareTestVm",
+                    friendlyName: "APP01: Prepare the test VM",
+                    state: "Failed",
+                    errors: [
+                      {
+                        serviceErrorDetails: {
+                          code: "28031",
+                          message: "The IP address is not available.",
+                          possibleCauses: "It is in use.",
+                          recommendedAction: "Pick a free address.",
+                        },
+                      },
+                    ],
+                  },
+                ],
+              },
+            },
           ],
           errors: [{ serviceErrorDetails: { code: "28031", message: "The IP address is not available." } }],
         },
@@ -73,8 +117,30 @@ describe("readIsolation", () => {
     name: "nsg-1",
     properties: {
       securityRules: [
-        { name: "deny-internet-inbound", properties: { direction: "Inbound", access: "Deny", priority: 4000, protocol: "*", sourceAddressPrefix: "Internet", destinationAddressPrefix: "*", destinationPortRange: "*" } },
-        { name: "deny-internet-outbound", properties: { direction: "Outbound", access: "Deny", priority: 4000, protocol: "*", sourceAddressPrefix: "*", destinationAddressPrefix: "Internet", destinationPortRanges: ["80", "443"] } },
+        {
+          name: "deny-internet-inbound",
+          properties: {
+            direction: "Inbound",
+            access: "Deny",
+            priority: 4000,
+            protocol: "*",
+            sourceAddressPrefix: "Internet",
+            destinationAddressPrefix: "*",
+            destinationPortRange: "*",
+          },
+        },
+        {
+          name: "deny-internet-outbound",
+          properties: {
+            direction: "Outbound",
+            access: "Deny",
+            priority: 4000,
+            protocol: "*",
+            sourceAddressPrefix: "*",
+            destinationAddressPrefix: "Internet",
+            destinationPortRanges: ["80", "443"],
+          },
+        },
       ],
     },
   };
@@ -84,7 +150,10 @@ describe("readIsolation", () => {
     const arm = fakeArm({
       [NET]: { properties: { dhcpOptions: { dnsServers: ["10.10.1.4"] }, virtualNetworkPeerings: [], subnets: [subnet("snet-app", NSG)] } },
       [NSG]: nsgBody,
-      [NIC]: { name: "APP01-test-nic", properties: { ipConfigurations: [{ name: "ipconfig1", properties: { privateIPAddress: "10.10.3.10" } }] } },
+      [NIC]: {
+        name: "APP01-test-nic",
+        properties: { ipConfigurations: [{ name: "ipconfig1", properties: { privateIPAddress: "10.10.3.10" } }] },
+      },
     });
     const proof = await readIsolation(arm, NET, [NIC], () => "2026-11-26T08:10:00Z");
     expect(proof).toMatchObject({ readAt: "2026-11-26T08:10:00Z", peerings: [], publicIps: [], dnsServers: ["10.10.1.4"], isolated: true });
@@ -95,15 +164,25 @@ describe("readIsolation", () => {
     const arm = fakeArm({
       [NET]: {
         properties: {
-          virtualNetworkPeerings: [{ name: "to-prod", properties: { remoteVirtualNetwork: { id: "/x/prod-vnet" }, peeringState: "Connected" } }],
+          virtualNetworkPeerings: [
+            { name: "to-prod", properties: { remoteVirtualNetwork: { id: "/x/prod-vnet" }, peeringState: "Connected" } },
+          ],
           subnets: [subnet("snet-app", NSG), subnet("snet-open")],
         },
       },
       [NSG]: nsgBody,
-      [NIC]: { name: "APP01-test-nic", properties: { ipConfigurations: [{ name: "ipconfig1", properties: { publicIPAddress: { id: "/x/pip-1" } } }] } },
+      [NIC]: {
+        name: "APP01-test-nic",
+        properties: { ipConfigurations: [{ name: "ipconfig1", properties: { publicIPAddress: { id: "/x/pip-1" } } }] },
+      },
     });
     const proof = await readIsolation(arm, NET, [NIC]);
-    expect(proof).toMatchObject({ peerings: ["to-prod: /x/prod-vnet (Connected)"], publicIps: ["APP01-test-nic/ipconfig1: /x/pip-1"], isolated: false, error: "subnets without a network security group: snet-open" });
+    expect(proof).toMatchObject({
+      peerings: ["to-prod: /x/prod-vnet (Connected)"],
+      publicIps: ["APP01-test-nic/ipconfig1: /x/pip-1"],
+      isolated: false,
+      error: "subnets without a network security group: snet-open",
+    });
     expect((await readIsolation(fakeArm({}), NET, [])).error).toMatch(/^could not read the isolation proof: GET .* answered 404/);
   });
 });
@@ -112,10 +191,44 @@ describe("readItemHealth", () => {
   it("keeps each item's health errors with code, message and recommended action", async () => {
     const arm = fakeArm({
       [`${V}/replicationProtectedItems`]: {
-        value: [{ id: ITEM, name: "app01", properties: { friendlyName: "APP01", replicationHealth: "Critical", failoverHealth: "Critical", healthErrors: [{ errorCode: "161003", errorLevel: "Error", errorMessage: "Target network settings are not configured.", recommendedAction: "Configure them.", possibleCauses: "" }] } }],
+        value: [
+          {
+            id: ITEM,
+            name: "app01",
+            properties: {
+              friendlyName: "APP01",
+              replicationHealth: "Critical",
+              failoverHealth: "Critical",
+              healthErrors: [
+                {
+                  errorCode: "161003",
+                  errorLevel: "Error",
+                  errorMessage: "Target network settings are not configured.",
+                  recommendedAction: "Configure them.",
+                  possibleCauses: "",
+                },
+              ],
+            },
+          },
+        ],
       },
     });
     const h = await readItemHealth(arm, VAULT, () => "t");
-    expect(h.get("app01")).toEqual({ friendlyName: "APP01", protectedItemId: ITEM, replicationHealth: "Critical", failoverHealth: "Critical", healthErrors: [{ code: "161003", level: "Error", message: "Target network settings are not configured.", recommendedAction: "Configure them.", possibleCauses: undefined }], healthReadAt: "t" });
+    expect(h.get("app01")).toEqual({
+      friendlyName: "APP01",
+      protectedItemId: ITEM,
+      replicationHealth: "Critical",
+      failoverHealth: "Critical",
+      healthErrors: [
+        {
+          code: "161003",
+          level: "Error",
+          message: "Target network settings are not configured.",
+          recommendedAction: "Configure them.",
+          possibleCauses: undefined,
+        },
+      ],
+      healthReadAt: "t",
+    });
   });
 });

@@ -7,7 +7,13 @@ import type { RecordedVm } from "../../../scripts/report/drillMetrics";
 export const T0 = Date.parse("2026-11-26T08:00:00Z");
 export const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 
-export function vm(name: string, trigger: number, created: number, running: number, opts: { passed?: boolean; verified?: number } = {}): RecordedVm {
+export function vm(
+  name: string,
+  trigger: number,
+  created: number,
+  running: number,
+  opts: { passed?: boolean; verified?: number } = {},
+): RecordedVm {
   const passed = opts.passed ?? true;
   return {
     friendlyName: name,
@@ -26,7 +32,11 @@ export function vm(name: string, trigger: number, created: number, running: numb
   };
 }
 
-export function failover(role: "directory-copy" | "application", vms: RecordedVm[], extra: Partial<TestFailoverOutputs> = {}): RecordedTestFailover["outputs"] {
+export function failover(
+  role: "directory-copy" | "application",
+  vms: RecordedVm[],
+  extra: Partial<TestFailoverOutputs> = {},
+): RecordedTestFailover["outputs"] {
   return {
     drillId: "contoso-tier1",
     role,
@@ -40,7 +50,9 @@ export function failover(role: "directory-copy" | "application", vms: RecordedVm
     testSubnets: [],
     failoverDirection: "PrimaryToRecovery",
     recoveryPointType: "LatestProcessed",
-    items: vms.map((v) => ({ protectedItemId: `/x/${v.friendlyName}`, friendlyName: v.friendlyName }) as TestFailoverOutputs["items"][number]),
+    items: vms.map(
+      (v) => ({ protectedItemId: `/x/${v.friendlyName}`, friendlyName: v.friendlyName }) as TestFailoverOutputs["items"][number],
+    ),
     expected: [],
     notes: "Quarterly drill <with> | pipes",
     timeouts: { testFailoverMinutes: 60, cleanupMinutes: 30 },
@@ -63,7 +75,8 @@ export function startRecord(targets: { rtoMinutes?: number; rpoMinutes?: number 
     targets: { rtoMinutes: targets.rtoMinutes ?? 60, rpoMinutes: targets.rpoMinutes ?? 30, recordedAt: at(-10) },
     configuredScope: { recoveryPlan: "rp-contoso-tier1", directoryCopy: ["DC01"] },
     evidence: {
-      storageAccountId: "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/ev/providers/Microsoft.Storage/storageAccounts/contosoevidence",
+      storageAccountId:
+        "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/ev/providers/Microsoft.Storage/storageAccounts/contosoevidence",
       container: "drill-evidence",
       businessService: "Contoso ERP",
       tier: "tier-1",
@@ -97,13 +110,23 @@ export function largeDrill(opts: { plans: number; perPlan: number; checks: numbe
     const failoverEnd = start + 70;
     const groups = Math.ceil(opts.perPlan / 25);
     const groupTimings = [{ group: "Group: Failover", startTime: at(start), endTime: at(failoverEnd), seconds: 70 }];
-    for (let g = 0; g < groups; g++) groupTimings.push({ group: `Group ${g + 1}: Start`, startTime: at(failoverEnd + g * 40), endTime: at(failoverEnd + (g + 1) * 40), seconds: 40 });
+    for (let g = 0; g < groups; g++)
+      groupTimings.push({
+        group: `Group ${g + 1}: Start`,
+        startTime: at(failoverEnd + g * 40),
+        endTime: at(failoverEnd + (g + 1) * 40),
+        seconds: 40,
+      });
     const vms = Array.from({ length: opts.perPlan }, (_, i) => {
       const name = `VM${String(p * opts.perPlan + i + 1).padStart(5, "0")}`;
       const g = Math.floor(i / 25);
       const running = failoverEnd + g * 40 + 20 + (i % 25);
       const v = vm(name, start, failoverEnd, running, { verified: running + 15 });
-      v.checks = Array.from({ length: opts.checks }, (_, c) => ({ name: c === 0 ? "size" : `check-${c}`, passed: !(c === opts.checks - 1 && failing.has(name)), detail: c === opts.checks - 1 && failing.has(name) ? "expected output to contain synthetic.local" : "ok" }));
+      v.checks = Array.from({ length: opts.checks }, (_, c) => ({
+        name: c === 0 ? "size" : `check-${c}`,
+        passed: !(c === opts.checks - 1 && failing.has(name)),
+        detail: c === opts.checks - 1 && failing.has(name) ? "expected output to contain synthetic.local" : "ok",
+      }));
       if (failing.has(name)) delete v.verifiedAt;
       return v;
     });

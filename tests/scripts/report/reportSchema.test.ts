@@ -14,11 +14,30 @@ describe("drill report schema v2", () => {
     const schema = JSON.parse(committed) as { $schema: string; required: string[]; properties: Record<string, { const?: number }> };
     expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
     expect(schema.properties.schemaVersion.const).toBe(REPORT_SCHEMA_VERSION);
-    for (const field of ["identity", "scope", "targets", "preconditions", "timeline", "rto", "rpo", "causes", "findings", "trend", "signOff"]) expect(schema.required).toContain(field);
+    for (const field of [
+      "identity",
+      "scope",
+      "targets",
+      "preconditions",
+      "timeline",
+      "rto",
+      "rpo",
+      "causes",
+      "findings",
+      "trend",
+      "signOff",
+    ])
+      expect(schema.required).toContain(field);
   });
 
   it("a composed report is valid; an unknown field or a wrong type is refused", () => {
-    const r = composeReport({ start: startRecord(), failovers: [{ name: "application", outputs: failover("application", [vm("APP01", 0, 10, 20)]) }], policies: [], upSucceeded: true, upOutput: "" });
+    const r = composeReport({
+      start: startRecord(),
+      failovers: [{ name: "application", outputs: failover("application", [vm("APP01", 0, 10, 20)]) }],
+      policies: [],
+      upSucceeded: true,
+      upOutput: "",
+    });
     expect(validateReport(JSON.parse(JSON.stringify(r)))).toEqual(r);
     expect(() => validateReport({ ...r, surprise: 1 })).toThrow(/does not match schema v2/);
     expect(() => validateReport({ ...r, schemaVersion: 1 })).toThrow(/schemaVersion/);

@@ -5,7 +5,8 @@ import { cidrContainsCidr, cidrsOverlap, formatIpv4, parseCidr, parseIpv4, stati
 test("dotted quads: four octets 0–255, no leading zeros", () => {
   expect(parseIpv4("10.10.1.4")).toBe(10 * 2 ** 24 + 10 * 2 ** 16 + 1 * 2 ** 8 + 4);
   expect(parseIpv4("255.255.255.255")).toBe(2 ** 32 - 1);
-  for (const bad of ["10.10.1", "10.10.1.256", "10.010.1.4", "a.b.c.d", "10.10.1.4 ", ""]) expect([bad, parseIpv4(bad)]).toEqual([bad, undefined]);
+  for (const bad of ["10.10.1", "10.10.1.256", "10.010.1.4", "a.b.c.d", "10.10.1.4 ", ""])
+    expect([bad, parseIpv4(bad)]).toEqual([bad, undefined]);
   expect(formatIpv4(parseIpv4("192.168.0.17") as number)).toBe("192.168.0.17");
 });
 
@@ -25,7 +26,8 @@ test("CIDR blocks: host bits refused, containment and overlap", () => {
 
 test("static IPs: the five reserved addresses and outside addresses get ARM's codes", () => {
   expect(staticIpProblem("10.10.3.0/24", "10.10.3.4")).toBeUndefined();
-  for (const reserved of ["10.10.3.0", "10.10.3.1", "10.10.3.3", "10.10.3.255"]) expect(staticIpProblem("10.10.3.0/24", reserved)?.code).toBe("PrivateIPAddressInReservedRange");
+  for (const reserved of ["10.10.3.0", "10.10.3.1", "10.10.3.3", "10.10.3.255"])
+    expect(staticIpProblem("10.10.3.0/24", reserved)?.code).toBe("PrivateIPAddressInReservedRange");
   expect(staticIpProblem("10.10.3.0/24", "10.10.4.4")?.code).toBe("PrivateIPAddressNotInSubnet");
   expect(staticIpProblem("10.10.3.0/24", "10.10.3")?.code).toBe("InvalidPrivateIPAddress");
 });

@@ -20,12 +20,16 @@ const space = { addressSpace: { addressPrefixes: ["10.70.0.0/16"] } };
 async function vnetWithTwoSubnets(): Promise<void> {
   expect((await arm("PUT", VNET, { location: "westeurope", properties: space }, NET_API)).status).toBe(201);
   await t.admin.advanceClock(10);
-  for (const [name, prefix] of [["a", "10.70.1.0/24"], ["b", "10.70.2.0/24"]]) {
+  for (const [name, prefix] of [
+    ["a", "10.70.1.0/24"],
+    ["b", "10.70.2.0/24"],
+  ]) {
     expect((await arm("PUT", `${VNET}/subnets/${name}`, { properties: { addressPrefix: prefix } }, NET_API)).status).toBeLessThan(300);
   }
 }
 
-const subnetNames = async () => ((await arm("GET", VNET, undefined, NET_API)).body.properties.subnets as { name: string }[]).map((s) => s.name).sort();
+const subnetNames = async () =>
+  ((await arm("GET", VNET, undefined, NET_API)).body.properties.subnets as { name: string }[]).map((s) => s.name).sort();
 
 test(`a VNet PUT without subnets keeps them (api-version ${NET_API}); an explicit [] deletes them`, async () => {
   await vnetWithTwoSubnets();
@@ -52,13 +56,34 @@ test("a VNet PUT without subnets at an api-version before 2023-09-01 deletes the
 test("a VNet PUT that sends the subnets back as read (GET body) changes nothing about them", async () => {
   await vnetWithTwoSubnets();
   const live = (await arm("GET", VNET, undefined, NET_API)).body;
-  expect((await arm("PUT", VNET, { location: "westeurope", tags: { a: "b" }, properties: { ...space, subnets: live.properties.subnets } }, NET_API)).status).toBe(200);
+  expect(
+    (
+      await arm(
+        "PUT",
+        VNET,
+        { location: "westeurope", tags: { a: "b" }, properties: { ...space, subnets: live.properties.subnets } },
+        NET_API,
+      )
+    ).status,
+  ).toBe(200);
   await t.admin.advanceClock(10);
   expect((await arm("GET", VNET, undefined, NET_API)).body.properties.subnets).toEqual(live.properties.subnets);
 });
 
 test("an NSG PUT without securityRules removes the rules (omitted child resources are removed)", async () => {
-  const rule = { name: "allow-rdp", properties: { priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "*", destinationAddressPrefix: "*", sourcePortRange: "*", destinationPortRange: "3389" } };
+  const rule = {
+    name: "allow-rdp",
+    properties: {
+      priority: 100,
+      direction: "Inbound",
+      access: "Allow",
+      protocol: "Tcp",
+      sourceAddressPrefix: "*",
+      destinationAddressPrefix: "*",
+      sourcePortRange: "*",
+      destinationPortRange: "3389",
+    },
+  };
   expect((await arm("PUT", NSG, { location: "westeurope", properties: { securityRules: [rule] } }, NET_API)).status).toBe(201);
   await t.admin.advanceClock(10);
   expect((await arm("GET", `${NSG}/securityRules/allow-rdp`, undefined, NET_API)).status).toBe(200);

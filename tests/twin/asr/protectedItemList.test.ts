@@ -42,5 +42,8 @@ it("a listed item is the body its own GET returns (the program reads items from 
   const listed = (await arm("GET", `${VAULT}/replicationProtectedItems`)).body.value[3];
   const single = (await arm("GET", listed.id)).body;
   expect(listed).toEqual(single);
-  expect(listed.properties.providerSpecificDetails).toMatchObject({ instanceType: "HyperVReplicaAzure", recoveryAzureStorageAccount: expect.stringContaining("syntheticrepl01") });
+  expect(listed.properties.providerSpecificDetails).toMatchObject({
+    instanceType: "HyperVReplicaAzure",
+    recoveryAzureStorageAccount: expect.stringContaining("syntheticrepl01"),
+  });
 });

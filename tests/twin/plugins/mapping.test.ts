@@ -16,7 +16,16 @@ import {
   unsetSubResources,
 } from "../../../twin/plugins/azure-native/mapping";
 import { INVOKES, INVOKE_BY_TOKEN, RESOURCE_BY_TOKEN, RESOURCE_TYPES, urnName, urnType } from "../../../twin/plugins/azure-native/types";
-import { annotateSecrets, isSecret, secret, secretKeys, SIG_KEY, SECRET_SIG, UNKNOWN, unwrapSecrets } from "../../../twin/plugins/common/secrets";
+import {
+  annotateSecrets,
+  isSecret,
+  secret,
+  secretKeys,
+  SIG_KEY,
+  SECRET_SIG,
+  UNKNOWN,
+  unwrapSecrets,
+} from "../../../twin/plugins/common/secrets";
 
 const SUB = "11111111-1111-1111-1111-111111111111";
 const spec = (token: string) => {
@@ -27,14 +36,17 @@ const spec = (token: string) => {
 const ROOT = path.join(__dirname, "..", "..", "..");
 
 describe("the type table", () => {
-  it.each([...RESOURCE_TYPES, ...INVOKES].map((t) => [t.token, t] as const))("%s matches the installed azure-native SDK (token, api-version)", (_token, t) => {
-    const file = path.join(ROOT, t.apiVersionSource);
-    const js = fs.readFileSync(file, "utf8");
-    expect(js).toContain(`Uses Azure REST API version ${t.apiVersion}`);
-    expect(js).toContain(t.kind === "resource" ? `__pulumiType = '${t.token}'` : `"${t.token}"`);
-    // Every path parameter is an input of the SDK type.
-    for (const p of t.pathParams) expect(js).toContain(`"${p}"`);
-  });
+  it.each([...RESOURCE_TYPES, ...INVOKES].map((t) => [t.token, t] as const))(
+    "%s matches the installed azure-native SDK (token, api-version)",
+    (_token, t) => {
+      const file = path.join(ROOT, t.apiVersionSource);
+      const js = fs.readFileSync(file, "utf8");
+      expect(js).toContain(`Uses Azure REST API version ${t.apiVersion}`);
+      expect(js).toContain(t.kind === "resource" ? `__pulumiType = '${t.token}'` : `"${t.token}"`);
+      // Every path parameter is an input of the SDK type.
+      for (const p of t.pathParams) expect(js).toContain(`"${p}"`);
+    },
+  );
 
   it("has every type and invoke the drill program uses", () => {
     for (const t of [
@@ -91,7 +103,9 @@ describe("inputs → ARM request", () => {
         { name: "snet-b", addressPrefix: "10.10.2.0/24", serviceEndpoints: [{ service: "Microsoft.Storage" }] },
       ],
     };
-    expect(armPath(vnet, inputs, SUB)).toBe(`/subscriptions/${SUB}/resourceGroups/drill-rg/providers/Microsoft.Network/virtualNetworks/drill-vnet`);
+    expect(armPath(vnet, inputs, SUB)).toBe(
+      `/subscriptions/${SUB}/resourceGroups/drill-rg/providers/Microsoft.Network/virtualNetworks/drill-vnet`,
+    );
     expect(vnet.apiVersion).toBe("2024-05-01");
     expect(toArmBody(vnet, inputs)).toEqual({
       location: "westeurope",
@@ -115,12 +129,26 @@ describe("inputs → ARM request", () => {
       resourceGroupName: "rg",
       networkSecurityGroupName: "n",
       location: "westeurope",
-      securityRules: [{ name: "deny-internet-out", priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", destinationAddressPrefix: "Internet" }],
+      securityRules: [
+        {
+          name: "deny-internet-out",
+          priority: 4000,
+          direction: "Outbound",
+          access: "Deny",
+          protocol: "*",
+          destinationAddressPrefix: "Internet",
+        },
+      ],
     });
     expect(body).toEqual({
       location: "westeurope",
       properties: {
-        securityRules: [{ name: "deny-internet-out", properties: { priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", destinationAddressPrefix: "Internet" } }],
+        securityRules: [
+          {
+            name: "deny-internet-out",
+            properties: { priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", destinationAddressPrefix: "Internet" },
+          },
+        ],
       },
     });
   });
@@ -137,10 +165,17 @@ describe("inputs → ARM request", () => {
       minimumTlsVersion: "TLS1_2",
       allowBlobPublicAccess: false,
       networkRuleSet: { defaultAction: "Deny" },
-      encryption: { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true, keyVaultProperties: { keyName: "k" }, services: { blob: { enabled: true, keyType: "Account" } } },
+      encryption: {
+        keySource: "Microsoft.Storage",
+        requireInfrastructureEncryption: true,
+        keyVaultProperties: { keyName: "k" },
+        services: { blob: { enabled: true, keyType: "Account" } },
+      },
       tags: { a: "b" },
     };
-    expect(armPath(sa, inputs, SUB)).toBe(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/drillabc12345`);
+    expect(armPath(sa, inputs, SUB)).toBe(
+      `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/drillabc12345`,
+    );
     expect(toArmBody(sa, inputs)).toEqual({
       location: "westeurope",
       kind: "StorageV2",
@@ -151,7 +186,12 @@ describe("inputs → ARM request", () => {
         minimumTlsVersion: "TLS1_2",
         allowBlobPublicAccess: false,
         networkAcls: { defaultAction: "Deny" },
-        encryption: { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true, keyvaultproperties: { keyName: "k" }, services: { blob: { enabled: true, keyType: "Account" } } },
+        encryption: {
+          keySource: "Microsoft.Storage",
+          requireInfrastructureEncryption: true,
+          keyvaultproperties: { keyName: "k" },
+          services: { blob: { enabled: true, keyType: "Account" } },
+        },
       },
     });
   });
@@ -159,19 +199,32 @@ describe("inputs → ARM request", () => {
   it("BlobContainer: nested path under blobServices/default, properties only", () => {
     const c = spec("storage:BlobContainer");
     const inputs = { resourceGroupName: "rg", accountName: "acct", containerName: "drill-evidence", publicAccess: "None" };
-    expect(armPath(c, inputs, SUB)).toBe(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct/blobServices/default/containers/drill-evidence`);
+    expect(armPath(c, inputs, SUB)).toBe(
+      `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct/blobServices/default/containers/drill-evidence`,
+    );
     expect(toArmBody(c, inputs)).toEqual({ properties: { publicAccess: "None" } });
   });
 
   it("AvailabilitySet and ResourceGroup", () => {
-    expect(toArmBody(spec("compute:AvailabilitySet"), { resourceGroupName: "rg", availabilitySetName: "a", location: "westeurope", sku: { name: "Aligned" }, platformFaultDomainCount: 2 })).toEqual({
+    expect(
+      toArmBody(spec("compute:AvailabilitySet"), {
+        resourceGroupName: "rg",
+        availabilitySetName: "a",
+        location: "westeurope",
+        sku: { name: "Aligned" },
+        platformFaultDomainCount: 2,
+      }),
+    ).toEqual({
       location: "westeurope",
       sku: { name: "Aligned" },
       properties: { platformFaultDomainCount: 2 },
     });
     const rg = spec("resources:ResourceGroup");
     expect(armPath(rg, { resourceGroupName: "drill rg(1)" }, SUB)).toBe(`/subscriptions/${SUB}/resourceGroups/drill%20rg(1)`);
-    expect(toArmBody(rg, { resourceGroupName: "x", location: "westeurope", tags: { t: "1" } })).toEqual({ location: "westeurope", tags: { t: "1" } });
+    expect(toArmBody(rg, { resourceGroupName: "x", location: "westeurope", tags: { t: "1" } })).toEqual({
+      location: "westeurope",
+      tags: { t: "1" },
+    });
   });
 
   it("a missing path parameter is an error naming it", () => {
@@ -217,14 +270,35 @@ describe("ARM response → azure-native outputs", () => {
       etag: 'W/"1"',
       provisioningState: "Succeeded",
       addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
-      subnets: [{ id: "/s/a", name: "a", addressPrefix: "10.0.1.0/24", networkSecurityGroup: { id: "/nsg" }, ipConfigurations: [{ id: "/nic/ipc", privateIPAddress: "10.0.1.4" }] }],
+      subnets: [
+        {
+          id: "/s/a",
+          name: "a",
+          addressPrefix: "10.0.1.0/24",
+          networkSecurityGroup: { id: "/nsg" },
+          ipConfigurations: [{ id: "/nic/ipc", privateIPAddress: "10.0.1.4" }],
+        },
+      ],
       azureApiVersion: "2024-05-01",
     });
   });
 
   it("storage: ARM names renamed back to SDK names; invokes keep id", () => {
     const inv = INVOKE_BY_TOKEN.get("azure-native:storage:getStorageAccount")!;
-    const out = fromArmBody(inv, { id: "/sa", name: "sa", kind: "StorageV2", properties: { supportsHttpsTrafficOnly: true, networkAcls: { defaultAction: "Allow" }, encryption: { keySource: "Microsoft.Storage", keyvaultproperties: { keyName: "k" } } } }, { keepId: true });
+    const out = fromArmBody(
+      inv,
+      {
+        id: "/sa",
+        name: "sa",
+        kind: "StorageV2",
+        properties: {
+          supportsHttpsTrafficOnly: true,
+          networkAcls: { defaultAction: "Allow" },
+          encryption: { keySource: "Microsoft.Storage", keyvaultproperties: { keyName: "k" } },
+        },
+      },
+      { keepId: true },
+    );
     expect(out).toEqual({
       id: "/sa",
       name: "sa",
@@ -237,14 +311,25 @@ describe("ARM response → azure-native outputs", () => {
   });
 
   it("resource groups and ASR objects keep `properties` nested", () => {
-    expect(fromArmBody(spec("resources:ResourceGroup"), { id: "/rg", name: "rg", location: "westeurope", properties: { provisioningState: "Succeeded" } })).toEqual({
+    expect(
+      fromArmBody(spec("resources:ResourceGroup"), {
+        id: "/rg",
+        name: "rg",
+        location: "westeurope",
+        properties: { provisioningState: "Succeeded" },
+      }),
+    ).toEqual({
       name: "rg",
       location: "westeurope",
       properties: { provisioningState: "Succeeded" },
       azureApiVersion: "2024-03-01",
     });
     const pi = INVOKE_BY_TOKEN.get("azure-native:recoveryservices:getReplicationProtectedItem")!;
-    const body = { id: "/pi", name: "pi", properties: { friendlyName: "DC01", providerSpecificDetails: { instanceType: "HyperVReplicaAzure", vmNics: [{ nicId: "n" }] } } };
+    const body = {
+      id: "/pi",
+      name: "pi",
+      properties: { friendlyName: "DC01", providerSpecificDetails: { instanceType: "HyperVReplicaAzure", vmNics: [{ nicId: "n" }] } },
+    };
     expect(fromArmBody(pi, body, { keepId: true })).toEqual({ ...body, azureApiVersion: "2024-10-01" });
   });
 });
@@ -263,7 +348,12 @@ describe("check", () => {
     expect(first.inputs.virtualNetworkName).toMatch(/^my-vnet[0-9a-f]{8}$/);
     const again = checkInputs(vnet, "my-vnet", first.inputs, { resourceGroupName: "rg", tags: { a: "b" } });
     expect(again.inputs.virtualNetworkName).toBe(first.inputs.virtualNetworkName);
-    const sa = checkInputs(spec("storage:StorageAccount"), "Drill-Storage-Account-Long", {}, { resourceGroupName: "rg", kind: "StorageV2", sku: { name: "Standard_LRS" } });
+    const sa = checkInputs(
+      spec("storage:StorageAccount"),
+      "Drill-Storage-Account-Long",
+      {},
+      { resourceGroupName: "rg", kind: "StorageV2", sku: { name: "Standard_LRS" } },
+    );
     expect(sa.inputs.accountName).toMatch(/^[a-z0-9]{3,24}$/);
   });
 
@@ -279,21 +369,41 @@ describe("check", () => {
   });
 
   it("unknown values in preview count as present", () => {
-    expect(checkInputs(spec("storage:BlobContainer"), "c", {}, { accountName: UNKNOWN, resourceGroupName: "rg", containerName: "c" }).failures).toEqual([]);
+    expect(
+      checkInputs(spec("storage:BlobContainer"), "c", {}, { accountName: UNKNOWN, resourceGroupName: "rg", containerName: "c" }).failures,
+    ).toEqual([]);
   });
 });
 
 describe("diff", () => {
   const vnet = spec("network:VirtualNetwork");
-  const base = { resourceGroupName: "rg", virtualNetworkName: "v", location: "westeurope", tags: { a: "1" }, addressSpace: { addressPrefixes: ["10.0.0.0/16"] } };
+  const base = {
+    resourceGroupName: "rg",
+    virtualNetworkName: "v",
+    location: "westeurope",
+    tags: { a: "1" },
+    addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
+  };
 
   it("equal inputs: no change (key order and undefined do not matter)", () => {
-    const d = diffInputs(vnet, base, { addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, tags: { a: "1" }, location: "westeurope", virtualNetworkName: "v", resourceGroupName: "rg", dhcpOptions: undefined });
+    const d = diffInputs(vnet, base, {
+      addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
+      tags: { a: "1" },
+      location: "westeurope",
+      virtualNetworkName: "v",
+      resourceGroupName: "rg",
+      dhcpOptions: undefined,
+    });
     expect(d).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false, changed: [], detailedDiff: {} });
   });
 
   it("a tag or property change is an update in place, with a detailed diff per property", () => {
-    expect(diffInputs(vnet, base, { ...base, tags: { a: "2" } })).toMatchObject({ changes: true, replaces: [], changed: ["tags"], detailedDiff: { tags: "update" } });
+    expect(diffInputs(vnet, base, { ...base, tags: { a: "2" } })).toMatchObject({
+      changes: true,
+      replaces: [],
+      changed: ["tags"],
+      detailedDiff: { tags: "update" },
+    });
     expect(diffInputs(vnet, base, { ...base, dhcpOptions: { dnsServers: ["10.0.0.4"] } }).detailedDiff).toEqual({ dhcpOptions: "add" });
     const { tags: _t, ...noTags } = base;
     expect(diffInputs(vnet, base, noTags).detailedDiff).toEqual({ tags: "delete" });
@@ -304,8 +414,16 @@ describe("diff", () => {
   });
 
   it("a path parameter or location change is a replacement; an explicitly named resource is deleted first (azure-native 3.x)", () => {
-    expect(diffInputs(vnet, base, { ...base, virtualNetworkName: "v2" })).toMatchObject({ changes: true, replaces: ["virtualNetworkName"], deleteBeforeReplace: true, detailedDiff: { virtualNetworkName: "update-replace" } });
-    expect(diffInputs(vnet, base, { ...base, location: "northeurope" })).toMatchObject({ replaces: ["location"], deleteBeforeReplace: true });
+    expect(diffInputs(vnet, base, { ...base, virtualNetworkName: "v2" })).toMatchObject({
+      changes: true,
+      replaces: ["virtualNetworkName"],
+      deleteBeforeReplace: true,
+      detailedDiff: { virtualNetworkName: "update-replace" },
+    });
+    expect(diffInputs(vnet, base, { ...base, location: "northeurope" })).toMatchObject({
+      replaces: ["location"],
+      deleteBeforeReplace: true,
+    });
     const sa = spec("storage:StorageAccount");
     const old = { resourceGroupName: "rg1", accountName: "acct", kind: "StorageV2", sku: { name: "Standard_LRS" } };
     expect(diffInputs(sa, old, { ...old, accountName: "acct2" })).toMatchObject({ replaces: ["accountName"], deleteBeforeReplace: true });
@@ -315,14 +433,26 @@ describe("diff", () => {
     const named = checkInputs(vnet, "net", {}, { resourceGroupName: "rg" }).inputs;
     expect(named[CREATE_BEFORE_DELETE]).toBe(true);
     // The flag stays with the kept name, and is not sent to ARM.
-    expect(checkInputs(vnet, "net", named, { resourceGroupName: "rg2" }).inputs).toMatchObject({ virtualNetworkName: named.virtualNetworkName, [CREATE_BEFORE_DELETE]: true });
+    expect(checkInputs(vnet, "net", named, { resourceGroupName: "rg2" }).inputs).toMatchObject({
+      virtualNetworkName: named.virtualNetworkName,
+      [CREATE_BEFORE_DELETE]: true,
+    });
     expect(toArmBody(vnet, named)).not.toHaveProperty(CREATE_BEFORE_DELETE);
-    expect(diffInputs(vnet, named, { ...named, resourceGroupName: "rg2" })).toMatchObject({ replaces: ["resourceGroupName"], deleteBeforeReplace: false, changed: ["resourceGroupName"] });
-    expect(checkInputs(vnet, "net", {}, { resourceGroupName: "rg", virtualNetworkName: "mine" }).inputs).not.toHaveProperty(CREATE_BEFORE_DELETE);
+    expect(diffInputs(vnet, named, { ...named, resourceGroupName: "rg2" })).toMatchObject({
+      replaces: ["resourceGroupName"],
+      deleteBeforeReplace: false,
+      changed: ["resourceGroupName"],
+    });
+    expect(checkInputs(vnet, "net", {}, { resourceGroupName: "rg", virtualNetworkName: "mine" }).inputs).not.toHaveProperty(
+      CREATE_BEFORE_DELETE,
+    );
   });
 
   it("unknown values count as changes; secrets compare by value", () => {
-    expect(diffInputs(vnet, base, { ...base, virtualNetworkName: UNKNOWN })).toMatchObject({ replaces: ["virtualNetworkName"], deleteBeforeReplace: true });
+    expect(diffInputs(vnet, base, { ...base, virtualNetworkName: UNKNOWN })).toMatchObject({
+      replaces: ["virtualNetworkName"],
+      deleteBeforeReplace: true,
+    });
     expect(diffInputs(vnet, { ...base, tags: secret({ a: "1" }) }, base).changes).toBe(false);
   });
 });
@@ -339,9 +469,17 @@ describe("sub-resources azure-native keeps", () => {
 
   it("unset ones are found in the ARM body and filled in under properties", () => {
     const vnet = spec("network:VirtualNetwork");
-    const body = toArmBody(vnet, { resourceGroupName: "rg", virtualNetworkName: "v", location: "l", subnets: [{ name: "a", addressPrefix: "10.0.0.0/24" }] });
+    const body = toArmBody(vnet, {
+      resourceGroupName: "rg",
+      virtualNetworkName: "v",
+      location: "l",
+      subnets: [{ name: "a", addressPrefix: "10.0.0.0/24" }],
+    });
     expect(unsetSubResources(vnet, body)).toEqual(["virtualNetworkPeerings"]);
-    expect(setSubResources(vnet, body, ["virtualNetworkPeerings"], () => [])).toEqual({ location: "l", properties: { subnets: [{ name: "a", properties: { addressPrefix: "10.0.0.0/24" } }], virtualNetworkPeerings: [] } });
+    expect(setSubResources(vnet, body, ["virtualNetworkPeerings"], () => [])).toEqual({
+      location: "l",
+      properties: { subnets: [{ name: "a", properties: { addressPrefix: "10.0.0.0/24" } }], virtualNetworkPeerings: [] },
+    });
     expect(unsetSubResources(spec("compute:AvailabilitySet"), {})).toEqual([]);
   });
 });
@@ -349,9 +487,27 @@ describe("sub-resources azure-native keeps", () => {
 describe("preview outputs", () => {
   it("are the inputs without path parameters, computed values unknown, name/location from the old state", () => {
     const sa = spec("storage:StorageAccount");
-    const inputs = { resourceGroupName: "rg", accountName: "acct", location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" }, [CREATE_BEFORE_DELETE]: true };
-    expect(previewOutputs(sa, inputs)).toEqual({ location: "westeurope", kind: "StorageV2", sku: { name: "Standard_LRS" }, name: UNKNOWN, type: UNKNOWN, etag: UNKNOWN, provisioningState: UNKNOWN, azureApiVersion: "2024-01-01" });
-    expect(previewOutputs(sa, { ...inputs, location: UNKNOWN }, { name: "acct", location: "westeurope", primaryEndpoints: {} })).toMatchObject({ name: "acct", location: "westeurope" });
+    const inputs = {
+      resourceGroupName: "rg",
+      accountName: "acct",
+      location: "westeurope",
+      kind: "StorageV2",
+      sku: { name: "Standard_LRS" },
+      [CREATE_BEFORE_DELETE]: true,
+    };
+    expect(previewOutputs(sa, inputs)).toEqual({
+      location: "westeurope",
+      kind: "StorageV2",
+      sku: { name: "Standard_LRS" },
+      name: UNKNOWN,
+      type: UNKNOWN,
+      etag: UNKNOWN,
+      provisioningState: UNKNOWN,
+      azureApiVersion: "2024-01-01",
+    });
+    expect(
+      previewOutputs(sa, { ...inputs, location: UNKNOWN }, { name: "acct", location: "westeurope", primaryEndpoints: {} }),
+    ).toMatchObject({ name: "acct", location: "westeurope" });
   });
 });
 
@@ -368,7 +524,11 @@ describe("secrets", () => {
 
 describe("ARM errors", () => {
   it("carry the ARM code and message", () => {
-    const msg = armErrorMessage(400, { error: { code: "NetcfgInvalidSubnet", message: "Subnet 'a' is not valid in virtual network 'v'." } }, "creating /x");
+    const msg = armErrorMessage(
+      400,
+      { error: { code: "NetcfgInvalidSubnet", message: "Subnet 'a' is not valid in virtual network 'v'." } },
+      "creating /x",
+    );
     expect(msg).toBe("creating /x: NetcfgInvalidSubnet: Subnet 'a' is not valid in virtual network 'v'. [status 400]");
     expect(armErrorMessage(502, "bad gateway", "GET /y")).toContain("HTTP502: bad gateway");
   });

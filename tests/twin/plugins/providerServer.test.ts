@@ -24,7 +24,12 @@ function fakeProvider(calls: Calls): StandInProvider {
   return {
     version: "3.28.0",
     check: record("check", { inputs: { a: 1 }, failures: [{ property: "b", reason: "missing" }] }),
-    diff: record("diff", { changes: true, replaces: ["name"], deleteBeforeReplace: true, detailedDiff: { name: "update-replace", tags: "add" } }),
+    diff: record("diff", {
+      changes: true,
+      replaces: ["name"],
+      deleteBeforeReplace: true,
+      detailedDiff: { name: "update-replace", tags: "add" },
+    }),
     create: record("create", { id: "", outs: { name: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } }),
     read: record("read", { id: "/x", props: { p: 1 }, inputs: { i: 1 } }),
     update: record("update", { outs: { name: "kept" } }),

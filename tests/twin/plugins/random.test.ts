@@ -1,5 +1,15 @@
 // The stand-in random provider: the real provider's defaults, outputs, replace-on-any-change and secrets.
-import { checkRandom, DEFAULT_SPECIAL, generateId, generateString, RandomStandIn, RANDOM_ID, RANDOM_INTEGER, RANDOM_PASSWORD, RANDOM_STRING } from "../../../twin/plugins/random/provider";
+import {
+  checkRandom,
+  DEFAULT_SPECIAL,
+  generateId,
+  generateString,
+  RandomStandIn,
+  RANDOM_ID,
+  RANDOM_INTEGER,
+  RANDOM_PASSWORD,
+  RANDOM_STRING,
+} from "../../../twin/plugins/random/provider";
 import { isSecret } from "../../../twin/plugins/common/secrets";
 import { requestedPluginVersion } from "../../../twin/plugins/common/packageVersion";
 
@@ -15,7 +25,18 @@ describe("random stand-in", () => {
   it("check fills the real defaults and names missing inputs", () => {
     const r = checkRandom(RANDOM_STRING, { length: 8, upper: false, special: false });
     expect(r.failures).toEqual([]);
-    expect(r.inputs).toEqual({ length: 8, upper: false, special: false, lower: true, numeric: true, number: true, minLower: 0, minUpper: 0, minNumeric: 0, minSpecial: 0 });
+    expect(r.inputs).toEqual({
+      length: 8,
+      upper: false,
+      special: false,
+      lower: true,
+      numeric: true,
+      number: true,
+      minLower: 0,
+      minUpper: 0,
+      minNumeric: 0,
+      minSpecial: 0,
+    });
     expect(checkRandom(RANDOM_STRING, {}).failures).toEqual([{ property: "length", reason: "Missing required property 'length'" }]);
     expect(checkRandom(RANDOM_STRING, { length: 2, minUpper: 2, minNumeric: 1 }).failures![0].reason).toMatch(/must be >= min_upper/);
     expect(checkRandom(RANDOM_INTEGER, { min: 5, max: 1 }).failures![0].property).toBe("max");
@@ -34,12 +55,23 @@ describe("random stand-in", () => {
   });
 
   it("honours minimums and overrideSpecial", () => {
-    const s = generateString({ length: 12, lower: false, upper: false, numeric: false, special: true, minUpper: 3, minNumeric: 2, overrideSpecial: "#" });
+    const s = generateString({
+      length: 12,
+      lower: false,
+      upper: false,
+      numeric: false,
+      special: true,
+      minUpper: 3,
+      minNumeric: 2,
+      overrideSpecial: "#",
+    });
     expect(s).toHaveLength(12);
     expect(s.replace(/[^A-Z]/g, "").length).toBeGreaterThanOrEqual(3);
     expect(s.replace(/[^0-9]/g, "").length).toBeGreaterThanOrEqual(2);
     expect(s).toMatch(/^[A-Z0-9#]+$/);
-    expect(generateString({ length: 40, lower: false, upper: false, numeric: false })).toMatch(new RegExp(`^[${DEFAULT_SPECIAL.replace(/[\][\-\\]/g, "\\$&")}]+$`));
+    expect(generateString({ length: 40, lower: false, upper: false, numeric: false })).toMatch(
+      new RegExp(`^[${DEFAULT_SPECIAL.replace(/[\][\-\\]/g, "\\$&")}]+$`),
+    );
   });
 
   it("RandomPassword: result is secret, id is 'none'", async () => {
@@ -71,7 +103,11 @@ describe("random stand-in", () => {
     const { inputs } = checkRandom(RANDOM_STRING, { length: 8, keepers: { rg: "a" } });
     const { outs } = await p.create(urn(RANDOM_STRING), inputs);
     expect(await p.diff("x", urn(RANDOM_STRING), outs, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
-    expect(await p.diff("x", urn(RANDOM_STRING), outs, { ...inputs, keepers: { rg: "b" } })).toEqual({ changes: true, replaces: ["keepers"], deleteBeforeReplace: false });
+    expect(await p.diff("x", urn(RANDOM_STRING), outs, { ...inputs, keepers: { rg: "b" } })).toEqual({
+      changes: true,
+      replaces: ["keepers"],
+      deleteBeforeReplace: false,
+    });
     expect((await p.diff("x", urn(RANDOM_STRING), outs, { ...inputs, length: 9 })).replaces).toEqual(["length"]);
   });
 

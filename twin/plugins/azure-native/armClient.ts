@@ -7,7 +7,11 @@ export const DEFAULT_TWIN_TOKEN = "failover-drill-twin";
 /** The Contoso fixture's subscription, used when nothing else names one. */
 export const DEFAULT_SUBSCRIPTION_ID = "11111111-1111-1111-1111-111111111111";
 
-const REAL_ARM_HOSTS = [/(^|\.)management\.azure\.com$/i, /(^|\.)management\.(chinacloudapi\.cn|usgovcloudapi\.net|microsoftazure\.de)$/i, /\.azure\.com$/i];
+const REAL_ARM_HOSTS = [
+  /(^|\.)management\.azure\.com$/i,
+  /(^|\.)management\.(chinacloudapi\.cn|usgovcloudapi\.net|microsoftazure\.de)$/i,
+  /\.azure\.com$/i,
+];
 
 export class ArmError extends Error {
   constructor(
@@ -54,7 +58,9 @@ export function armOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ArmClie
     throw new Error(`FAILOVER_DRILL_ARM_ENDPOINT=${endpoint} is not a URL (expected http://127.0.0.1:<port>)`);
   }
   if (REAL_ARM_HOSTS.some((re) => re.test(url.hostname))) {
-    throw new Error(`FAILOVER_DRILL_ARM_ENDPOINT=${endpoint} is a real Azure endpoint; the stand-in azure-native plugin only talks to the twin`);
+    throw new Error(
+      `FAILOVER_DRILL_ARM_ENDPOINT=${endpoint} is a real Azure endpoint; the stand-in azure-native plugin only talks to the twin`,
+    );
   }
   return { endpoint: endpoint.replace(/\/+$/, ""), token: env.FAILOVER_DRILL_TWIN_TOKEN || DEFAULT_TWIN_TOKEN };
 }
@@ -150,7 +156,8 @@ export class ArmClient {
     if (res.status >= 400) this.fail(res, `creating or updating ${path}`);
     await this.followLro(res, `creating or updating ${path}`);
     const final = await this.get(path, apiVersion);
-    if (final === undefined) throw new ArmError(`creating or updating ${path}: the resource does not exist after the operation completed`, 404);
+    if (final === undefined)
+      throw new ArmError(`creating or updating ${path}: the resource does not exist after the operation completed`, 404);
     const state = final?.properties?.provisioningState;
     if (typeof state === "string" && /^(failed|canceled)$/i.test(state)) {
       throw new ArmError(`creating or updating ${path}: provisioningState ${state}`, 200, "ProvisioningFailed");

@@ -37,8 +37,7 @@ export function pathParamsFromId(spec: ResourceSpec | InvokeSpec, id: string): O
     const m = /^\{(\w+)\}$/.exec(t[i]);
     if (m) {
       if (m[1] !== "subscriptionId") out[m[1]] = decodeURIComponent(s[i]);
-    }
-    else if (t[i].toLowerCase() !== s[i].toLowerCase()) return undefined;
+    } else if (t[i].toLowerCase() !== s[i].toLowerCase()) return undefined;
   }
   return out;
 }
@@ -125,7 +124,10 @@ export function autoName(spec: ResourceSpec, pulumiName: string, randomSeed?: Ui
   const rules = spec.autoName!;
   let base = pulumiName;
   if (rules.lowerAlnum) base = base.toLowerCase().replace(/[^a-z0-9]/g, "");
-  const suffix = randomSeed && randomSeed.length > 0 ? createHash("sha256").update(randomSeed).digest("hex").slice(0, 8) : randomBytes(4).toString("hex");
+  const suffix =
+    randomSeed && randomSeed.length > 0
+      ? createHash("sha256").update(randomSeed).digest("hex").slice(0, 8)
+      : randomBytes(4).toString("hex");
   return base.slice(0, Math.max(0, rules.maxLength - suffix.length)) + suffix;
 }
 
@@ -133,7 +135,13 @@ export function autoName(spec: ResourceSpec, pulumiName: string, randomSeed?: Ui
  * Check: unwraps nothing (the caller keeps secrets in the returned inputs), fills the auto-name (kept
  * from the old inputs so it is stable) and reports missing required inputs naming the property.
  */
-export function checkInputs(spec: ResourceSpec, pulumiName: string, olds: Obj, news: Obj, randomSeed?: Uint8Array): { inputs: Obj; failures: CheckFailure[] } {
+export function checkInputs(
+  spec: ResourceSpec,
+  pulumiName: string,
+  olds: Obj,
+  news: Obj,
+  randomSeed?: Uint8Array,
+): { inputs: Obj; failures: CheckFailure[] } {
   const inputs: Obj = { ...news };
   const failures: CheckFailure[] = [];
   const own = spec.pathParams[spec.pathParams.length - 1];
@@ -181,7 +189,8 @@ export function diffInputs(spec: ResourceSpec, oldInputs: Obj, newInputs: Obj): 
   const olds = unwrapSecrets(oldInputs ?? {});
   const news = unwrapSecrets(newInputs ?? {});
   const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => k !== CREATE_BEFORE_DELETE));
-  const same = (k: string) => (k === "location" ? normalizedLocation(olds[k]) === normalizedLocation(news[k]) : deepEqual(olds[k], news[k]));
+  const same = (k: string) =>
+    k === "location" ? normalizedLocation(olds[k]) === normalizedLocation(news[k]) : deepEqual(olds[k], news[k]);
   const changed = [...keys].filter((k) => containsUnknown(news[k]) || !same(k)).sort();
   const replaceKeys = new Set([...spec.pathParams, ...spec.replaceOnChanges]);
   const replaces = changed.filter((k) => replaceKeys.has(k));

@@ -5,7 +5,17 @@
 import type { DiffResult, StandInProvider } from "../common/providerServer";
 import { UNKNOWN, annotateSecrets, containsUnknown, secretKeys, unwrapSecrets } from "../common/secrets";
 import { ArmClient, ArmClientOptions, armOptionsFromEnv, DEFAULT_SUBSCRIPTION_ID } from "./armClient";
-import { armPath, checkInputs, diffInputs, fromArmBody, pathParamsFromId, previewOutputs, setSubResources, toArmBody, unsetSubResources } from "./mapping";
+import {
+  armPath,
+  checkInputs,
+  diffInputs,
+  fromArmBody,
+  pathParamsFromId,
+  previewOutputs,
+  setSubResources,
+  toArmBody,
+  unsetSubResources,
+} from "./mapping";
 import { CLIENT_CONFIG_TOKEN, INVOKE_BY_TOKEN, RESOURCE_BY_TOKEN, ResourceSpec, urnName, urnType } from "./types";
 
 type Obj = Record<string, any>;
@@ -55,7 +65,9 @@ export class AzureNativeStandIn implements StandInProvider {
   /** The provider's configured subscription, else (the default provider) the environment's, as azure-native. */
   subscriptionId(): string {
     if (this.configuredSubscriptionId) return this.configuredSubscriptionId;
-    return this.env.FAILOVER_DRILL_SUBSCRIPTION_ID || this.env.ARM_SUBSCRIPTION_ID || this.env.AZURE_SUBSCRIPTION_ID || DEFAULT_SUBSCRIPTION_ID;
+    return (
+      this.env.FAILOVER_DRILL_SUBSCRIPTION_ID || this.env.ARM_SUBSCRIPTION_ID || this.env.AZURE_SUBSCRIPTION_ID || DEFAULT_SUBSCRIPTION_ID
+    );
   }
 
   private spec(urn: string): ResourceSpec {
@@ -70,7 +82,12 @@ export class AzureNativeStandIn implements StandInProvider {
     return spec;
   }
 
-  async check(urn: string, olds: Obj, news: Obj, randomSeed?: Uint8Array): Promise<{ inputs: Obj; failures: { property: string; reason: string }[] }> {
+  async check(
+    urn: string,
+    olds: Obj,
+    news: Obj,
+    randomSeed?: Uint8Array,
+  ): Promise<{ inputs: Obj; failures: { property: string; reason: string }[] }> {
     const spec = this.spec(urn);
     const r = checkInputs(spec, urnName(urn), olds ?? {}, news ?? {}, randomSeed);
     if (spec.locationFromResourceGroup && r.inputs.location === undefined) {
@@ -93,7 +110,9 @@ export class AzureNativeStandIn implements StandInProvider {
     const cached = this.rgLocations.get(rg);
     if (cached) return cached;
     const rgPath = `/subscriptions/${encodeURIComponent(this.subscriptionId())}/resourceGroups/${encodeURIComponent(rg)}`;
-    const found = await this.arm().get(rgPath, RG_LOCATION_API_VERSION).catch(() => undefined);
+    const found = await this.arm()
+      .get(rgPath, RG_LOCATION_API_VERSION)
+      .catch(() => undefined);
     if (typeof found?.location !== "string") return undefined;
     this.rgLocations.set(rg, found.location);
     return found.location;
@@ -121,7 +140,11 @@ export class AzureNativeStandIn implements StandInProvider {
     }
     const body = toArmBody(spec, inputs);
     // SetUnsetSubresourcePropertiesToDefaults: an unset sub-resource array is sent empty on create.
-    const final = await this.arm().put(path, spec.apiVersion, setSubResources(spec, body, unsetSubResources(spec, body), () => []));
+    const final = await this.arm().put(
+      path,
+      spec.apiVersion,
+      setSubResources(spec, body, unsetSubResources(spec, body), () => []),
+    );
     return { id: String(final.id ?? decodeURIComponent(path)), outs: this.outputs(spec, final, rawInputs) };
   }
 

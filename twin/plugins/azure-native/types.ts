@@ -73,7 +73,11 @@ const REF: ShapeSpec = { top: ["id"], flatten: true };
 const SUB = ["id", "name", "type", "etag"];
 
 const SECURITY_RULE: ShapeSpec = { top: SUB, flatten: true };
-const NSG_REF: ShapeSpec = { top: ["id", "location", "tags", "etag"], flatten: true, children: { securityRules: SECURITY_RULE, defaultSecurityRules: SECURITY_RULE } };
+const NSG_REF: ShapeSpec = {
+  top: ["id", "location", "tags", "etag"],
+  flatten: true,
+  children: { securityRules: SECURITY_RULE, defaultSecurityRules: SECURITY_RULE },
+};
 const SUBNET_BODY: ShapeSpec = {
   top: SUB,
   flatten: true,
@@ -111,9 +115,17 @@ const VNET_BODY: ShapeSpec = {
   flatten: true,
   children: { subnets: SUBNET_BODY, virtualNetworkPeerings: { top: SUB, flatten: true } },
 };
-const NSG_BODY: ShapeSpec = { top: [...TRACKED, "id", "etag"], flatten: true, children: { securityRules: SECURITY_RULE, defaultSecurityRules: SECURITY_RULE, subnets: SUBNET_BODY } };
+const NSG_BODY: ShapeSpec = {
+  top: [...TRACKED, "id", "etag"],
+  flatten: true,
+  children: { securityRules: SECURITY_RULE, defaultSecurityRules: SECURITY_RULE, subnets: SUBNET_BODY },
+};
 
-const PUBLIC_IP_BODY: ShapeSpec = { top: [...TRACKED, "id", "etag", "sku", "zones", "extendedLocation"], flatten: true, children: { ipConfiguration: { top: SUB, flatten: true } } };
+const PUBLIC_IP_BODY: ShapeSpec = {
+  top: [...TRACKED, "id", "etag", "sku", "zones", "extendedLocation"],
+  flatten: true,
+  children: { ipConfiguration: { top: SUB, flatten: true } },
+};
 const BASTION_HOST_BODY: ShapeSpec = {
   top: [...TRACKED, "id", "etag", "sku", "zones"],
   flatten: true,

@@ -151,7 +151,14 @@ export function serviceImplementation(p: StandInProvider): Obj {
       return r;
     }),
     update: unary(async (req) => {
-      const res = await p.update(req.getId(), req.getUrn(), toJs(req.getOlds()) ?? {}, toJs(req.getOldInputs()), toJs(req.getNews()) ?? {}, req.getPreview());
+      const res = await p.update(
+        req.getId(),
+        req.getUrn(),
+        toJs(req.getOlds()) ?? {},
+        toJs(req.getOldInputs()),
+        toJs(req.getNews()) ?? {},
+        req.getPreview(),
+      );
       const r = new provproto.UpdateResponse();
       r.setProperties(toStruct(res.outs));
       return r;
@@ -177,7 +184,9 @@ export async function serveProvider(p: StandInProvider): Promise<void> {
   // which the engine handles the same way as with @pulumi/pulumi/provider's server.
   server.addService(provrpc.ResourceProviderService, serviceImplementation(p));
   const port: number = await new Promise((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err: Error | null, bound: number) => (err ? reject(err) : resolve(bound))),
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err: Error | null, bound: number) =>
+      err ? reject(err) : resolve(bound),
+    ),
   );
   process.stdout.write(`${port}\n`);
 }

@@ -21,8 +21,34 @@ const DIGITS = "0123456789";
 
 /** The inputs of each type (all of them force replacement), used by diff. */
 export const INPUT_KEYS: Record<string, string[]> = {
-  [RANDOM_STRING]: ["keepers", "length", "lower", "minLower", "minNumeric", "minSpecial", "minUpper", "number", "numeric", "overrideSpecial", "special", "upper"],
-  [RANDOM_PASSWORD]: ["keepers", "length", "lower", "minLower", "minNumeric", "minSpecial", "minUpper", "number", "numeric", "overrideSpecial", "special", "upper"],
+  [RANDOM_STRING]: [
+    "keepers",
+    "length",
+    "lower",
+    "minLower",
+    "minNumeric",
+    "minSpecial",
+    "minUpper",
+    "number",
+    "numeric",
+    "overrideSpecial",
+    "special",
+    "upper",
+  ],
+  [RANDOM_PASSWORD]: [
+    "keepers",
+    "length",
+    "lower",
+    "minLower",
+    "minNumeric",
+    "minSpecial",
+    "minUpper",
+    "number",
+    "numeric",
+    "overrideSpecial",
+    "special",
+    "upper",
+  ],
   [RANDOM_ID]: ["keepers", "byteLength", "prefix"],
   [RANDOM_INTEGER]: ["keepers", "max", "min", "seed"],
 };
@@ -60,7 +86,8 @@ export function checkRandom(type: string, news: Obj): provider.CheckResult {
     need("min");
     need("max");
     const { min, max } = unwrapSecrets(inputs);
-    if (isNum(min) && isNum(max) && max < min) failures.push({ property: "max", reason: "Minimum value needs to be smaller than or equal to maximum value" });
+    if (isNum(min) && isNum(max) && max < min)
+      failures.push({ property: "max", reason: "Minimum value needs to be smaller than or equal to maximum value" });
   } else {
     failures.push({ property: "", reason: `the stand-in random plugin does not implement ${type}` });
   }

@@ -89,14 +89,20 @@ const vnetRead = network.getVirtualNetworkOutput({ resourceGroupName: rg.name, v
 const accountRead = storage.getStorageAccountOutput({ resourceGroupName: rg.name, accountName: account.name });
 const avsetRead = compute.getAvailabilitySetOutput({ resourceGroupName: rg.name, availabilitySetName: avset.name });
 const client = authorization.getClientConfigOutput();
-const plan = recoveryservices.getReplicationRecoveryPlanOutput({ resourceGroupName: "contoso-dr", resourceName: "contoso-asr-vault", recoveryPlanName: "rp-contoso-tier1" });
+const plan = recoveryservices.getReplicationRecoveryPlanOutput({
+  resourceGroupName: "contoso-dr",
+  resourceName: "contoso-asr-vault",
+  recoveryPlanName: "rp-contoso-tier1",
+});
 
 export const resourceGroupName = rg.name;
 export const resourceGroupState = rg.properties.provisioningState;
 export const vnetId = vnet.id;
 export const vnetType = vnet.type;
 export const vnetApiVersion = vnet.azureApiVersion;
-export const subnets = vnet.subnets.apply((s) => (s ?? []).map((x) => ({ name: x.name, addressPrefix: x.addressPrefix, nsg: x.networkSecurityGroup?.id })));
+export const subnets = vnet.subnets.apply((s) =>
+  (s ?? []).map((x) => ({ name: x.name, addressPrefix: x.addressPrefix, nsg: x.networkSecurityGroup?.id })),
+);
 export const nsgId = nsg.id;
 export const nsgRuleNames = nsg.securityRules.apply((r) => (r ?? []).map((x) => `${x.name}:${x.access}:${x.priority}`));
 export const storageAccountName = account.name;

@@ -21,14 +21,25 @@ const account = new storage.StorageAccount("account", {
 // Protected: `pulumi destroy` must refuse while `protect` is set.
 const kept = new compute.AvailabilitySet(
   "kept",
-  { resourceGroupName: rg.name, availabilitySetName: "avset-kept", platformFaultDomainCount: 2, platformUpdateDomainCount: 5, sku: { name: "Aligned" } },
+  {
+    resourceGroupName: rg.name,
+    availabilitySetName: "avset-kept",
+    platformFaultDomainCount: 2,
+    platformUpdateDomainCount: 5,
+    sku: { name: "Aligned" },
+  },
   { protect: config.getBoolean("protect") ?? true },
 );
 
 // Tags changed outside the program's concern: ignoreChanges keeps the plan empty.
 const ignored = new compute.AvailabilitySet(
   "ignored",
-  { resourceGroupName: rg.name, availabilitySetName: "avset-ignored", sku: { name: "Aligned" }, tags: { owner: config.get("owner") ?? "team-a" } },
+  {
+    resourceGroupName: rg.name,
+    availabilitySetName: "avset-ignored",
+    sku: { name: "Aligned" },
+    tags: { owner: config.get("owner") ?? "team-a" },
+  },
   { ignoreChanges: ["tags"] },
 );
 
