@@ -9,7 +9,6 @@ import type { ItemRefConfig } from "./config";
 import type { Job } from "./asr/types";
 import { parseArmId, parseProtectedItemId, recoveryPlanMemberIds } from "./contract";
 import { maxNicsForSize } from "./vmSizes";
-import type { VaultItemCatalog } from "./vaultItemCatalog";
 
 // The slices of the invoke results this module reads (structurally compatible with azure-native's
 // GetReplicationProtectedItemResult, GetReplicationRecoveryPlanResult, GetAvailabilitySetResult and
@@ -214,6 +213,13 @@ function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** What readItemSettings asks of a catalog of the vault's items (components/vaultItemCatalog.ts has it). */
+export interface ItemCatalog {
+  find(parts: { fabricName: string; protectionContainerName: string; name: string }): Promise<ProtectedItemLike | undefined>;
+  availabilitySet(id: string, read: () => Promise<AvailabilitySetLike>): Promise<AvailabilitySetLike>;
+  storageAccount(id: string, read: () => Promise<StorageAccountLike>): Promise<StorageAccountLike>;
+}
+
 /**
  * Reads one protected item and what its settings point at (availability set sku, replication storage
  * encryption) into a snapshot. `configPath` names the config entry in error messages. With a catalog,
@@ -225,7 +231,7 @@ export async function readItemSettings(
   item: { fabricName: string; protectionContainerName: string; name: string },
   readers: ItemSettingsReaders,
   configPath: string,
-  catalog?: VaultItemCatalog,
+  catalog?: ItemCatalog,
 ): Promise<{ ref: ProtectedItemRef; snapshot: ItemSettingsSnapshot; item: ProtectedItemLike }> {
   let raw: ProtectedItemLike;
   try {

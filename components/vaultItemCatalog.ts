@@ -3,7 +3,7 @@
 // availability set and replication storage account once, however many items point at it. A preview of
 // 1,000 items then costs the list's pages plus a handful of reads, not 2,000 GETs (issue 19).
 // Without a list reader (a caller that only has the per-item invoke), items are read one by one.
-import type { ItemSettingsReaders, ProtectedItemLike, AvailabilitySetLike, StorageAccountLike } from "./itemSettings";
+import type { ItemCatalog, ItemSettingsReaders, ProtectedItemLike, AvailabilitySetLike, StorageAccountLike } from "./itemSettings";
 import { parseProtectedItemId } from "./contract";
 
 /** fabric/container/name, lower-case: how a located item and a listed item's id are matched. */
@@ -11,7 +11,7 @@ export function itemKey(parts: { fabricName: string; protectionContainerName: st
   return `${parts.fabricName}/${parts.protectionContainerName}/${parts.name}`.toLowerCase();
 }
 
-export class VaultItemCatalog {
+export class VaultItemCatalog implements ItemCatalog {
   private listed?: Promise<ProtectedItemLike[]>;
   private byKey?: Promise<Map<string, ProtectedItemLike>>;
   private readonly availabilitySets = new Map<string, Promise<AvailabilitySetLike>>();

@@ -7,9 +7,15 @@
 // neither items nor plans (issue 19: 10 plans × 10 VMs cost 316 requests, one 100-VM plan 33).
 // Jobs are still followed by name (JobPoller state {jobName}), so resume-from-state is unchanged, and
 // timing out stops following a job, never the job.
-import type { SiteRecoveryDrillClient } from "./asrClient";
 import { isTerminalJobState, JobPoller, JobTimeoutError } from "./jobFollower";
 import type { Job } from "./types";
+
+/** What the poller needs of the vault's client (asrClient.ts's SiteRecoveryDrillClient), named here so the
+ * client can import the poller without an import circle. */
+export interface JobListClient {
+  listJobsPage(nextLink?: string, abortSignal?: AbortSignal): Promise<{ jobs: Job[]; nextLink?: string; retryAfterInMs?: number }>;
+  readonly sleep: (ms: number, abortSignal?: AbortSignal) => Promise<void>;
+}
 
 interface Watch {
   poller: JobPoller;
@@ -36,7 +42,7 @@ export class VaultJobPoller {
   private loop: Promise<void> | undefined;
 
   constructor(
-    private readonly client: Pick<SiteRecoveryDrillClient, "listJobsPage" | "sleep">,
+    private readonly client: JobListClient,
     private readonly onIdle: () => void,
   ) {}
 
@@ -155,7 +161,7 @@ const pollers = new Map<string, VaultJobPoller>();
  * The vault's shared poller for this client's connection (endpoint, credential, vault). The first client
  * to follow a job reads for everyone until no job is left; the next one starts a new poller.
  */
-export function vaultJobPollerFor(client: SiteRecoveryDrillClient, connectionKey: string): VaultJobPoller {
+export function vaultJobPollerFor(client: JobListClient, connectionKey: string): VaultJobPoller {
   let p = pollers.get(connectionKey);
   if (!p) {
     const created = new VaultJobPoller(client, () => {

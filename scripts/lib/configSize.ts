@@ -6,7 +6,7 @@
 // expectations (~316 KB).
 import * as fs from "fs";
 import * as YAML from "yaml";
-import type { PreflightCheck } from "./preflight";
+import type { PreflightCheck } from "./preflightCheck";
 
 /** MAX_ARG_STRLEN on Linux: the longest one `NAME=value` environment string may be. */
 export const ENV_STRING_LIMIT_BYTES = 128 * 1024;

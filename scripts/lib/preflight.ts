@@ -8,30 +8,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { cloudNamed } from "../../components/clouds";
-import type { ArmConnection } from "../../components/drillTypes";
 import { ROOT } from "./checkout";
-import { STAND_IN_PLUGINS, type DrillWorld } from "./drillWorld";
+import { STAND_IN_PLUGINS } from "./drillWorld";
 import { BadInputError } from "./runnerErrors";
-import type { StackConfig } from "./stackConfig";
+import type { PreflightCheck, PreflightContext } from "./preflightCheck";
 import { stackConfigFitsTheEnvironment } from "./configSize";
 
-export interface PreflightContext {
-  stack: string;
-  arm: ArmConnection;
-  /** The environment Pulumi will run in (PATH included). */
-  env: NodeJS.ProcessEnv;
-  /** Which resource plugins the stack needs: the stand-ins its local endpoint speaks to, or the real ones. */
-  plugins: "stand-in" | "real";
-  /** The world the stack runs in (its evidence store, for one); absent in the checks' unit tests. */
-  world?: DrillWorld;
-  /** The stack's config as the runner read it (its evidence store, for one); absent in unit tests. */
-  config?: StackConfig;
-}
-
-export type PreflightCheck = ((ctx: PreflightContext) => Promise<string[]>) & {
-  /** The exit code of this check's problems when they are the only ones (default: bad input). */
-  exitCode?: number;
-};
+export type { PreflightCheck, PreflightContext };
 
 /** The stand-in plugins live under this folder (drillWorld.ts puts their bin/ on PATH when needed). */
 const STAND_INS = path.dirname(STAND_IN_PLUGINS);

@@ -7,19 +7,15 @@
 // `computeQuota` (a knob for a tight quota); the defaults are the example figures of Microsoft's quota
 // page (260 regional vCPUs, 100 per family) — chosen.
 import type { Twin } from "../twin";
+import type { ComputeQuota } from "../fixtures/types";
 import { findVmSize } from "./vmSizes";
 import { knownFamilies, vmFamilyOf } from "./vmFamilies";
+
+export type { ComputeQuota };
 
 export const DEFAULT_REGIONAL_VCPUS = 260;
 export const DEFAULT_FAMILY_VCPUS = 100;
 export const DEFAULT_VIRTUAL_MACHINES = 25000;
-
-/** The fixture knob: `computeQuota: { regionalVCpus?, virtualMachines?, families?: { standardDSv3Family: 8 } }`. */
-export interface ComputeQuota {
-  regionalVCpus?: number;
-  virtualMachines?: number;
-  families?: Record<string, number>;
-}
 
 export function computeUsages(twin: Twin, subscriptionId: string, location: string): { value: unknown[] } {
   const quota: ComputeQuota = (twin.state.settings as { computeQuota?: ComputeQuota }).computeQuota ?? {};
