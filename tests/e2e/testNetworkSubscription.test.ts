@@ -119,7 +119,10 @@ describe("a test network in its own subscription", () => {
       expect(u.toLowerCase()).toBe(`${NETWORK_SUB}/providers/Microsoft.Compute/locations/westeurope/usages`.toLowerCase());
     const outputs = await ws.outputs();
     expect(String(outputs.testNetworkId)).toBe(vnet.body.id);
-    expect((outputs.applicationTestFailover as any).verdict).toBe("passed");
+    expect(outputs.verdict).toBe("passed");
+    expect(Object.values(outputs.applicationTestFailovers as Record<string, { verdict: string }>).map((t) => t.verdict)).toEqual([
+      "passed",
+    ]);
 
     const destroy = await ws.pulumi(["destroy", "--yes", "--skip-preview"]);
     expect(destroy.code).toBe(0);
