@@ -14,11 +14,10 @@ import {
   requestLog,
   RunningTwin,
   startContosoTwin,
-  twinAvailable,
   VAULT_PATH,
 } from "./asr/twinHarness";
 
-const d = twinAvailable() ? describe : describe.skip;
+const d = describe;
 jest.setTimeout(180_000);
 
 const ALLOWED_POST = /\/(testFailover|testFailoverCleanup)$|\/virtualMachines\/[^/]+-test\/runCommand$/i;

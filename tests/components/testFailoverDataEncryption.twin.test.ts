@@ -3,20 +3,9 @@
 // `failover-drill:kekCertificatePfx` (TestFailoverInputs.kekCertificatePfx) as primaryKekCertificatePfx
 // for exactly the encrypted items, and never writes it to its outputs.
 import * as provider from "../../components/asr/provider";
-import {
-  ASR,
-  createTestNetwork,
-  deps,
-  http,
-  item,
-  itemInputs,
-  planInputs,
-  RunningTwin,
-  startContosoTwin,
-  twinAvailable,
-} from "./asr/twinHarness";
+import { ASR, createTestNetwork, deps, http, item, itemInputs, planInputs, RunningTwin, startContosoTwin } from "./asr/twinHarness";
 
-const d = twinAvailable() ? describe : describe.skip;
+const d = describe;
 jest.setTimeout(180_000);
 
 // A stand-in certificate: the twin checks that a base-64 PFX is present, not which one (twin/README.md).

@@ -12,11 +12,10 @@ import {
   requestLog,
   RunningTwin,
   createTestNetwork,
-  twinAvailable,
   VAULT_PATH,
 } from "./asr/twinHarness";
 
-const d = twinAvailable() ? describe : describe.skip;
+const d = describe;
 jest.setTimeout(180_000);
 
 type Logged = { method: string; path: string; query?: string; status: number; body?: unknown };

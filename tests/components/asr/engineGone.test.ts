@@ -63,7 +63,12 @@ function exitsAfterPipesBreak(script: string, ms: number): Promise<boolean> {
   });
 }
 
-(fs.existsSync(PROVIDER) ? describe : describe.skip)("the TestFailover provider when the engine is gone", () => {
+// A missing build fails here (npm test always builds first) instead of skipping the case silently.
+beforeAll(() => {
+  if (!fs.existsSync(PROVIDER)) throw new Error(`${PROVIDER} is missing: run npm run build (npm test builds first)`);
+});
+
+describe("the TestFailover provider when the engine is gone", () => {
   it("without the provider loaded, the host spins on EPIPE (the bug this guards against)", async () => {
     expect(await exitsAfterPipesBreak(hostScript(false), 3000)).toBe(false);
   });

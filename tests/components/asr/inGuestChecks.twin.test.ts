@@ -1,9 +1,9 @@
 // In-guest checks against the twin: several test VMs at once (timeouts.inGuestConcurrency), progress lines
 // while they run, and each VM's verifiedAt = the end of its last Run Command as the service reports it.
 import * as provider from "../../../components/asr/provider";
-import { createTestNetwork, deps, itemInputs, requestLog, RunningTwin, startContosoTwin, twinAvailable } from "./twinHarness";
+import { createTestNetwork, deps, itemInputs, requestLog, RunningTwin, startContosoTwin } from "./twinHarness";
 
-const d = twinAvailable() ? describe : describe.skip;
+const d = describe;
 jest.setTimeout(180_000);
 
 type Logged = { method: string; path: string; status: number; virtualTime: string };

@@ -187,10 +187,3 @@ export function deps(lines: string[] = []): ProviderDeps {
     clientOptions: { pollIntervalInMs: 300, retryDelayInMs: 20, maxRetryDelayInMs: 200 },
   };
 }
-
-export function twinAvailable(): boolean {
-  return (
-    fs.existsSync(path.join(__dirname, "..", "..", "..", "twin", "index.ts")) &&
-    fs.existsSync(path.join(__dirname, "..", "..", "..", "twin", "fixtures", "contoso.yaml"))
-  );
-}

@@ -1,9 +1,9 @@
 // One job poller per vault in the provider process: concurrent TestFailovers on one vault (here four
 // item-scope ones, as a drill with a DC copy and several plans has) share one job read per poll interval.
 import * as provider from "../../../components/asr/provider";
-import { createTestNetwork, itemInputs, requestLog, RunningTwin, startContosoTwin, twinAvailable } from "./twinHarness";
+import { createTestNetwork, itemInputs, requestLog, RunningTwin, startContosoTwin } from "./twinHarness";
 
-const d = twinAvailable() ? describe : describe.skip;
+const d = describe;
 jest.setTimeout(180_000);
 
 type Logged = { method: string; path: string; status: number; wallTime: string };

@@ -4,11 +4,11 @@
 import { SiteRecoveryDrillClient } from "../../../components/asr/asrClient";
 import { TEST_FAILOVER_TYPE } from "../../../components/drillTypes";
 import { confirmCleanup, drillRecordOf, type DrillRecord } from "../../../scripts/lib/cleanupCheck";
-import { createTestNetwork, item, sleep, startContosoTwin, twinAvailable, VAULT, type RunningTwin } from "../../components/asr/twinHarness";
+import { createTestNetwork, item, sleep, startContosoTwin, VAULT, type RunningTwin } from "../../components/asr/twinHarness";
 
 jest.setTimeout(120_000);
 
-(twinAvailable() ? describe : describe.skip)("confirmCleanup", () => {
+describe("confirmCleanup", () => {
   let twin: RunningTwin;
   let client: SiteRecoveryDrillClient;
   let app01: any;
