@@ -89,7 +89,7 @@ export async function runCleanup(props: Record<string, unknown>, deps: ProviderD
   let resolved = await resolveScope(client, inputs, siblings);
   if (resolved.missing.length) log(`cleanup: ${resolved.missing.join(", ")} no longer exist(s); cleaning up what remains`);
 
-  let ended: { since?: number } = {};
+  let ended: { since?: number };
   for (let attempt = 1; ; attempt++) {
     ended = {};
     let jobs = await recentJobs(client, attempt === 1 ? siblings : {});

@@ -4,7 +4,16 @@
 import { SiteRecoveryDrillClient } from "../../../components/asr/asrClient";
 import { TEST_FAILOVER_TYPE } from "../../../components/drillTypes";
 import { confirmCleanup, drillRecordOf, type DrillRecord } from "../../../scripts/lib/cleanupCheck";
-import { createTestNetwork, item, listItems, requestLog, sleep, startContosoTwin, VAULT, type RunningTwin } from "../../components/asr/twinHarness";
+import {
+  createTestNetwork,
+  item,
+  listItems,
+  requestLog,
+  sleep,
+  startContosoTwin,
+  VAULT,
+  type RunningTwin,
+} from "../../components/asr/twinHarness";
 
 jest.setTimeout(120_000);
 

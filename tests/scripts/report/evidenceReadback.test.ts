@@ -209,7 +209,10 @@ describe("readIsolation", () => {
 
 describe("readJobs at scale", () => {
   it("lists each item's recovery points once, at most 8 lists in flight", async () => {
-    const items = Array.from({ length: 40 }, (_, n) => `${V}/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/app${n}`);
+    const items = Array.from(
+      { length: 40 },
+      (_, n) => `${V}/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/app${n}`,
+    );
     let inFlight = 0;
     let most = 0;
     const calls: string[] = [];
