@@ -23,10 +23,13 @@ export interface CliCase {
   vms: number;
   plans: number;
   /**
-   * What the drill targets: "plan" = scope.recoveryPlan rp-synthetic-1 (≤ 100 VMs); "items" = scope.items
-   * listing every application VM (the only way the program accepts more than one plan's worth of VMs).
+   * What the drill targets: "plan" = scope.recoveryPlan rp-synthetic-1 (≤ 100 VMs); "plans" =
+   * scope.recoveryPlans naming every generated plan (one TestFailover per plan); "items" = scope.items
+   * listing every application VM (one item-level test failover each).
    */
-  scope: "plan" | "items";
+  scope: "plan" | "plans" | "items";
+  /** Application expectations in an expectedFile + one expectedRules check, as a large drill is written. */
+  expectationsInFile?: boolean;
   /** "every VM": size, IP, NIC count and one in-guest check per VM; "DC only": the applications expect nothing. */
   expectations: "every VM" | "DC only";
 }
@@ -43,6 +46,8 @@ export interface PreparedCliDrill {
   scope: BenchScope;
   drillId: string;
   configText: string;
+  /** Files the config names (expectedFile), by name at the checkout root. */
+  files: Record<string, string>;
   /** Size of the PULUMI_CONFIG=… string the language host would pass the program. */
   pulumiConfigBytes: number;
 }
@@ -57,13 +62,19 @@ export function prepareCliDrill(c: CliCase): PreparedCliDrill {
   const scope: BenchScope =
     c.scope === "plan"
       ? { recoveryPlan: "rp-synthetic-1" }
-      : { items: (fixture.recoveryPlans ?? []).flatMap((p) => p.bootGroups.flat()).map((friendlyName) => ({ friendlyName })) };
+      : c.scope === "plans"
+        ? { recoveryPlans: (fixture.recoveryPlans ?? []).map((p) => p.name) }
+        : { items: (fixture.recoveryPlans ?? []).flatMap((p) => p.bootGroups.flat()).map((friendlyName) => ({ friendlyName })) };
   const drillId = `bench-cli-${c.vms}`;
-  const configText = cliDrillStackConfig(fixture, drillId, scope, { applicationExpectations: c.expectations === "every VM" });
+  const { configText, files } = cliDrillStackConfig(fixture, drillId, scope, {
+    applicationExpectations: c.expectations === "every VM",
+    // Git-ignored as /Pulumi.bench-*.yaml is, removed after the drill.
+    expectedFile: c.expectationsInFile ? `Pulumi.${drillId}.expected.json` : undefined,
+  });
   // As the engine hands config to the language host: every key with its value as a string (objects as JSON).
   const config = (YAML.parse(configText) as { config: Record<string, unknown> }).config;
   const flat = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-  return { fixture, scope, drillId, configText, pulumiConfigBytes: Buffer.byteLength(`PULUMI_CONFIG=${JSON.stringify(flat)}`) + 1 };
+  return { fixture, scope, drillId, configText, files, pulumiConfigBytes: Buffer.byteLength(`PULUMI_CONFIG=${JSON.stringify(flat)}`) + 1 };
 }
 
 /**
@@ -183,10 +194,13 @@ export async function runCliDrill(
   prepared = prepareCliDrill(c),
 ): Promise<CliDrillResult> {
   const { fixture, scope, drillId } = prepared;
+  const plans = fixture.recoveryPlans ?? [];
   const scopeDescription =
     c.scope === "plan"
-      ? `recovery plan rp-synthetic-1 (${fixture.recoveryPlans![0].bootGroups.flat().length} VMs)`
-      : `scope.items (${"items" in scope ? scope.items.length : 0} protected items)`;
+      ? `recovery plan rp-synthetic-1 (${plans[0].bootGroups.flat().length} VMs)`
+      : c.scope === "plans"
+        ? `recovery plans rp-synthetic-1..${plans.length} (${plans.length} × ${plans[0].bootGroups.flat().length} VMs)`
+        : `scope.items (${"items" in scope ? scope.items.length : 0} protected items)`;
   const stack = drillId;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `failover-drill-bench-cli-${c.vms}-`));
   // The runner reads Pulumi.<stack>.yaml from the checkout (it has no --config flag): a generated one
@@ -196,6 +210,8 @@ export async function runCliDrill(
   const logFile = path.join(dir, "drill.log");
   fs.writeFileSync(fixtureFile, JSON.stringify(fixture));
   fs.writeFileSync(configFile, prepared.configText);
+  const besideConfig = Object.keys(prepared.files).map((name) => path.join(ROOT, name));
+  for (const [name, text] of Object.entries(prepared.files)) fs.writeFileSync(path.join(ROOT, name), text);
   fs.mkdirSync(path.join(dir, "backend"));
   const port = await freePort();
   const args = [
@@ -351,6 +367,7 @@ export async function runCliDrill(
     };
   } finally {
     fs.rmSync(configFile, { force: true });
+    for (const f of besideConfig) fs.rmSync(f, { force: true });
     // A failed run keeps its log, state and reports for a look; a passed one leaves nothing behind.
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,16 @@ import type { Fixture } from "../twin/fixtures/load";
 /** The variable the stack names for its bearer token (as Pulumi.test.yaml does). */
 export const BENCH_TOKEN_VARIABLE = "FAILOVER_DRILL_ARM_TOKEN";
 
-export type BenchScope = { recoveryPlan: string } | { items: { friendlyName: string }[] };
+export type BenchScope = { recoveryPlan: string } | { recoveryPlans: string[] } | { items: { friendlyName: string }[] };
+
+/** A CLI drill's stack config, and the files beside it it names (file name at the checkout root → text). */
+export interface CliDrillConfig {
+  configText: string;
+  files: Record<string, string>;
+}
+
+/** The friendly-name pattern of the generated application VMs (VM00001…), which the DC (DC01) does not match. */
+export const APPLICATION_PATTERN = "VM*";
 
 function baseConfig(fixture: Fixture, drillId: string, scope: BenchScope, notes: string): Record<string, unknown> {
   const net = fixture.networks![0];
@@ -58,19 +67,28 @@ export function previewStackConfig(fixture: Fixture, scope: BenchScope): string 
  * size, static IP, one NIC and one in-guest check (the DC's AD DS/DNS check, the applications' resolve-domain
  * check through the copy); with `applicationExpectations: false` only the DC is expected. The estate must be
  * generated with `domainController: true`.
+ *
+ * `expectedFile` (a file name at the checkout root) is how a 1,000-VM drill is written, as a DR owner would:
+ * the applications' size/IP/NIC entries in that file (stack config reaches the program in one environment
+ * variable of at most 128 KiB), their one shared in-guest check as one `expectedRules` entry, the DC's own
+ * entry with its check in `expected`.
  */
 export function cliDrillStackConfig(
   fixture: Fixture,
   drillId: string,
   scope: BenchScope,
-  o: { applicationExpectations?: boolean } = {},
-): string {
+  o: { applicationExpectations?: boolean; expectedFile?: string } = {},
+): CliDrillConfig {
   const dc = (fixture.items ?? []).find((i) => i.name === GENERATED_DC.name);
   if (!dc) throw new Error(`cliDrillStackConfig: the estate has no ${GENERATED_DC.name}; generate it with domainController: true`);
   const inScope =
-    "recoveryPlan" in scope
-      ? new Set((fixture.recoveryPlans ?? []).find((p) => p.name === scope.recoveryPlan)?.bootGroups.flat() ?? [])
-      : new Set(scope.items.map((i) => i.friendlyName));
+    "items" in scope
+      ? new Set(scope.items.map((i) => i.friendlyName))
+      : new Set(
+          (fixture.recoveryPlans ?? [])
+            .filter((p) => ("recoveryPlan" in scope ? [scope.recoveryPlan] : scope.recoveryPlans).includes(p.name))
+            .flatMap((p) => p.bootGroups.flat()),
+        );
   if (inScope.size === 0) throw new Error(`cliDrillStackConfig: scope ${JSON.stringify(scope).slice(0, 200)} names nothing in the estate`);
   const expected = (fixture.items ?? [])
     .filter((i) => i.name === dc.name || (o.applicationExpectations !== false && inScope.has(i.name)))
@@ -81,14 +99,32 @@ export function cliDrillStackConfig(
       nicCount: 1,
       inGuestChecks: [i.name === dc.name ? GENERATED_CHECKS.domainController : GENERATED_CHECKS.application],
     }));
-  return render({
+  const viaFile = o.expectedFile !== undefined && o.applicationExpectations !== false;
+  const expectations = viaFile
+    ? {
+        "failover-drill:expected": expected.filter((e) => e.friendlyName === dc.name),
+        "failover-drill:expectedRules": [{ match: APPLICATION_PATTERN, inGuestChecks: [GENERATED_CHECKS.application] }],
+        "failover-drill:expectedFile": o.expectedFile,
+      }
+    : { "failover-drill:expected": expected };
+  const files = viaFile
+    ? {
+        [o.expectedFile!]: JSON.stringify(
+          expected.filter((e) => e.friendlyName !== dc.name).map(({ inGuestChecks: _checks, ...e }) => e),
+          null,
+          1,
+        ),
+      }
+    : {};
+  const configText = render({
     ...baseConfig(fixture, drillId, scope, `bench CLI drill ${drillId}: ${GENERATED_DC.name} copied first, then ${inScope.size} VMs`),
     "failover-drill:directoryCopy": {
       subnet: GENERATED_DC.subnet,
       recoveryPointType: "LatestApplicationConsistent",
       items: [{ friendlyName: GENERATED_DC.name, testIp: GENERATED_DC.ip }],
     },
-    "failover-drill:expected": expected,
+    ...expectations,
     "failover-drill:timeouts": { testFailoverMinutes: 240, cleanupMinutes: 240 },
   });
+  return { configText, files };
 }

@@ -69,7 +69,9 @@ async function handle(
       fault,
       ...logged,
     });
-  const finish = (reply: Reply, fault?: string) => {
+  // A reply goes out once what the request changed is on disk (Twin.commit's group commit).
+  const finish = async (reply: Reply, fault?: string) => {
+    await twin.durable();
     send(res, reply);
     record(reply.status, fault);
   };
@@ -100,7 +102,9 @@ async function handle(
       return finish({ status: 400, body: { error: { code: "InvalidRequestContent", message: "The request body is not valid JSON." } } });
     twin.tick();
     // Admin calls are not logged: the log shows the ARM traffic under test.
-    return send(res, routeAdmin(twin, log, method, path, url.searchParams, body));
+    const adminReply = routeAdmin(twin, log, method, path, url.searchParams, body);
+    await twin.durable();
+    return send(res, adminReply);
   }
 
   const fault = matchRequestFault(twin, method, path);
@@ -172,7 +176,7 @@ async function handle(
       reply = { status: 500, body: { error: { code: "InternalServerError", message: "The twin hit an internal error." } } };
     }
   }
-  finish(reply);
+  await finish(reply);
 }
 
 function send(res: http.ServerResponse, reply: Reply): void {

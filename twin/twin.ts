@@ -83,11 +83,36 @@ export class Twin {
     return { "Retry-After": String(Math.max(1, Math.ceil(virtualSeconds / this.clock.speed))) };
   }
 
-  /** Persists the state (atomically) and re-arms the scheduler. */
+  /**
+   * Marks the state changed and re-arms the scheduler; the state is persisted (atomically) once for every
+   * change made in this turn of the event loop (group commit). The server acknowledges a request only after
+   * `durable()`, so "nothing is acknowledged before it is on disk" holds, while 100 concurrent Run Commands
+   * against a 1,000-VM estate (an 18 MB state) write it once instead of 100 times.
+   */
   commit(): void {
     this.state.virtualMs = this.now();
-    this.file?.save(this.state);
+    if (this.file && !this.saving)
+      this.saving = new Promise<void>((resolve) =>
+        setImmediate(() => {
+          this.saving = undefined;
+          // stop() has saved already (and a test may have removed the folder since).
+          if (!this.stopped) this.save();
+          resolve();
+        }),
+      );
     this.schedule();
+  }
+
+  private saving?: Promise<void>;
+
+  /** Resolves once every change committed so far is on disk. */
+  durable(): Promise<void> {
+    return this.saving ?? Promise.resolve();
+  }
+
+  private save(): void {
+    this.state.virtualMs = this.now();
+    this.file?.save(this.state);
   }
 
   /** Virtual time of the next due work (Infinity when idle); recomputed by schedule(). */
@@ -125,7 +150,7 @@ export class Twin {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.state.virtualMs = this.now();
-    this.file?.save(this.state);
+    this.saving = undefined;
+    this.save();
   }
 }

@@ -5,6 +5,7 @@ import { ArmClient, ArmClientOptions, ArmResponse, retryAfterInMs } from "./armC
 import { API_VERSIONS, abortableSleep, idSegment, lastSegment, vaultPath } from "../contract";
 import { jobNameFromHeaders } from "./ids";
 import { JobPoller } from "./jobFollower";
+import { sharedRead, type Freshness } from "./sharedReads";
 import { vaultJobPollerFor } from "./vaultJobPoller";
 import type { Job, NetworkInterface, ProtectedItem, RecoveryPlan, RecoveryPoint, RunCommandResult, VirtualMachine } from "./types";
 
@@ -39,6 +40,9 @@ export { vaultPath };
 function armPath(id: string): string {
   return id.startsWith("/") ? id : `/${id}`;
 }
+
+/** How fresh a read must be to be shared with the process's other TestFailovers (sharedReads.ts). */
+export type Fresh = Freshness;
 
 export class SiteRecoveryDrillClient {
   readonly arm: ArmClient;
@@ -79,9 +83,17 @@ export class SiteRecoveryDrillClient {
     return this.arm.tryGet<ProtectedItem>(armPath(id), this.asr);
   }
 
-  /** Every protected item of the vault: one request per page, whatever the number of items. */
-  listProtectedItems(): Promise<ProtectedItem[]> {
-    return this.arm.listAll<ProtectedItem>(`${this.vaultPath}/replicationProtectedItems`, this.asr);
+  /**
+   * Every protected item of the vault: one request per page, whatever the number of items. With `since`,
+   * a list another TestFailover of this process started at or after it is shared (sharedReads.ts).
+   */
+  listProtectedItems(o: Fresh = {}): Promise<ProtectedItem[]> {
+    return this.shared("items", o, () => this.arm.listAll<ProtectedItem>(`${this.vaultPath}/replicationProtectedItems`, this.asr));
+  }
+
+  /** A read of this connection shared with the process's other clients when fresh enough (sharedReads.ts). */
+  private shared<T>(what: string, o: Freshness, read: () => Promise<T>): Promise<T> {
+    return sharedRead(`${this.connectionKey}|${what}`.toLowerCase(), o, read);
   }
 
   getRecoveryPlan(name: string): Promise<RecoveryPlan | undefined> {
@@ -92,8 +104,8 @@ export class SiteRecoveryDrillClient {
     return this.arm.tryGet<Job>(`${this.vaultPath}/replicationJobs/${encodeURIComponent(name)}`, this.asr);
   }
 
-  listJobs(maxPages = 20): Promise<Job[]> {
-    return this.arm.listAll<Job>(`${this.vaultPath}/replicationJobs`, this.asr, maxPages);
+  listJobs(maxPages = 20, o: Fresh = {}): Promise<Job[]> {
+    return this.shared(`jobs:${maxPages}`, o, () => this.arm.listAll<Job>(`${this.vaultPath}/replicationJobs`, this.asr, maxPages));
   }
 
   /** One page of the vault's job list (the first, or `nextLink`): the poll of several jobs at once. */
@@ -122,25 +134,29 @@ export class SiteRecoveryDrillClient {
 
   getVirtualNetwork(
     id: string,
+    o: Fresh = {},
   ): Promise<
     { id: string; name: string; properties?: { subnets?: { name: string; properties?: { addressPrefix?: string } }[] } } | undefined
   > {
-    return this.arm.tryGet(armPath(id), { "api-version": NETWORK_API_VERSION });
+    return this.shared(`vnet:${id}`, o, () => this.arm.tryGet(armPath(id), { "api-version": NETWORK_API_VERSION }));
   }
 
   /** VMs of a resource group with their instance views, one request per page (no per-VM GETs). */
-  listVirtualMachines(subscriptionId: string, resourceGroup: string): Promise<VirtualMachine[]> {
-    return this.arm.listAll<VirtualMachine>(
-      `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines`,
-      { "api-version": COMPUTE_API_VERSION, $expand: "instanceView" },
-    );
+  async listVirtualMachines(subscriptionId: string, resourceGroup: string, o: Fresh = {}): Promise<VirtualMachine[]> {
+    const path = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines`;
+    // A copy of the shared list: callers filter and extend their own.
+    return [
+      ...(await this.shared(`vms:${path}`, o, () =>
+        this.arm.listAll<VirtualMachine>(path, { "api-version": COMPUTE_API_VERSION, $expand: "instanceView" }),
+      )),
+    ];
   }
 
-  listNetworkInterfaces(subscriptionId: string, resourceGroup: string): Promise<NetworkInterface[]> {
-    return this.arm.listAll<NetworkInterface>(
-      `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/networkInterfaces`,
-      { "api-version": NETWORK_API_VERSION },
-    );
+  async listNetworkInterfaces(subscriptionId: string, resourceGroup: string, o: Fresh = {}): Promise<NetworkInterface[]> {
+    const path = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/networkInterfaces`;
+    return [
+      ...(await this.shared(`nics:${path}`, o, () => this.arm.listAll<NetworkInterface>(path, { "api-version": NETWORK_API_VERSION }))),
+    ];
   }
 
   private listUnsupported = new Set<string>();
@@ -178,11 +194,11 @@ export class SiteRecoveryDrillClient {
    * VMs of a resource group by one list (with instance views). Only when the endpoint cannot list
    * (400/404/405 — some ARM stand-ins) does it read the named VMs one by one, and says so once.
    */
-  async virtualMachinesIn(subscriptionId: string, resourceGroup: string, names: string[]): Promise<VirtualMachine[]> {
+  async virtualMachinesIn(subscriptionId: string, resourceGroup: string, names: string[], o: Fresh = {}): Promise<VirtualMachine[]> {
     const key = `vm:${subscriptionId}/${resourceGroup}`.toLowerCase();
     if (!this.listUnsupported.has(key)) {
       try {
-        const listed = await this.listVirtualMachines(subscriptionId, resourceGroup);
+        const listed = await this.listVirtualMachines(subscriptionId, resourceGroup, o);
         // Real ARM honours $expand=instanceView on the list; where an endpoint ignores it, read the
         // instance views of the VMs we care about (and say so once).
         let bare = listed.filter((vm) => !vm.properties?.instanceView && names.some((n) => n.toLowerCase() === vm.name.toLowerCase()));
@@ -235,11 +251,11 @@ export class SiteRecoveryDrillClient {
   }
 
   /** NICs of a resource group by one list; per-NIC reads of `ids` only when the endpoint cannot list. */
-  async networkInterfacesIn(subscriptionId: string, resourceGroup: string, ids: string[]): Promise<NetworkInterface[]> {
+  async networkInterfacesIn(subscriptionId: string, resourceGroup: string, ids: string[], o: Fresh = {}): Promise<NetworkInterface[]> {
     const key = `nic:${subscriptionId}/${resourceGroup}`.toLowerCase();
     if (!this.listUnsupported.has(key)) {
       try {
-        return await this.listNetworkInterfaces(subscriptionId, resourceGroup);
+        return await this.listNetworkInterfaces(subscriptionId, resourceGroup, o);
       } catch (e) {
         if (!isListUnsupported(e)) throw e;
         this.listUnsupported.add(key);

@@ -4,7 +4,7 @@
 // item is found, because the job — not the item — records the network and the test VMs
 // (TestFailoverJobDetails; the item reads currentScenario None and vmNics[].tfoVMNetworkId null while
 // WaitingForCompletion — .NET ASRTests/TestFailover.json).
-import type { SiteRecoveryDrillClient } from "./asrClient";
+import type { Fresh, SiteRecoveryDrillClient } from "./asrClient";
 import { lastSegment, sameArmId } from "../contract";
 import { isJobRunning, itemPhase, ItemPhase, jobConcernsItem, TEST_FAILOVER, TEST_FAILOVER_CLEANUP } from "./itemState";
 import type { Job, ProtectedItem, RecoveryPlan } from "./types";
@@ -79,6 +79,6 @@ export function jobWentInto(job: Job, testNetworkId: string): boolean {
 }
 
 /** The vault's recent jobs: what every phase decision reads. */
-export function recentJobs(client: SiteRecoveryDrillClient): Promise<Job[]> {
-  return client.listJobs(JOB_LIST_PAGES);
+export function recentJobs(client: SiteRecoveryDrillClient, o: Fresh = {}): Promise<Job[]> {
+  return client.listJobs(JOB_LIST_PAGES, o);
 }

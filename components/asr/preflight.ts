@@ -2,7 +2,7 @@
 // (exists, not an item's production recovery network), each item to trigger (protection state, health
 // errors by code and message), the plan's allowedOperations, and picks the recovery point per item.
 import type { TestFailoverInputs } from "../drillTypes";
-import type { SiteRecoveryDrillClient } from "./asrClient";
+import type { Fresh, SiteRecoveryDrillClient } from "./asrClient";
 import { dataEncryptionRefusal, hasKek, isDataEncrypted } from "./dataEncryption";
 import { realTime } from "./ids";
 import { sameArmId } from "../contract";
@@ -36,6 +36,7 @@ export async function checkTestNetwork(
   client: SiteRecoveryDrillClient,
   inputs: TestFailoverInputs,
   resolved: ResolvedScope,
+  o: Fresh = {},
 ): Promise<void> {
   if (resolved.missing.length) {
     throw new Error(
@@ -50,7 +51,7 @@ export async function checkTestNetwork(
       );
     }
   }
-  const vnet = await client.getVirtualNetwork(inputs.testNetworkId);
+  const vnet = await client.getVirtualNetwork(inputs.testNetworkId, o);
   if (!vnet) throw new Error(`preflight: the test network ${inputs.testNetworkId} does not exist; create the isolated test network first`);
 }
 

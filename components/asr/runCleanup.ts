@@ -12,6 +12,8 @@ import { jobFailureText } from "./jobFailure";
 import type { JobPoller } from "./jobFollower";
 import { drillLog, inputsOf, makeClient, MAX_NOTES, ProviderDeps, stripProvider, TestFailoverState } from "./providerState";
 import { ResolvedScope, resolveScope, snapshotsFor } from "./scope";
+import { SIBLING_SLACK_MS } from "./sharedReads";
+import { jobsSeenSince } from "./vaultJobPoller";
 import type { SiteRecoveryDrillClient } from "./asrClient";
 import type { TestFailoverInputs } from "../drillTypes";
 import type { Job, ProtectedItem } from "./types";
@@ -82,11 +84,15 @@ export async function runCleanup(props: Record<string, unknown>, deps: ProviderD
   const remaining = () => Math.max(1, inputs.timeouts.cleanupMinutes * 60_000 - (Date.now() - started));
   const comments = (inputs.notes ?? "").slice(0, MAX_NOTES);
 
-  let resolved = await resolveScope(client, inputs);
+  // The deletes of a drill's plans start together: join a sibling's reads still under way.
+  const siblings = { since: started - SIBLING_SLACK_MS, inFlightOnly: true };
+  let resolved = await resolveScope(client, inputs, siblings);
   if (resolved.missing.length) log(`cleanup: ${resolved.missing.join(", ")} no longer exist(s); cleaning up what remains`);
 
+  let ended: { since?: number };
   for (let attempt = 1; ; attempt++) {
-    let jobs = await recentJobs(client);
+    ended = {};
+    let jobs = await recentJobs(client, attempt === 1 ? siblings : {});
     const running = runningJobs(resolved, jobs);
     for (const j of running.values()) {
       log(`waiting for the running ${j.properties.scenarioName ?? "ASR"} job ${j.name} before cleaning up`);
@@ -108,7 +114,9 @@ export async function runCleanup(props: Record<string, unknown>, deps: ProviderD
       if (d.status === "rejected") throw d.reason;
       if ((d.value.properties.state ?? "").toLowerCase() !== "succeeded") failed.push(jobFailureText(d.value, following[i].state.label));
     });
-    resolved = await resolveScope(client, inputs);
+    // Reads that started after the poll that saw the cleanups end: shared with the sibling plans' cleanups.
+    ended = { since: jobsSeenSince(done.map((d) => (d as PromiseFulfilledResult<Job>).value)) };
+    resolved = await resolveScope(client, inputs, ended);
     if (!failed.length) break;
     const after = await recentJobs(client);
     if (![...resolved.items.values()].some((i) => phaseInScope(i, after, resolved.plan) === "waitingForCleanup")) break;
@@ -119,7 +127,7 @@ export async function runCleanup(props: Record<string, unknown>, deps: ProviderD
     log(`cleanup did not succeed (${failed.join(" | ")}); retrying (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
   }
 
-  await checkNothingLeft(client, inputs, resolved, old);
+  await checkNothingLeft(client, inputs, resolved, old, ended);
   log(
     `test failover cleaned up (comments: ${JSON.stringify(comments.slice(0, 80))}${comments.length > 80 ? "…" : ""}); ARM requests: ${client.arm.stats.total}`,
   );
@@ -131,6 +139,7 @@ async function checkNothingLeft(
   inputs: TestFailoverInputs,
   resolved: ResolvedScope,
   old: TestFailoverState,
+  fresh: { since?: number },
 ): Promise<void> {
   const rgs = new Map<string, { sub: string; rg: string }>();
   for (const vm of old.testVms ?? []) {
@@ -155,8 +164,8 @@ async function checkNothingLeft(
   const leftovers: string[] = [];
   for (const r of rgs.values()) {
     const [vms, nics] = await Promise.all([
-      client.virtualMachinesIn(r.sub, r.rg, [...names]),
-      client.networkInterfacesIn(r.sub, r.rg, [...nicIds]),
+      client.virtualMachinesIn(r.sub, r.rg, [...names], fresh),
+      client.networkInterfacesIn(r.sub, r.rg, [...nicIds], fresh),
     ]);
     for (const vm of vms) if (names.has(vm.name.toLowerCase())) leftovers.push(`VM ${vm.id}`);
     for (const nic of nics) {

@@ -16,6 +16,7 @@ import { isDataEncrypted } from "./dataEncryption";
 import { drillLog, inputsOf, makeClient, outputs, ProviderDeps, report, resourceIdOf, TestFailoverState } from "./providerState";
 import { ResourceInitError } from "./resourceInitError";
 import { ResolvedScope, resolveScope } from "./scope";
+import { SIBLING_SLACK_MS } from "./sharedReads";
 import type { SiteRecoveryDrillClient } from "./asrClient";
 import type { TestFailoverInputs } from "../drillTypes";
 import type { Job, ProtectedItem } from "./types";
@@ -30,9 +31,11 @@ interface Plan {
 /** Decides every item; a running cleanup is followed first (the item is free once it ends). */
 async function decide(client: SiteRecoveryDrillClient, inputs: TestFailoverInputs, log: (l: string) => void): Promise<Plan> {
   for (let round = 0; ; round++) {
-    const resolved = await resolveScope(client, inputs);
-    await checkTestNetwork(client, inputs, resolved);
-    const jobs = await recentJobs(client);
+    // The first round may join the reads of sibling plans starting with it; after waiting, read anew.
+    const fresh = round === 0 ? { since: Date.now() - SIBLING_SLACK_MS, inFlightOnly: true } : {};
+    const resolved = await resolveScope(client, inputs, fresh);
+    await checkTestNetwork(client, inputs, resolved, fresh);
+    const jobs = await recentJobs(client, fresh);
     const decisions = new Map(
       [...resolved.items].map(([k, item]) => [k, { item, decision: decideItem(inputs, item, jobs, resolved.plan) }]),
     );

@@ -1,7 +1,7 @@
 // Reads the drill's scope from the vault: the recovery plan and its items, or the listed items, and
 // the settings snapshot each item is verified against.
 import type { ItemSettingsSnapshot, TestFailoverInputs } from "../drillTypes";
-import type { SiteRecoveryDrillClient } from "./asrClient";
+import type { Fresh, SiteRecoveryDrillClient } from "./asrClient";
 import { lastSegment, sameArmId } from "../contract";
 import type { ProtectedItem, RecoveryPlan } from "./types";
 
@@ -14,8 +14,8 @@ export interface ResolvedScope {
   missing: string[];
 }
 
-/** Per-item GETs for a few items, else one vault-wide list per page. */
-export async function readItems(client: SiteRecoveryDrillClient, ids: string[]): Promise<Map<string, ProtectedItem>> {
+/** Per-item GETs for a few items, else one vault-wide list per page (shared when `o.since` allows). */
+export async function readItems(client: SiteRecoveryDrillClient, ids: string[], o: Fresh = {}): Promise<Map<string, ProtectedItem>> {
   const items = new Map<string, ProtectedItem>();
   if (ids.length <= 3) {
     for (const id of ids) {
@@ -23,16 +23,16 @@ export async function readItems(client: SiteRecoveryDrillClient, ids: string[]):
       if (it) items.set(id.toLowerCase(), it);
     }
   } else {
-    const all = await client.listProtectedItems();
+    const all = new Map((await client.listProtectedItems(o)).map((x) => [x.id.toLowerCase(), x]));
     for (const id of ids) {
-      const it = all.find((x) => sameArmId(x.id, id));
+      const it = all.get(id.toLowerCase()) ?? [...all.values()].find((x) => sameArmId(x.id, id));
       if (it) items.set(id.toLowerCase(), it);
     }
   }
   return items;
 }
 
-export async function resolveScope(client: SiteRecoveryDrillClient, inputs: TestFailoverInputs): Promise<ResolvedScope> {
+export async function resolveScope(client: SiteRecoveryDrillClient, inputs: TestFailoverInputs, o: Fresh = {}): Promise<ResolvedScope> {
   let plan: RecoveryPlan | undefined;
   let itemIds: string[];
   if (inputs.scope.kind === "recoveryPlan") {
@@ -42,7 +42,7 @@ export async function resolveScope(client: SiteRecoveryDrillClient, inputs: Test
   } else {
     itemIds = inputs.scope.items.map((i) => i.id);
   }
-  const items = await readItems(client, itemIds);
+  const items = await readItems(client, itemIds, o);
   const missing = itemIds.filter((id) => !items.has(id.toLowerCase())).map((id) => `protected item ${friendlyOf(inputs, id)} (${id})`);
   return { plan, itemIds, items, missing };
 }

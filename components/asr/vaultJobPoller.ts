@@ -117,7 +117,9 @@ export class VaultJobPoller {
   }
 
   private async pollOne(w: Watch): Promise<number | undefined> {
+    const askedAt = Date.now();
     const { job, retryAfterInMs } = await w.poller.poll();
+    if (job) seenAt.set(job, askedAt);
     if (job && isTerminalJobState(job.properties.state)) this.settle(w, { job });
     return retryAfterInMs;
   }
@@ -128,6 +130,7 @@ export class VaultJobPoller {
     let nextLink: string | undefined;
     let pages = 0;
     do {
+      const askedAt = Date.now();
       const page = await this.client.listJobsPage(nextLink);
       pages++;
       retryAfter ??= page.retryAfterInMs;
@@ -138,6 +141,7 @@ export class VaultJobPoller {
         w.missing = 0;
         w.poller.polls++;
         w.poller.observe(job);
+        seenAt.set(job, askedAt);
         if (isTerminalJobState(job.properties.state)) this.settle(w, { job });
       }
       nextLink = page.nextLink;
@@ -145,7 +149,9 @@ export class VaultJobPoller {
     for (const w of wanted.values()) {
       if (++w.missing < MISSING_POLLS_BEFORE_GET) continue;
       try {
+        const askedAt = Date.now();
         const { job } = await w.poller.poll();
+        if (job) seenAt.set(job, askedAt);
         if (job && isTerminalJobState(job.properties.state)) this.settle(w, { job });
       } catch (e) {
         this.settle(w, { error: e });
@@ -156,6 +162,18 @@ export class VaultJobPoller {
 }
 
 const pollers = new Map<string, VaultJobPoller>();
+
+/** When the request that returned a job was sent: what the job says held by then. */
+const seenAt = new WeakMap<Job, number>();
+
+/**
+ * The latest time at which the poller saw these jobs as they are: reads that start after it see what the
+ * jobs made (a test VM of an ended job). Undefined for jobs read elsewhere.
+ */
+export function jobsSeenSince(jobs: Job[]): number | undefined {
+  const times = jobs.map((j) => seenAt.get(j)).filter((t): t is number => t !== undefined);
+  return times.length === jobs.length && times.length ? Math.max(...times) : undefined;
+}
 
 /**
  * The vault's shared poller for this client's connection (endpoint, credential, vault). The first client

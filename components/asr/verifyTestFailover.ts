@@ -7,6 +7,7 @@ import { idSegment } from "../contract";
 import { ResolvedScope, readItems, snapshotsFor } from "./scope";
 import type { Job, ProtectedItem } from "./types";
 import { groupTimings, recoveryResourceGroupOf, testVmNameOf, TestVmReportEx, VerifyResult, verifyTestVms } from "./verifier";
+import { jobsSeenSince } from "./vaultJobPoller";
 import { inGuestChecksOfAll, type InGuestJob, type InGuestOptions } from "./inGuestChecks";
 
 export interface VerifyOptions extends InGuestOptions {
@@ -24,7 +25,9 @@ export async function verifyTestFailover(
   jobs: Job[],
   options: VerifyOptions,
 ): Promise<VerifyResult & { liveItems: Map<string, ProtectedItem> }> {
-  const liveItems = await readItems(client, resolved.itemIds);
+  // Reads that started after the poll that saw the jobs end see their test VMs: shared with sibling plans.
+  const fresh = { since: jobsSeenSince(jobs) };
+  const liveItems = await readItems(client, resolved.itemIds, fresh);
   const snaps = snapshotsFor(inputs, { ...resolved, items: liveItems });
   const sub = inputs.vault.subscriptionId;
   const rgs = new Map<string, { sub: string; rg: string }>();
@@ -41,9 +44,9 @@ export async function verifyTestFailover(
   const netSub = idSegment(inputs.testNetworkId, "subscriptions");
   if (netRg && netSub) nicRgs.set(`${netSub}/${netRg}`.toLowerCase(), { sub: netSub, rg: netRg });
   const names = snaps.map((s) => testVmNameOf(s, liveItems.get(s.protectedItemId.toLowerCase()), jobs));
-  const vms = (await Promise.all([...rgs.values()].map((r) => client.virtualMachinesIn(r.sub, r.rg, names)))).flat();
+  const vms = (await Promise.all([...rgs.values()].map((r) => client.virtualMachinesIn(r.sub, r.rg, names, fresh)))).flat();
   const vmNicIds = vms.flatMap((vm) => (vm.properties?.networkProfile?.networkInterfaces ?? []).map((n) => n.id));
-  const nics = (await Promise.all([...nicRgs.values()].map((r) => client.networkInterfacesIn(r.sub, r.rg, vmNicIds)))).flat();
+  const nics = (await Promise.all([...nicRgs.values()].map((r) => client.networkInterfacesIn(r.sub, r.rg, vmNicIds, fresh)))).flat();
 
   const inGuest = new Map<string, VmCheckResult[]>();
   const inGuestEndedAt = new Map<string, string>();

@@ -99,9 +99,11 @@ export async function confirmCleanup(
   const notOurs: string[] = [];
   try {
     const jobs = await allJobs(client);
-    // 1. Every item of the drill idle again.
+    // 1. Every item of the drill idle again: one vault-wide item list (pages), not a GET per item — a
+    // 1,000-VM drill would read 1,000 items one by one. An item no longer listed is no longer protected.
+    const listed = new Map((await client.listProtectedItems()).map((i) => [i.id.toLowerCase(), i]));
     for (const ref of record.items) {
-      const item = await client.getProtectedItem(ref.id);
+      const item = listed.get(ref.id.toLowerCase());
       if (!item) continue;
       const phase = itemPhase(item, jobs);
       if (phase !== "idle")

@@ -6,6 +6,7 @@
 // - the failing task of a failed job with its error codes;
 // - isolation after `up`: the test network's peerings (none), DNS servers, NSG rules, and no public IP on
 //   the test VMs' NICs.
+import { mapWithConcurrency } from "../../components/asr/boundedConcurrency";
 import type { ArmReader } from "./armReader";
 import type { UsedRecoveryPoint } from "./drillMetrics";
 import type { IsolationProof, Precondition, ReportCause } from "./reportSchema";
@@ -101,6 +102,7 @@ export async function readJobs(
   const jobOfItem = new Map<string, string>();
   const causes: ReportCause[] = [];
   const gaps: string[] = [];
+  const lookups: { key: string; point: UsedRecoveryPoint }[] = [];
   for (const jobId of jobIds) {
     let job: Json;
     try {
@@ -118,24 +120,7 @@ export async function readJobs(
         name: d.recoveryPointId ? String(d.recoveryPointId).split("/").pop() : undefined,
         time: d.recoveryPointTime ?? undefined,
       };
-      if (point.id) {
-        // RecoveryPoints_ListByReplicationProtectedItems gives the point's type (ApplicationConsistent /
-        // CrashConsistent); a "latest" point the job made up is not listed and keeps the requested type.
-        try {
-          const isArmId = String(point.id).includes("/");
-          const itemId = isArmId ? String(point.id).replace(/\/recoveryPoints\/[^/]+$/i, "") : itemIds.get(key);
-          if (!itemId) throw new Error("no item id for a bare recovery point name");
-          const wanted = String(point.name ?? point.id).toLowerCase();
-          const listed = (await arm.list<Json>(`${itemId}/recoveryPoints?api-version=${API.asr}`)).find(
-            (rp) => String(rp.id).toLowerCase() === String(point.id).toLowerCase() || String(rp.name ?? "").toLowerCase() === wanted,
-          );
-          point.type = listed?.properties?.recoveryPointType ?? undefined;
-          point.time = point.time ?? listed?.properties?.recoveryPointTime ?? undefined;
-        } catch {
-          // the type stays the requested one
-        }
-      }
-      point.type = point.type ?? requestedType.get(key);
+      if (point.id) lookups.push({ key, point });
       points.set(key, point);
       jobOfItem.set(key, String(job.name ?? jobId));
     }
@@ -164,7 +149,35 @@ export async function readJobs(
         causes.push({ source: "job", subject: `job ${job.name} (${props.scenarioName ?? "job"})`, lines: jobLevel });
     }
   }
+  // One recovery-point list per item (no vault-wide list exists), a few at once: at 1,000 VMs one after
+  // another is minutes of round trips against ARM.
+  await mapWithConcurrency(lookups, READ_CONCURRENCY, ({ key, point }) => recoveryPointType(arm, point, itemIds.get(key)));
+  for (const [key, point] of points) point.type = point.type ?? requestedType.get(key);
   return { points, jobOfItem, causes, gaps };
+}
+
+/** Reads in flight at once for per-item readbacks (recovery points): well under ARM's read throttle. */
+const READ_CONCURRENCY = 8;
+
+/**
+ * The type of the point a job used (ApplicationConsistent / CrashConsistent), from
+ * RecoveryPoints_ListByReplicationProtectedItems; a "latest" point the job made up is not listed and keeps
+ * the requested type.
+ */
+async function recoveryPointType(arm: ArmReader, point: UsedRecoveryPoint, itemIdOfName: string | undefined): Promise<void> {
+  try {
+    const isArmId = String(point.id).includes("/");
+    const itemId = isArmId ? String(point.id).replace(/\/recoveryPoints\/[^/]+$/i, "") : itemIdOfName;
+    if (!itemId) throw new Error("no item id for a bare recovery point name");
+    const wanted = String(point.name ?? point.id).toLowerCase();
+    const listed = (await arm.list<Json>(`${itemId}/recoveryPoints?api-version=${API.asr}`)).find(
+      (rp) => String(rp.id).toLowerCase() === String(point.id).toLowerCase() || String(rp.name ?? "").toLowerCase() === wanted,
+    );
+    point.type = listed?.properties?.recoveryPointType ?? undefined;
+    point.time = point.time ?? listed?.properties?.recoveryPointTime ?? undefined;
+  } catch {
+    // the type stays the requested one
+  }
 }
 
 /** Health errors of the items in scope as causes (the code, message and recommended action). */
@@ -184,6 +197,36 @@ export function healthCauses(health: ItemHealth[]): ReportCause[] {
 /** NSG rules carry either a single prefix/range or a list of them. */
 const oneOrMany = (one: unknown, many: unknown): string | undefined =>
   typeof one === "string" && one ? one : Array.isArray(many) && many.length ? many.join(",") : undefined;
+
+const RG_OF = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\//i;
+
+/**
+ * The test VMs' NICs: one NetworkInterfaces_List per resource group (pages, not one GET per VM: 1,000 test
+ * VMs are 1,000 GETs otherwise), keeping the NICs asked for; a NIC the list lacks, or a group that cannot be
+ * listed, is read by its own GET, so a missing NIC still fails the proof loudly.
+ */
+async function readNics(arm: ArmReader, nicIds: string[]): Promise<Json[]> {
+  const byGroup = new Map<string, { rg: string; ids: string[] }>();
+  for (const id of nicIds) {
+    const rg = RG_OF.exec(id)?.[1] ?? "";
+    const group = byGroup.get(rg.toLowerCase()) ?? { rg, ids: [] };
+    group.ids.push(id);
+    byGroup.set(rg.toLowerCase(), group);
+  }
+  const out: Json[] = [];
+  for (const { rg, ids } of byGroup.values()) {
+    let listed = new Map<string, Json>();
+    if (rg)
+      try {
+        const nics = await arm.list<Json>(`${rg}/providers/Microsoft.Network/networkInterfaces?api-version=${API.network}`);
+        listed = new Map(nics.map((n) => [String(n.id).toLowerCase(), n]));
+      } catch {
+        // read them one by one below
+      }
+    for (const id of ids) out.push(listed.get(id.toLowerCase()) ?? (await arm.get<Json>(`${id}?api-version=${API.network}`)));
+  }
+  return out;
+}
 
 /** The isolation proof, read back from ARM after `up`. */
 export async function readIsolation(
@@ -223,8 +266,7 @@ export async function readIsolation(
         });
       }
     }
-    for (const nicId of testNicIds) {
-      const nic = await arm.get<Json>(`${nicId}?api-version=${API.network}`);
+    for (const nic of await readNics(arm, testNicIds)) {
       for (const c of (nic.properties?.ipConfigurations ?? []) as Json[]) {
         const pip = c.properties?.publicIPAddress?.id;
         if (pip) proof.publicIps.push(`${nic.name}/${c.name}: ${pip}`);

@@ -4,6 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawn, execFileSync, ChildProcess } from "node:child_process";
 import { startTwin, CONTOSO_FIXTURE } from "../../twin/index";
+import { StateFile } from "../../twin/store";
+import { Twin } from "../../twin/twin";
 import { client, createTestNetwork, firstOf, items, tfoBody, waitJob, post, TEST_VNET, NET_API } from "./helpers";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "twin-state-"));
@@ -24,6 +26,48 @@ test("restart keeps resources and a running job continues", async () => {
   expect((await arm("GET", jobId)).body.properties.state).toBe("InProgress");
   expect((await waitJob(t, arm, jobId)).properties.state).toBe("Succeeded");
   await t.stop();
+});
+
+test("a reply is sent only once what it acknowledged is on disk", async () => {
+  const dir = tmp();
+  const t = await startTwin({ fixture: CONTOSO_FIXTURE, stateDir: dir, speed: 1, quiet: true });
+  const arm = client(t);
+  const file = path.join(dir, "twin-state.json");
+  const rg = (n: number) => `/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/group-commit-${n}`;
+  const onDisk = await Promise.all(
+    Array.from({ length: 20 }, async (_, n) => {
+      const r = await arm("PUT", rg(n), { location: "westeurope" }, "2024-03-01");
+      expect([200, 201]).toContain(r.status);
+      // The moment the reply is in, what it acknowledged is in the state file.
+      return fs.readFileSync(file, "utf8").toLowerCase().includes(`group-commit-${n}"`);
+    }),
+  );
+  expect(onDisk).toEqual(Array(20).fill(true));
+  await t.stop();
+});
+
+test("changes committed in one turn of the event loop share one save (group commit)", async () => {
+  const dir = tmp();
+  const twin = new Twin({ stateDir: dir, speed: 1, schedulers: [] });
+  const saves = jest.spyOn(StateFile.prototype, "save");
+  // As 100 Run Command POSTs handled in one turn would: each changes the state and commits.
+  for (let n = 0; n < 100; n++) {
+    twin.state.settings.pageSize = n + 1;
+    twin.commit();
+  }
+  expect(saves).not.toHaveBeenCalled();
+  await twin.durable();
+  expect(saves).toHaveBeenCalledTimes(1);
+  expect(JSON.parse(fs.readFileSync(path.join(dir, "twin-state.json"), "utf8")).settings.pageSize).toBe(100);
+  // A later change gets a save of its own; stop() saves what is pending, and nothing is written after it.
+  twin.state.settings.pageSize = 7;
+  twin.commit();
+  twin.stop();
+  await twin.durable();
+  await new Promise((r) => setImmediate(r));
+  expect(saves).toHaveBeenCalledTimes(2);
+  expect(JSON.parse(fs.readFileSync(path.join(dir, "twin-state.json"), "utf8")).settings.pageSize).toBe(7);
+  saves.mockRestore();
 });
 
 function compileTwin(out: string): void {

@@ -4,7 +4,16 @@
 import { SiteRecoveryDrillClient } from "../../../components/asr/asrClient";
 import { TEST_FAILOVER_TYPE } from "../../../components/drillTypes";
 import { confirmCleanup, drillRecordOf, type DrillRecord } from "../../../scripts/lib/cleanupCheck";
-import { createTestNetwork, item, sleep, startContosoTwin, VAULT, type RunningTwin } from "../../components/asr/twinHarness";
+import {
+  createTestNetwork,
+  item,
+  listItems,
+  requestLog,
+  sleep,
+  startContosoTwin,
+  VAULT,
+  type RunningTwin,
+} from "../../components/asr/twinHarness";
 
 jest.setTimeout(120_000);
 
@@ -85,6 +94,23 @@ describe("confirmCleanup", () => {
     expect(c.leftovers.some((l) => /^test NIC .*APP01-test/i.test(l))).toBe(true);
     expect(c.leftovers.some((l) => /^test disk .*APP01-test/i.test(l))).toBe(true);
     expect(c.leftovers).toContain("stack still holds urn:pulumi:test::failover-drill::x::application");
+  });
+
+  it("reads the items of the drill with the vault's item list, not one GET per item", async () => {
+    const all = await listItems(twin);
+    const ours: DrillRecord = {
+      items: all.map((i) => ({ id: i.id, friendlyName: i.properties.friendlyName })),
+      jobIds: [],
+      testVmNames: [],
+      testVmResourceGroups: [],
+    };
+    const before = (await requestLog(twin)).length;
+    const c = await confirmCleanup(client, VAULT, ours, { destroySucceeded: true, stackResources: [] });
+    expect(c.leftovers).toEqual([expect.stringMatching(/^protected item APP01: waitingForCleanup/)]);
+    const reads = (await requestLog(twin)).slice(before).filter((r) => /replicationProtectedItems/i.test(r.path));
+    expect(all.length).toBeGreaterThan(3);
+    expect(reads.every((r) => /\/replicationProtectedItems(\?|$)/i.test(r.path))).toBe(true);
+    expect(reads.length).toBeGreaterThan(0);
   });
 
   it("reads the drill's record from the TestFailover outputs in state", () => {

@@ -185,6 +185,68 @@ describe("readIsolation", () => {
     });
     expect((await readIsolation(fakeArm({}), NET, [])).error).toMatch(/^could not read the isolation proof: GET .* answered 404/);
   });
+  it("reads the test NICs with one list per resource group, and a NIC the list lacks by its own GET", async () => {
+    const RG = "/subscriptions/s/resourceGroups/rec";
+    const nic = (n: number, pip?: string) => ({
+      id: `${RG}/providers/Microsoft.Network/networkInterfaces/APP${n}-test-nic`,
+      name: `APP${n}-test-nic`,
+      properties: { ipConfigurations: [{ name: "ipconfig1", properties: pip ? { publicIPAddress: { id: pip } } : {} }] },
+    });
+    const listed = Array.from({ length: 120 }, (_, n) => nic(n, n === 77 ? "/x/pip-77" : undefined));
+    const lateNic = nic(500, "/x/pip-500");
+    const arm = fakeArm({
+      [NET]: { properties: { virtualNetworkPeerings: [], subnets: [subnet("snet-app", NSG)] } },
+      [NSG]: nsgBody,
+      [`${RG}/providers/Microsoft.Network/networkInterfaces`]: { value: listed },
+      [lateNic.id]: lateNic,
+    });
+    const proof = await readIsolation(arm, NET, [...listed.map((n, i) => (i % 2 ? n.id.replace("APP", "app") : n.id)), lateNic.id]);
+    expect(proof.publicIps).toEqual(["APP77-test-nic/ipconfig1: /x/pip-77", "APP500-test-nic/ipconfig1: /x/pip-500"]);
+    const nicCalls = arm.calls.filter((c) => /networkInterfaces/i.test(c));
+    expect(nicCalls.map((c) => c.split("?")[0])).toEqual([`${RG}/providers/Microsoft.Network/networkInterfaces`, lateNic.id]);
+  });
+});
+
+describe("readJobs at scale", () => {
+  it("lists each item's recovery points once, at most 8 lists in flight", async () => {
+    const items = Array.from(
+      { length: 40 },
+      (_, n) => `${V}/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/app${n}`,
+    );
+    let inFlight = 0;
+    let most = 0;
+    const calls: string[] = [];
+    const arm: ArmReader = {
+      get: async <T>(p: string) => {
+        calls.push(p);
+        return {
+          name: "job-1",
+          properties: {
+            state: "Succeeded",
+            customDetails: {
+              protectedItemDetails: items.map((id, n) => ({ friendlyName: `APP${n}`, recoveryPointId: `${id}/recoveryPoints/rp-${n}` })),
+            },
+          },
+        } as T;
+      },
+      list: async <T>(p: string) => {
+        calls.push(p);
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        const id = p.split("?")[0];
+        const n = /app(\d+)\/recoveryPoints$/.exec(id)![1];
+        return [{ id: `${id}/rp-${n}`, properties: { recoveryPointType: n === "3" ? "ApplicationConsistent" : "CrashConsistent" } }] as T[];
+      },
+    };
+    const r = await readJobs(arm, VAULT, ["job-1"], new Map([["app5", "LatestProcessed (requested)"]]));
+    expect(calls.filter((c) => c.includes("/recoveryPoints")).length).toBe(40);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(8);
+    expect(r.points.get("app3")?.type).toBe("ApplicationConsistent");
+    expect(r.points.get("app5")?.type).toBe("CrashConsistent");
+    expect(r.points.size).toBe(40);
+  });
 });
 
 describe("readItemHealth", () => {
