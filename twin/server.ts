@@ -78,7 +78,7 @@ async function handle(
 
   const { text, tooLarge } = await readBody(req);
   if (tooLarge) {
-    finish({
+    await finish({
       status: 413,
       body: { error: { code: "RequestEntityTooLarge", message: `The request body exceeds the maximum of ${MAX_BODY_BYTES} bytes.` } },
       headers: { Connection: "close" },
