@@ -157,9 +157,16 @@ const mentions = (message: string, name: string) => new RegExp(`\\b${name.replac
 /** Pure: the report from its parts, validated against the schema. */
 export function composeReport(parts: ReportParts): DrillReport {
   const { start } = parts;
-  const ordered = [...parts.failovers].sort(
-    (a, b) => (a.outputs.role === "directory-copy" ? -1 : 0) - (b.outputs.role === "directory-copy" ? -1 : 0),
-  );
+  // The AD/DNS copy first, then the plans in the order the config names them: state holds the TestFailovers
+  // in the order they finished, and plans that share the provider's reads and poller finish together.
+  const cfgPlans = (start.configuredScope.recoveryPlans ?? []).map((p) => p.toLowerCase());
+  const rank = (f: (typeof parts.failovers)[number]) => {
+    if (f.outputs.role === "directory-copy") return -1;
+    const plan = f.outputs.scope?.kind === "recoveryPlan" ? f.outputs.scope.recoveryPlanName.toLowerCase() : "";
+    const at = cfgPlans.indexOf(plan);
+    return at < 0 ? cfgPlans.length : at;
+  };
+  const ordered = [...parts.failovers].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
   const t0 = firstTrigger(ordered);
   const deviations = [...(parts.deviations ?? [])];
 

@@ -80,6 +80,14 @@ describe("a 1,000-VM drill's report", () => {
     expect(renderHtml(allVerified)).toContain("first trigger → last application VM verified");
     expect(allVerified.scope.recoveryPlans).toHaveLength(10);
   });
+
+  it("lists the plans in the config's order whatever order they finished in (state order), the AD/DNS copy first", () => {
+    const finished = largeDrill({ plans: 10, perPlan: 10, checks: 1 }).reverse();
+    const r2 = composeReport({ ...parts(), failovers: finished });
+    const plans = Array.from({ length: 10 }, (_, i) => `rp-synthetic-${i + 1}`);
+    expect(r2.scope.recoveryPlans).toEqual(plans);
+    expect(r2.testFailovers.map((f) => f.name)).toEqual(["drill-directory-copy-tfo", ...plans.map((p) => `drill-application-${p}`)]);
+  });
 });
 
 describe("the time axis", () => {
