@@ -1,5 +1,6 @@
 // State survives a restart (in-process) and a kill -9 of the CLI process; running jobs continue.
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawn, execFileSync, ChildProcess } from "node:child_process";
@@ -34,6 +35,21 @@ test("a reply is sent only once what it acknowledged is on disk", async () => {
   const arm = client(t);
   const file = path.join(dir, "twin-state.json");
   const rg = (n: number) => `/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/group-commit-${n}`;
+  // The order on the twin's side, saves and replies. (Reading the file back alone cannot tell: in one
+  // process the save runs before this client sees the reply either way.)
+  const events: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the original, called with the spied instance as `this`
+  const save = StateFile.prototype.save;
+  const saves = jest.spyOn(StateFile.prototype, "save").mockImplementation(function (this: StateFile, state) {
+    events.push("save");
+    save.call(this, state);
+  });
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the original, called with the spied response as `this`
+  const writeHead = http.ServerResponse.prototype.writeHead;
+  const heads = jest.spyOn(http.ServerResponse.prototype, "writeHead").mockImplementation(function (this: http.ServerResponse, ...args) {
+    events.push("reply");
+    return writeHead.apply(this, args as Parameters<typeof writeHead>);
+  });
   const onDisk = await Promise.all(
     Array.from({ length: 20 }, async (_, n) => {
       const r = await arm("PUT", rg(n), { location: "westeurope" }, "2024-03-01");
@@ -43,6 +59,13 @@ test("a reply is sent only once what it acknowledged is on disk", async () => {
     }),
   );
   expect(onDisk).toEqual(Array(20).fill(true));
+  expect(events.filter((e) => e === "reply")).toHaveLength(20);
+  // Each batch is saved, then its replies go out: the last event is a reply. Replying first (no wait for
+  // the save) leaves the last request's save after every reply.
+  expect(events[0]).toBe("save");
+  expect(events[events.length - 1]).toBe("reply");
+  saves.mockRestore();
+  heads.mockRestore();
   await t.stop();
 });
 
