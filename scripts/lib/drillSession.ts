@@ -7,6 +7,7 @@ import { ROOT, pulumiEnv } from "./checkout";
 import { DrillStack } from "./drillStack";
 import { prepareWorld, type DrillWorld } from "./drillWorld";
 import { DEFAULT_CHECKS, runPreflight, type PreflightCheck } from "./preflight";
+import { engineParallelism } from "./engineParallelism";
 import { deriveStackConfig, type ScopeOverride, type StackConfig } from "./stackConfig";
 
 export interface SessionOptions {
@@ -39,9 +40,13 @@ function banner(text: string): void {
 
 export async function openDrillSession(opts: SessionOptions): Promise<DrillSession> {
   const config = deriveStackConfig(opts);
+  const parallel = engineParallelism(config.testFailovers);
   const baseEnv = pulumiEnv({ backendDir: path.join(ROOT, ".pulumi-state") });
   // Look without creating: a stack that does not exist yet is created only after every check passed.
-  const existing = await DrillStack.open({ stack: config.stack, env: { ...baseEnv }, configFile: config.file }, { create: false });
+  const existing = await DrillStack.open(
+    { stack: config.stack, env: { ...baseEnv }, configFile: config.file, parallel },
+    { create: false },
+  );
   if (existing) {
     for (const lock of await existing.releaseStaleLocks())
       process.stdout.write(`released a stale lock of a pulumi process that no longer runs: ${lock}\n`);
@@ -66,7 +71,7 @@ export async function openDrillSession(opts: SessionOptions): Promise<DrillSessi
     ]);
     let stack = existing;
     if (stack) stack.addEnv(definedEnv(env));
-    else stack = (await DrillStack.open({ stack: config.stack, env, configFile: config.file }, { create: true }))!;
+    else stack = (await DrillStack.open({ stack: config.stack, env, configFile: config.file, parallel }, { create: true }))!;
     return { stack, config, world, close: () => world.close() };
   } catch (err) {
     await world.close();

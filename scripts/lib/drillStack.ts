@@ -54,6 +54,8 @@ export interface DrillStackOptions {
   /** Passed as --config-file to preview/up/destroy (a derived copy of Pulumi.<stack>.yaml). */
   configFile?: string;
   programDir?: string;
+  /** --parallel of every operation (scripts/lib/engineParallelism.ts); undefined leaves the CLI's default. */
+  parallel?: number;
 }
 
 const IGNORED_OPS = new Set(["same"]);
@@ -212,6 +214,7 @@ export class DrillStack {
       onError: (s: string) => (output += s),
       color: "never" as const,
       suppressProgress: true,
+      parallel: this.opts.parallel,
     };
     const packs = { policyPacks: options.policyPacks, policyPackConfigs: options.policyPackConfigs };
     let ok = true;

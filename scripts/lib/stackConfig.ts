@@ -26,6 +26,8 @@ export interface StackConfig {
   evidenceContainer: string;
   /** The retained evidence store (failover-drill:evidence); undefined when the stack names none. */
   evidence?: { storageAccountId: string; accountName: string; container: string };
+  /** How many ASR test failovers the drill triggers (the AD/DNS copy's, then one per plan or item set). */
+  testFailovers: number;
 }
 
 export function stackFile(stack: string, programDir = ROOT): string {
@@ -86,7 +88,7 @@ export function evidenceOfStack(raw: unknown, file: string): StackConfig["eviden
 }
 
 /** What the runner reads of a stack without handing anything to Pulumi (the janitor). */
-export function readStackSettings(stack: string): Omit<StackConfig, "file"> {
+export function readStackSettings(stack: string): Omit<StackConfig, "file" | "testFailovers"> {
   const { file, config } = readStackDocument(stack);
   const storage = config["failover-drill:storage"] as { container?: string } | undefined;
   return {
@@ -129,8 +131,35 @@ export function deriveStackConfig(opts: { stack: string; stateDir: string; scope
     }
   }
   fs.mkdirSync(opts.stateDir, { recursive: true });
+  const derived = ((doc.toJS() as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
   const target = path.join(opts.stateDir, `Pulumi.${opts.stack}.yaml`);
   fs.writeFileSync(target, doc.toString());
   const storage = config["failover-drill:storage"] as { container?: string } | undefined;
-  return { stack: opts.stack, file: target, vault, arm, evidenceContainer: String(storage?.container ?? "drill-evidence"), evidence };
+  return {
+    stack: opts.stack,
+    file: target,
+    vault,
+    arm,
+    evidenceContainer: String(storage?.container ?? "drill-evidence"),
+    evidence,
+    testFailovers: testFailoversOf(derived),
+  };
+}
+
+/**
+ * The TestFailover resources the program will create for this config (components/drDrill.ts one per
+ * recovery plan or one for the item list; components/directoryServicesCopy.ts one for the DC copy).
+ * Only a count for sizing the engine's parallelism: the program checks the config itself.
+ */
+export function testFailoversOf(config: Record<string, unknown>): number {
+  const scope = (config["failover-drill:scope"] ?? {}) as { recoveryPlan?: unknown; recoveryPlans?: unknown; items?: unknown };
+  const plans =
+    scope.recoveryPlan !== undefined
+      ? 1
+      : Array.isArray(scope.recoveryPlans)
+        ? scope.recoveryPlans.length
+        : scope.items !== undefined
+          ? 1
+          : 0;
+  return (config["failover-drill:directoryCopy"] !== undefined ? 1 : 0) + plans;
 }

@@ -13,6 +13,7 @@ import {
   type DrillOptions,
 } from "../../scripts/drill";
 import { BadInputError } from "../../scripts/lib/runnerErrors";
+import { testFailoversOf } from "../../scripts/lib/stackConfig";
 
 function parseDrillArgs(argv: string[]): DrillOptions {
   const o = parseOrHelp(argv);
@@ -159,6 +160,18 @@ describe("deriveStackConfig", () => {
       expect(doc.config["failover-drill:expectedRules"].map((r: { match: string }) => r.match)).toEqual(["APP*", "DC*"]);
     } finally {
       fs.rmSync(source, { force: true });
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it("counts the TestFailovers of the derived config: the AD/DNS copy's plus one per plan or item set", () => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-config-"));
+    try {
+      expect(deriveStackConfig({ ...parseDrillArgs(["--scope", "items:APP01"]), stateDir }).testFailovers).toBe(2);
+      expect(deriveStackConfig({ ...parseDrillArgs(["--scope", "plans:rp-a,rp-b,rp-c"]), stateDir }).testFailovers).toBe(4);
+      expect(testFailoversOf({ "failover-drill:scope": { recoveryPlan: "rp" } })).toBe(1);
+      expect(testFailoversOf({})).toBe(0);
+    } finally {
       fs.rmSync(stateDir, { recursive: true, force: true });
     }
   });
