@@ -64,6 +64,8 @@ export async function startTwin(opts: TwinStartOptions = {}): Promise<TwinHandle
       if (stopped) return;
       stopped = true;
       twin.stop();
+      // A save still being written when stop() saved discards its temp file; let it finish first.
+      await twin.durable().catch(() => undefined);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

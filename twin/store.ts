@@ -104,7 +104,7 @@ export class StateFile {
   }
 
   /** Atomic replace: a reader (or a restart after kill -9) sees the old or the new file, never half. */
-  save(state: TwinState): void {
+  saveSync(state: TwinState): void {
     fs.mkdirSync(this.dir, { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     const fd = fs.openSync(tmp, "w");
@@ -115,5 +115,26 @@ export class StateFile {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, this.file);
+  }
+
+  /**
+   * The same atomic replace with the write and fsync off the event loop: the state is serialised when
+   * this is called (later changes go to a later save), and the file is replaced only if `stillWanted()`
+   * holds once it is on disk (stop() saves synchronously meanwhile; an older write must not follow it).
+   * The caller runs one at a time.
+   */
+  async save(state: TwinState, stillWanted: () => boolean = () => true): Promise<void> {
+    const text = JSON.stringify(state);
+    await fs.promises.mkdir(this.dir, { recursive: true });
+    const tmp = `${this.file}.${process.pid}.async.tmp`;
+    const handle = await fs.promises.open(tmp, "w");
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (stillWanted()) await fs.promises.rename(tmp, this.file);
+    else await fs.promises.rm(tmp, { force: true });
   }
 }

@@ -87,32 +87,51 @@ export class Twin {
    * Marks the state changed and re-arms the scheduler; the state is persisted (atomically) once for every
    * change made in this turn of the event loop (group commit). The server acknowledges a request only after
    * `durable()`, so "nothing is acknowledged before it is on disk" holds, while 100 concurrent Run Commands
-   * against a 1,000-VM estate (an 18 MB state) write it once instead of 100 times.
+   * against a 1,000-VM estate (an 18 MB state) write it once instead of 100 times. The write and fsync run
+   * off the event loop, one save at a time: requests that only read are served meanwhile, and changes made
+   * while a save is written go to the next one.
    */
   commit(): void {
     this.state.virtualMs = this.now();
-    if (this.file && !this.saving)
-      this.saving = new Promise<void>((resolve) =>
+    if (this.file && !this.pending) {
+      const pending = new Promise<void>((resolve, reject) =>
         setImmediate(() => {
-          this.saving = undefined;
-          // stop() has saved already (and a test may have removed the folder since).
-          if (!this.stopped) this.save();
-          resolve();
+          void (async () => {
+            // One save at a time: the next one starts (and takes its snapshot) once the last is on disk.
+            await this.writing?.catch(() => undefined);
+            if (this.pending === pending) this.pending = undefined;
+            // stop() has saved already (and a test may have removed the folder since).
+            if (this.stopped) return;
+            const writing = this.save();
+            this.writing = writing;
+            try {
+              await writing;
+            } finally {
+              if (this.writing === writing) this.writing = undefined;
+            }
+          })().then(resolve, reject);
         }),
       );
+      // A failed save fails the replies waiting on it (server: durable()); nothing else awaits it.
+      pending.catch(() => undefined);
+      this.pending = pending;
+    }
     this.schedule();
   }
 
-  private saving?: Promise<void>;
+  /** The save that will take in every change committed since the last snapshot (not started yet). */
+  private pending?: Promise<void>;
+  /** The save being written (its snapshot taken). */
+  private writing?: Promise<void>;
 
   /** Resolves once every change committed so far is on disk. */
   durable(): Promise<void> {
-    return this.saving ?? Promise.resolve();
+    return this.pending ?? this.writing ?? Promise.resolve();
   }
 
-  private save(): void {
+  private save(): Promise<void> {
     this.state.virtualMs = this.now();
-    this.file?.save(this.state);
+    return this.file ? this.file.save(this.state, () => !this.stopped) : Promise.resolve();
   }
 
   /** Virtual time of the next due work (Infinity when idle); recomputed by schedule(). */
@@ -150,7 +169,8 @@ export class Twin {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.saving = undefined;
-    this.save();
+    this.pending = undefined;
+    this.state.virtualMs = this.now();
+    this.file?.saveSync(this.state);
   }
 }

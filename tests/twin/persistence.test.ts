@@ -40,9 +40,9 @@ test("a reply is sent only once what it acknowledged is on disk", async () => {
   const events: string[] = [];
   // eslint-disable-next-line @typescript-eslint/unbound-method -- the original, called with the spied instance as `this`
   const save = StateFile.prototype.save;
-  const saves = jest.spyOn(StateFile.prototype, "save").mockImplementation(function (this: StateFile, state) {
+  const saves = jest.spyOn(StateFile.prototype, "save").mockImplementation(async function (this: StateFile, state, stillWanted) {
+    await save.call(this, state, stillWanted);
     events.push("save");
-    save.call(this, state);
   });
   // eslint-disable-next-line @typescript-eslint/unbound-method -- the original, called with the spied response as `this`
   const writeHead = http.ServerResponse.prototype.writeHead;
@@ -83,13 +83,60 @@ test("changes committed in one turn of the event loop share one save (group comm
   expect(saves).toHaveBeenCalledTimes(1);
   expect(JSON.parse(fs.readFileSync(path.join(dir, "twin-state.json"), "utf8")).settings.pageSize).toBe(100);
   // A later change gets a save of its own; stop() saves what is pending, and nothing is written after it.
+  const stopSaves = jest.spyOn(StateFile.prototype, "saveSync");
   twin.state.settings.pageSize = 7;
   twin.commit();
   twin.stop();
   await twin.durable();
   await new Promise((r) => setImmediate(r));
-  expect(saves).toHaveBeenCalledTimes(2);
+  expect(saves).toHaveBeenCalledTimes(1);
+  expect(stopSaves).toHaveBeenCalledTimes(1);
   expect(JSON.parse(fs.readFileSync(path.join(dir, "twin-state.json"), "utf8")).settings.pageSize).toBe(7);
+  saves.mockRestore();
+  stopSaves.mockRestore();
+});
+
+test("changes made while a save is written go to the next save, one save at a time, off the event loop", async () => {
+  const dir = tmp();
+  const file = path.join(dir, "twin-state.json");
+  const twin = new Twin({ stateDir: dir, speed: 1, schedulers: [] });
+  const events: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the original, called with the spied instance as `this`
+  const save = StateFile.prototype.save;
+  const saves = jest.spyOn(StateFile.prototype, "save").mockImplementation(async function (this: StateFile, state, stillWanted) {
+    const n = state.settings.pageSize;
+    events.push(`start ${n}`);
+    await save.call(this, state, stillWanted);
+    events.push(`end ${n}`);
+  });
+  twin.state.settings.pageSize = 1;
+  twin.commit();
+  const first = twin.durable();
+  await new Promise((r) => setImmediate(r));
+  // The first save has taken its snapshot and is being written; the loop is free to take more changes.
+  expect(events).toEqual(["start 1"]);
+  twin.state.settings.pageSize = 2;
+  twin.commit();
+  const second = twin.durable();
+  expect(second).not.toBe(first);
+  await first;
+  expect(JSON.parse(fs.readFileSync(file, "utf8")).settings.pageSize).toBe(1);
+  await second;
+  expect(JSON.parse(fs.readFileSync(file, "utf8")).settings.pageSize).toBe(2);
+  // The second save started only once the first was on disk.
+  expect(events).toEqual(["start 1", "end 1", "start 2", "end 2"]);
+
+  // stop() during a write: its synchronous save wins, the older write only removes its temp file.
+  twin.state.settings.pageSize = 3;
+  twin.commit();
+  await new Promise((r) => setImmediate(r));
+  expect(events[events.length - 1]).toBe("start 3");
+  twin.state.settings.pageSize = 4;
+  twin.stop();
+  await twin.durable();
+  expect(events[events.length - 1]).toBe("end 3");
+  expect(JSON.parse(fs.readFileSync(file, "utf8")).settings.pageSize).toBe(4);
+  expect(fs.readdirSync(dir)).toEqual(["twin-state.json"]);
   saves.mockRestore();
 });
 
