@@ -124,7 +124,7 @@ export interface CliDrillResult extends CliCase {
     byKind: Record<string, number>;
     byPhase: Partial<Record<Phase, number>>;
   };
-  memory: TreeMemory & { byLabel: { label: string; processes: number; maxPeakMB: number }[] };
+  memory: TreeMemory & { byLabel: { label: string; processes: number; maxPeakMB: number; cpuSeconds: number }[] };
   report: { htmlBytes?: number; jsonBytes?: number; mdBytes?: number; verdict?: string };
   /** The drill's output, kept (with its state and reports) when it did not pass or BENCH_KEEP=1. */
   logFile?: string;
@@ -318,11 +318,12 @@ export async function runCliDrill(
     } catch {
       verdict = undefined;
     }
-    const byLabel = new Map<string, { label: string; processes: number; maxPeakMB: number }>();
+    const byLabel = new Map<string, { label: string; processes: number; maxPeakMB: number; cpuSeconds: number }>();
     for (const p of memory.processes) {
-      const g = byLabel.get(p.label) ?? { label: p.label, processes: 0, maxPeakMB: 0 };
+      const g = byLabel.get(p.label) ?? { label: p.label, processes: 0, maxPeakMB: 0, cpuSeconds: 0 };
       g.processes++;
       g.maxPeakMB = Math.max(g.maxPeakMB, p.peakMB);
+      g.cpuSeconds = Math.round((g.cpuSeconds + p.cpuSeconds) * 10) / 10;
       byLabel.set(p.label, g);
     }
     const passed = exitCode === 0 && lines.some((l) => /=== drill PASSED ===/.test(l.text));

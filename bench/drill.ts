@@ -22,7 +22,8 @@
 //
 // Results: bench/results/<date>.json and .md; bench/README.md links the latest.
 // Options (env): BENCH_ONLY=cli,scale,preview,twin  BENCH_CLI=4,100,1000 (CLI drill sizes)  BENCH_CLI_SPEED=60
-//   BENCH_CASES=0,1 (scale case indexes)  BENCH_PREVIEW_RUNS=3  BENCH_PREVIEW_RUNS_1000=1  BENCH_SPEED=30  BENCH_KEEP=1
+//   BENCH_CASES=0,1 (scale case indexes)  BENCH_PREVIEW=4,100,1000 (preview sizes)  BENCH_PREVIEW_RUNS=3
+//   BENCH_PREVIEW_RUNS_1000=1  BENCH_SPEED=30  BENCH_KEEP=1
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -461,7 +462,7 @@ async function main(): Promise<void> {
   }
   if (ONLY.has("preview")) {
     result.preview = [];
-    for (const n of [4, 100, 1000]) {
+    for (const n of (process.env.BENCH_PREVIEW ?? "4,100,1000").split(",").map(Number)) {
       log(`preview: ${n} items`);
       const p = await runPreview(n);
       log(`  without ${p.withoutPackSeconds.join(", ")} s; with pack ${p.withPackSeconds.join(", ")} s; adds ${p.packAddsSeconds} s`);
@@ -570,6 +571,18 @@ function cliMarkdown(runs: CliDrillResult[], notRun: (CliCase & { reason: string
         .join(" | ")} |`,
     );
   }
+  out.push("");
+  out.push("CPU seconds per process kind (user + system, all processes of the kind; /proc/<pid>/stat):", "");
+  out.push(`| Process | ${runs.map((x) => x.name).join(" | ")} |`, `|---|${runs.map(() => "---").join("|")}|`);
+  for (const l of labels) {
+    out.push(`| ${l} | ${runs.map((x) => fmt(x.memory.byLabel.find((b) => b.label === l)?.cpuSeconds ?? NaN)).join(" | ")} |`);
+  }
+  out.push("");
+  out.push("At each drill's RSS peak (processes alive then, by kind: count × RSS in MB):", "");
+  for (const x of runs)
+    out.push(
+      `- ${x.name} (${x.memory.peakTotalMB} MB): ${(x.memory.atPeak ?? []).map((k) => `${k.label} ${k.processes} × ${k.rssMB}`).join("; ") || "-"}`,
+    );
   out.push("");
   return out;
 }

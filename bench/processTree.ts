@@ -5,6 +5,8 @@
 // VmRSS seen at one sample, a lower bound of the true peak between samples. RSS counts pages the
 // processes share (the node binary, shared libraries) once per process, so the total also comes as PSS
 // (proportional set size, /proc/<pid>/smaps_rollup), which splits each shared page among its sharers.
+// CPU time per process is utime + stime of /proc/<pid>/stat at its last sample (a lower bound for a
+// process that exited between samples); what was alive at the RSS peak is kept by kind.
 import * as fs from "fs";
 
 export interface ProcessPeak {
@@ -14,6 +16,15 @@ export interface ProcessPeak {
   /** Wall seconds from the sampler's start. */
   firstSeenS: number;
   lastSeenS: number;
+  /** User + system CPU seconds at the last sample. */
+  cpuSeconds: number;
+}
+
+/** The processes of one kind alive at the sample of the tree's RSS peak. */
+export interface KindAtPeak {
+  label: string;
+  processes: number;
+  rssMB: number;
 }
 
 export interface TreeMemory {
@@ -22,6 +33,8 @@ export interface TreeMemory {
   peakTotalMB: number;
   /** Largest sum of PSS over the tree at one sample (shared pages split among their sharers). */
   peakTotalPssMB: number;
+  /** What made up the RSS peak, largest kind first. */
+  atPeak: KindAtPeak[];
   samples: number;
 }
 
@@ -87,6 +100,18 @@ export function descendantsOf(root: number, table = parents()): number[] {
   return out;
 }
 
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on Linux on every common architecture). */
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime (fields 14 and 15) of a /proc/<pid>/stat line, in seconds. */
+export function cpuSecondsOf(stat: string, ticksPerSecond = TICKS_PER_SECOND): number {
+  // Fields after the command name (which may hold spaces and parentheses) start at field 3.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[14 - 3]);
+  const stime = Number(fields[15 - 3]);
+  return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) / ticksPerSecond : 0;
+}
+
 function kB(status: string, field: string): number | undefined {
   const m = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status);
   return m ? Number(m[1]) : undefined;
@@ -102,29 +127,42 @@ export function sampleProcessTree(root: number, intervalMs = 250): TreeSampler {
   const seen = new Map<number, ProcessPeak>();
   let peakTotalKB = 0;
   let peakPssKB = 0;
+  let atPeak: KindAtPeak[] = [];
   let samples = 0;
   const sample = () => {
     let totalKB = 0;
     let pssKB = 0;
+    const kinds = new Map<string, KindAtPeak>();
     const t = (Date.now() - start) / 1000;
     for (const pid of descendantsOf(root)) {
       const status = read(`/proc/${pid}/status`);
       const hwmKB = status ? kB(status, "VmHWM") : undefined;
       // A zombie or a process that just exited has no memory fields.
       if (!status || hwmKB === undefined) continue;
-      totalKB += kB(status, "VmRSS") ?? 0;
+      const rssKB = kB(status, "VmRSS") ?? 0;
+      totalKB += rssKB;
       pssKB += kB(read(`/proc/${pid}/smaps_rollup`) ?? "", "Pss") ?? 0;
       const hwm = Math.round(hwmKB / 1024);
-      const known = seen.get(pid);
+      const stat = read(`/proc/${pid}/stat`);
+      let known = seen.get(pid);
       if (known) {
         known.peakMB = Math.max(known.peakMB, hwm);
         known.lastSeenS = t;
-        continue;
+      } else {
+        const cmdline = (read(`/proc/${pid}/cmdline`) ?? "").split("\0").join(" ").trim();
+        known = { pid, label: labelOf(cmdline), peakMB: hwm, firstSeenS: t, lastSeenS: t, cpuSeconds: 0 };
+        seen.set(pid, known);
       }
-      const cmdline = (read(`/proc/${pid}/cmdline`) ?? "").split("\0").join(" ").trim();
-      seen.set(pid, { pid, label: labelOf(cmdline), peakMB: hwm, firstSeenS: t, lastSeenS: t });
+      if (stat) known.cpuSeconds = Math.max(known.cpuSeconds, cpuSecondsOf(stat));
+      const kind = kinds.get(known.label) ?? { label: known.label, processes: 0, rssMB: 0 };
+      kind.processes++;
+      kind.rssMB += rssKB / 1024;
+      kinds.set(known.label, kind);
     }
-    peakTotalKB = Math.max(peakTotalKB, totalKB);
+    if (totalKB > peakTotalKB) {
+      peakTotalKB = totalKB;
+      atPeak = [...kinds.values()].map((k) => ({ ...k, rssMB: Math.round(k.rssMB) })).sort((a, b) => b.rssMB - a.rssMB);
+    }
     peakPssKB = Math.max(peakPssKB, pssKB);
     samples++;
   };
@@ -137,6 +175,7 @@ export function sampleProcessTree(root: number, intervalMs = 250): TreeSampler {
         processes: [...seen.values()],
         peakTotalMB: Math.round(peakTotalKB / 1024),
         peakTotalPssMB: Math.round(peakPssKB / 1024),
+        atPeak,
         samples,
       };
     },

@@ -1,6 +1,6 @@
 // The process-tree memory sampler of the CLI drill benchmark, on a real child process tree.
 import { spawn } from "child_process";
-import { descendantsOf, labelOf, sampleProcessTree } from "../../bench/processTree";
+import { cpuSecondsOf, descendantsOf, labelOf, sampleProcessTree } from "../../bench/processTree";
 
 test("labels the drill's processes from their command lines", () => {
   expect(labelOf("node /w/dist/scripts/drill.js --fixture f")).toBe("drill runner");
@@ -26,4 +26,24 @@ test("finds grandchildren and records each one's peak; the tree total covers a 6
   expect(mem.peakTotalMB).toBeGreaterThanOrEqual(64);
   expect(mem.peakTotalPssMB).toBeGreaterThan(0);
   expect(mem.processes.find((p) => p.pid === child.pid)).toBeDefined();
+  // What was alive at the peak holds the buffer (kinds are labelled from the command lines).
+  expect(mem.atPeak.reduce((sum, k) => sum + k.rssMB, 0)).toBeGreaterThanOrEqual(64);
+  expect(mem.atPeak.reduce((sum, k) => sum + k.processes, 0)).toBeGreaterThanOrEqual(2);
+});
+
+test("reads utime + stime from /proc/<pid>/stat, past a command name with spaces and parentheses", () => {
+  // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
+  const stat = "4242 (node (worker) x) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 75 0 0 20 0 11 0";
+  expect(cpuSecondsOf(stat)).toBeCloseTo(3.25);
+  expect(cpuSecondsOf(stat, 1000)).toBeCloseTo(0.325);
+});
+
+test("counts the CPU time a busy grandchild spent", async () => {
+  const script = "const end = Date.now() + 1200; while (Date.now() < end);";
+  const child = spawn("sh", ["-c", `"${process.execPath}" -e '${script}'; sleep 0.3`], { stdio: "ignore" });
+  const sampler = sampleProcessTree(child.pid as number, 50);
+  await new Promise((r) => child.on("close", r));
+  const mem = sampler.stop();
+  const busy = mem.processes.reduce((max, p) => Math.max(max, p.cpuSeconds), 0);
+  expect(busy).toBeGreaterThanOrEqual(0.8);
 });
