@@ -40,6 +40,8 @@ export interface TreeMemory {
 
 /** What a process of a drill is, from its command line (the first rule that matches). */
 const LABELS: [RegExp, string][] = [
+  // The CLI by its program name first: `pulumi up --policy-pack /w/policy` names the pack in its arguments.
+  [/^(\S*\/)?pulumi(\s|$)/, "pulumi CLI"],
   [/dist\/scripts\/drill\.js/, "drill runner"],
   [/dist\/twin\/main\.js/, "twin"],
   [/azurite/, "azurite"],

@@ -10,6 +10,10 @@ test("labels the drill's processes from their command lines", () => {
   expect(labelOf("node /w/node_modules/@pulumi/pulumi/cmd/run-policy-pack /w/policy")).toBe("policy pack");
   expect(labelOf("node /w/node_modules/@pulumi/pulumi/cmd/run /w")).toBe("program (index.ts)");
   expect(labelOf("/w/.tools/bin/pulumi up --yes")).toBe("pulumi CLI");
+  // The CLI of a policy-checked operation is the CLI, not the pack (it names the pack in its arguments).
+  expect(labelOf("/w/.tools/bin/pulumi up --yes --skip-preview --policy-pack /w/policy --parallel 19")).toBe("pulumi CLI");
+  expect(labelOf("pulumi preview --policy-pack /w/policy")).toBe("pulumi CLI");
+  expect(labelOf("/w/.tools/bin/pulumi-language-nodejs 127.0.0.1:4000")).toBe("language host");
 });
 
 test("finds grandchildren and records each one's peak; the tree total covers a 64 MB buffer held by a grandchild", async () => {
