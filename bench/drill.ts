@@ -578,10 +578,10 @@ function cliMarkdown(runs: CliDrillResult[], notRun: (CliCase & { reason: string
     out.push(`| ${l} | ${runs.map((x) => fmt(x.memory.byLabel.find((b) => b.label === l)?.cpuSeconds ?? NaN)).join(" | ")} |`);
   }
   out.push("");
-  out.push("At each drill's RSS peak (processes alive then, by kind: count × RSS in MB):", "");
+  out.push("At each drill's RSS peak (processes alive then, by kind: RSS of the kind in MB, and how many):", "");
   for (const x of runs)
     out.push(
-      `- ${x.name} (${x.memory.peakTotalMB} MB): ${(x.memory.atPeak ?? []).map((k) => `${k.label} ${k.processes} × ${k.rssMB}`).join("; ") || "-"}`,
+      `- ${x.name} (${x.memory.peakTotalMB} MB): ${(x.memory.atPeak ?? []).map((k) => `${k.label} ${k.rssMB} (${k.processes})`).join("; ") || "-"}`,
     );
   out.push("");
   return out;
