@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { VirtualClock } from "./clock";
 import { ArmResource, StateFile, TwinState, emptyState, key } from "./store";
+import { TypeIndex } from "./typeIndex";
 
 /** One kind of long-running work that moves on virtual time (ARM operations, ASR jobs). */
 export interface Scheduler {
@@ -29,6 +30,7 @@ export class Twin {
   /** Last fixture loaded (for /_twin/reset). Not persisted: reset after restart empties the estate. */
   fixtureSource?: unknown;
   private readonly schedulers: Scheduler[];
+  private readonly types = new TypeIndex();
 
   constructor(opts: TwinOptions) {
     this.schedulers = opts.schedulers;
@@ -55,12 +57,18 @@ export class Twin {
   }
 
   set(res: ArmResource): void {
-    this.state.resources[key(res.id)] = res;
+    const k = key(res.id);
+    const previous = this.state.resources[k];
+    this.state.resources[k] = res;
+    this.types.set(this.state.resources, k, res, previous);
   }
 
   remove(id: string): void {
-    delete this.state.resources[key(id)];
-    delete this.state.meta[key(id)];
+    const k = key(id);
+    const previous = this.state.resources[k];
+    delete this.state.resources[k];
+    delete this.state.meta[k];
+    this.types.remove(this.state.resources, k, previous);
   }
 
   /** Every stored resource whose id lies under `prefixId` (exclusive), e.g. a resource group. */
@@ -73,8 +81,7 @@ export class Twin {
 
   /** Resources of one canonical type (case-insensitive) — for cross-resource checks. */
   ofType(type: string): ArmResource[] {
-    const t = type.toLowerCase();
-    return Object.values(this.state.resources).filter((r) => r.type.toLowerCase() === t);
+    return this.types.ofType(this.state.resources, type);
   }
 
   /** Retry-After carries virtual seconds converted to wall seconds (ceil, ≥1) so clients polling
