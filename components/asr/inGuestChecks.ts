@@ -1,5 +1,5 @@
 // In-guest checks of test VMs through Run Command: only on VMs whose Azure VM agent is Ready (vmAgent.ts),
-// several VMs at once (timeouts.inGuestConcurrency, default 10), with a progress line at least every 10 s
+// several VMs at once (timeouts.inGuestConcurrency, default 25), with a progress line at least every 10 s
 // so a long verification is never silent. Each VM's checks end when the service says its last Run Command
 // ended (the Azure-AsyncOperation status's endTime): that is the VM's verifiedAt when every check passed.
 import { DEFAULT_IN_GUEST_CONCURRENCY, type ExpectedVmResult, type VmCheckResult } from "../contract";

@@ -34,7 +34,7 @@ describe("parseDrillConfig: a valid config", () => {
     expect(c.testNetwork.allowList[0].ports).toBe("3389");
     expect(c.storage.container).toBe("drill-evidence");
     // The service's 30 s between job polls and ten test VMs' in-guest checks at once, unless configured.
-    expect(c.timeouts).toMatchObject({ pollIntervalSeconds: 30, inGuestConcurrency: 10 });
+    expect(c.timeouts).toMatchObject({ pollIntervalSeconds: 30, inGuestConcurrency: 25 });
   });
 
   it("takes a fractional poll interval (the runner's 30 s ÷ speed for a faster local clock)", () => {
