@@ -22,9 +22,9 @@ export function routeArm(twin: Twin, ctx: RequestCtx): Reply {
   if (p.subscriptionProvider) return routeSubscriptionProvider(twin, ctx, p, p.subscriptionProvider);
   if (p.rgCollection) {
     requireMethod(ctx, ["GET"]);
-    const rgs = Object.values(twin.state.resources).filter(
-      (r) => r.type === "Microsoft.Resources/resourceGroups" && r.id.split("/")[2].toLowerCase() === p.subscriptionId.toLowerCase(),
-    );
+    const rgs = twin
+      .ofType("Microsoft.Resources/resourceGroups")
+      .filter((r) => r.id.split("/")[2].toLowerCase() === p.subscriptionId.toLowerCase());
     return { status: 200, body: page(rgs, ctx, twin.state.settings.pageSize) };
   }
   if (!p.resourceGroup) {
