@@ -163,7 +163,7 @@ export const DEFAULT_POLL_INTERVAL_SECONDS = 30;
  * is in Compute's "Update VM" throttling policy: per subscription and region a bucket of 1,500 requests
  * refilled at 500 a minute, per VM 12 refilled at 4 (Microsoft Learn, "Compute throttling limits",
  * MicrosoftDocs/azure-compute-docs articles/virtual-machines/compute-throttling-limits.md). A check takes
- * at least ~30 s, so 25 at once is ≤ 50 POSTs a minute per test failover; 10 plans at once stay under the
+ * at least ~30 s, so 25 at once is ≤ 50 POSTs a minute per test failover; 10 plans at once reach at most the
  * refill rate, and a 1,000-VM drill's 1,000 Run Commands fit in the bucket. Its status polls fall under
  * "Get Operation" (5,000 a minute).
  */
