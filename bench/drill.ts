@@ -53,6 +53,7 @@ import {
 import type { WorkerResult, WorkerSpec } from "./worker";
 import { MAX_ENV_STRING_BYTES, prepareCliDrill, runCliDrill, PHASES, type CliCase, type CliDrillResult } from "./cliDrill";
 import { BENCH_TOKEN_VARIABLE, previewStackConfig } from "./stackConfig";
+import { floorAtPeak, measureImportFloor, type ImportFloor } from "./importFloor";
 
 const SPEED = Number(process.env.BENCH_SPEED ?? 30);
 const SECTIONS = ["cli", "scale", "preview", "twin"];
@@ -348,7 +349,10 @@ function markdown(r: any): string {
     `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGB} GB, Node ${r.machine.node}. Twin speed ×${r.speed} (Retry-After 30 s → 1 wall s, so polling cadence in virtual time equals speed 1).`,
     "",
   );
-  if (r.cli?.length) out.push(...cliMarkdown(r.cli as CliDrillResult[], r.cliNotRun ?? [], r.cliWarmedUp === true));
+  if (r.cli?.length)
+    out.push(
+      ...cliMarkdown(r.cli as CliDrillResult[], r.cliNotRun ?? [], r.cliWarmedUp === true, r.importFloor as ImportFloor | undefined),
+    );
   if (r.scale?.length) {
     out.push("## ARM requests per drill (create + delete), by kind", "");
     out.push(
@@ -485,6 +489,7 @@ async function main(): Promise<void> {
     // change (or on a fresh clone) the first drill pays that compile (seen: policy gate 12.4 s against 6.7 s,
     // the program at 710 MB against 229 MB) and would be measured against warm ones. One unmeasured 4-VM
     // drill first; BENCH_WARMUP=0 skips it.
+    result.importFloor = measureImportFloor();
     result.cliWarmedUp = process.env.BENCH_WARMUP !== "0";
     if (result.cliWarmedUp) {
       log("cli drill: warm-up (not measured): the 4-VM drill once, so ts-node's compile cache is warm for every case");
@@ -517,7 +522,12 @@ async function main(): Promise<void> {
   log(`results: bench/results/${date}.json, .md (and LATEST.md)`);
 }
 
-function cliMarkdown(runs: CliDrillResult[], notRun: (CliCase & { reason: string })[], warmedUp: boolean): string[] {
+function cliMarkdown(
+  runs: CliDrillResult[],
+  notRun: (CliCase & { reason: string })[],
+  warmedUp: boolean,
+  floor: ImportFloor | undefined,
+): string[] {
   const out: string[] = [];
   const base = runs.find((x) => x.vms === 4);
   const kb = (b: number | undefined) => (b === undefined ? "-" : fmt(b / 1024, 0));
@@ -593,6 +603,19 @@ function cliMarkdown(runs: CliDrillResult[], notRun: (CliCase & { reason: string
       `- ${x.name} (${x.memory.peakTotalMB} MB): ${(x.memory.atPeak ?? []).map((k) => `${k.label} ${k.rssMB} (${k.processes})`).join("; ") || "-"}`,
     );
   out.push("");
+  if (floor) {
+    out.push(
+      `The floor before any drill work (RSS after a GC in a fresh \`node\`, MB): bare ${floor.bareMB}; \`require("@pulumi/pulumi")\` ${floor.pulumiMB}, which loads the TypeScript compiler (${floor.typescriptMB} alone) and @npmcli/arborist (${floor.arboristMB} alone) at import (bench/importFloor.ts).`,
+      "",
+    );
+    for (const x of runs) {
+      const f = floorAtPeak(floor, x.memory.atPeak ?? []);
+      out.push(
+        `- ${x.name}: ${f.processes} processes at the peak load @pulumi/pulumi; its import is ${f.importMB} MB of the ${x.memory.peakTotalMB} MB (${fmt((100 * f.importMB) / x.memory.peakTotalMB, 0)} %)`,
+      );
+    }
+    out.push("");
+  }
   return out;
 }
 
