@@ -48,11 +48,17 @@ const LABELS: [RegExp, string][] = [
   [/pulumi-language-nodejs/, "language host"],
   [/plugins\/azure-native\/|pulumi-resource-azure-native/, "plugin azure-native (stand-in)"],
   [/plugins\/random\/|pulumi-resource-random/, "plugin random (stand-in)"],
+  // Pulumi's own pulumi-resource-pulumi-nodejs is a shell script that starts node without exec: the shell
+  // apart, so "dynamic provider" counts the node processes only.
+  [/^(\S*\/)?(ba|da)?sh \S*pulumi-resource-pulumi-nodejs/, "dynamic provider (sh wrapper)"],
   [/pulumi-resource-pulumi-nodejs|cmd\/dynamic-provider/, "dynamic provider"],
   [/run-policy-pack|policy-pack/, "policy pack"],
   [/@pulumi\/pulumi\/cmd\/run|cmd\/run\/index/, "program (index.ts)"],
   [/(^|\/)pulumi(\s|$)/, "pulumi CLI"],
 ];
+
+/** The label of a process with no command line (yet). */
+const UNLABELLED = "?";
 
 export function labelOf(cmdline: string): string {
   for (const [re, label] of LABELS) if (re.test(cmdline)) return label;
@@ -62,7 +68,7 @@ export function labelOf(cmdline: string): string {
       .slice(0, 2)
       .map((s) => s.split("/").pop())
       .join(" ")
-      .slice(0, 60) || "?"
+      .slice(0, 60) || UNLABELLED
   );
 }
 
@@ -72,6 +78,10 @@ function read(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function commandLine(pid: number): string {
+  return (read(`/proc/${pid}/cmdline`) ?? "").split("\0").join(" ").trim();
 }
 
 /** pid → parent pid of every process visible now. */
@@ -148,11 +158,15 @@ export function sampleProcessTree(root: number, intervalMs = 250): TreeSampler {
       const stat = read(`/proc/${pid}/stat`);
       let known = seen.get(pid);
       if (known) {
-        known.peakMB = Math.max(known.peakMB, hwm);
+        // A process first seen between fork and exec carries its parent's command line (and memory), or
+        // none while the kernel swaps its image: after exec it is what it runs now, and its VmHWM restarts.
+        const cmdline = commandLine(pid);
+        const label = cmdline ? labelOf(cmdline) : known.label;
+        known.peakMB = label === known.label ? Math.max(known.peakMB, hwm) : hwm;
+        known.label = label;
         known.lastSeenS = t;
       } else {
-        const cmdline = (read(`/proc/${pid}/cmdline`) ?? "").split("\0").join(" ").trim();
-        known = { pid, label: labelOf(cmdline), peakMB: hwm, firstSeenS: t, lastSeenS: t, cpuSeconds: 0 };
+        known = { pid, label: labelOf(commandLine(pid)), peakMB: hwm, firstSeenS: t, lastSeenS: t, cpuSeconds: 0 };
         seen.set(pid, known);
       }
       if (stat) known.cpuSeconds = Math.max(known.cpuSeconds, cpuSecondsOf(stat));

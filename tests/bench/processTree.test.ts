@@ -7,6 +7,8 @@ test("labels the drill's processes from their command lines", () => {
   expect(labelOf("node /w/dist/twin/main.js --port 0")).toBe("twin");
   expect(labelOf("node /w/dist/twin/plugins/azure-native/main.js")).toBe("plugin azure-native (stand-in)");
   expect(labelOf("node /w/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js")).toBe("dynamic provider");
+  // Pulumi's plugin script runs node as its child: the shell is not counted as a second provider.
+  expect(labelOf("/bin/sh /w/.tools/bin/pulumi-resource-pulumi-nodejs 127.0.0.1:4001")).toBe("dynamic provider (sh wrapper)");
   expect(labelOf("node /w/node_modules/@pulumi/pulumi/cmd/run-policy-pack /w/policy")).toBe("policy pack");
   expect(labelOf("node /w/node_modules/@pulumi/pulumi/cmd/run /w")).toBe("program (index.ts)");
   expect(labelOf("/w/.tools/bin/pulumi up --yes")).toBe("pulumi CLI");
@@ -50,4 +52,24 @@ test("counts the CPU time a busy grandchild spent", async () => {
   const mem = sampler.stop();
   const busy = mem.processes.reduce((max, p) => Math.max(max, p.cpuSeconds), 0);
   expect(busy).toBeGreaterThanOrEqual(0.8);
+});
+
+test("a process seen before its exec is labelled by what it runs after it", async () => {
+  // The shell is sampled first (label "sh -c": what it execs is in its environment, not its arguments); it
+  // then execs node, which keeps its pid and names the twin's entry point in its arguments.
+  const child = spawn("sh", ["-c", 'sleep 0.4; exec "$NODE" -e "$SCRIPT" "$ENTRY"'], {
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      NODE: process.execPath,
+      SCRIPT: "const b = Buffer.alloc(16 * 2 ** 20, 1); setTimeout(() => b.length, 600);",
+      ENTRY: "/w/dist/twin/main.js",
+    },
+  });
+  const sampler = sampleProcessTree(child.pid as number, 50);
+  await new Promise((r) => child.on("close", r));
+  const mem = sampler.stop();
+  const it = mem.processes.find((p) => p.pid === child.pid);
+  expect(it?.label).toBe("twin");
+  expect(it?.peakMB).toBeGreaterThanOrEqual(16);
 });
